@@ -1,0 +1,3 @@
+//! Erlang staffing benchmarks (to be written).
+
+fn main() {}

@@ -1,0 +1,18 @@
+//! `peakplan forecast` (to be written).
+
+use crate::cli::Global;
+use crate::error::{Error, Result};
+
+/// Flags of `peakplan forecast`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs `peakplan forecast`.
+///
+/// # Errors
+///
+/// Always, until the command is written.
+pub fn run(args: Args, global: &Global) -> Result<()> {
+    let _ = (args, global);
+    Err(Error::usage("`peakplan forecast` is not available yet"))
+}

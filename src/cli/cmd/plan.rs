@@ -1,0 +1,18 @@
+//! `peakplan plan` (to be written).
+
+use crate::cli::Global;
+use crate::error::{Error, Result};
+
+/// Flags of `peakplan plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs `peakplan plan`.
+///
+/// # Errors
+///
+/// Always, until the command is written.
+pub fn run(args: Args, global: &Global) -> Result<()> {
+    let _ = (args, global);
+    Err(Error::usage("`peakplan plan` is not available yet"))
+}

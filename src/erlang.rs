@@ -1,0 +1,1 @@
+//! Erlang staffing maths (to be written).

@@ -1,0 +1,188 @@
+//! The crate-wide error type.
+//!
+//! Every failure a user can cause carries enough context to fix it: the
+//! file, the line, the column, what was expected and what was found. The
+//! binary maps each variant to an exit code (see [`Error::exit_code`]):
+//! 2 for bad input or usage, 1 for anything else, 3 for a plan that cannot
+//! meet its targets under `--strict`.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// A convenient alias for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in an input file a problem was found.
+///
+/// Lines are 1-based physical lines as a text editor shows them (the header
+/// is line 1). Columns are named by their header when there is one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it (`-` for stdin).
+    pub file: String,
+    /// 1-based line number, when the problem is on one line.
+    pub line: Option<u64>,
+    /// The column's header name, when the problem is in one column.
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// A location naming only a file.
+    pub fn file(file: impl Into<String>) -> Location {
+        Location { file: file.into(), line: None, column: None }
+    }
+
+    /// The same file at `line`.
+    pub fn line(mut self, line: u64) -> Location {
+        self.line = Some(line);
+        self
+    }
+
+    /// The same place, in column `column`.
+    pub fn column(mut self, column: impl Into<String>) -> Location {
+        self.column = Some(column.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column \"{column}\"")?;
+        }
+        Ok(())
+    }
+}
+
+/// A problem with the content of an input file.
+///
+/// Displays as `history.csv:57: column "volume": expected a non-negative
+/// number, found "douze"`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct InputError {
+    /// Where the problem is.
+    pub at: Location,
+    /// What a valid value looks like, or what is wrong.
+    pub expected: String,
+    /// The offending text, if there is one to show.
+    pub found: Option<String>,
+}
+
+impl InputError {
+    /// A new input error at `at`.
+    pub fn new(at: Location, expected: impl Into<String>) -> InputError {
+        InputError { at, expected: expected.into(), found: None }
+    }
+
+    /// Records the offending text.
+    pub fn found(mut self, found: impl Into<String>) -> InputError {
+        self.found = Some(found.into());
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.at)?;
+        match &self.found {
+            Some(found) => {
+                write!(f, "expected {}, found {:?}", self.expected, found)
+            }
+            None => write!(f, "{}", self.expected),
+        }
+    }
+}
+
+/// Everything that can go wrong in peakplan.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input file has bad content (exit code 2).
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Flags or parameters that are invalid or do not fit together
+    /// (exit code 2). The message names the flag or key and how to fix it.
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing a file failed (exit code 1, or 2 when an input
+    /// file does not exist).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+        /// Whether the file was an input (a missing input is a usage error).
+        input: bool,
+    },
+    /// The plan cannot meet its targets and `--strict` was given (exit 3).
+    #[error("{0}")]
+    TargetsMissed(String),
+}
+
+impl Error {
+    /// A usage error with a message that says how to fix it.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage(message.into())
+    }
+
+    /// An I/O error on an input file.
+    pub fn read(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io { path: path.into(), source, input: true }
+    }
+
+    /// An I/O error on an output file.
+    pub fn write(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io { path: path.into(), source, input: false }
+    }
+
+    /// The process exit code for this error, as fixed by the CLI contract.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) | Error::Usage(_) => 2,
+            Error::Io { input: true, source, .. }
+                if source.kind() == io::ErrorKind::NotFound =>
+            {
+                2
+            }
+            Error::Io { .. } => 1,
+            Error::TargetsMissed(_) => 3,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_error_names_file_line_column() {
+        let err = InputError::new(
+            Location::file("history.csv").line(57).column("volume"),
+            "a non-negative number",
+        )
+        .found("douze");
+        assert_eq!(
+            err.to_string(),
+            "history.csv:57: column \"volume\": expected a non-negative \
+             number, found \"douze\""
+        );
+        assert_eq!(Error::from(err).exit_code(), 2);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        let missing = io::Error::from(io::ErrorKind::NotFound);
+        assert_eq!(Error::read("x.csv", missing).exit_code(), 2);
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(Error::write("out.csv", denied).exit_code(), 1);
+        assert_eq!(Error::usage("bad flag").exit_code(), 2);
+        assert_eq!(Error::TargetsMissed("gap".into()).exit_code(), 3);
+    }
+}

@@ -1,0 +1,7 @@
+//! The `peakplan` binary: everything happens in the library.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    peakplan::cli::main(std::env::args_os())
+}

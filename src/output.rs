@@ -1,0 +1,101 @@
+//! Atomic output files.
+//!
+//! Every file peakplan writes goes through [`write_atomic`]: the bytes go to
+//! a temporary file in the destination's own folder, are flushed to disk, and
+//! only then renamed over the destination. A run that fails half-way leaves
+//! no partial file and never clobbers a good one; a reader (a spreadsheet, a
+//! cron diff) sees either the old file or the new one, never a mix.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Writes `bytes` to `path` atomically (temporary file + rename).
+///
+/// The temporary file lives beside `path` so that the rename never crosses a
+/// file system. It is removed if anything fails before the rename.
+///
+/// # Errors
+///
+/// Returns [`Error::Io`] naming `path` when the folder does not exist, is not
+/// writable, or the disk is full.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "{}: an output path must name a file",
+                path.display()
+            ))
+        })?
+        .to_string_lossy()
+        .into_owned();
+    let fail = |e| Error::write(path, e);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    // Temporary files are created private (0600); an exported plan is meant
+    // to be read by others, like any file the user's shell would create.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = std::fs::Permissions::from_mode(0o644);
+        tmp.as_file().set_permissions(perms).map_err(fail)?;
+    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically, or to stdout when `path` is `None`.
+///
+/// # Errors
+///
+/// As [`write_atomic`]; a write to stdout fails with [`Error::Io`] on `-`.
+pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match path {
+        Some(path) if path != Path::new("-") => write_atomic(path, bytes),
+        _ => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::write("-", e))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.csv")]);
+    }
+
+    #[test]
+    fn a_missing_folder_fails_without_touching_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope").join("out.csv");
+        let err = write_atomic(&path, b"x").unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert!(err.to_string().contains("out.csv"), "{err}");
+    }
+}

@@ -1,0 +1,112 @@
+//! Output formats shared by every command: CSV (two dialects), JSON and
+//! plain-text tables.
+//!
+//! Commands build their rows as plain data and hand them to one of the
+//! writers here, so that every CSV file peakplan writes follows the same
+//! rules: stable column order, ISO dates, no scientific notation, and the
+//! French spreadsheet dialect on request.
+
+pub mod csv;
+pub mod table;
+
+use std::str::FromStr;
+
+/// How a command prints its result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for a person.
+    #[default]
+    Table,
+    /// Comma- (or semicolon-) separated values for spreadsheets and scripts.
+    Csv,
+    /// JSON for programs.
+    Json,
+}
+
+/// The CSV dialect: `en` writes `,` and `1234.5`; `fr` writes `;`, `1234,5`
+/// and a UTF-8 byte-order mark so that French Excel opens the file right.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// `,` delimiter, `.` decimal point.
+    #[default]
+    En,
+    /// `;` delimiter, `,` decimal comma, UTF-8 BOM.
+    Fr,
+}
+
+impl Dialect {
+    /// The field delimiter.
+    pub fn delimiter(self) -> u8 {
+        match self {
+            Dialect::En => b',',
+            Dialect::Fr => b';',
+        }
+    }
+
+    /// Formats `x` with at most `decimals` digits after the point, trailing
+    /// zeros trimmed, never in scientific notation. Non-finite values become
+    /// an empty field: a spreadsheet cell left blank, never `NaN`.
+    pub fn number(self, x: f64, decimals: usize) -> String {
+        let s = fixed(x, decimals);
+        match self {
+            Dialect::En => s,
+            Dialect::Fr => s.replace('.', ","),
+        }
+    }
+}
+
+impl FromStr for Dialect {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Dialect, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" => Ok(Dialect::En),
+            "fr" => Ok(Dialect::Fr),
+            _ => Err(format!("expected a CSV dialect en or fr, found {s:?}")),
+        }
+    }
+}
+
+/// Formats `x` with at most `decimals` decimals, trimming trailing zeros
+/// (`12.50` → `12.5`, `3.000` → `3`) and normalising `-0` to `0`. Returns an
+/// empty string for NaN and infinities.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let mut s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        let trimmed = s.trim_end_matches('0').trim_end_matches('.').len();
+        s.truncate(trimmed);
+    }
+    if s == "-0" {
+        s = "0".to_string();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_plain_and_dialect_aware() {
+        assert_eq!(fixed(12.5, 3), "12.5");
+        assert_eq!(fixed(3.0, 2), "3");
+        assert_eq!(fixed(-0.0001, 2), "0");
+        assert_eq!(fixed(1e20, 1), "100000000000000000000");
+        assert_eq!(fixed(f64::NAN, 2), "");
+        assert_eq!(Dialect::Fr.number(1234.56, 1), "1234,6");
+        assert_eq!(Dialect::En.number(1234.56, 1), "1234.6");
+    }
+}
