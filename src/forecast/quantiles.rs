@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn poisson_mad_matches_direct_sums() {
-        for lambda in [0.3, 1.0, 2.5, 7.0, 40.0] {
+        for lambda in [0.3f64, 1.0, 2.5, 7.0, 40.0] {
             let mut direct = 0.0;
             let mut p = (-lambda).exp();
             for y in 0..400 {
