@@ -449,7 +449,8 @@ mod tests {
 
     #[test]
     fn years_are_checked() {
-        for years in [1969..=1970, 2100..=2101, 2027..=2026] {
+        for (first, last) in [(1969, 1970), (2100, 2101), (2027, 2026)] {
+            let years = first..=last;
             let err = Calendar::build(CalendarChoice::Fr, years, vec![])
                 .unwrap_err();
             assert_eq!(err.exit_code(), 2, "{err}");
