@@ -2,5 +2,6 @@
 //! `tests/data/`. One module per command.
 
 mod calendar;
+mod cli;
 mod events;
 mod util;
