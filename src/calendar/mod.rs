@@ -195,6 +195,20 @@ impl CalendarChoice {
     }
 }
 
+impl FromStr for CalendarChoice {
+    type Err = String;
+
+    /// Parses `fr` or `none` (case-insensitive), as a config file writes
+    /// `calendar = "fr"`.
+    fn from_str(s: &str) -> Result<CalendarChoice, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fr" => Ok(CalendarChoice::Fr),
+            "none" => Ok(CalendarChoice::None),
+            _ => Err(format!("expected a calendar fr or none, found {s:?}")),
+        }
+    }
+}
+
 impl From<Country> for CalendarChoice {
     fn from(country: Country) -> CalendarChoice {
         match country {
@@ -426,6 +440,20 @@ mod tests {
         for kind in EventKind::ALL {
             assert_eq!(kind.as_str().parse(), Ok(kind));
         }
+    }
+
+    #[test]
+    fn calendar_choice_parses_config_values() {
+        assert_eq!("fr".parse(), Ok(CalendarChoice::Fr));
+        assert_eq!("None".parse(), Ok(CalendarChoice::None));
+        assert!(
+            "de".parse::<CalendarChoice>().unwrap_err().contains("fr or none")
+        );
+        assert_eq!(
+            CalendarChoice::from(Country::Fr).country(),
+            Some(Country::Fr)
+        );
+        assert_eq!(CalendarChoice::None.country(), None);
     }
 
     #[test]
