@@ -168,7 +168,7 @@ impl Event {
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum,
 )]
 pub enum Country {
-    /// France: jours fériés and French retail days ([`fr`]).
+    /// France: jours fériés and French retail days.
     #[default]
     Fr,
 }

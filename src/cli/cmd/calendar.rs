@@ -44,8 +44,9 @@ pub struct Args {
             .range(i64::from(FIRST_YEAR)..=i64::from(LAST_YEAR)),
     )]
     pub to_year: Option<i32>,
-    /// Company events to merge in (CSV `name,kind,start,end[,queues]
-    /// [,uplift]`; kind `drop` removes a built-in event). Repeatable.
+    /// Company events to merge in: CSV with columns name, kind, start, end
+    /// and optional queues, uplift; kind `drop` removes a built-in event.
+    /// Repeatable; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
     pub events: Vec<PathBuf>,
     /// Output format.
