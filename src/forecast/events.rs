@@ -54,6 +54,9 @@ impl fmt::Display for Window {
 /// | `marketing`       | 0..+3    | a mailing or spot's tail                     |
 /// | `external`        | 0..+2    | a strike's or outage's tail                  |
 /// | `closure`         | 0..0     | the next open day's catch-up is learned apart |
+///
+/// "Noël" is a closure in the French calendar; its name's window still
+/// applies (the ramp before and the returns after are open days).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Windows {
     by_kind: BTreeMap<EventKind, Window>,
@@ -84,11 +87,10 @@ impl Default for Windows {
 impl Windows {
     /// The window of `event`: its name's, else its kind's.
     pub fn of(&self, event: &Event) -> Window {
-        if event.kind == EventKind::Closure {
-            // Closed days carry no volume; their catch-up is a feature of
-            // its own (see the daily model), so a window would double it.
-            return Window { before: 0, after: 0 };
-        }
+        // A name's window wins even for a closure: Noël is a closed day
+        // with a month-long ramp before it. A closure's own default is the
+        // day alone; the next open day's catch-up is a feature of its own
+        // in the daily model.
         self.by_name
             .get(&name_key(&event.name))
             .or_else(|| self.by_kind.get(&event.kind))
@@ -186,11 +188,8 @@ pub fn bin(event: &Event, window: Window, date: NaiveDate) -> Option<Bin> {
 }
 
 /// The key under which occurrences of an event are recognised across
-/// years: trimmed and lowercased ("Black Friday" and "black friday " are
-/// one event).
-pub fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
+/// years: the calendar's ("Noël" and "noel " are one event).
+pub use crate::calendar::name_key;
 
 #[cfg(test)]
 mod tests {
@@ -237,7 +236,7 @@ mod tests {
     #[test]
     fn noel_has_its_own_ramp_and_long_events_group_by_week() {
         let w = Windows::default();
-        let noel = ev("Noël", EventKind::Holiday, "2024-12-25", "2024-12-25");
+        let noel = ev("Noël", EventKind::Closure, "2024-12-25", "2024-12-25");
         assert_eq!(w.of(&noel), Window { before: 28, after: 10 });
         let other = ev(
             "Saint-Valentin",

@@ -5,3 +5,5 @@ mod calendar;
 mod cli;
 mod events;
 mod util;
+mod backtest;
+mod forecast;

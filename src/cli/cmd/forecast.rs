@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::calendar::{Calendar, Event};
+use crate::calendar::{Calendar, CalendarChoice, Event};
 use crate::cli::Global;
 use crate::error::{Error, Result};
 use crate::forecast::{self, DayForecast, FitOptions, Forecast, Windows};
@@ -27,15 +27,6 @@ use crate::report::csv::CsvOut;
 use crate::report::table::Table;
 use crate::report::{Dialect, Format};
 use crate::units::IntervalLen;
-
-/// Which built-in event calendar to add to the user's events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum CalendarChoice {
-    /// French retail days and jours fériés.
-    Fr,
-    /// Only the events given with --events.
-    None,
-}
 
 /// Flags shared by `forecast` and `backtest`: where the history and events
 /// come from and how to read them.
@@ -123,33 +114,27 @@ pub(crate) fn load(
     for path in &args.events {
         events.extend(crate::inputs::events::read(path)?);
     }
-    let choice = match args.calendar {
-        Some(c) => c,
-        None => match global.defaults.calendar.as_deref() {
-            Some("none") => CalendarChoice::None,
-            _ => CalendarChoice::Fr,
-        },
+    let choice = match (args.calendar, global.defaults.calendar.as_deref()) {
+        (Some(c), _) => c,
+        (None, Some(text)) => text.parse().map_err(|e| {
+            Error::usage(format!("calendar in the config file: {e}"))
+        })?,
+        (None, None) => CalendarChoice::Fr,
     };
-    let first = history
+    // The built-in days of every year of history and of the forecast
+    // (next year's too: a window may reach over New Year).
+    let years: Vec<i32> = history
         .queues
         .iter()
-        .filter_map(|q| q.slots.first())
-        .map(|s| s.start.naive_local().date())
-        .min();
-    let years = first.map(|f| f.year()).unwrap_or(2000)
-        ..=until.map_or(2100, |u| u.year()).max(first.map_or(2000, |f| f.year()));
-    let calendar = builtin_calendar(choice, events, years);
+        .flat_map(|q| q.slots.first().into_iter().chain(q.slots.last()))
+        .map(|s| s.start.naive_local().date().year())
+        .chain(until.map(|u| u.year()))
+        .collect();
+    let first = years.iter().min().copied().unwrap_or(2000);
+    let last = years.iter().max().copied().unwrap_or(2000) + 1;
+    let calendar = Calendar::build(choice, first..=last, events)?;
     let fit = FitOptions { windows, ..FitOptions::default() };
     Ok(Inputs { history, calendar, fit })
-}
-
-fn builtin_calendar(
-    choice: CalendarChoice,
-    user: Vec<Event>,
-    years: std::ops::RangeInclusive<i32>,
-) -> Calendar {
-    let _ = (choice, years);
-    Calendar::new(user)
 }
 
 /// Progress on stderr while queues are fitted, only on a terminal and
