@@ -28,11 +28,16 @@ def poisson(mu):
     return k
 
 
+def last_sunday(year, month):
+    return max(dt.date(year, month, d) for d in range(25, 32)
+               if dt.date(year, month, d).weekday() == 6)
+
+
 def offset(day):
-    # Paris: summer time until the last Sunday of October.
-    last_sunday = max(dt.date(day.year, 10, d) for d in range(25, 32)
-                      if dt.date(day.year, 10, d).weekday() == 6)
-    return "+02:00" if day < last_sunday or day.month < 10 else "+01:00"
+    # Paris: summer time from the last Sunday of March to the last Sunday
+    # of October (the change happens at night: the shop is closed).
+    summer = last_sunday(day.year, 3) <= day < last_sunday(day.year, 10)
+    return "+02:00" if summer else "+01:00"
 
 
 bf = dt.date(2024, 11, 29)

@@ -11,8 +11,13 @@ fn forecast(extra: &[&str]) -> assert_cmd::Command {
         .arg(data("forecast_history.csv"))
         .arg("--events")
         .arg(data("forecast_events.csv"))
-        .args(["--calendar", "none", "--interval", "60m", "--no-config"])
-        .args(extra);
+        .arg("--no-config");
+    for (flag, default) in [("--calendar", "none"), ("--interval", "60m")] {
+        if !extra.contains(&flag) {
+            cmd.args([flag, default]);
+        }
+    }
+    cmd.args(extra);
     cmd
 }
 
@@ -86,8 +91,9 @@ fn the_built_in_calendar_keeps_closures_closed() {
     // built-in calendar; the fixture has Toussaint, Noël and the Jour de
     // l'an closed, so unseen closures are forecast closed too.
     let text = stdout(
-        forecast(&["--from", "2025-04-28", "--to", "2025-05-10", "--format", "csv"])
-            .args(["--calendar", "fr"]),
+        &mut forecast(&[
+            "--from", "2025-04-28", "--to", "2025-05-10", "--format", "csv", "--calendar", "fr",
+        ]),
     );
     assert!(!text.contains("2025-05-01T"), "1 May forecast open");
     assert!(!text.contains("2025-05-08T"));
