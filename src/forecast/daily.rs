@@ -72,6 +72,11 @@ pub struct DailyOptions {
     pub tau_kind: f64,
     /// Prior scale of name-level deviations from the kind.
     pub tau_name: f64,
+    /// Huber threshold, in robust residual scales.
+    pub huber: f64,
+    /// Annual sine–cosine pairs with two years of history or more (half
+    /// as many with one to two years, none under a year).
+    pub annual_terms: usize,
 }
 
 impl Default for DailyOptions {
@@ -80,10 +85,12 @@ impl Default for DailyOptions {
             halflife_days: 365.0,
             knot_days: 28,
             damping: 0.98,
-            tau_hinge: 0.5,
+            tau_hinge: 0.2,
             tau_fourier: 0.15,
             tau_kind: 0.7,
             tau_name: 0.4,
+            huber: 2.0,
+            annual_terms: 8,
         }
     }
 }
@@ -294,8 +301,8 @@ impl DailyModel {
         });
         let k_annual = match span {
             ..364 => 0,
-            364..728 => 3,
-            _ => 5,
+            364..728 => opts.annual_terms.div_ceil(2),
+            _ => opts.annual_terms,
         };
         let fourier = (p, k_annual);
         p += 2 * k_annual;
@@ -410,7 +417,7 @@ impl DailyModel {
             sigma = robust_scale(&resid).max(1e-6);
             // Floored so that a near-exact fit (synthetic or very smooth
             // data) does not call every event day an outlier.
-            let c = 2.0 * sigma.max(0.01);
+            let c = opts.huber * sigma.max(0.01);
             for (h, r) in huber.iter_mut().zip(&resid) {
                 *h = if r.abs() <= c { 1.0 } else { c / r.abs() };
             }

@@ -19,9 +19,9 @@ use crate::calendar::Event;
 pub(crate) type Profile = Vec<(u16, f64)>;
 
 /// Same-weekday days whose shapes make the weekday profile.
-const PROFILE_DAYS: usize = 26;
+const PROFILE_DAYS: usize = 52;
 /// Half-life of a day's weight in the profile, in same-weekday days.
-const PROFILE_HALFLIFE: f64 = 6.0;
+const PROFILE_HALFLIFE: f64 = 12.0;
 /// Recent same-weekday days that decide which slots are open.
 const OPEN_DAYS: usize = 6;
 /// Longest event (days) that gets an intraday shape of its own.
