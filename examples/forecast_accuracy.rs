@@ -22,12 +22,22 @@ use peakplan::units::IntervalLen;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(args.first().map_or("/work/shared/data", String::as_str));
+    let dir = PathBuf::from(
+        args.first().map_or("/work/shared/data", String::as_str),
+    );
     let horizon: u32 = args.get(1).map_or(Ok(14), |s| s.parse())?;
     let origins: usize = args.get(2).map_or(Ok(4), |s| s.parse())?;
     let sets = [
-        ("bank_calls_us_2003_5min.csv", "bank_calls_us_2003_events.csv", chrono_tz::America::New_York),
-        ("anonymous_bank_il_1999_6min.csv", "anonymous_bank_il_1999_events.csv", chrono_tz::Asia::Jerusalem),
+        (
+            "bank_calls_us_2003_5min.csv",
+            "bank_calls_us_2003_events.csv",
+            chrono_tz::America::New_York,
+        ),
+        (
+            "anonymous_bank_il_1999_6min.csv",
+            "anonymous_bank_il_1999_events.csv",
+            chrono_tz::Asia::Jerusalem,
+        ),
     ];
     for (file, events, tz) in sets {
         let path = dir.join(file);
@@ -37,23 +47,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let history = read_naive(&path, tz, 30)?;
         let calendar = Calendar::new(read_events(&dir.join(events))?);
-        let opts = BacktestOptions { horizon_days: horizon, origins, ..BacktestOptions::default() };
+        let opts = BacktestOptions {
+            horizon_days: horizon,
+            origins,
+            ..BacktestOptions::default()
+        };
         let t = std::time::Instant::now();
         let report = backtest::run(&history, &calendar, &opts)?;
-        println!("\n{file}: {origins} origins × {horizon} days, 30-minute intervals ({:.1}s)", t.elapsed().as_secs_f64());
+        println!(
+            "\n{file}: {origins} origins × {horizon} days, 30-minute intervals ({:.1}s)",
+            t.elapsed().as_secs_f64()
+        );
         for w in &report.windows {
             println!("  window {} .. {}", w.0, w.1);
         }
-        println!("  {:<11} {:<9} {:>9} {:>8} {:>10} {:>6} {:>7} {:>9} {:>6}", "scope", "method", "intervals", "WAPE", "WAPE/day", "MASE", "bias", "coverage", "floor");
+        println!(
+            "  {:<11} {:<9} {:>9} {:>8} {:>10} {:>6} {:>7} {:>9} {:>6}",
+            "scope",
+            "method",
+            "intervals",
+            "WAPE",
+            "WAPE/day",
+            "MASE",
+            "bias",
+            "coverage",
+            "floor"
+        );
         for m in report.metrics.iter().filter(|m| m.queue == "all") {
-            let f = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.3}"));
+            let f = |x: Option<f64>| {
+                x.map_or("n/a".to_string(), |v| format!("{v:.3}"))
+            };
             println!(
                 "  {:<11} {:<9} {:>9} {:>8} {:>10} {:>6} {:>7} {:>9} {:>6}",
-                m.scope.as_str(), m.method.as_str(), m.intervals, f(m.wape), f(m.wape_daily), f(m.mase), f(m.bias), f(m.coverage), f(m.noise_floor)
+                m.scope.as_str(),
+                m.method.as_str(),
+                m.intervals,
+                f(m.wape),
+                f(m.wape_daily),
+                f(m.mase),
+                f(m.bias),
+                f(m.coverage),
+                f(m.noise_floor)
             );
         }
-        let get = |method| report.metrics.iter().find(|m| m.queue == "all" && m.scope == Scope::All && m.method == method).and_then(|m| m.wape);
-        if let (Some(a), Some(b)) = (get(Method::Peakplan), get(Method::LastWeek)) {
+        let get = |method| {
+            report
+                .metrics
+                .iter()
+                .find(|m| {
+                    m.queue == "all"
+                        && m.scope == Scope::All
+                        && m.method == method
+                })
+                .and_then(|m| m.wape)
+        };
+        if let (Some(a), Some(b)) =
+            (get(Method::Peakplan), get(Method::LastWeek))
+        {
             println!("  peakplan / last-week WAPE = {:.3}", a / b);
         }
     }
@@ -62,10 +112,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Reads `interval_start,queue,volume` (any column order) with naive local
 /// times, summing to `minutes`-long intervals.
-fn read_naive(path: &Path, tz: Tz, minutes: u32) -> Result<History, Box<dyn std::error::Error>> {
+fn read_naive(
+    path: &Path,
+    tz: Tz,
+    minutes: u32,
+) -> Result<History, Box<dyn std::error::Error>> {
     let mut rdr = csv::Reader::from_path(path)?;
     let head = rdr.headers()?.clone();
-    let col = |n: &str| head.iter().position(|h| h == n).ok_or(format!("no column {n}"));
+    let col = |n: &str| {
+        head.iter().position(|h| h == n).ok_or(format!("no column {n}"))
+    };
     let (ts, vol) = (col("interval_start")?, col("volume")?);
     let queue = col("queue").ok();
     let mut acc: BTreeMap<(String, NaiveDateTime), f64> = BTreeMap::new();
@@ -80,7 +136,12 @@ fn read_naive(path: &Path, tz: Tz, minutes: u32) -> Result<History, Box<dyn std:
     let mut queues: BTreeMap<String, Vec<Slot>> = BTreeMap::new();
     for ((q, t), volume) in acc {
         if let Some(start) = tz.from_local_datetime(&t).earliest() {
-            queues.entry(q).or_default().push(Slot { start, volume, aht_s: None, line: 0 });
+            queues.entry(q).or_default().push(Slot {
+                start,
+                volume,
+                aht_s: None,
+                line: 0,
+            });
         }
     }
     let interval = IntervalLen::from_minutes(minutes).ok_or("bad interval")?;
@@ -89,10 +150,13 @@ fn read_naive(path: &Path, tz: Tz, minutes: u32) -> Result<History, Box<dyn std:
         tz,
         source_interval: interval,
         interval,
-        queues: queues.into_iter().map(|(name, mut slots)| {
-            slots.sort_by_key(|s| s.start.timestamp());
-            QueueHistory { name, slots }
-        }).collect(),
+        queues: queues
+            .into_iter()
+            .map(|(name, mut slots)| {
+                slots.sort_by_key(|s| s.start.timestamp());
+                QueueHistory { name, slots }
+            })
+            .collect(),
     })
 }
 

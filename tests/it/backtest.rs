@@ -18,18 +18,25 @@ fn backtest(extra: &[&str]) -> assert_cmd::Command {
 
 #[test]
 fn table_compares_peakplan_with_the_baselines() {
-    let out = backtest(&["--horizon", "14d", "--origins", "3"]).assert().success();
+    let out =
+        backtest(&["--horizon", "14d", "--origins", "3"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.starts_with("window 1: 2024-12-21 .. 2025-01-03\n"), "{text}");
+    assert!(
+        text.starts_with("window 1: 2024-12-21 .. 2025-01-03\n"),
+        "{text}"
+    );
     assert!(text.contains("window 3: 2025-01-18 .. 2025-01-31"), "{text}");
-    for word in ["peakplan", "last_week", "wape", "coverage_p10_p90", "event_days"] {
+    for word in
+        ["peakplan", "last_week", "wape", "coverage_p10_p90", "event_days"]
+    {
         assert!(text.contains(word), "{word}: {text}");
     }
 }
 
 #[test]
 fn csv_and_json_carry_every_metric() {
-    let out = backtest(&["--origins", "2", "--format", "csv"]).assert().success();
+    let out =
+        backtest(&["--origins", "2", "--format", "csv"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let mut lines = text.lines();
     assert_eq!(
@@ -42,13 +49,18 @@ fn csv_and_json_carry_every_metric() {
     let peak = lines.find(|l| l.starts_with("all,all,peakplan,")).unwrap();
     let wape: f64 = peak.split(',').nth(5).unwrap().parse().unwrap();
     assert!(wape > 0.0 && wape < 0.5, "{peak}");
-    let out = backtest(&["--origins", "2", "--format", "json", "--queue", "sav"])
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let out =
+        backtest(&["--origins", "2", "--format", "json", "--queue", "sav"])
+            .assert()
+            .success();
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["windows"].as_array().unwrap().len(), 2);
     let m = &v["metrics"][0];
-    assert_eq!((m["queue"].as_str(), m["method"].as_str()), (Some("all"), Some("peakplan")));
+    assert_eq!(
+        (m["queue"].as_str(), m["method"].as_str()),
+        (Some("all"), Some("peakplan"))
+    );
     assert!(m["coverage"].as_f64().is_some());
 }
 

@@ -28,7 +28,8 @@ fn stdout(cmd: &mut assert_cmd::Command) -> String {
 
 #[test]
 fn csv_has_the_contract_columns_open_slots_only_and_is_deterministic() {
-    let args = ["--from", "2025-02-03", "--to", "2025-02-16", "--format", "csv"];
+    let args =
+        ["--from", "2025-02-03", "--to", "2025-02-16", "--format", "csv"];
     let text = stdout(&mut forecast(&args));
     let mut lines = text.lines();
     assert_eq!(
@@ -56,18 +57,21 @@ fn csv_has_the_contract_columns_open_slots_only_and_is_deterministic() {
 #[test]
 fn queue_filter_table_json_and_french_dialect() {
     let one = ["--from", "2025-02-03", "--to", "2025-02-04", "--queue", "sav"];
-    let csv = stdout(&mut forecast(&[&one[..], &["--format", "csv"]].concat()));
+    let csv =
+        stdout(&mut forecast(&[&one[..], &["--format", "csv"]].concat()));
     assert!(csv.lines().skip(1).all(|l| l.contains(",sav,")));
     let table = stdout(&mut forecast(&one));
     assert!(table.starts_with("date "), "{table}");
     assert!(table.contains("2025-02-04  Tue  sav"), "{table}");
-    let json = stdout(&mut forecast(&[&one[..], &["--format", "json"]].concat()));
+    let json =
+        stdout(&mut forecast(&[&one[..], &["--format", "json"]].concat()));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["tz"], "Europe/Paris");
     assert_eq!(v["days"].as_array().unwrap().len(), 2);
     assert_eq!(v["intervals"].as_array().unwrap().len(), 18);
     let fr = stdout(
-        forecast(&[&one[..], &["--format", "csv"]].concat()).args(["--csv-dialect", "fr"]),
+        forecast(&[&one[..], &["--format", "csv"]].concat())
+            .args(["--csv-dialect", "fr"]),
     );
     assert!(fr.starts_with("\u{feff}interval_start;queue;forecast;"), "{fr}");
 }
@@ -76,11 +80,19 @@ fn queue_filter_table_json_and_french_dialect() {
 fn out_writes_the_file_and_nothing_on_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.csv");
-    forecast(&["--from", "2025-02-03", "--to", "2025-02-03", "--format", "csv", "--out"])
-        .arg(&path)
-        .assert()
-        .success()
-        .stdout("");
+    forecast(&[
+        "--from",
+        "2025-02-03",
+        "--to",
+        "2025-02-03",
+        "--format",
+        "csv",
+        "--out",
+    ])
+    .arg(&path)
+    .assert()
+    .success()
+    .stdout("");
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(text.lines().count(), 1 + 9 * 2);
 }
@@ -90,11 +102,16 @@ fn the_built_in_calendar_keeps_closures_closed() {
     // 2025-05-01 (Fête du Travail) and 2025-05-08 are closures in the
     // built-in calendar; the fixture has Toussaint, Noël and the Jour de
     // l'an closed, so unseen closures are forecast closed too.
-    let text = stdout(
-        &mut forecast(&[
-            "--from", "2025-04-28", "--to", "2025-05-10", "--format", "csv", "--calendar", "fr",
-        ]),
-    );
+    let text = stdout(&mut forecast(&[
+        "--from",
+        "2025-04-28",
+        "--to",
+        "2025-05-10",
+        "--format",
+        "csv",
+        "--calendar",
+        "fr",
+    ]));
     assert!(!text.contains("2025-05-01T"), "1 May forecast open");
     assert!(!text.contains("2025-05-08T"));
     assert!(text.contains("2025-05-02T09:00:00+02:00,commandes"));
@@ -105,22 +122,54 @@ fn bad_flags_exit_2_with_a_clear_message() {
     forecast(&["--from", "2025-03-01", "--to", "2025-02-01"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--from 2025-03-01 is after --to 2025-02-01"));
-    forecast(&["--from", "2025-02-03", "--to", "2025-02-04", "--queue", "retours"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("\"retours\"").and(predicate::str::contains("commandes, sav")));
-    forecast(&["--from", "2025-02-03", "--to", "2025-02-04", "--interval", "20m"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("20m"));
+        .stderr(predicate::str::contains(
+            "--from 2025-03-01 is after --to 2025-02-01",
+        ));
+    forecast(&[
+        "--from",
+        "2025-02-03",
+        "--to",
+        "2025-02-04",
+        "--queue",
+        "retours",
+    ])
+    .assert()
+    .code(2)
+    .stderr(
+        predicate::str::contains("\"retours\"")
+            .and(predicate::str::contains("commandes, sav")),
+    );
+    forecast(&[
+        "--from",
+        "2025-02-03",
+        "--to",
+        "2025-02-04",
+        "--interval",
+        "20m",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("20m"));
     forecast(&["--from", "2025-02-30", "--to", "2025-03-04"]).assert().code(2);
-    forecast(&["--from", "2025-02-03", "--to", "2025-02-04", "--window", "launch=3..5"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--window"));
+    forecast(&[
+        "--from",
+        "2025-02-03",
+        "--to",
+        "2025-02-04",
+        "--window",
+        "launch=3..5",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("--window"));
     peakplan()
-        .args(["forecast", "--history", "no-such-file.csv", "--from", "2025-02-03"])
+        .args([
+            "forecast",
+            "--history",
+            "no-such-file.csv",
+            "--from",
+            "2025-02-03",
+        ])
         .args(["--to", "2025-02-04", "--no-config"])
         .assert()
         .code(2)

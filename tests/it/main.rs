@@ -1,9 +1,9 @@
 //! Integration tests: run the real `peakplan` binary on files in
 //! `tests/data/`. One module per command.
 
+mod backtest;
 mod calendar;
 mod cli;
 mod events;
-mod util;
-mod backtest;
 mod forecast;
+mod util;

@@ -51,9 +51,12 @@ fn whole_days(s: &str) -> std::result::Result<u32, String> {
     let secs = parse_duration(s)?;
     let days = secs / 86_400.0;
     // Bare numbers are days here, not seconds.
-    let days = if s.trim().chars().all(|c| c.is_ascii_digit()) { secs } else { days };
+    let days =
+        if s.trim().chars().all(|c| c.is_ascii_digit()) { secs } else { days };
     if days.fract() != 0.0 || !(1.0..=366.0).contains(&days) {
-        return Err(format!("expected whole days from 1d to 366d such as 14d, found {s:?}"));
+        return Err(format!(
+            "expected whole days from 1d to 366d such as 14d, found {s:?}"
+        ));
     }
     Ok(days as u32)
 }
@@ -89,8 +92,17 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 }
 
 const HEADER: [&str; 11] = [
-    "queue", "scope", "method", "intervals", "volume", "wape", "wape_daily", "mase", "bias",
-    "coverage_p10_p90", "noise_floor",
+    "queue",
+    "scope",
+    "method",
+    "intervals",
+    "volume",
+    "wape",
+    "wape_daily",
+    "mase",
+    "bias",
+    "coverage_p10_p90",
+    "noise_floor",
 ];
 
 fn cells(m: &Metrics, f: impl Fn(Option<f64>) -> String) -> Vec<String> {
@@ -117,7 +129,9 @@ fn table(r: &Report) -> String {
     out.push('\n');
     let mut t = Table::new(HEADER);
     for m in &r.metrics {
-        t.row(cells(m, |x| x.map_or("n/a".to_string(), |v| format!("{v:.3}"))));
+        t.row(cells(m, |x| {
+            x.map_or("n/a".to_string(), |v| format!("{v:.3}"))
+        }));
     }
     out.push_str(&t.render());
     out
@@ -126,7 +140,9 @@ fn table(r: &Report) -> String {
 fn csv(r: &Report, dialect: Dialect) -> Result<Vec<u8>> {
     let mut out = CsvOut::new(dialect, &HEADER)?;
     for m in &r.metrics {
-        out.row(cells(m, |x| x.map_or(String::new(), |v| dialect.number(v, 4))))?;
+        out.row(cells(m, |x| {
+            x.map_or(String::new(), |v| dialect.number(v, 4))
+        }))?;
     }
     out.into_bytes()
 }

@@ -191,7 +191,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         Format::Json => json(&f, &days)?,
         Format::Table => table(&days).into_bytes(),
     };
-    crate::output::emit(args.out.as_deref().filter(|p| *p != Path::new("-")), &bytes)
+    crate::output::emit(
+        args.out.as_deref().filter(|p| *p != Path::new("-")),
+        &bytes,
+    )
 }
 
 /// The interval CSV.
@@ -202,7 +205,16 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 pub fn csv(f: &Forecast, dialect: Dialect) -> Result<Vec<u8>> {
     let mut out = CsvOut::new(
         dialect,
-        &["interval_start", "queue", "forecast", "p10", "p50", "p90", "aht_s", "events"],
+        &[
+            "interval_start",
+            "queue",
+            "forecast",
+            "p10",
+            "p50",
+            "p90",
+            "aht_s",
+            "events",
+        ],
     )?;
     for r in &f.rows {
         let n = |x: f64| dialect.number(x, 3);
@@ -271,7 +283,16 @@ fn json(f: &Forecast, days: &[DayForecast]) -> Result<Vec<u8>> {
 }
 
 fn table(days: &[DayForecast]) -> String {
-    let mut t = Table::new(["date", "day", "queue", "forecast", "p10", "p90", "intervals", "events"]);
+    let mut t = Table::new([
+        "date",
+        "day",
+        "queue",
+        "forecast",
+        "p10",
+        "p90",
+        "intervals",
+        "events",
+    ]);
     for d in days {
         t.row([
             d.date.to_string(),
@@ -285,7 +306,8 @@ fn table(days: &[DayForecast]) -> String {
         ]);
     }
     if days.is_empty() {
-        return "no open day in the range: every day is forecast closed\n".to_string();
+        return "no open day in the range: every day is forecast closed\n"
+            .to_string();
     }
     t.render()
 }
