@@ -1,4 +1,6 @@
 //! Integration tests: run the real `peakplan` binary on files in
 //! `tests/data/`. One module per command.
 
+mod history;
 mod util;
+mod validate;
