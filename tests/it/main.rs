@@ -1,6 +1,9 @@
 //! Integration tests: run the real `peakplan` binary on files in
 //! `tests/data/`. One module per command.
 
+mod calendar;
+mod cli;
+mod events;
 mod history;
 mod util;
 mod validate;
