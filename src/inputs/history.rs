@@ -272,27 +272,32 @@ struct Row {
 #[derive(Default)]
 struct Queues {
     names: Vec<String>,
+    raw: Vec<Box<[u8]>>,
     ids: HashMap<Box<[u8]>, u32>,
-    last: Option<(Box<[u8]>, u32)>,
+    last: usize,
 }
 
 impl Queues {
     fn id(&mut self, raw: &[u8]) -> u32 {
-        if let Some((bytes, id)) = &self.last
-            && **bytes == *raw
-        {
-            return *id;
+        // Exports list queues in the same order at every interval: the
+        // queue is usually the previous row's, or the one after it.
+        for guess in [self.last, self.last + 1] {
+            if self.raw.get(guess).is_some_and(|r| **r == *raw) {
+                self.last = guess;
+                return guess as u32;
+            }
         }
         let id = match self.ids.get(raw) {
             Some(&id) => id,
             None => {
-                let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                let id = self.names.len() as u32;
                 self.names.push(text(raw).into_owned());
+                self.raw.push(raw.into());
                 self.ids.insert(raw.into(), id);
                 id
             }
         };
-        self.last = Some((raw.into(), id));
+        self.last = id as usize;
         id
     }
 }
@@ -429,9 +434,9 @@ impl<'o> Reader<'o> {
             };
         if let Some(offset) = offset {
             let utc = written - offset;
-            return Ok((utc, self.zone.to_local(utc)));
+            return Ok((utc, self.zone.local(utc)));
         }
-        match self.zone.to_utc(written) {
+        match self.zone.resolve(written) {
             Resolved::One(utc) => Ok((utc, written)),
             Resolved::Two(earlier, later) => {
                 self.report.ambiguous += 1;
@@ -592,13 +597,20 @@ impl<'o> Reader<'o> {
     }
 }
 
-/// The file's step: the most common positive spacing between consecutive
-/// rows of a queue (at most an hour), reduced to a divisor of an hour.
-/// With one row per queue, the coarsest grid every row sits on.
+/// The file's step, in minutes (a divisor of an hour).
+///
+/// Each queue's most common positive spacing between consecutive rows (at
+/// most an hour) gives its step; the file's is their greatest common
+/// divisor. Rows off that grid are then errors, unless more than a tenth of
+/// the rows (and at least 3) are: then the file is finer than its spacing
+/// shows (exports that write only intervals with contacts), and the step is
+/// the grid every row sits on. With one row per queue, that grid is the
+/// step.
 fn detect_step(rows: &[Vec<Row>]) -> Result<IntervalLen, String> {
-    let mut counts = [0u64; 61];
+    let mut step = 0;
     let mut smallest_gap: Option<i64> = None;
     for queue in rows {
+        let mut counts = [0u64; 61];
         for pair in queue.windows(2) {
             let delta = pair[1].utc - pair[0].utc;
             if delta <= 0 {
@@ -609,26 +621,47 @@ fn detect_step(rows: &[Vec<Row>]) -> Result<IntervalLen, String> {
                 counts[(delta / 60) as usize] += 1;
             }
         }
-    }
-    let mode = (1..=60u32)
-        .filter(|&m| counts[m as usize] > 0)
-        .max_by_key(|&m| (counts[m as usize], std::cmp::Reverse(m)));
-    let minutes = match (mode, smallest_gap) {
-        (Some(m), _) => gcd(m, 60),
-        (None, Some(gap)) if gap > 3600 => {
-            return Err(format!(
-                "expected intervals of at most 60 minutes, found rows at \
-                 least {} minutes apart (peakplan needs intraday history)",
-                gap / 60
-            ));
+        let mode = (1..=60u32)
+            .filter(|&m| counts[m as usize] > 0)
+            .max_by_key(|&m| (counts[m as usize], std::cmp::Reverse(m)));
+        if let Some(m) = mode {
+            step = gcd(step, m);
         }
-        // No usable spacing: the coarsest whole-minute grid all rows sit on.
-        _ => rows.iter().flatten().fold(60, |g, r| {
-            gcd(g, u32::try_from(r.local.rem_euclid(3600) / 60).unwrap_or(1))
-        }),
+    }
+    if step == 0
+        && let Some(gap) = smallest_gap
+    {
+        return Err(format!(
+            "expected intervals of at most 60 minutes, found rows at least \
+             {} minutes apart (peakplan needs intraday history)",
+            gap / 60
+        ));
+    }
+    // The coarsest grid of whole minutes every row sits on.
+    let grid_secs = rows
+        .iter()
+        .flatten()
+        .fold(3600, |g, r| gcd_i64(g, r.local.rem_euclid(3600)));
+    let grid = gcd(60, u32::try_from(grid_secs / 60).unwrap_or(1));
+    let minutes = if step == 0 {
+        grid
+    } else {
+        let step = gcd(step, 60);
+        let len = i64::from(step) * 60;
+        let total = rows.iter().map(Vec::len).sum::<usize>();
+        let off = rows
+            .iter()
+            .flatten()
+            .filter(|r| r.local.rem_euclid(len) != 0)
+            .count();
+        if off >= 3 && off * 10 > total { gcd(step, grid) } else { step }
     };
     IntervalLen::from_source_minutes(minutes)
         .ok_or_else(|| "expected intervals that divide an hour".to_string())
+}
+
+fn gcd_i64(a: i64, b: i64) -> i64 {
+    if b == 0 { a } else { gcd_i64(b, a % b) }
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
@@ -899,7 +932,8 @@ fn parse_time(s: &[u8]) -> Option<i64> {
 /// date does not exist. (H. Hinnant, "chrono-Compatible Low-Level Date
 /// Algorithms", `days_from_civil`.)
 fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4)
+        && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -1027,7 +1061,7 @@ impl Zone {
     }
 
     /// The instant(s) of a naive local time.
-    fn to_utc(&mut self, local: i64) -> Resolved {
+    fn resolve(&mut self, local: i64) -> Resolved {
         if let Some((offset, _)) = self.day_offset(local.div_euclid(86_400)) {
             return Resolved::One(local - offset);
         }
@@ -1055,7 +1089,7 @@ impl Zone {
     }
 
     /// The local wall-clock time of an instant.
-    fn to_local(&mut self, utc: i64) -> i64 {
+    fn local(&mut self, utc: i64) -> i64 {
         utc + self.offset(utc).0
     }
 
@@ -1416,6 +1450,19 @@ mod tests {
             "h.csv:5: column \"interval_start\": expected a time on this file's \
              30-minute grid (detected from the rows' spacing), found \"2025-01-06 10:10:00\""
         );
+        // Sparse 15-minute data (only intervals with contacts) whose most
+        // common spacing is 30 minutes reads at 15 minutes.
+        let h = ok("interval_start,volume\n2025-01-06 09:00,1\n\
+                    2025-01-06 09:30,1\n2025-01-06 10:00,1\n\
+                    2025-01-06 10:15,1\n2025-01-06 10:45,1\n\
+                    2025-01-06 11:15,1\n2025-01-06 11:45,1\n");
+        assert_eq!(h.source_interval.minutes(), 15);
+        // Queues of different steps read at their common grid.
+        let h = ok("interval_start,queue,volume\n2025-01-06 09:00,a,1\n\
+                    2025-01-06 10:00,a,1\n2025-01-06 09:00,b,1\n\
+                    2025-01-06 09:20,b,1\n2025-01-06 09:40,b,1\n");
+        assert_eq!(h.source_interval.minutes(), 20);
+        assert_eq!(h.interval.minutes(), 60);
         let e = err(
             "interval_start,volume\n2025-01-06 09:00:30,1\n2025-01-06 09:30:30,1\n",
         );
@@ -1635,6 +1682,25 @@ mod tests {
                 prop_assert_eq!(total, want);
                 let starts: Vec<_> = h.queues[0].slots.iter().map(|s| s.start).collect();
                 prop_assert!(starts.windows(2).all(|w| w[0] < w[1]));
+            }
+
+            /// The hand-written number parser agrees with the standard one.
+            #[test]
+            fn numbers_parse_like_std(text in "[0-9]{1,9}(\\.[0-9]{1,7})?") {
+                let want: f64 = text.parse().unwrap();
+                prop_assert_eq!(parse_number(text.as_bytes(), false), Some(want));
+                let comma = text.replace('.', ",");
+                prop_assert_eq!(parse_number(comma.as_bytes(), true), Some(want));
+            }
+
+            /// Any instant written with its offset reads back as itself.
+            #[test]
+            fn offsets_round_trip(secs in 1_500_000_000i64..1_900_000_000) {
+                let secs = secs - secs.rem_euclid(900);
+                let t = chrono_tz::Europe::Paris.timestamp_opt(secs, 0).unwrap();
+                let csv = format!("interval_start,volume\n{},1\n", t.to_rfc3339());
+                let (h, _) = read_str(&csv, &HistoryOptions::default()).unwrap();
+                prop_assert_eq!(h.queues[0].slots[0].start, t);
             }
 
             /// Arbitrary bytes never panic the reader.

@@ -30,9 +30,10 @@ pub struct Report {
 pub struct EventsSummary {
     /// The file as the user named it.
     pub file: String,
-    /// Number of events.
+    /// Number of rows (events and `drop` directives).
     pub count: usize,
-    /// Events per kind, in the documented kind order, kinds present only.
+    /// Events per kind, in the documented kind order (`drop` directives
+    /// last), kinds present only.
     pub kinds: Vec<KindCount>,
     /// First day of the earliest event.
     pub first_date: Option<NaiveDate>,
@@ -83,8 +84,9 @@ pub fn summarize_events(
     history: (NaiveDate, NaiveDate),
 ) -> EventsSummary {
     let kinds = EventKind::ALL
-        .iter()
-        .map(|&kind| KindCount {
+        .into_iter()
+        .chain([EventKind::Drop])
+        .map(|kind| KindCount {
             kind,
             count: events.iter().filter(|e| e.kind == kind).count(),
         })
@@ -126,22 +128,24 @@ mod tests {
             event(EventKind::BlackFriday, (2024, 11, 29), 0),
             event(EventKind::Sale, (2025, 1, 8), 27),
             event(EventKind::Sale, (2023, 6, 28), 27),
+            event(EventKind::Drop, (2024, 1, 1), 365),
         ];
         let span = (
             NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
             NaiveDate::from_ymd_opt(2025, 1, 10).unwrap(),
         );
         let s = summarize_events("e.csv", &list, span);
-        assert_eq!(s.count, 3);
+        assert_eq!(s.count, 4);
         assert_eq!(
             s.kinds,
             vec![
                 KindCount { kind: EventKind::Sale, count: 2 },
                 KindCount { kind: EventKind::BlackFriday, count: 1 },
+                KindCount { kind: EventKind::Drop, count: 1 },
             ]
         );
         assert_eq!(s.first_date, NaiveDate::from_ymd_opt(2023, 6, 28));
         assert_eq!(s.last_date, NaiveDate::from_ymd_opt(2025, 2, 4));
-        assert_eq!(s.within_history, 2);
+        assert_eq!(s.within_history, 3);
     }
 }

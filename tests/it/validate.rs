@@ -112,3 +112,37 @@ fn bad_flags_are_usage_errors() {
     good(&["--format", "csv"]).code(2);
     good(&["--duplicates", "keep"]).code(2);
 }
+
+#[test]
+fn summarises_events_files() {
+    good(&["--events", "tests/data/events_company.csv"]).success().stdout(
+        predicate::str::contains(
+            "events tests/data/events_company.csv: 5 events, 2026-01-01 to \
+             2026-12-31, 0 overlap the history\n  \
+             sale 1, launch 1, software_update 1, closure 1, drop 1\n",
+        ),
+    );
+    let out = good(&[
+        "--format",
+        "json",
+        "--events",
+        "tests/data/events_company.csv",
+    ])
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["events"][0]["count"], 5);
+    assert_eq!(json["events"][0]["kinds"][0]["kind"], "sale");
+    assert_eq!(json["events"][0]["first_date"], "2026-01-01");
+}
+
+#[test]
+fn a_bad_events_file_fails_with_its_line() {
+    good(&["--events", "tests/data/events_bad_kind.csv"])
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("events_bad_kind.csv:3"))
+        .stderr(predicate::str::contains("panicked").not());
+}

@@ -50,9 +50,10 @@ pub struct Args {
     /// Events CSV; repeat for several files.
     #[arg(long, value_name = "FILE")]
     pub events: Vec<PathBuf>,
-    /// Zone of timestamps written without an offset, and of the report.
-    #[arg(long, value_name = "ZONE", default_value = "Europe/Paris", value_parser = parse_tz)]
-    pub tz: Tz,
+    /// Zone of timestamps written without an offset, and of the report
+    /// [default: the config file's `tz`, else Europe/Paris].
+    #[arg(long, value_name = "ZONE", value_parser = parse_tz)]
+    pub tz: Option<Tz>,
     /// Summarise at this interval (a multiple of the file's step: 15m,
     /// 30m, 60m...). Default: the file's own step.
     #[arg(long, value_name = "DUR")]
@@ -74,9 +75,8 @@ pub struct Args {
 /// Any reading error (exit 2), or an input error when the files cannot be
 /// planned from (after printing the summary).
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let _ = global;
     let opts = HistoryOptions {
-        tz: args.tz,
+        tz: global.tz(args.tz),
         interval: args.interval,
         duplicates: args.duplicates,
     };
@@ -339,7 +339,7 @@ mod tests {
         .unwrap();
         let Command::Validate(args) = cli.command else { panic!() };
         assert_eq!(args.events.len(), 2);
-        assert_eq!(args.tz, chrono_tz::America::New_York);
+        assert_eq!(args.tz, Some(chrono_tz::America::New_York));
         assert_eq!(args.interval.map(|i| i.minutes()), Some(30));
         assert!(
             Cli::try_parse_from([

@@ -417,26 +417,21 @@ fn summarize_queue(q: &QueueHistory, interval: u32, tz: Tz) -> QueueSummary {
                         *p = true;
                     }
                 }
-                let mut run: Option<(usize, u32)> = None;
-                for i in first..=last + 1 {
-                    let missing = i <= last
-                        && !present[i]
-                        && exists(tz, *date, i as u32 * interval);
-                    match (missing, run) {
-                        (true, None) => run = Some((i, 1)),
-                        (true, Some((start, n))) => run = Some((start, n + 1)),
-                        (false, Some((start, n))) => {
-                            gap_slots += n as usize;
-                            gaps.push(Gap {
-                                date: *date,
-                                from: hhmm(start as u32 * interval),
-                                to: hhmm((start as u32 + n) * interval),
-                                slots: n,
-                            });
-                            run = None;
-                        }
-                        (false, None) => {}
-                    }
+                let missing: Vec<usize> = (first..=last)
+                    .filter(|&i| {
+                        !present.get(i).copied().unwrap_or(true)
+                            && exists(tz, *date, i as u32 * interval)
+                    })
+                    .collect();
+                for run in missing.chunk_by(|a, b| *b == a + 1) {
+                    let (start, n) = (run[0] as u32, run.len() as u32);
+                    gap_slots += run.len();
+                    gaps.push(Gap {
+                        date: *date,
+                        from: hhmm(start * interval),
+                        to: hhmm((start + n) * interval),
+                        slots: n,
+                    });
                 }
             }
             _ => {}
