@@ -13,9 +13,9 @@
 //! - the file's step (any divisor of an hour) is detected and rows are
 //!   summed into local wall-clock intervals of [`HistoryOptions::interval`].
 //!
-//! The reader keeps one small record per row and parses dates by hand:
-//! reading runs at well over 100 MB/s (`cargo run --release --example
-//! parse_speed`).
+//! The reader keeps one small record per row, parses dates and numbers by
+//! hand and caches the zone's offset per local day: it reads about 140 MB
+//! of CSV per second of CPU (`cargo run --release --example parse_speed`).
 
 mod summary;
 

@@ -54,8 +54,9 @@ pub struct Args {
     /// [default: the config file's `tz`, else Europe/Paris].
     #[arg(long, value_name = "ZONE", value_parser = parse_tz)]
     pub tz: Option<Tz>,
-    /// Summarise at this interval (a multiple of the file's step: 15m,
-    /// 30m, 60m...). Default: the file's own step.
+    /// Summarise at this interval, a multiple of the file's step (15m,
+    /// 30m, 60m...). Default: the file's own step, or the finest of 5m,
+    /// 10m, 15m, 30m, 60m that is a multiple of it (30m for 6-minute data).
     #[arg(long, value_name = "DUR")]
     pub interval: Option<IntervalLen>,
     /// What to do with a queue and interval that appear twice.
