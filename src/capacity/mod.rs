@@ -1,0 +1,7 @@
+//! Capacity planning: from a forecast and a scenario to agents per
+//! interval, FTE per week, seasonal hires, overtime and partner overflow at
+//! the lowest cost.
+
+pub mod scenario;
+
+pub use scenario::Scenario;
