@@ -16,14 +16,3 @@ pub fn peakplan() -> Command {
 pub fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
 }
-
-#[test]
-fn help_and_version_exit_zero() {
-    peakplan().arg("--help").assert().success();
-    peakplan().arg("--version").assert().success();
-}
-
-#[test]
-fn unknown_flag_is_a_usage_error() {
-    peakplan().arg("--no-such-flag").assert().code(2);
-}
