@@ -3,5 +3,6 @@
 //! the lowest cost.
 
 pub mod scenario;
+pub mod staffing;
 
 pub use scenario::Scenario;
