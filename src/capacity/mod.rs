@@ -2,6 +2,7 @@
 //! interval, FTE per week, seasonal hires, overtime and partner overflow at
 //! the lowest cost.
 
+pub mod mix;
 pub mod scenario;
 pub mod staffing;
 
