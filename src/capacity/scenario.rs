@@ -426,14 +426,6 @@ impl Checker<'_> {
         }
     }
 
-    fn positive(&self, path: &[&str], x: f64) -> Result<f64> {
-        if x.is_finite() && x > 0.0 {
-            Ok(x)
-        } else {
-            Err(self.bad(path, "a number above zero", x))
-        }
-    }
-
     fn count(&self, path: &[&str], x: i64, max: i64) -> Result<u32> {
         if (0..=max).contains(&x) {
             Ok(x as u32)
