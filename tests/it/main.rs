@@ -2,4 +2,5 @@
 //! `tests/data/`. One module per command.
 
 mod cli;
+mod plan;
 mod util;
