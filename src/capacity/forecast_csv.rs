@@ -5,7 +5,8 @@
 //! Columns by header name, case-insensitive: `interval_start` (ISO 8601
 //! with offset), `queue`, `forecast`, and optionally `p10`, `p50`, `p90`
 //! (missing: the volume is taken as known), `aht_s`, `events` (names
-//! separated by `|` or `;`). Delimiter `,` or `;`.
+//! separated by `|` or `;`). Delimiter `,` or `;`. A file with `volume`
+//! instead of `forecast` (actual volumes) is read the same way.
 
 use std::path::Path;
 
@@ -53,8 +54,15 @@ pub fn read(path: &Path, tz: Tz) -> Result<Vec<ForecastRow>> {
             )
         })
     };
+    // Actual volumes (history layout) read the same way: `volume` stands
+    // for `forecast`.
+    let mean_name = if col("forecast").is_none() && col("volume").is_some() {
+        "volume"
+    } else {
+        "forecast"
+    };
     let (c_start, c_queue, c_mean) =
-        (need("interval_start")?, need("queue")?, need("forecast")?);
+        (need("interval_start")?, need("queue")?, need(mean_name)?);
     let (c10, c50, c90) = (col("p10"), col("p50"), col("p90"));
     let (c_aht, c_events) = (col("aht_s"), col("events"));
     let mut rows = Vec::new();
@@ -93,7 +101,7 @@ pub fn read(path: &Path, tz: Tz) -> Result<Vec<ForecastRow>> {
                 .found(t)
             })?
             .with_timezone(&tz);
-        let mean = num(c_mean, "forecast")?;
+        let mean = num(c_mean, mean_name)?;
         let q =
             |c: Option<usize>, name: &str| c.map(|c| num(c, name)).transpose();
         let p10 = q(c10, "p10")?.unwrap_or(mean);

@@ -525,3 +525,76 @@ mod tests {
         assert_eq!(monday_of(d("2025-11-03")), d("2025-11-03"));
     }
 }
+
+/// How a plan's agents fare on actual volumes, against staffing each
+/// interval with perfect knowledge of its volume.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Evaluation {
+    /// Queue.
+    pub queue: String,
+    /// Intervals with an actual volume.
+    pub intervals: usize,
+    /// Actual contacts.
+    pub contacts: f64,
+    /// Target service level (1 for ASA goals: share of the target met).
+    pub target: f64,
+    /// Call-weighted service level the planned agents give on the actual
+    /// volumes.
+    pub service_level: f64,
+    /// Share of intervals at or above target.
+    pub intervals_on_target: f64,
+    /// Agent-hours planned.
+    pub agent_hours: f64,
+    /// Agent-hours of the fewest agents meeting the target in every
+    /// interval had its volume been known.
+    pub perfect_agent_hours: f64,
+}
+
+/// Replays the plan's agents on `actuals` (rows whose `mean` is the actual
+/// volume), per queue.
+pub fn evaluate(
+    s: &Scenario,
+    intervals: &[IntervalPlan],
+    actuals: &[ForecastRow],
+) -> Vec<Evaluation> {
+    let actual: BTreeMap<(&str, DateTime<Tz>), f64> = actuals
+        .iter()
+        .map(|r| ((r.queue.as_str(), r.start), r.mean))
+        .collect();
+    let interval_s = s.horizon.interval.seconds();
+    let mut out = Vec::new();
+    for q in &s.queues {
+        let mut e =
+            Evaluation { queue: q.name.clone(), ..Evaluation::default() };
+        let (mut served, mut met) = (0.0, 0usize);
+        for r in intervals.iter().filter(|r| r.queue == q.name) {
+            let Some(&v) = actual.get(&(q.name.as_str(), r.start)) else {
+                continue;
+            };
+            let model = QueueModel::new(q, r.aht_s, interval_s);
+            e.target = match q.goal {
+                crate::capacity::scenario::Goal::ServiceLevel {
+                    sl, ..
+                } => sl,
+                crate::capacity::scenario::Goal::Asa { .. } => 1.0,
+            };
+            let sl = model.service_level(r.required_agents, v);
+            e.intervals += 1;
+            e.contacts += v;
+            served += v * sl;
+            if sl >= e.target - 1e-12 {
+                met += 1;
+            }
+            let h = interval_s / 3600.0;
+            e.agent_hours += f64::from(r.required_agents) * h;
+            e.perfect_agent_hours += f64::from(model.required(v)) * h;
+        }
+        if e.intervals > 0 {
+            e.service_level =
+                if e.contacts > 0.0 { served / e.contacts } else { 1.0 };
+            e.intervals_on_target = met as f64 / e.intervals as f64;
+            out.push(e);
+        }
+    }
+    out
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::capacity::plan::Plan;
+use crate::capacity::plan::{Evaluation, Plan};
 use crate::error::Result;
 use crate::report::csv::CsvOut;
 use crate::report::table::Table;
@@ -345,4 +345,61 @@ pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
         }
     }
     s
+}
+
+/// The evaluation on actual volumes, for `summary.json`.
+pub fn evaluation_json(ev: &[Evaluation]) -> Value {
+    Value::Array(
+        ev.iter()
+            .map(|e| {
+                json!({
+                    "queue": e.queue,
+                    "intervals": e.intervals,
+                    "contacts": round(e.contacts, 1),
+                    "target": e.target,
+                    "service_level": round(e.service_level, 4),
+                    "intervals_on_target": round(e.intervals_on_target, 4),
+                    "agent_hours": round(e.agent_hours, 1),
+                    "perfect_agent_hours": round(e.perfect_agent_hours, 1),
+                    "extra_agent_hours": if e.perfect_agent_hours > 0.0 {
+                        round(e.agent_hours / e.perfect_agent_hours - 1.0, 4)
+                    } else {
+                        0.0
+                    },
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The evaluation on actual volumes, for a person.
+pub fn evaluation_text(ev: &[Evaluation]) -> String {
+    let mut t = Table::new([
+        "queue",
+        "intervals",
+        "target",
+        "SL reached",
+        "on target",
+        "agent-hours",
+        "perfect",
+        "extra",
+    ]);
+    for e in ev {
+        let extra = if e.perfect_agent_hours > 0.0 {
+            e.agent_hours / e.perfect_agent_hours - 1.0
+        } else {
+            0.0
+        };
+        t.row([
+            e.queue.clone(),
+            e.intervals.to_string(),
+            format!("{}%", fixed(e.target * 100.0, 1)),
+            format!("{}%", fixed(e.service_level * 100.0, 1)),
+            format!("{}%", fixed(e.intervals_on_target * 100.0, 1)),
+            fixed(e.agent_hours, 0),
+            fixed(e.perfect_agent_hours, 0),
+            format!("{}%", fixed(extra * 100.0, 1)),
+        ]);
+    }
+    format!("\nOn actual volumes\n{}", t.render())
 }

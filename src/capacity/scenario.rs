@@ -1197,3 +1197,15 @@ notice_weeks = 4
         assert_eq!(s.as_of.to_string(), "2025-10-01");
     }
 }
+
+#[cfg(test)]
+mod bundled {
+    #[test]
+    fn the_bundled_example_scenario_is_valid() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/scenario.toml");
+        let s = super::Scenario::read(&path).unwrap();
+        assert_eq!(s.whatifs.len(), 3);
+        assert!(s.inputs.history.unwrap().ends_with("data/history.csv"));
+    }
+}

@@ -464,3 +464,38 @@ fn a_queue_missing_from_the_forecast_is_named() {
             "queue \"chat\" of the scenario has no forecast",
         ));
 }
+
+#[test]
+fn evaluate_replays_the_agents_on_actual_volumes() {
+    let (dir, scenario, forecast) = setup(&small(), 1.0);
+    let text = std::fs::read_to_string(&forecast).unwrap();
+    let actuals = dir.path().join("actuals.csv");
+    let mut out = String::from("interval_start,queue,volume\n");
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        out.push_str(&format!("{},{},{}\n", f[0], f[1], f[2]));
+    }
+    std::fs::write(&actuals, out).unwrap();
+    let result = peakplan()
+        .args(["plan", "--format", "json", "--scenario"])
+        .arg(&scenario)
+        .arg("--forecast")
+        .arg(&forecast)
+        .arg("--evaluate")
+        .arg(&actuals)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    let ev = v["evaluation"].as_array().unwrap();
+    assert_eq!(ev.len(), 2);
+    for e in ev {
+        // Actual = forecast mean: staffing for uncertainty over-delivers.
+        assert!(e["service_level"].as_f64().unwrap() >= 0.8, "{e}");
+        let (h, p) = (
+            e["agent_hours"].as_f64().unwrap(),
+            e["perfect_agent_hours"].as_f64().unwrap(),
+        );
+        assert!(h >= p && p > 0.0, "{e}");
+    }
+}

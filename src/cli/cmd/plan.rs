@@ -63,6 +63,12 @@ pub struct Args {
     /// agent-hours.
     #[arg(long, value_enum, default_value_t = StaffTo::Auto)]
     pub staff_to: StaffTo,
+    /// Replay the plan's agents on actual volumes from this CSV
+    /// (`interval_start,queue,volume`, times with offsets) and report the
+    /// service level reached and the agent-hours against staffing with
+    /// perfect knowledge of the volumes.
+    #[arg(long, value_name = "FILE")]
+    pub evaluate: Option<PathBuf>,
 }
 
 /// Runs `peakplan plan`.
@@ -98,13 +104,23 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         variants.push(VariantFigures::of(&w.name, &p));
     }
 
-    let summary = report::summary_json(
+    let evaluation = match &args.evaluate {
+        Some(path) => {
+            let actuals = forecast_csv::read(path, scenario.horizon.tz)?;
+            Some(plan::evaluate(&scenario, &base.intervals, &actuals))
+        }
+        None => None,
+    };
+    let mut summary = report::summary_json(
         &base,
         &args.scenario.display().to_string(),
         &scenario.as_of.to_string(),
         (&scenario.horizon.from.to_string(), &scenario.horizon.to.to_string()),
         &variants,
     );
+    if let (Some(ev), Some(obj)) = (&evaluation, summary.as_object_mut()) {
+        obj.insert("evaluation".into(), report::evaluation_json(ev));
+    }
     let mut summary_bytes = serde_json::to_vec_pretty(&summary)
         .map_err(|e| Error::write("summary.json", std::io::Error::other(e)))?;
     summary_bytes.push(b'\n');
@@ -121,7 +137,13 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         global.info(format!("plan written to {}", dir.display()));
     }
     let stdout = match args.format {
-        Format::Table => report::summary_text(&base, &variants).into_bytes(),
+        Format::Table => {
+            let mut text = report::summary_text(&base, &variants);
+            if let Some(ev) = &evaluation {
+                text.push_str(&report::evaluation_text(ev));
+            }
+            text.into_bytes()
+        }
         Format::Csv => weeks,
         Format::Json => summary_bytes,
     };
