@@ -221,20 +221,20 @@ impl MixProblem {
                 continue;
             }
             for &q in &p.queues {
-                for w in p.first_week..nw {
+                for slot in px[k][q].iter_mut().skip(p.first_week) {
                     let v = vars.add(variable().min(0).max(p.max_fte));
                     objective += v * p.week_cost;
-                    px[k][q][w] = Some(v);
+                    *slot = Some(v);
                 }
             }
         }
         let mut gap = vec![vec![None; nw]; nq];
         for (q, queue) in self.queues.iter().enumerate() {
-            for w in 0..nw {
-                if queue.required[w] > queue.in_house + 1e-9 {
+            for (slot, need) in gap[q].iter_mut().zip(&queue.required) {
+                if *need > queue.in_house + 1e-9 {
                     let v = vars.add(variable().min(0));
                     objective += v * self.gap_penalty;
-                    gap[q][w] = Some(v);
+                    *slot = Some(v);
                 }
             }
         }
@@ -277,9 +277,10 @@ impl MixProblem {
             model = model.with(total.leq(f64::from(h.max_hires)));
         }
         for (k, p) in self.partners.iter().enumerate() {
+            let by_queue = &px[k];
             for w in 0..nw {
                 let used: Vec<Variable> =
-                    (0..nq).filter_map(|q| px[k][q][w]).collect();
+                    by_queue.iter().filter_map(|row| row[w]).collect();
                 if used.len() > 1 {
                     let sum: Expression = used.iter().sum();
                     model = model.with(sum.leq(p.max_fte));

@@ -94,7 +94,7 @@ impl VolumeDist {
 
     /// (μ, σ) of the lognormal with this mean and p10–p90 spread.
     fn lognormal(&self) -> Option<(f64, f64)> {
-        if !(self.mean > 0.0) {
+        if self.mean.is_nan() || self.mean <= 0.0 {
             return None;
         }
         let sd = ((self.p90 - self.p10) / (2.0 * Z90)).max(0.0);
