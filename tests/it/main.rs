@@ -5,5 +5,6 @@ mod calendar;
 mod cli;
 mod events;
 mod history;
+mod plan;
 mod util;
 mod validate;
