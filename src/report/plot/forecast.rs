@@ -309,7 +309,8 @@ pub fn forecast_daily_chart(
         ),
         notes: vec![
             format!(
-                "Sum of the {}-minute intervals of each local day ({tz}).",
+                "Sum of the {}-minute intervals of each local day ({tz}); \
+                 days with no open interval are left blank.",
                 forecast.interval.minutes()
             ),
             "Bands: the day's p10–p90 usually lies between the darker \

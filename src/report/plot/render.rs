@@ -377,10 +377,17 @@ struct Placed {
 const LANE_FONT: f64 = 11.0;
 const LANE_GAP: i32 = 8;
 
-/// Places labels greedily: sorted by position, each goes in the first lane
-/// (from the top) where it clears the previous label by `LANE_GAP` pixels,
-/// or in a new lane. The text starts just right of its marker, or ends
-/// just left of it when it would run off the chart.
+/// Places labels greedily, sorted by position. Each goes in the first
+/// existing lane (from the top) where
+///
+/// 1. it clears every label of that lane by `LANE_GAP` pixels,
+/// 2. its leader, which runs down to the plot, crosses no label below, and
+/// 3. no leader from a label above crosses its text;
+///
+/// failing that, in the first lane where (1) holds, and only then in a new
+/// lane: dense calendars stay compact, and the few leaders that must cross
+/// a label pass behind its white box. The text starts just right of its
+/// marker, or ends just left of it when it would run off the chart.
 fn place_labels(
     labels: &[(f64, String, Ink)],
     to_px: impl Fn(f64) -> i32,
@@ -388,8 +395,7 @@ fn place_labels(
 ) -> Vec<Placed> {
     let mut order: Vec<_> = labels.iter().collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let mut lane_ends: Vec<i32> = vec![];
-    let mut placed = vec![];
+    let mut placed: Vec<Placed> = vec![];
     for (x, text, ink) in order {
         let anchor = to_px(*x);
         let w = text_px(text, LANE_FONT);
@@ -398,19 +404,32 @@ fn place_labels(
         } else {
             anchor + 3
         };
-        let lane = match lane_ends
-            .iter()
-            .position(|&end| end + LANE_GAP <= left.min(anchor))
-        {
-            Some(i) => i,
-            None => {
-                lane_ends.push(i32::MIN);
-                lane_ends.len() - 1
-            }
+        let (lo, hi) = (left.min(anchor), (left + w).max(anchor));
+        let fits = |lane: i32, strict: bool| {
+            placed.iter().all(|p| {
+                let (p_lo, p_hi) = (
+                    p.left.min(p.anchor),
+                    p.left + text_px(&p.text, LANE_FONT),
+                );
+                let p_hi = p_hi.max(p.anchor);
+                if p.lane == lane {
+                    p_hi + LANE_GAP <= lo || hi + LANE_GAP <= p_lo
+                } else if !strict {
+                    true
+                } else if p.lane > lane {
+                    !(p.left - 2..=p_hi + 2).contains(&anchor)
+                } else {
+                    !(left - 2..=left + w + 2).contains(&p.anchor)
+                }
+            })
         };
-        lane_ends[lane] = (left + w).max(anchor);
+        let lanes = placed.iter().map(|p| p.lane + 1).max().unwrap_or(0);
+        let lane = (0..lanes)
+            .find(|&l| fits(l, true))
+            .or_else(|| (0..lanes).find(|&l| fits(l, false)))
+            .unwrap_or(lanes);
         placed.push(Placed {
-            lane: lane as i32,
+            lane,
             anchor,
             left,
             text: text.clone(),
@@ -784,6 +803,8 @@ fn draw_panel<X: TimeAxis>(
     }
 
     // Event labels in their lanes, each tied to its marker by a leader.
+    // Leaders first, then each text on a white box, so that a leader that
+    // has to cross a lower label passes behind it.
     let plot_y0 = plot_top + PLOT_TOP;
     for p in &layout.placed {
         let lane_y = lanes_top + p.lane * LANE_H;
@@ -791,6 +812,15 @@ fn draw_panel<X: TimeAxis>(
         root.draw(&PathElement::new(
             vec![(p.anchor, lane_y + 2), (p.anchor, plot_y0)],
             leader,
+        ))
+        .map_err(draw_err)?;
+    }
+    for p in &layout.placed {
+        let lane_y = lanes_top + p.lane * LANE_H;
+        let right = p.left + text_px(&p.text, LANE_FONT) - 4;
+        root.draw(&Rectangle::new(
+            [(p.left - 1, lane_y + 1), (right, lane_y + LANE_H - 1)],
+            WHITE.filled(),
         ))
         .map_err(draw_err)?;
         let style = font(LANE_FONT, false).pos(top_left);
@@ -970,6 +1000,28 @@ mod tests {
             .collect();
         let placed = place_labels(&labels, |x| 100 + (x * 20.0) as i32, 800);
         assert!(placed.iter().map(|p| p.lane).max().unwrap() >= 1);
+        // Dense labels stay compact.
+        assert!(placed.iter().map(|p| p.lane).max().unwrap() <= 3);
+    }
+
+    #[test]
+    fn leaders_avoid_lower_labels_when_they_can() {
+        let at = |x: f64, t: &str| (x, t.to_string(), Ink::ReddishPurple);
+        // B overlaps A, so it goes below; C is clear of both.
+        let labels = [
+            at(100.0, "Soldes d'hiver"),
+            at(150.0, "Saint-Valentin"),
+            at(300.0, "Pâques"),
+        ];
+        let placed = place_labels(&labels, |x| x as i32, 1000);
+        let lanes: Vec<i32> = placed.iter().map(|p| p.lane).collect();
+        assert_eq!(lanes, [0, 1, 0]);
+        for a in &placed {
+            for b in placed.iter().filter(|b| b.lane > a.lane) {
+                let b1 = b.left + text_px(&b.text, LANE_FONT);
+                assert!(!(b.left..=b1).contains(&a.anchor), "{a:?} {b:?}");
+            }
+        }
         for a in &placed {
             for b in &placed {
                 if a != b && a.lane == b.lane {
