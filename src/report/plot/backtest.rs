@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::forecast::event_markers;
-use super::{Chart, ChartError, Ink, Line, Marker, Panel};
+use super::{
+    Chart, ChartError, Ink, Line, Marker, Panel, by_queue, event_markers,
+};
 use crate::calendar::Calendar;
 
 /// One day of one backtest window of one queue.
@@ -61,19 +62,13 @@ pub fn backtest_chart(
     if days.is_empty() {
         return Err(ChartError::Empty("the backtest has no day".to_string()));
     }
-    let mut queues: Vec<&str> = vec![];
-    for d in days {
-        if !queues.contains(&d.queue.as_str()) {
-            queues.push(&d.queue);
-        }
-    }
-    let mut panels = vec![];
-    for queue in queues {
-        let mut rows: Vec<&BacktestDay> =
-            days.iter().filter(|d| d.queue == queue).collect();
-        rows.sort_by_key(|d| (d.window_start, d.date));
-        panels.push(queue_panel(queue, &rows, baseline_name, calendar));
-    }
+    let panels = by_queue(days, |d| &d.queue)
+        .into_iter()
+        .map(|(queue, mut rows)| {
+            rows.sort_by_key(|d| (d.window_start, d.date));
+            queue_panel(queue, &rows, baseline_name, calendar)
+        })
+        .collect();
     Ok(Chart {
         title: "Backtest, contacts per day: forecast against actual"
             .to_string(),

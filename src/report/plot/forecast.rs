@@ -25,8 +25,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
-use super::{Band, Chart, ChartError, Ink, Line, Marker, Panel};
-use crate::calendar::{Calendar, EventKind};
+use super::{
+    Band, Chart, ChartError, Ink, Line, Panel, by_queue, event_markers,
+};
+use crate::calendar::Calendar;
 use crate::forecast::{Forecast, ForecastRow};
 use crate::inputs::history::History;
 
@@ -133,37 +135,6 @@ pub fn daily_totals(rows: &[ForecastRow]) -> Vec<DailyTotal> {
         .collect()
 }
 
-/// The marker for a calendar event: closures in grey, others in purple.
-fn event_marker(e: &crate::calendar::Event) -> Marker<NaiveDate> {
-    let closure = e.kind == EventKind::Closure;
-    Marker {
-        label: e.name.clone(),
-        ink: if closure { Ink::Grey } else { Ink::ReddishPurple },
-        start: e.start,
-        end: Some(e.end),
-        legend: Some(
-            if closure { "closure or public holiday" } else { "event" }
-                .to_string(),
-        ),
-    }
-}
-
-/// Markers for the events of `calendar` that touch `queue` between `from`
-/// and `to`.
-pub(super) fn event_markers(
-    calendar: &Calendar,
-    queue: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<Marker<NaiveDate>> {
-    calendar
-        .events()
-        .iter()
-        .filter(|e| e.applies_to(queue) && e.end >= from && e.start <= to)
-        .map(event_marker)
-        .collect()
-}
-
 /// Actual daily totals per queue, for the days where the history has every
 /// interval the forecast has (a partial day would look like a collapse).
 fn actual_days(
@@ -194,21 +165,6 @@ fn actual_days(
         .collect()
 }
 
-fn group_queues<T>(
-    items: &[T],
-    queue: impl Fn(&T) -> &str,
-) -> Vec<(&str, Vec<&T>)> {
-    let mut out: Vec<(&str, Vec<&T>)> = vec![];
-    for item in items {
-        let q = queue(item);
-        match out.iter_mut().find(|(name, _)| *name == q) {
-            Some((_, v)) => v.push(item),
-            None => out.push((q, vec![item])),
-        }
-    }
-    out
-}
-
 /// A daily chart of `forecast`, one panel per queue: the expected contacts
 /// per local day, the two p10–p90 bands described in the module docs,
 /// actual daily volumes from `actuals` where the history covers the whole
@@ -234,7 +190,7 @@ pub fn forecast_daily_chart(
     let actual = actuals.map(|h| actual_days(h, &totals)).unwrap_or_default();
     let tz = forecast.tz.name();
     let mut panels = vec![];
-    for (queue, days) in group_queues(&totals, |t| &t.queue) {
+    for (queue, days) in by_queue(&totals, |t| &t.queue) {
         let peak = days.iter().max_by(|a, b| {
             a.mean.total_cmp(&b.mean).then(b.date.cmp(&a.date))
         });
@@ -363,7 +319,7 @@ pub fn forecast_intraday_chart(
     let mid = |r: &ForecastRow| r.start.naive_local() + half;
     let tz = forecast.tz.name();
     let mut panels = vec![];
-    for (queue, rows) in group_queues(&rows, |r| &r.queue) {
+    for (queue, rows) in by_queue(&rows, |r| &r.queue) {
         let mut events: BTreeSet<&str> = BTreeSet::new();
         rows.iter()
             .for_each(|r| events.extend(r.events.iter().map(String::as_str)));
@@ -445,7 +401,7 @@ mod tests {
     use chrono_tz::Europe::Paris;
 
     use super::*;
-    use crate::calendar::Event;
+    use crate::calendar::{Event, EventKind};
     use crate::inputs::history::{QueueHistory, Slot};
     use crate::report::plot::render_svg;
     use crate::report::plot::testkit::{drawn, panels, parse, points, texts};

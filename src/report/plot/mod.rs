@@ -30,6 +30,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
+use crate::calendar::{Calendar, EventKind};
 use crate::error::{Error, Result};
 
 pub use backtest::{BacktestDay, backtest_chart};
@@ -373,6 +374,53 @@ pub fn write_svg<X: TimeAxis>(path: &Path, chart: &Chart<X>) -> Result<()> {
         e => Error::usage(format!("{}: {e}", path.display())),
     })?;
     crate::output::write_atomic(path, svg.as_bytes())
+}
+
+/// Groups `items` by queue, queues in order of first appearance.
+fn by_queue<T>(
+    items: &[T],
+    queue: impl Fn(&T) -> &str,
+) -> Vec<(&str, Vec<&T>)> {
+    let mut out: Vec<(&str, Vec<&T>)> = vec![];
+    for item in items {
+        let q = queue(item);
+        match out.iter_mut().find(|(name, _)| *name == q) {
+            Some((_, v)) => v.push(item),
+            None => out.push((q, vec![item])),
+        }
+    }
+    out
+}
+
+/// The marker for a calendar event: closures in grey, others in purple.
+fn event_marker(e: &crate::calendar::Event) -> Marker<NaiveDate> {
+    let closure = e.kind == EventKind::Closure;
+    Marker {
+        label: e.name.clone(),
+        ink: if closure { Ink::Grey } else { Ink::ReddishPurple },
+        start: e.start,
+        end: Some(e.end),
+        legend: Some(
+            if closure { "closure or public holiday" } else { "event" }
+                .to_string(),
+        ),
+    }
+}
+
+/// Markers for the events of `calendar` that touch `queue` between `from`
+/// and `to`.
+fn event_markers(
+    calendar: &Calendar,
+    queue: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Marker<NaiveDate>> {
+    calendar
+        .events()
+        .iter()
+        .filter(|e| e.applies_to(queue) && e.end >= from && e.start <= to)
+        .map(event_marker)
+        .collect()
 }
 
 /// Test helpers shared by the chart modules.

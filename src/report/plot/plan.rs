@@ -4,8 +4,9 @@
 use chrono::{NaiveDate, TimeDelta};
 
 use super::axis::number;
-use super::forecast::event_markers;
-use super::{Area, Band, Chart, ChartError, Ink, Line, Panel};
+use super::{
+    Area, Band, Chart, ChartError, Ink, Line, Panel, by_queue, event_markers,
+};
 use crate::calendar::Calendar;
 
 /// One queue's week of a capacity plan, as the chart needs it. FTE are
@@ -62,19 +63,13 @@ pub fn plan_chart(
     if weeks.is_empty() {
         return Err(ChartError::Empty("the plan has no week".to_string()));
     }
-    let mut queues: Vec<&str> = vec![];
-    for w in weeks {
-        if !queues.contains(&w.queue.as_str()) {
-            queues.push(&w.queue);
-        }
-    }
-    let mut panels = vec![];
-    for queue in queues {
-        let mut rows: Vec<&PlanChartWeek> =
-            weeks.iter().filter(|w| w.queue == queue).collect();
-        rows.sort_by_key(|w| w.week_start);
-        panels.push(queue_panel(queue, &rows, calendar));
-    }
+    let panels = by_queue(weeks, |w| &w.queue)
+        .into_iter()
+        .map(|(queue, mut rows)| {
+            rows.sort_by_key(|w| w.week_start);
+            queue_panel(queue, &rows, calendar)
+        })
+        .collect();
     let first = weeks.iter().map(|w| w.week_start).min();
     let last = weeks.iter().map(|w| w.week_start).max();
     let span = match (first, last) {
