@@ -7,7 +7,12 @@ use assert_cmd::Command;
 /// The `peakplan` binary, run from the crate root.
 pub fn peakplan() -> Command {
     let mut cmd = Command::cargo_bin("peakplan").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    // Isolate every run from the developer's own peakplan.toml: a personal
+    // `csv_dialect = "fr"` must not change what the tests see.
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env(
+        "XDG_CONFIG_HOME",
+        env!("CARGO_MANIFEST_DIR").to_owned() + "/tests/data/no-config",
+    );
     cmd
 }
 
