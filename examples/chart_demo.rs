@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use chrono::{Datelike, NaiveDate, TimeDelta, TimeZone, Weekday};
 use chrono_tz::Europe::Paris;
-use peakplan::calendar::{Calendar, Event, EventKind};
+use peakplan::calendar::{Calendar, Event, EventKind, fr};
 use peakplan::forecast::{Forecast, ForecastRow};
 use peakplan::inputs::history::{History, QueueHistory, Slot};
 use peakplan::report::plot::{
@@ -45,80 +45,32 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-fn calendar(year: i32) -> Calendar {
-    let ev = |name: &str, kind, start, end, queues: &[&str]| Event {
+/// The built-in French retail calendar of `year` plus two company events.
+fn calendar(year: i32) -> peakplan::Result<Calendar> {
+    let company = |name: &str, kind, start, end, queue: &str| Event {
         name: name.to_string(),
         kind,
         start,
         end,
-        queues: queues.iter().map(|q| q.to_string()).collect(),
+        queues: vec![queue.to_string()],
         uplift: None,
     };
-    let bf = {
-        // Day after the fourth Thursday of November.
-        let first = date(year, 11, 1);
-        let to_thu = (7 + 3 - first.weekday().num_days_from_monday()) % 7;
-        first + TimeDelta::days(i64::from(to_thu) + 22)
-    };
-    Calendar::new(vec![
-        ev(
-            "Toussaint",
-            EventKind::Closure,
-            date(year, 11, 1),
-            date(year, 11, 1),
-            &[],
-        ),
-        ev(
-            "Armistice",
-            EventKind::Closure,
-            date(year, 11, 11),
-            date(year, 11, 11),
-            &[],
-        ),
-        ev(
-            "Ventes privées",
-            EventKind::Sale,
-            date(year, 11, 17),
-            date(year, 11, 20),
-            &["commandes"],
-        ),
-        ev("Black Friday", EventKind::BlackFriday, bf, bf, &[]),
-        ev(
-            "Cyber Monday",
-            EventKind::Sale,
-            bf + TimeDelta::days(3),
-            bf + TimeDelta::days(3),
-            &[],
-        ),
-        ev(
-            "Mise à jour appli",
-            EventKind::SoftwareUpdate,
-            date(year, 12, 2),
-            date(year, 12, 2),
-            &["sav"],
-        ),
-        ev(
-            "Noël",
-            EventKind::Holiday,
-            date(year, 12, 24),
-            date(year, 12, 24),
-            &[],
-        ),
-        ev(
-            "Jour de Noël",
-            EventKind::Closure,
-            date(year, 12, 25),
-            date(year, 12, 25),
-            &[],
-        ),
-        ev(
-            "Retours après Noël",
-            EventKind::Holiday,
-            date(year, 12, 26),
-            date(year, 12, 31),
-            &["sav"],
-        ),
-    ])
+    let mut events = fr::events(year)?;
+    events.push(company(
+        "Ventes privées",
+        EventKind::Sale,
+        date(year, 11, 17),
+        date(year, 11, 20),
+        "commandes",
+    ));
+    events.push(company(
+        "Mise à jour appli",
+        EventKind::SoftwareUpdate,
+        date(year, 12, 2),
+        date(year, 12, 2),
+        "sav",
+    ));
+    Ok(Calendar::new(events))
 }
 
 /// Expected daily contacts of `queue` on `day`.
@@ -158,8 +110,7 @@ fn intraday_share(minute: u32) -> f64 {
     bump(11.0, 1.6) + 0.8 * bump(14.5, 1.8) + 0.15
 }
 
-fn forecast_and_history() -> (Forecast, History, Calendar) {
-    let cal = calendar(2025);
+fn forecast_and_history(cal: &Calendar) -> (Forecast, History) {
     let interval = IntervalLen::from_minutes(15)
         .expect("15 minutes is an allowed interval");
     let opening: Vec<u32> = (8 * 60..20 * 60).step_by(15).collect();
@@ -171,7 +122,7 @@ fn forecast_and_history() -> (Forecast, History, Calendar) {
         let mut slots = vec![];
         let mut day = date(2025, 11, 1);
         while day <= date(2025, 12, 31) {
-            let level = daily_level(queue, day, &cal);
+            let level = daily_level(queue, day, cal);
             let day_shock = noise.factor(0.06);
             for &m in &opening {
                 if level == 0.0 {
@@ -222,11 +173,10 @@ fn forecast_and_history() -> (Forecast, History, Calendar) {
         interval,
         queues: history,
     };
-    (Forecast { tz: Paris, interval, rows }, history, cal)
+    (Forecast { tz: Paris, interval, rows }, history)
 }
 
-fn backtest_days() -> (Vec<BacktestDay>, Calendar) {
-    let cal = calendar(2024);
+fn backtest_days(cal: &Calendar, last_year: &Calendar) -> Vec<BacktestDay> {
     let mut noise = Noise(0x2545_F491_4F6C_DD1D);
     let mut out = vec![];
     for queue in ["commandes", "sav"] {
@@ -234,24 +184,21 @@ fn backtest_days() -> (Vec<BacktestDay>, Calendar) {
             let window_start = date(2024, 10, 28) + TimeDelta::weeks(2 * w);
             for k in 0..14 {
                 let day = window_start + TimeDelta::days(k);
-                let level = daily_level(queue, day, &cal);
-                let last_year = daily_level(
-                    queue,
-                    day - TimeDelta::weeks(52),
-                    &calendar(2023),
-                );
+                let level = daily_level(queue, day, cal);
+                let same_day_last_year =
+                    daily_level(queue, day - TimeDelta::weeks(52), last_year);
                 out.push(BacktestDay {
                     queue: queue.to_string(),
                     window_start,
                     date: day,
                     actual: (level * noise.factor(0.07)).round(),
                     forecast: level * noise.factor(0.04),
-                    baseline: Some(last_year),
+                    baseline: Some(same_day_last_year),
                 });
             }
         }
     }
-    (out, cal)
+    out
 }
 
 fn plan_weeks() -> Vec<PlanChartWeek> {
@@ -314,7 +261,8 @@ fn write<X: TimeAxis>(
 
 fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
-    let (forecast, history, cal) = forecast_and_history();
+    let cal = calendar(2025)?;
+    let (forecast, history) = forecast_and_history(&cal);
     write(
         &dir,
         "forecast-daily.svg",
@@ -327,7 +275,8 @@ fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
         &forecast_intraday_chart(&forecast, Some(&history), bf)?,
     )?;
     write(&dir, "plan.svg", &plan_chart(&plan_weeks(), &cal)?)?;
-    let (days, cal_2024) = backtest_days();
+    let cal_2024 = calendar(2024)?;
+    let days = backtest_days(&cal_2024, &calendar(2023)?);
     write(
         &dir,
         "backtest.svg",

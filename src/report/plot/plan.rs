@@ -8,9 +8,11 @@ use super::{
     Area, Band, Chart, ChartError, Ink, Line, Panel, by_queue, event_markers,
 };
 use crate::calendar::Calendar;
+use crate::capacity::WeekPlan;
 
 /// One queue's week of a capacity plan, as the chart needs it. FTE are
-/// scheduled full-time equivalents (after shrinkage).
+/// scheduled full-time equivalents (after shrinkage). A
+/// [`crate::capacity::WeekPlan`] converts with `PlanChartWeek::from`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanChartWeek {
     /// Monday of the week.
@@ -29,6 +31,21 @@ pub struct PlanChartWeek {
     pub partner_fte: f64,
     /// Required FTE left uncovered (0 when supply is enough).
     pub gap_fte: f64,
+}
+
+impl From<&WeekPlan> for PlanChartWeek {
+    fn from(w: &WeekPlan) -> PlanChartWeek {
+        PlanChartWeek {
+            week_start: w.week_start,
+            queue: w.queue.clone(),
+            required_fte: w.required_fte,
+            in_house_fte: w.in_house_fte,
+            hired_fte: w.hired_fte,
+            overtime_fte: w.overtime_fte,
+            partner_fte: w.partner_fte,
+            gap_fte: w.gap_fte,
+        }
+    }
 }
 
 impl PlanChartWeek {
@@ -279,6 +296,36 @@ mod tests {
         assert!(
             !drawn(&doc, "polygon", "fill", &Ink::Vermillion.hex()).is_empty()
         );
+    }
+
+    #[test]
+    fn capacity_weeks_convert_field_by_field() {
+        let w = WeekPlan {
+            week_start: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(),
+            queue: "sav".into(),
+            agent_hours: 1200.0,
+            required_fte: 40.0,
+            in_house_fte: 30.0,
+            hired_fte: 4.0,
+            overtime_fte: 2.0,
+            partner_fte: 1.0,
+            gap_fte: 3.0,
+            cost: 50_000.0,
+        };
+        let c = PlanChartWeek::from(&w);
+        assert_eq!((c.week_start, c.queue.as_str()), (w.week_start, "sav"));
+        assert_eq!(
+            [
+                c.required_fte,
+                c.in_house_fte,
+                c.hired_fte,
+                c.overtime_fte,
+                c.partner_fte,
+                c.gap_fte
+            ],
+            [40.0, 30.0, 4.0, 2.0, 1.0, 3.0]
+        );
+        assert_eq!(c.supply() + c.gap_fte, c.required_fte);
     }
 
     #[test]
