@@ -324,15 +324,32 @@ impl MixProblem {
             }
         }
         out.waves.sort_by_key(|w| (w.queue, w.start, w.end));
+        // The gap is whatever the chosen sources leave uncovered; computing
+        // it from them (rather than reading the solver's value) keeps solver
+        // tolerances out of a figure the gap penalty magnifies.
+        for (q, queue) in self.queues.iter().enumerate() {
+            for w in 0..nw {
+                let mut supply = queue.in_house + out.overtime[q][w];
+                supply += out.partner.iter().map(|k| k[q][w]).sum::<f64>();
+                if let Some(h) = &self.hiring {
+                    for wave in out.waves.iter().filter(|v| v.queue == q) {
+                        supply +=
+                            f64::from(wave.count) * wave.productivity(h, w);
+                    }
+                }
+                out.gap[q][w] = clean((queue.required[w] - supply).max(0.0));
+            }
+        }
         out.cost = self.cost_of(&out);
         Ok(out)
     }
 }
 
-/// Rounds solver noise (1e-10 below zero, 3.9999999) to clean values.
+/// Snaps solver noise (1e-10 below zero, 3.9999999999) to clean values
+/// without rounding away real fractions of an FTE.
 fn clean(x: f64) -> f64 {
-    let r = (x * 1e6).round() / 1e6;
-    if r.abs() < 1e-9 { 0.0 } else { r }
+    let r = x.round();
+    if (x - r).abs() < 1e-9 { r } else { x }
 }
 
 #[cfg(test)]
