@@ -6,4 +6,7 @@ mod calendar;
 mod cli;
 mod events;
 mod forecast;
+mod history;
+mod plan;
 mod util;
+mod validate;
