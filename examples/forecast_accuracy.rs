@@ -10,14 +10,11 @@
 //! cleanly when they are absent. Volumes are summed to 30-minute
 //! intervals; naive local times are read in the center's zone.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::{NaiveDateTime, TimeZone, Timelike};
-use chrono_tz::Tz;
-use peakplan::calendar::{Calendar, Event};
+use peakplan::calendar::Calendar;
 use peakplan::forecast::backtest::{self, BacktestOptions, Method, Scope};
-use peakplan::inputs::history::{History, QueueHistory, Slot};
+use peakplan::inputs::history::{self, HistoryOptions};
 use peakplan::units::IntervalLen;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,8 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("{}: absent, skipped", path.display());
             continue;
         }
-        let history = read_naive(&path, tz, 30)?;
-        let calendar = Calendar::new(read_events(&dir.join(events))?);
+        let opts = HistoryOptions {
+            tz,
+            interval: IntervalLen::from_minutes(30),
+            ..HistoryOptions::default()
+        };
+        let history = history::read(&path, &opts)?;
+        let calendar = Calendar::new(peakplan::inputs::events::read(&dir.join(events))?);
         let opts = BacktestOptions {
             horizon_days: horizon,
             origins,
@@ -108,71 +110,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
-}
-
-/// Reads `interval_start,queue,volume` (any column order) with naive local
-/// times, summing to `minutes`-long intervals.
-fn read_naive(
-    path: &Path,
-    tz: Tz,
-    minutes: u32,
-) -> Result<History, Box<dyn std::error::Error>> {
-    let mut rdr = csv::Reader::from_path(path)?;
-    let head = rdr.headers()?.clone();
-    let col = |n: &str| {
-        head.iter().position(|h| h == n).ok_or(format!("no column {n}"))
-    };
-    let (ts, vol) = (col("interval_start")?, col("volume")?);
-    let queue = col("queue").ok();
-    let mut acc: BTreeMap<(String, NaiveDateTime), f64> = BTreeMap::new();
-    for rec in rdr.records() {
-        let rec = rec?;
-        let t = NaiveDateTime::parse_from_str(&rec[ts], "%Y-%m-%dT%H:%M:%S")?;
-        let m = (t.hour() * 60 + t.minute()) / minutes * minutes;
-        let t = t.date().and_hms_opt(m / 60, m % 60, 0).ok_or("bad time")?;
-        let q = queue.map_or("main".to_string(), |i| rec[i].to_string());
-        *acc.entry((q, t)).or_default() += rec[vol].parse::<f64>()?;
-    }
-    let mut queues: BTreeMap<String, Vec<Slot>> = BTreeMap::new();
-    for ((q, t), volume) in acc {
-        if let Some(start) = tz.from_local_datetime(&t).earliest() {
-            queues.entry(q).or_default().push(Slot {
-                start,
-                volume,
-                aht_s: None,
-                line: 0,
-            });
-        }
-    }
-    let interval = IntervalLen::from_minutes(minutes).ok_or("bad interval")?;
-    Ok(History {
-        source: path.display().to_string(),
-        tz,
-        source_interval: interval,
-        interval,
-        queues: queues
-            .into_iter()
-            .map(|(name, mut slots)| {
-                slots.sort_by_key(|s| s.start.timestamp());
-                QueueHistory { name, slots }
-            })
-            .collect(),
-    })
-}
-
-fn read_events(path: &Path) -> Result<Vec<Event>, Box<dyn std::error::Error>> {
-    let mut out = vec![];
-    let mut rdr = csv::Reader::from_path(path)?;
-    for rec in rdr.records() {
-        let rec = rec?;
-        out.push(Event {
-            name: rec[0].to_string(),
-            kind: rec[1].parse()?,
-            start: rec[2].parse()?,
-            end: rec[3].parse()?,
-            queues: vec![],
-            uplift: None,
-        });
-    }
-    Ok(out)
 }
