@@ -31,9 +31,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::events::{Bin, Windows, bin, name_key};
+use super::events::{Bin, Scheduled, bin};
 use super::linalg::{Row, ridge, robust_scale};
-use crate::calendar::{Event, EventKind};
+use crate::calendar::EventKind;
 
 /// One day of one queue's history.
 #[derive(Clone, Debug)]
@@ -103,7 +103,7 @@ pub(crate) struct Openness {
     open: BTreeSet<NaiveDate>,
     /// Weekdays (Monday = 0) the center normally opens, from recent weeks.
     weekday_open: [bool; 7],
-    closures: Vec<Event>,
+    closures: Vec<Scheduled>,
     /// Per closure name: (days closed, days open) on normally open weekdays.
     name_hist: BTreeMap<String, (u32, u32)>,
     kind_hist: (u32, u32),
@@ -115,18 +115,18 @@ const OPEN_WEEKS: usize = 6;
 impl Openness {
     /// Learns opening days from `days` (sorted, non-empty) and the queue's
     /// events.
-    pub fn new(days: &[DayData], events: &[Event]) -> Openness {
+    pub fn new(days: &[DayData], events: &[Scheduled]) -> Openness {
         let first = days.first().map_or(NaiveDate::MIN, |d| d.date);
         let last = days.last().map_or(NaiveDate::MIN, |d| d.date);
         let open: BTreeSet<NaiveDate> =
             days.iter().filter(|d| d.total > 0.0).map(|d| d.date).collect();
-        let closures: Vec<Event> = events
+        let closures: Vec<Scheduled> = events
             .iter()
-            .filter(|e| e.kind == EventKind::Closure)
+            .filter(|e| e.event.kind == EventKind::Closure)
             .cloned()
             .collect();
         let closure_day =
-            |date: NaiveDate| closures.iter().any(|e| e.covers(date));
+            |date: NaiveDate| closures.iter().any(|e| e.event.covers(date));
         let mut weekday_open = [false; 7];
         for (wd, slot) in weekday_open.iter_mut().enumerate() {
             let mut seen = 0;
@@ -146,13 +146,14 @@ impl Openness {
         }
         let mut name_hist: BTreeMap<String, (u32, u32)> = BTreeMap::new();
         let mut kind_hist = (0, 0);
-        for e in &closures {
+        for s in &closures {
+            let e = &s.event;
             for date in e.start.iter_days().take_while(|d| *d <= e.end) {
                 if date < first || date > last || !weekday_open[weekday(date)]
                 {
                     continue;
                 }
-                let entry = name_hist.entry(name_key(&e.name)).or_default();
+                let entry = name_hist.entry(s.key.clone()).or_default();
                 if open.contains(&date) {
                     entry.1 += 1;
                     kind_hist.1 += 1;
@@ -187,11 +188,11 @@ impl Openness {
     }
 
     fn predicted_closed(&self, date: NaiveDate) -> bool {
-        for e in self.closures.iter().filter(|e| e.covers(date)) {
+        for e in self.closures.iter().filter(|e| e.event.covers(date)) {
             // The event's own past decides; failing that, other closures';
             // failing that, the calendar is trusted. A jour férié the
             // center kept open is learned as an ordinary event instead.
-            let (closed, open) = match self.name_hist.get(&name_key(&e.name)) {
+            let (closed, open) = match self.name_hist.get(&e.key) {
                 Some(&(c, o)) if c + o > 0 => (c, o),
                 _ => self.kind_hist,
             };
@@ -260,15 +261,13 @@ fn annual_phase(date: NaiveDate) -> f64 {
 }
 
 /// `(event, bin)` for every event of `events` whose window touches `date`.
-pub(crate) fn hits<'e>(
-    events: &'e [Event],
-    windows: &Windows,
+pub(crate) fn hits(
+    events: &[Scheduled],
     date: NaiveDate,
-) -> Vec<(&'e Event, Bin)> {
+) -> impl Iterator<Item = (&Scheduled, Bin)> {
     events
         .iter()
-        .filter_map(|e| bin(e, windows.of(e), date).map(|b| (e, b)))
-        .collect()
+        .filter_map(move |e| bin(&e.event, e.window, date).map(|b| (e, b)))
 }
 
 impl DailyModel {
@@ -277,8 +276,7 @@ impl DailyModel {
     pub fn fit(
         days: &[DayData],
         open: &Openness,
-        events: &[Event],
-        windows: &Windows,
+        events: &[Scheduled],
         opts: &DailyOptions,
     ) -> Option<DailyModel> {
         let obs: Vec<&DayData> =
@@ -316,12 +314,12 @@ impl DailyModel {
             if catch_up.is_none() && open.catch_up(d.date) {
                 catch_up = Some(());
             }
-            for (e, b) in hits(events, windows, d.date) {
-                kind_keys.insert((e.kind, b));
-                name_keys.insert((name_key(&e.name), b));
+            for (e, b) in hits(events, d.date) {
+                kind_keys.insert((e.event.kind, b));
+                name_keys.insert((e.key.clone(), b));
                 if matches!(b, Bin::During(_)) {
-                    seen_kinds.insert(e.kind);
-                    seen_names.insert(name_key(&e.name));
+                    seen_kinds.insert(e.event.kind);
+                    seen_names.insert(e.key.clone());
                 }
             }
         }
@@ -362,7 +360,7 @@ impl DailyModel {
         let rows: Vec<Row> = obs
             .iter()
             .map(|d| {
-                let mut row = model.row(d.date, open, events, windows);
+                let mut row = model.row(d.date, open, events);
                 model.push_trend(&mut row, d.date);
                 row
             })
@@ -435,8 +433,7 @@ impl DailyModel {
         &self,
         date: NaiveDate,
         open: &Openness,
-        events: &[Event],
-        windows: &Windows,
+        events: &[Scheduled],
     ) -> Row {
         let mut row: Row = vec![(0, 1.0)];
         let wd = weekday(date);
@@ -456,11 +453,11 @@ impl DailyModel {
             row.push((c, 1.0));
         }
         let mut ev: BTreeMap<usize, f64> = BTreeMap::new();
-        for (e, b) in hits(events, windows, date) {
-            if let Some(&c) = self.kind_bins.get(&(e.kind, b)) {
+        for (e, b) in hits(events, date) {
+            if let Some(&c) = self.kind_bins.get(&(e.event.kind, b)) {
                 *ev.entry(c).or_default() += 1.0;
             }
-            if let Some(&c) = self.name_bins.get(&(name_key(&e.name), b)) {
+            if let Some(&c) = self.name_bins.get(&(e.key.clone(), b)) {
                 *ev.entry(c).or_default() += 1.0;
             }
         }
@@ -516,20 +513,21 @@ impl DailyModel {
         &self,
         date: NaiveDate,
         open: &Openness,
-        events: &[Event],
-        windows: &Windows,
+        events: &[Scheduled],
     ) -> f64 {
-        let row = self.row(date, open, events, windows);
+        let row = self.row(date, open, events);
         let mut v = self.dot(&row) + self.trend_at(date);
         // Events the history knows nothing about, neither by name nor by
         // kind: the planner's uplift on the event's days.
-        for e in events.iter().filter(|e| e.covers(date)) {
-            if self.seen_kinds.contains(&e.kind)
-                || self.seen_names.contains(&name_key(&e.name))
+        for e in events.iter().filter(|e| e.event.covers(date)) {
+            if self.seen_kinds.contains(&e.event.kind)
+                || self.seen_names.contains(&e.key)
             {
                 continue;
             }
-            if let Some(u) = e.uplift.filter(|u| u.is_finite() && *u > -0.99) {
+            if let Some(u) =
+                e.event.uplift.filter(|u| u.is_finite() && *u > -0.99)
+            {
                 v += (1.0 + u).ln();
             }
         }
@@ -543,7 +541,7 @@ impl DailyModel {
         let k = self.kind_bins.get(&(kind, b)).map_or(0.0, |&c| self.beta[c]);
         let n = self
             .name_bins
-            .get(&(name_key(name), b))
+            .get(&(super::events::name_key(name), b))
             .map_or(0.0, |&c| self.beta[c]);
         (k + n).exp()
     }
@@ -552,6 +550,8 @@ impl DailyModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Event;
+    use crate::forecast::events::{Windows, schedule};
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -599,21 +599,16 @@ mod tests {
         let days = series("2023-01-02", "2025-09-30", &[], |date| {
             if events.iter().any(|e| e.covers(date)) { 2.5 } else { 1.0 }
         });
-        let w = Windows::default();
+        let events = schedule(&events, &Windows::default());
         let open = Openness::new(&days, &events);
-        let m = DailyModel::fit(
-            &days,
-            &open,
-            &events,
-            &w,
-            &DailyOptions::default(),
-        )
-        .unwrap();
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
         let eff =
             m.effect(EventKind::BlackFriday, "Black Friday", Bin::During(0));
         assert!((eff / 2.5 - 1.0).abs() < 0.03, "effect {eff}");
         // And the forecast for the next one carries it.
-        let f = m.log_total(d("2025-11-28"), &open, &events, &w).exp();
+        let f = m.log_total(d("2025-11-28"), &open, &events).exp();
         assert!((f / (1000.0 * 0.9 * 2.5) - 1.0).abs() < 0.05, "forecast {f}");
     }
 
@@ -635,22 +630,17 @@ mod tests {
             ev("Spot TV", EventKind::Marketing, "2025-02-12", "2025-02-12");
         marketing.uplift = Some(0.5);
         events.push(marketing);
-        let w = Windows::default();
+        let events = schedule(&events, &Windows::default());
         let open = Openness::new(&days, &events);
-        let m = DailyModel::fit(
-            &days,
-            &open,
-            &events,
-            &w,
-            &DailyOptions::default(),
-        )
-        .unwrap();
-        let base = m.log_total(d("2025-02-04"), &open, &events, &w).exp();
-        let launch = m.log_total(d("2025-02-11"), &open, &events, &w).exp();
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
+        let base = m.log_total(d("2025-02-04"), &open, &events).exp();
+        let launch = m.log_total(d("2025-02-11"), &open, &events).exp();
         let ratio = launch / base;
         assert!(ratio > 1.35 && ratio < 1.7, "pooled launch ratio {ratio}");
-        let base_wed = m.log_total(d("2025-02-05"), &open, &events, &w).exp();
-        let spot = m.log_total(d("2025-02-12"), &open, &events, &w).exp();
+        let base_wed = m.log_total(d("2025-02-05"), &open, &events).exp();
+        let spot = m.log_total(d("2025-02-12"), &open, &events).exp();
         assert!(
             (spot / base_wed - 1.5).abs() < 0.03,
             "uplift {}",
@@ -698,6 +688,7 @@ mod tests {
             "2025-05-13",
             "2025-05-13",
         ));
+        let events = schedule(&events, &Windows::default());
         let open = Openness::new(&days, &events);
         assert!(open.closed(d("2024-09-29")), "Sunday");
         assert!(open.closed(d("2025-05-01")), "1er mai, closed before");
@@ -706,18 +697,11 @@ mod tests {
         assert!(open.closed(d("2025-05-13")));
         assert!(open.catch_up(d("2025-05-02")));
         assert!(!open.catch_up(d("2025-05-05")), "after a Sunday only");
-        let w = Windows::default();
-        let m = DailyModel::fit(
-            &days,
-            &open,
-            &events,
-            &w,
-            &DailyOptions::default(),
-        )
-        .unwrap();
-        let fri = m.log_total(d("2025-05-02"), &open, &events, &w).exp();
-        let fri_before =
-            m.log_total(d("2025-04-25"), &open, &events, &w).exp();
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
+        let fri = m.log_total(d("2025-05-02"), &open, &events).exp();
+        let fri_before = m.log_total(d("2025-04-25"), &open, &events).exp();
         assert!(
             (fri / fri_before - 1.3).abs() < 0.06,
             "catch-up {}",
@@ -730,11 +714,11 @@ mod tests {
         let days = series("2025-01-06", "2025-01-19", &[], |_| 1.0);
         let w = Windows::default();
         let open = Openness::new(&days, &[]);
-        let m =
-            DailyModel::fit(&days, &open, &[], &w, &DailyOptions::default())
-                .unwrap();
+        let _ = &w;
+        let m = DailyModel::fit(&days, &open, &[], &DailyOptions::default())
+            .unwrap();
         assert!(m.trend.is_none() && m.fourier.1 == 0);
-        let mon = m.log_total(d("2025-01-20"), &open, &[], &w).exp();
+        let mon = m.log_total(d("2025-01-20"), &open, &[]).exp();
         assert!((mon - 1300.0).abs() < 1.0, "{mon}");
     }
 }

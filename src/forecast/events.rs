@@ -187,6 +187,31 @@ pub fn bin(event: &Event, window: Window, date: NaiveDate) -> Option<Bin> {
     (d <= i64::from(window.after)).then(|| Bin::After(near_far(d as u32)))
 }
 
+/// An event with its window and name key worked out once per queue: the
+/// daily model asks "which events touch this day" thousands of times.
+#[derive(Clone, Debug)]
+pub(crate) struct Scheduled {
+    pub event: Event,
+    pub window: Window,
+    /// [`name_key`] of the event's name.
+    pub key: String,
+}
+
+/// The events of `events` with their windows.
+pub(crate) fn schedule<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    windows: &Windows,
+) -> Vec<Scheduled> {
+    events
+        .into_iter()
+        .map(|e| Scheduled {
+            event: e.clone(),
+            window: windows.of(e),
+            key: name_key(&e.name),
+        })
+        .collect()
+}
+
 /// The key under which occurrences of an event are recognised across
 /// years: the calendar's ("Noël" and "noel " are one event).
 pub use crate::calendar::name_key;

@@ -73,6 +73,7 @@ use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::history::{History, QueueHistory};
 use crate::units::IntervalLen;
 use daily::{DailyModel, DayData, Openness, SlotObs};
+use events::Scheduled;
 use intraday::Intraday;
 use quantiles::ErrorModel;
 
@@ -159,14 +160,13 @@ impl Default for FitOptions {
 pub struct Model {
     tz: Tz,
     interval: IntervalLen,
-    windows: Windows,
     queues: Vec<QueueModel>,
 }
 
 #[derive(Clone, Debug)]
 struct QueueModel {
     name: String,
-    events: Vec<Event>,
+    events: Vec<Scheduled>,
     open: Openness,
     /// `None` when the queue never had a contact.
     daily: Option<DailyModel>,
@@ -240,12 +240,7 @@ pub fn fit_with_progress(
             m
         })
         .collect();
-    Ok(Model {
-        tz: history.tz,
-        interval: history.interval,
-        windows: opts.windows.clone(),
-        queues,
-    })
+    Ok(Model { tz: history.tz, interval: history.interval, queues })
 }
 
 /// One queue's history grouped by local day.
@@ -289,17 +284,17 @@ fn fit_queue(
     calendar: &Calendar,
     opts: &FitOptions,
 ) -> QueueModel {
-    let events: Vec<Event> = calendar
+    let raw: Vec<Event> = calendar
         .events()
         .iter()
         .filter(|e| e.applies_to(&q.name))
         .cloned()
         .collect();
+    let events = events::schedule(&raw, &opts.windows);
     let days = queue_days(q);
     let open = Openness::new(&days, &events);
-    let daily =
-        DailyModel::fit(&days, &open, &events, &opts.windows, &opts.daily);
-    let intraday = Intraday::fit(&days, &events);
+    let daily = DailyModel::fit(&days, &open, &events, &opts.daily);
+    let intraday = Intraday::fit(&days, &raw);
     let floor = daily.as_ref().map_or(0.1, |m| m.sigma);
     let errors = ErrorModel::new(&past_errors(&days, &events, opts), floor);
     QueueModel { name: q.name.clone(), events, open, daily, intraday, errors }
@@ -309,7 +304,7 @@ fn fit_queue(
 /// from `opts.error_origins` non-overlapping windows at the end of `days`.
 fn past_errors(
     days: &[DayData],
-    events: &[Event],
+    events: &[Scheduled],
     opts: &FitOptions,
 ) -> Vec<(i64, f64)> {
     let Some(last) = days.last().map(|d| d.date) else { return vec![] };
@@ -324,8 +319,7 @@ fn past_errors(
             break;
         }
         let open = Openness::new(&train, events);
-        let Some(m) =
-            DailyModel::fit(&train, &open, events, &opts.windows, &opts.daily)
+        let Some(m) = DailyModel::fit(&train, &open, events, &opts.daily)
         else {
             break;
         };
@@ -334,8 +328,7 @@ fn past_errors(
             .filter(|d| d.date > cut && (d.date - cut).num_days() <= h)
         {
             if d.total > 0.0 && !open.closed(d.date) {
-                let e = d.total.ln()
-                    - m.log_total(d.date, &open, events, &opts.windows);
+                let e = d.total.ln() - m.log_total(d.date, &open, events);
                 if e.is_finite() {
                     errors.push(((d.date - cut).num_days(), e));
                 }
@@ -394,8 +387,7 @@ fn predict_queue(
         if q.open.closed(date) {
             continue;
         }
-        let log_total =
-            daily.log_total(date, &q.open, &q.events, &model.windows);
+        let log_total = daily.log_total(date, &q.open, &q.events);
         let total = if log_total.is_finite() {
             log_total.clamp(-50.0, 50.0).exp()
         } else {
@@ -403,8 +395,12 @@ fn predict_queue(
         };
         let h = (date - q.open.last()).num_days().max(1);
         let sigma = q.errors.sigma(h);
-        let covering: Vec<&Event> =
-            q.events.iter().filter(|e| e.covers(date)).collect();
+        let covering: Vec<&Event> = q
+            .events
+            .iter()
+            .map(|s| &s.event)
+            .filter(|e| e.covers(date))
+            .collect();
         let mut names: Vec<String> = vec![];
         for e in &covering {
             if !names.contains(&e.name) {
