@@ -32,8 +32,12 @@ fn history(queues: usize) -> History {
                     continue;
                 }
                 for m in (8 * 60..20 * 60).step_by(15) {
-                    let local = date.and_hms_opt(m / 60, m % 60, 0).expect("time");
-                    let start = tz.from_local_datetime(&local).earliest().expect("instant");
+                    let local =
+                        date.and_hms_opt(m / 60, m % 60, 0).expect("time");
+                    let start = tz
+                        .from_local_datetime(&local)
+                        .earliest()
+                        .expect("instant");
                     let day = [1.3, 1.1, 1.0, 1.0, 0.9, 0.6][wd];
                     let hump = 1.0 + 0.5 * (f64::from(m - 480) / 230.0).sin();
                     let volume = ((5 + q) as f64 * day * hump).round();
@@ -43,13 +47,20 @@ fn history(queues: usize) -> History {
             QueueHistory { name: format!("q{q:03}"), slots }
         })
         .collect();
-    History { source: "bench".into(), tz, source_interval: interval, interval, queues }
+    History {
+        source: "bench".into(),
+        tz,
+        source_interval: interval,
+        interval,
+        queues,
+    }
 }
 
 fn bench(c: &mut Criterion) {
     let queues = 10;
     let h = history(queues);
-    let calendar = Calendar::build(CalendarChoice::Fr, 2024..=2026, vec![]).expect("calendar");
+    let calendar = Calendar::build(CalendarChoice::Fr, 2024..=2026, vec![])
+        .expect("calendar");
     let intervals: usize = h.queues.iter().map(|q| q.slots.len()).sum();
     let from = NaiveDate::from_ymd_opt(2025, 10, 1).expect("date");
     let to = from + chrono::Days::new(90);
@@ -57,9 +68,12 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(intervals as u64));
     g.bench_function("fit_10_queues_1y_15m", |b| {
-        b.iter(|| forecast::fit(black_box(&h), &calendar, &FitOptions::default()))
+        b.iter(|| {
+            forecast::fit(black_box(&h), &calendar, &FitOptions::default())
+        })
     });
-    let model = forecast::fit(&h, &calendar, &FitOptions::default()).expect("model");
+    let model =
+        forecast::fit(&h, &calendar, &FitOptions::default()).expect("model");
     g.bench_function("predict_10_queues_13_weeks", |b| {
         b.iter(|| forecast::predict(black_box(&model), from, to))
     });

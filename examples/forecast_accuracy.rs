@@ -48,7 +48,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..HistoryOptions::default()
         };
         let history = history::read(&path, &opts)?;
-        let calendar = Calendar::new(peakplan::inputs::events::read(&dir.join(events))?);
+        let calendar =
+            Calendar::new(peakplan::inputs::events::read(&dir.join(events))?);
         let opts = BacktestOptions {
             horizon_days: horizon,
             origins,
