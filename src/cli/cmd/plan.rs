@@ -13,16 +13,20 @@
 //! `intervals.csv`, `weeks.csv`, `hires.csv` and `summary.json` into
 //! `--out-dir` in one atomic step, after everything is computed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use crate::calendar::CalendarChoice;
 use crate::capacity::plan::{self, Plan};
 use crate::capacity::report::{self, VariantFigures};
+use crate::capacity::scenario::suggest;
 use crate::capacity::{Scenario, StaffTo, forecast_csv, whatif};
 use crate::cli::Global;
+use crate::cli::cmd::forecast::{self as forecast_cmd, InputArgs};
 use crate::error::{Error, Result};
-use crate::forecast::ForecastRow;
+use crate::forecast::{self, ForecastRow};
+use crate::inputs::history::History;
 use crate::report::Format;
 
 /// Flags of `peakplan plan`.
@@ -169,6 +173,11 @@ fn plan_for(
 }
 
 /// Forecasts the scenario's queues over `first..=last` from history.
+///
+/// The model is fitted only on the days of history strictly before the
+/// scenario's `as_of`: a plan dated in the past is then an honest test of
+/// what the planner could have known, and can be replayed on the days held
+/// back with `--evaluate`.
 fn forecast_rows(
     args: &Args,
     s: &Scenario,
@@ -188,14 +197,108 @@ fn forecast_rows(
     } else {
         args.events.clone()
     };
-    let _ = (global, first, last, events);
-    require_exists(&history)?;
-    Err(Error::usage(
-        "forecasting from history is not available in this build; pass \
-         --forecast FILE",
-    ))
+    let calendar: CalendarChoice =
+        s.inputs.calendar.parse().map_err(Error::usage)?;
+    let input = InputArgs {
+        history,
+        events,
+        calendar: Some(calendar),
+        interval: s.horizon.interval,
+        tz: Some(s.horizon.tz),
+        queues: vec![],
+        windows: vec![],
+    };
+    let mut inputs = forecast_cmd::load(&input, global, Some(last))?;
+    let history = &mut inputs.history;
+    keep_scenario_queues(history, s, global)?;
+    hold_back(history, s.as_of, global)?;
+    let model = forecast::fit_with_progress(
+        history,
+        &inputs.calendar,
+        &inputs.fit,
+        &forecast_cmd::progress(global),
+    )?;
+    global.detail(format!(
+        "forecast fitted on {} to {}",
+        history_start(history).map_or("?".into(), |d| d.to_string()),
+        model.end().map_or("?".into(), |d| d.to_string()),
+    ));
+    Ok(forecast::predict(&model, first, last).rows)
 }
 
-fn require_exists(path: &Path) -> Result<()> {
-    std::fs::metadata(path).map(|_| ()).map_err(|e| Error::read(path, e))
+/// Checks that every queue of the scenario is in the history and drops the
+/// history's other queues (with a note).
+fn keep_scenario_queues(
+    history: &mut History,
+    s: &Scenario,
+    global: &Global,
+) -> Result<()> {
+    let found: Vec<&str> =
+        history.queues.iter().map(|q| q.name.as_str()).collect();
+    for q in &s.queues {
+        if !found.contains(&q.name.as_str()) {
+            let hint = match suggest(&q.name, &found) {
+                Some(n) => format!(" (did you mean \"{n}\"?)"),
+                None => String::new(),
+            };
+            return Err(Error::usage(format!(
+                "queue \"{}\" of the scenario is not in the history {}{hint}; \
+                 the history has {}",
+                q.name,
+                history.source,
+                if found.is_empty() {
+                    "no queue".to_string()
+                } else {
+                    found.join(", ")
+                }
+            )));
+        }
+    }
+    let ignored: Vec<&str> =
+        found.iter().copied().filter(|name| s.queue(name).is_none()).collect();
+    if !ignored.is_empty() {
+        global.info(format!(
+            "note: ignoring history queue(s) the scenario does not list: {}",
+            ignored.join(", ")
+        ));
+    }
+    history.queues.retain(|q| s.queue(&q.name).is_some());
+    Ok(())
+}
+
+/// Keeps only the history strictly before `as_of`.
+fn hold_back(
+    history: &mut History,
+    as_of: NaiveDate,
+    global: &Global,
+) -> Result<()> {
+    let mut held = 0usize;
+    for q in &mut history.queues {
+        let before = q.slots.len();
+        q.slots.retain(|slot| slot.start.date_naive() < as_of);
+        held += before - q.slots.len();
+    }
+    if history.queues.iter().all(|q| q.slots.is_empty()) {
+        return Err(Error::usage(format!(
+            "{}: no interval before as_of ({as_of}); the forecast learns \
+             only from history before the planning date",
+            history.source
+        )));
+    }
+    if held > 0 {
+        global.info(format!(
+            "note: forecasting from the history before {as_of}; {held} \
+             later interval(s) held back"
+        ));
+    }
+    Ok(())
+}
+
+fn history_start(history: &History) -> Option<NaiveDate> {
+    history
+        .queues
+        .iter()
+        .filter_map(|q| q.slots.first())
+        .map(|slot| slot.start.date_naive())
+        .min()
 }
