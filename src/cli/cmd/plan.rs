@@ -4,20 +4,26 @@
 //! peakplan plan --scenario FILE [--history FILE] [--events FILE]...
 //!               [--forecast FILE] [--from DATE --to DATE] [--out-dir DIR]
 //!               [--format table|csv|json] [--strict]
-//!               [--staff-to mean|p50|p80|auto]
+//!               [--staff-to mean|p50|p80|auto] [--evaluate FILE]
+//!               [--chart FILE.svg]
 //! ```
 //!
 //! Reads the scenario, forecasts every queue over the horizon (widened to
 //! whole weeks), staffs each interval, finds the cheapest mix of hires,
 //! overtime and partners, runs the scenario's what-ifs, and writes
-//! `intervals.csv`, `weeks.csv`, `hires.csv` and `summary.json` into
-//! `--out-dir` in one atomic step, after everything is computed.
+//! `intervals.csv`, `weeks.csv`, `hires.csv`, `summary.json` and the chart
+//! `plan.svg` into `--out-dir` in one atomic step, after everything is
+//! computed.
+//!
+//! Without `--forecast`, the forecast is fitted on the scenario's history
+//! strictly before `as_of`, so a plan dated in the past can be replayed on
+//! the volumes held back (`--evaluate`).
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::CalendarChoice;
+use crate::calendar::{Calendar, CalendarChoice};
 use crate::capacity::plan::{self, Plan};
 use crate::capacity::report::{self, VariantFigures};
 use crate::capacity::scenario::suggest;
@@ -28,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastRow};
 use crate::inputs::history::History;
 use crate::report::Format;
+use crate::report::plot::{self, PlanChartWeek};
 
 /// Flags of `peakplan plan`.
 #[derive(Debug, clap::Args)]
@@ -51,8 +58,8 @@ pub struct Args {
     /// Last day planned; overrides `horizon.to`.
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<NaiveDate>,
-    /// Folder for intervals.csv, weeks.csv, hires.csv and summary.json
-    /// (created if missing).
+    /// Folder for intervals.csv, weeks.csv, hires.csv, summary.json and
+    /// plan.svg (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// How to print the summary on stdout: a table, weeks as CSV, or the
@@ -73,6 +80,10 @@ pub struct Args {
     /// perfect knowledge of the volumes.
     #[arg(long, value_name = "FILE")]
     pub evaluate: Option<PathBuf>,
+    /// Write the plan chart (SVG) to FILE instead of `plan.svg` in
+    /// `--out-dir`.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
 }
 
 /// Runs `peakplan plan`.
@@ -93,8 +104,11 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         scenario.horizon.to = to;
     }
     let (first, last) = plan::plan_days(&scenario);
-    let rows = match &args.forecast {
-        Some(path) => forecast_csv::read(path, scenario.horizon.tz)?,
+    let (rows, calendar) = match &args.forecast {
+        Some(path) => (
+            forecast_csv::read(path, scenario.horizon.tz)?,
+            scenario_calendar(&scenario, first, last)?,
+        ),
         None => forecast_rows(&args, &scenario, global, first, last)?,
     };
     global.detail(format!("{} forecast rows", rows.len()));
@@ -130,15 +144,27 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     summary_bytes.push(b'\n');
     let dialect = global.dialect();
     let weeks = report::weeks_csv(&base, dialect)?;
+    let svg = if args.out_dir.is_some() || args.chart.is_some() {
+        chart_svg(&base, &calendar)?
+    } else {
+        Vec::new()
+    };
     if let Some(dir) = &args.out_dir {
-        let files = [
+        let mut files = vec![
             ("intervals.csv", report::intervals_csv(&base, dialect)?),
             ("weeks.csv", weeks.clone()),
             ("hires.csv", report::hires_csv(&base, dialect)?),
             ("summary.json", summary_bytes.clone()),
         ];
+        if args.chart.is_none() {
+            files.push(("plan.svg", svg.clone()));
+        }
         crate::output::write_files_atomic(dir, &files)?;
         global.info(format!("plan written to {}", dir.display()));
+    }
+    if let Some(path) = &args.chart {
+        crate::output::write_atomic(path, &svg)?;
+        global.info(format!("chart written to {}", path.display()));
     }
     let stdout = match args.format {
         Format::Table => {
@@ -172,6 +198,33 @@ fn plan_for(
     plan::build(s, intervals, rule)
 }
 
+/// The plan chart: required FTE per week and queue against the supply by
+/// source, with the calendar's events marked.
+fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
+    let weeks: Vec<PlanChartWeek> =
+        plan.weeks.iter().map(PlanChartWeek::from).collect();
+    let chart = plot::plan_chart(&weeks, calendar)
+        .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
+        .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
+    Ok(chart.into_bytes())
+}
+
+/// The calendar of a plan made from a forecast file: the scenario's
+/// built-in calendar and events files, over the weeks planned.
+fn scenario_calendar(
+    s: &Scenario,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Calendar> {
+    let choice: CalendarChoice =
+        s.inputs.calendar.parse().map_err(Error::usage)?;
+    let mut events = Vec::new();
+    for path in &s.inputs.events {
+        events.extend(crate::inputs::events::read(path)?);
+    }
+    Calendar::build(choice, first.year()..=last.year(), events)
+}
+
 /// Forecasts the scenario's queues over `first..=last` from history.
 ///
 /// The model is fitted only on the days of history strictly before the
@@ -184,7 +237,7 @@ fn forecast_rows(
     global: &Global,
     first: NaiveDate,
     last: NaiveDate,
-) -> Result<Vec<ForecastRow>> {
+) -> Result<(Vec<ForecastRow>, Calendar)> {
     let history = args.history.clone().or_else(|| s.inputs.history.clone());
     let Some(history) = history else {
         return Err(Error::usage(
@@ -223,7 +276,7 @@ fn forecast_rows(
         history_start(history).map_or("?".into(), |d| d.to_string()),
         model.end().map_or("?".into(), |d| d.to_string()),
     ));
-    Ok(forecast::predict(&model, first, last).rows)
+    Ok((forecast::predict(&model, first, last).rows, inputs.calendar))
 }
 
 /// Checks that every queue of the scenario is in the history and drops the
