@@ -534,6 +534,10 @@ pub struct Evaluation {
     pub queue: String,
     /// Intervals with an actual volume.
     pub intervals: usize,
+    /// Intervals with contacts the plan staffed with nobody because the
+    /// forecast had them closed (their contacts count as not answered in
+    /// time).
+    pub unplanned_intervals: usize,
     /// Actual contacts.
     pub contacts: f64,
     /// Target service level (1 for ASA goals: share of the target met).
@@ -551,42 +555,67 @@ pub struct Evaluation {
 }
 
 /// Replays the plan's agents on `actuals` (rows whose `mean` is the actual
-/// volume), per queue.
+/// volume), per queue, over the weeks planned. Handle times are the
+/// plan's: the replay measures the volume forecast and the staffing rule,
+/// not the handle-time assumption. An actual interval the plan has no row
+/// for (forecast closed) is staffed with nobody.
 pub fn evaluate(
     s: &Scenario,
     intervals: &[IntervalPlan],
     actuals: &[ForecastRow],
 ) -> Vec<Evaluation> {
-    let actual: BTreeMap<(&str, DateTime<Tz>), f64> = actuals
-        .iter()
-        .map(|r| ((r.queue.as_str(), r.start), r.mean))
-        .collect();
+    let (first, last) = plan_days(s);
+    let planned: BTreeMap<(&str, DateTime<Tz>), &IntervalPlan> =
+        intervals.iter().map(|r| ((r.queue.as_str(), r.start), r)).collect();
     let interval_s = s.horizon.interval.seconds();
+    let h = interval_s / 3600.0;
     let mut out = Vec::new();
     for q in &s.queues {
-        let mut e =
-            Evaluation { queue: q.name.clone(), ..Evaluation::default() };
+        let target = match q.goal {
+            crate::capacity::scenario::Goal::ServiceLevel { sl, .. } => sl,
+            crate::capacity::scenario::Goal::Asa { .. } => 1.0,
+        };
+        // Handle time for an interval the plan did not staff: the
+        // scenario's, else the plan's average for the queue.
+        let (aw, n) = intervals
+            .iter()
+            .filter(|r| r.queue == q.name)
+            .fold((0.0, 0.0), |(a, n), r| (a + r.aht_s, n + 1.0));
+        let fallback_aht = q.aht_s.or((n > 0.0).then(|| aw / n));
+        let mut e = Evaluation {
+            queue: q.name.clone(),
+            target,
+            ..Evaluation::default()
+        };
         let (mut served, mut met) = (0.0, 0usize);
-        for r in intervals.iter().filter(|r| r.queue == q.name) {
-            let Some(&v) = actual.get(&(q.name.as_str(), r.start)) else {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in actuals.iter().filter(|a| a.queue == q.name) {
+            let day = a.start.date_naive();
+            if day < first || day > last || !seen.insert(a.start) {
                 continue;
-            };
-            let model = QueueModel::new(q, r.aht_s, interval_s);
-            e.target = match q.goal {
-                crate::capacity::scenario::Goal::ServiceLevel {
-                    sl, ..
-                } => sl,
-                crate::capacity::scenario::Goal::Asa { .. } => 1.0,
-            };
-            let sl = model.service_level(r.required_agents, v);
+            }
+            let v = a.mean;
+            let (agents, aht_s) =
+                match planned.get(&(q.name.as_str(), a.start)) {
+                    Some(r) => (r.required_agents, r.aht_s),
+                    None if v <= 0.0 => continue,
+                    None => match fallback_aht {
+                        Some(aht) => {
+                            e.unplanned_intervals += 1;
+                            (0, aht)
+                        }
+                        None => continue,
+                    },
+                };
+            let model = QueueModel::new(q, aht_s, interval_s);
+            let sl = model.service_level(agents, v);
             e.intervals += 1;
             e.contacts += v;
             served += v * sl;
-            if sl >= e.target - 1e-12 {
+            if sl >= target - 1e-12 {
                 met += 1;
             }
-            let h = interval_s / 3600.0;
-            e.agent_hours += f64::from(r.required_agents) * h;
+            e.agent_hours += f64::from(agents) * h;
             e.perfect_agent_hours += f64::from(model.required(v)) * h;
         }
         if e.intervals > 0 {

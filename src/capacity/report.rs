@@ -355,6 +355,7 @@ pub fn evaluation_json(ev: &[Evaluation]) -> Value {
                 json!({
                     "queue": e.queue,
                     "intervals": e.intervals,
+                    "unplanned_intervals": e.unplanned_intervals,
                     "contacts": round(e.contacts, 1),
                     "target": e.target,
                     "service_level": round(e.service_level, 4),
@@ -401,5 +402,13 @@ pub fn evaluation_text(ev: &[Evaluation]) -> String {
             format!("{}%", fixed(extra * 100.0, 1)),
         ]);
     }
-    format!("\nOn actual volumes\n{}", t.render())
+    let mut text = format!("\nOn actual volumes\n{}", t.render());
+    for e in ev.iter().filter(|e| e.unplanned_intervals > 0) {
+        text.push_str(&format!(
+            "- {}: {} interval(s) had contacts the forecast expected closed \
+             (staffed with nobody)\n",
+            e.queue, e.unplanned_intervals
+        ));
+    }
+    text
 }

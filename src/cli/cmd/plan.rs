@@ -19,11 +19,11 @@
 //! strictly before `as_of`, so a plan dated in the past can be replayed on
 //! the volumes held back (`--evaluate`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::{Calendar, CalendarChoice};
+use crate::calendar::{Calendar, CalendarChoice, EventKind, name_key};
 use crate::capacity::plan::{self, Plan};
 use crate::capacity::report::{self, VariantFigures};
 use crate::capacity::scenario::suggest;
@@ -104,17 +104,27 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         scenario.horizon.to = to;
     }
     let (first, last) = plan::plan_days(&scenario);
-    let (rows, calendar) = match &args.forecast {
+    let (rows, calendar, notes) = match &args.forecast {
         Some(path) => (
             forecast_csv::read(path, scenario.horizon.tz)?,
             scenario_calendar(&scenario, first, last)?,
+            vec![],
         ),
-        None => forecast_rows(&args, &scenario, global, first, last)?,
+        None => {
+            let f = forecast_from_history(
+                &scenario,
+                args.history.as_deref(),
+                &args.events,
+                global,
+            )?;
+            (f.rows, f.calendar, f.notes)
+        }
     };
     global.detail(format!("{} forecast rows", rows.len()));
 
     let mut variants = Vec::new();
-    let base = plan_for(&scenario, &rows, args.staff_to)?;
+    let mut base = plan_for(&scenario, &rows, args.staff_to)?;
+    base.alerts.extend(notes);
     variants.push(VariantFigures::of("base", &base));
     for w in &scenario.whatifs {
         let changed = whatif::apply(&rows, w);
@@ -225,30 +235,50 @@ fn scenario_calendar(
     Calendar::build(choice, first.year()..=last.year(), events)
 }
 
-/// Forecasts the scenario's queues over `first..=last` from history.
+/// A forecast made from the scenario's history, for planning.
+#[derive(Clone, Debug)]
+pub struct HistoryForecast {
+    /// Forecast rows of the scenario's queues over the weeks planned.
+    pub rows: Vec<ForecastRow>,
+    /// The calendar the forecast used (built-in days and events files).
+    pub calendar: Calendar,
+    /// Warnings about the forecast a planner should read with the plan.
+    pub notes: Vec<String>,
+}
+
+/// Forecasts the scenario's queues over the weeks planned from history:
+/// `history` (else the scenario's `inputs.history`) and `events` (when
+/// empty, the scenario's `inputs.events`), with the scenario's calendar.
 ///
 /// The model is fitted only on the days of history strictly before the
 /// scenario's `as_of`: a plan dated in the past is then an honest test of
 /// what the planner could have known, and can be replayed on the days held
-/// back with `--evaluate`.
-fn forecast_rows(
-    args: &Args,
+/// back with `--evaluate`. History queues the scenario does not list are
+/// ignored (with a note on stderr).
+///
+/// # Errors
+///
+/// [`Error::Usage`] when there is no history, a scenario queue is not in
+/// it, or nothing of it is before `as_of`; reading errors of the files.
+pub fn forecast_from_history(
     s: &Scenario,
+    history: Option<&Path>,
+    events: &[PathBuf],
     global: &Global,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Result<(Vec<ForecastRow>, Calendar)> {
-    let history = args.history.clone().or_else(|| s.inputs.history.clone());
+) -> Result<HistoryForecast> {
+    let (first, last) = plan::plan_days(s);
+    let history =
+        history.map(Path::to_path_buf).or_else(|| s.inputs.history.clone());
     let Some(history) = history else {
         return Err(Error::usage(
             "no history: set `inputs.history` in the scenario, or pass \
              --history FILE or --forecast FILE",
         ));
     };
-    let events: Vec<PathBuf> = if args.events.is_empty() {
+    let events: Vec<PathBuf> = if events.is_empty() {
         s.inputs.events.clone()
     } else {
-        args.events.clone()
+        events.to_vec()
     };
     let calendar: CalendarChoice =
         s.inputs.calendar.parse().map_err(Error::usage)?;
@@ -271,12 +301,81 @@ fn forecast_rows(
         &inputs.fit,
         &forecast_cmd::progress(global),
     )?;
+    let start = history_start(history);
     global.detail(format!(
         "forecast fitted on {} to {}",
-        history_start(history).map_or("?".into(), |d| d.to_string()),
+        start.map_or("?".into(), |d| d.to_string()),
         model.end().map_or("?".into(), |d| d.to_string()),
     ));
-    Ok((forecast::predict(&model, first, last).rows, inputs.calendar))
+    let mut notes = vec![];
+    if let Some(start) = start {
+        let (once, never) =
+            rarely_seen(s, &inputs.calendar, &inputs.fit, start);
+        if !once.is_empty() {
+            notes.push(format!(
+                "check the forecast around {}: the history before {} holds \
+                 only one of each, so their effects are learned from a \
+                 single year, where windows that overlap cannot be told apart",
+                once.join(", "),
+                s.as_of
+            ));
+        }
+        if !never.is_empty() {
+            notes.push(format!(
+                "check the forecast around {}: not in the history before {}, \
+                 their effects are their kind's or the events file's uplift",
+                never.join(", "),
+                s.as_of
+            ));
+        }
+    }
+    for n in &notes {
+        global.info(format!("note: {n}"));
+    }
+    Ok(HistoryForecast {
+        rows: forecast::predict(&model, first, last).rows,
+        calendar: inputs.calendar,
+        notes,
+    })
+}
+
+/// Names of the events in the weeks planned, with a window around them or
+/// an effect to learn (pure closures excluded), that the history from
+/// `start` to the day before `as_of` holds once, and never.
+fn rarely_seen(
+    s: &Scenario,
+    calendar: &Calendar,
+    fit: &forecast::FitOptions,
+    start: NaiveDate,
+) -> (Vec<String>, Vec<String>) {
+    let (first, last) = plan::plan_days(s);
+    let end = s.as_of.pred_opt().unwrap_or(s.as_of);
+    let (mut once, mut never): (Vec<String>, Vec<String>) = (vec![], vec![]);
+    for e in calendar.between(first, last) {
+        let w = fit.windows.of(e);
+        let learnable = e.kind != EventKind::Closure || w.before + w.after > 0;
+        let relevant = s.queues.iter().any(|q| e.applies_to(&q.name));
+        if !learnable
+            || !relevant
+            || once.contains(&e.name)
+            || never.contains(&e.name)
+        {
+            continue;
+        }
+        let key = name_key(&e.name);
+        let past = calendar
+            .events()
+            .iter()
+            .filter(|p| p.start >= start && p.end <= end)
+            .filter(|p| name_key(&p.name) == key)
+            .count();
+        match past {
+            0 => never.push(e.name.clone()),
+            1 => once.push(e.name.clone()),
+            _ => {}
+        }
+    }
+    (once, never)
 }
 
 /// Checks that every queue of the scenario is in the history and drops the

@@ -1,0 +1,193 @@
+//! Does a plan hold on volumes it has not seen? A held-back test of the
+//! whole chain (forecast, staffing rule) on the bundled data.
+//!
+//! The planner of 1 October 2024 plans November and December 2024 from
+//! the history before that day (`examples/scenario_backtest_2024.toml`);
+//! the plan's agents are then replayed, interval by interval, on the
+//! volumes that really came (`data/history.csv`), for each staffing rule.
+//! "perfect" is the fewest agents meeting the target in every interval had
+//! its volume been known. The forecast's weekly bias and the coverage of
+//! its p10–p90 band say how much of a miss is the forecast's.
+//!
+//! ```sh
+//! cargo run --release --example plan_holdout
+//! # and the Noël 2025 plan (data/scenario.toml) on generated actuals:
+//! cargo run --release --example generate_data -- \
+//!     --to 2025-12-31 --out-dir target/holdout
+//! cargo run --release --example plan_holdout -- target/holdout/history.csv
+//! ```
+//!
+//! The same figures for one rule come from the command line:
+//! `peakplan plan --scenario examples/scenario_backtest_2024.toml
+//! --evaluate data/history.csv [--staff-to mean]`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use peakplan::capacity::plan::{self, Evaluation};
+use peakplan::capacity::{Scenario, StaffTo, forecast_csv};
+use peakplan::cli::Global;
+use peakplan::cli::cmd::plan::forecast_from_history;
+use peakplan::forecast::ForecastRow;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    holdout(
+        &root.join("examples/scenario_backtest_2024.toml"),
+        &root.join("data/history.csv"),
+    )?;
+    if let Some(actuals) = std::env::args().nth(1) {
+        holdout(&root.join("data/scenario.toml"), Path::new(&actuals))?;
+    }
+    Ok(())
+}
+
+fn holdout(
+    scenario: &Path,
+    actuals_path: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let s = Scenario::read(scenario)?;
+    let quiet = Global { quiet: true, ..Global::default() };
+    let t = std::time::Instant::now();
+    let f = forecast_from_history(&s, None, &[], &quiet)?;
+    let fit_s = t.elapsed().as_secs_f64();
+    let actuals = forecast_csv::read(actuals_path, s.horizon.tz)?;
+    println!(
+        "\n{} (as of {}, weeks of {} to {}), actuals {}",
+        scenario.display(),
+        s.as_of,
+        s.horizon.from,
+        s.horizon.to,
+        actuals_path.display()
+    );
+    println!("forecast fitted and predicted in {fit_s:.2}s");
+    for n in &f.notes {
+        println!("note: {n}");
+    }
+    forecast_diagnosis(&s, &f.rows, &actuals);
+    println!(
+        "\n  {:<6} {:<10} {:>9} {:>7} {:>10} {:>10} {:>12} {:>12} {:>7}",
+        "rule",
+        "queue",
+        "intervals",
+        "target",
+        "SL reached",
+        "on target",
+        "agent-hours",
+        "perfect",
+        "extra"
+    );
+    for rule in [StaffTo::Auto, StaffTo::P80, StaffTo::Mean] {
+        let t = std::time::Instant::now();
+        let intervals = plan::staff_intervals(&s, &f.rows, rule)?;
+        let staff_s = t.elapsed().as_secs_f64();
+        let ev = plan::evaluate(&s, &intervals, &actuals);
+        for e in &ev {
+            row(rule.as_str(), e);
+        }
+        row(rule.as_str(), &total(&ev));
+        println!("  ({} staffed in {staff_s:.2}s)", rule.as_str());
+    }
+    Ok(())
+}
+
+fn row(rule: &str, e: &Evaluation) {
+    let extra = if e.perfect_agent_hours > 0.0 {
+        100.0 * (e.agent_hours / e.perfect_agent_hours - 1.0)
+    } else {
+        0.0
+    };
+    println!(
+        "  {:<6} {:<10} {:>9} {:>6.0}% {:>9.1}% {:>9.1}% {:>12.0} {:>12.0} {:>+6.1}%",
+        rule,
+        e.queue,
+        e.intervals,
+        100.0 * e.target,
+        100.0 * e.service_level,
+        100.0 * e.intervals_on_target,
+        e.agent_hours,
+        e.perfect_agent_hours,
+        extra
+    );
+}
+
+/// All queues together (call-weighted service level).
+fn total(ev: &[Evaluation]) -> Evaluation {
+    let mut t = Evaluation { queue: "all".into(), ..Evaluation::default() };
+    let (mut served, mut met) = (0.0, 0.0);
+    for e in ev {
+        t.intervals += e.intervals;
+        t.contacts += e.contacts;
+        t.agent_hours += e.agent_hours;
+        t.perfect_agent_hours += e.perfect_agent_hours;
+        served += e.service_level * e.contacts;
+        met += e.intervals_on_target * e.intervals as f64;
+        t.target = t.target.max(e.target);
+    }
+    if t.contacts > 0.0 {
+        t.service_level = served / t.contacts;
+    }
+    if t.intervals > 0 {
+        t.intervals_on_target = met / t.intervals as f64;
+    }
+    t
+}
+
+/// Weekly forecast against actual per queue, and how often the actual
+/// volume of an interval falls outside the forecast's p10–p90 band.
+fn forecast_diagnosis(
+    s: &Scenario,
+    rows: &[ForecastRow],
+    actuals: &[ForecastRow],
+) {
+    let actual: BTreeMap<(&str, i64), f64> = actuals
+        .iter()
+        .map(|a| ((a.queue.as_str(), a.start.timestamp()), a.mean))
+        .collect();
+    for q in &s.queues {
+        let mut weeks: BTreeMap<NaiveDate, (f64, f64)> = BTreeMap::new();
+        let (mut n, mut below, mut above) = (0usize, 0usize, 0usize);
+        let (mut abs_err, mut sum) = (0.0, 0.0);
+        for r in rows.iter().filter(|r| r.queue == q.name) {
+            let Some(&a) = actual.get(&(q.name.as_str(), r.start.timestamp()))
+            else {
+                continue;
+            };
+            let d = r.start.date_naive();
+            let monday = plan::monday_of(d);
+            let w = weeks.entry(monday).or_default();
+            w.0 += r.mean;
+            w.1 += a;
+            n += 1;
+            below += usize::from(a < r.p10);
+            above += usize::from(a > r.p90);
+            abs_err += (a - r.mean).abs();
+            sum += a;
+        }
+        if n == 0 {
+            continue;
+        }
+        println!(
+            "  {:<10} interval WAPE {:.1}%, actual below p10 {:.1}% / above \
+             p90 {:.1}% of {n} intervals (10% each if calibrated)",
+            q.name,
+            100.0 * abs_err / sum,
+            100.0 * below as f64 / n as f64,
+            100.0 * above as f64 / n as f64,
+        );
+        let bias: Vec<String> = weeks
+            .iter()
+            .map(|(m, (f, a))| {
+                format!(
+                    "{:02}-{:02} {:+.0}%",
+                    m.month(),
+                    m.day(),
+                    100.0 * (f / a - 1.0)
+                )
+            })
+            .collect();
+        println!("    forecast vs actual by week: {}", bias.join("  "));
+    }
+}
