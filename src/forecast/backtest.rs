@@ -16,7 +16,10 @@
 //!   when the history reaches back that far.
 //!
 //! Metrics over the intervals where either the history or the method has
-//! a value (a missing one counts as zero):
+//! a value (a missing one counts as zero). A day with no history row at
+//! all, on a weekday the queue opened on in the six weeks before the
+//! origin, with no closure on the calendar, is a data gap: it is left out
+//! for every method rather than scored as zero contacts.
 //! * WAPE `Σ|F − A| / ΣA`, per interval and on daily totals;
 //! * MASE: mean absolute interval error over the in-sample mean absolute
 //!   error of the same-slot-last-week forecast (Hyndman & Koehler 2006);
@@ -29,11 +32,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{NaiveDate, Timelike};
+use chrono::{Datelike, NaiveDate, Timelike};
 use serde::Serialize;
 
 use super::{FitOptions, fit, predict, quantiles::poisson_mad};
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, EventKind};
 use crate::error::{Error, Result};
 use crate::inputs::history::{History, QueueHistory};
 
@@ -276,6 +279,11 @@ pub fn run(
                 .filter(|e| e.applies_to(&q.name))
                 .collect();
             let event_day = |d: NaiveDate| events.iter().any(|e| e.covers(d));
+            let gap = gap_days(&actual, &past, cut, end, |d| {
+                events
+                    .iter()
+                    .any(|e| e.kind == EventKind::Closure && e.covers(d))
+            });
             let mut methods: Vec<(Method, BTreeMap<Key, Value>)> = vec![(
                 Method::Peakplan,
                 peak.remove(q.name.as_str()).unwrap_or_default(),
@@ -286,8 +294,12 @@ pub fn run(
             }
             for (method, f) in methods {
                 available.insert(method);
-                let keys: BTreeSet<Key> =
-                    actual.keys().chain(f.keys()).copied().collect();
+                let keys: BTreeSet<Key> = actual
+                    .keys()
+                    .chain(f.keys())
+                    .filter(|k| !gap.contains(&k.0))
+                    .copied()
+                    .collect();
                 let mut day_totals: BTreeMap<NaiveDate, (f64, f64)> =
                     BTreeMap::new();
                 for key in keys {
@@ -398,6 +410,34 @@ pub fn run(
         }
     }
     Ok(Report { windows, metrics })
+}
+
+/// Days of the test window with no history row at all, on a weekday the
+/// queue opened on in the last six weeks before the origin, and no closure
+/// on the calendar: data gaps, not zeros. They are left out of every
+/// method's score (a closure the calendar announces still counts).
+fn gap_days(
+    actual: &BTreeMap<Key, f64>,
+    past: &BTreeMap<Key, f64>,
+    cut: NaiveDate,
+    end: NaiveDate,
+    closure: impl Fn(NaiveDate) -> bool,
+) -> BTreeSet<NaiveDate> {
+    let open_before: BTreeSet<NaiveDate> = past
+        .range((cut - chrono::Duration::days(41), 0)..)
+        .filter(|(_, v)| **v > 0.0)
+        .map(|(k, _)| k.0)
+        .collect();
+    let usually_open = |d: NaiveDate| {
+        let wd = d.weekday();
+        open_before.iter().filter(|x| x.weekday() == wd).count() >= 3
+    };
+    let present: BTreeSet<NaiveDate> = actual.keys().map(|k| k.0).collect();
+    cut.iter_days()
+        .skip(1)
+        .take_while(|d| *d <= end)
+        .filter(|d| !present.contains(d) && usually_open(*d) && !closure(*d))
+        .collect()
 }
 
 /// In-sample mean absolute error of the same slot one week earlier.

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 
 use super::daily::{DayData, weekday};
 use super::events::name_key;
-use crate::calendar::Event;
+use crate::calendar::{Event, EventKind};
 
 /// Shares of the day per slot, sorted by slot, summing to one.
 pub(crate) type Profile = Vec<(u16, f64)>;
@@ -34,6 +34,8 @@ pub(crate) struct Intraday {
     pooled: Profile,
     /// Per event name: its days' shape and the weight it gets.
     events: BTreeMap<String, (Profile, f64)>,
+    /// Per kind, for events whose name has no past days.
+    kinds: BTreeMap<EventKind, (Profile, f64)>,
     aht: BTreeMap<u16, f64>,
     aht_all: Option<f64>,
     /// Interval-level overdispersion: `Var = λ + φλ²`.
@@ -111,6 +113,7 @@ impl Intraday {
         );
 
         let mut by_name: BTreeMap<String, Vec<&DayData>> = BTreeMap::new();
+        let mut by_kind: BTreeMap<EventKind, Vec<&DayData>> = BTreeMap::new();
         for e in events
             .iter()
             .filter(|e| (e.end - e.start).num_days() < EVENT_PROFILE_MAX_DAYS)
@@ -120,17 +123,30 @@ impl Intraday {
                 if !list.iter().any(|x| x.date == d.date) {
                     list.push(d);
                 }
+                // A jour férié kept open has its own hours: by name only.
+                if e.kind != EventKind::Closure {
+                    let list = by_kind.entry(e.kind).or_default();
+                    if !list.iter().any(|x| x.date == d.date) {
+                        list.push(d);
+                    }
+                }
             }
         }
+        // Shrinkage towards the weekday shape: n/(n + ½) for the event's
+        // own past days, n/(n + 2) for other events of its kind.
+        let shapes = |list: Vec<&DayData>, prior: f64| {
+            let n = list.len() as f64;
+            let profile =
+                ratio_profile(list.into_iter().map(|d| (d, 1.0)), None);
+            (!profile.is_empty()).then_some((profile, n / (n + prior)))
+        };
         let event_profiles = by_name
             .into_iter()
-            .map(|(name, list)| {
-                let n = list.len() as f64;
-                let profile =
-                    ratio_profile(list.into_iter().map(|d| (d, 1.0)), None);
-                (name, (profile, n / (n + 1.0)))
-            })
-            .filter(|(_, (p, _))| !p.is_empty())
+            .filter_map(|(name, list)| shapes(list, 0.5).map(|p| (name, p)))
+            .collect();
+        let kind_profiles = by_kind
+            .into_iter()
+            .filter_map(|(kind, list)| shapes(list, 2.0).map(|p| (kind, p)))
             .collect();
 
         let (aht, aht_all) = fit_aht(&open);
@@ -138,6 +154,7 @@ impl Intraday {
             weekday: weekday_profiles,
             pooled,
             events: event_profiles,
+            kinds: kind_profiles,
             aht,
             aht_all,
             phi: 0.0,
@@ -180,10 +197,21 @@ impl Intraday {
             let p = &self.weekday[weekday(date)];
             if p.is_empty() { &self.pooled } else { p }
         };
+        let best =
+            |a: &&(Profile, f64), b: &&(Profile, f64)| a.1.total_cmp(&b.1);
         let special = covering
             .iter()
             .filter_map(|e| self.events.get(&name_key(&e.name)))
-            .max_by(|a, b| a.1.total_cmp(&b.1));
+            .max_by(best)
+            .or_else(|| {
+                covering
+                    .iter()
+                    .filter(|e| {
+                        (e.end - e.start).num_days() < EVENT_PROFILE_MAX_DAYS
+                    })
+                    .filter_map(|e| self.kinds.get(&e.kind))
+                    .max_by(best)
+            });
         let Some((shape, alpha)) = special else { return base.clone() };
         let mut mix: BTreeMap<u16, f64> = BTreeMap::new();
         for &(m, v) in base {
@@ -328,8 +356,21 @@ mod tests {
             m.profile(d("2025-03-10"), &[]),
             vec![(540, 0.5), (570, 0.5)]
         );
+        // One past day: weight 1/(1 + ½) on its shape (all at 9:00).
         let special = m.profile(d("2025-03-10"), &[&e]);
-        assert!((special[0].1 - 0.75).abs() < 1e-12, "{special:?}");
+        let w = 1.0 / 1.5;
+        assert!(
+            (special[0].1 - (w + (1.0 - w) * 0.5)).abs() < 1e-12,
+            "{special:?}"
+        );
+        // Another sale, never seen: the kind's shape, shrunk harder.
+        let other = Event { name: "Braderie".into(), ..e.clone() };
+        let pooled = m.profile(d("2025-03-10"), &[&other]);
+        let w = 1.0 / 3.0;
+        assert!(
+            (pooled[0].1 - (w + (1.0 - w) * 0.5)).abs() < 1e-12,
+            "{pooled:?}"
+        );
         assert_eq!(m.aht(540), Some(300.0));
         // Tuesday never open: no profile of its own, the pooled one.
         assert!(m.weekday[1].is_empty());
