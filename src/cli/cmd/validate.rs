@@ -1,13 +1,15 @@
 //! `peakplan validate`: check input files and summarise what they hold.
 //!
 //! ```text
-//! peakplan validate --history FILE [--events FILE]... [--tz ZONE]
-//!                   [--interval DUR] [--duplicates error|sum]
+//! peakplan validate --history FILE [--events FILE]... [--scenario FILE]
+//!                   [--tz ZONE] [--interval DUR] [--duplicates error|sum]
 //!                   [--format table|json]
 //! ```
 //!
 //! Exits 0 when the files can be planned from, 2 when they cannot (a
-//! reading error, or a history without contacts). The checks live in
+//! reading error, a history without contacts, an invalid scenario or one
+//! whose queues are not in the history). With `--scenario`, the history
+//! and events default to the scenario's, read at its interval and zone. The checks live in
 //! [`crate::inputs::validate`]; this file only prints.
 
 use std::fmt::Write as _;
@@ -15,13 +17,16 @@ use std::path::PathBuf;
 
 use chrono_tz::Tz;
 
+use crate::capacity::Scenario;
 use crate::cli::Global;
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::history::{
     Duplicates, HistoryOptions, Listed, QueueSummary,
 };
 use crate::inputs::parse_tz;
-use crate::inputs::validate::{EventsSummary, Report, validate};
+use crate::inputs::validate::{
+    EventsSummary, Report, ScenarioSummary, summarize_scenario, validate,
+};
 use crate::output::emit;
 use crate::report::fixed;
 use crate::report::table::Table;
@@ -44,12 +49,18 @@ pub enum Output {
 /// Flags of `peakplan validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// History CSV (`-` reads standard input).
-    #[arg(long, value_name = "FILE")]
-    pub history: PathBuf,
-    /// Events CSV; repeat for several files.
+    /// History CSV (`-` reads standard input) [default: the scenario's
+    /// `inputs.history`].
+    #[arg(long, value_name = "FILE", required_unless_present = "scenario")]
+    pub history: Option<PathBuf>,
+    /// Events CSV; repeat for several files [default: the scenario's
+    /// `inputs.events`].
     #[arg(long, value_name = "FILE")]
     pub events: Vec<PathBuf>,
+    /// Scenario TOML to check: it parses, its queues are in the history,
+    /// its dates fit the history; team, hiring and partners summarised.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
     /// Zone of timestamps written without an offset, and of the report
     /// [default: the config file's `tz`, else Europe/Paris].
     #[arg(long, value_name = "ZONE", value_parser = parse_tz)]
@@ -65,8 +76,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
     pub format: Output,
-    // A `--scenario FILE` check joins here once scenarios have a reader:
-    // its summary becomes one more section of `inputs::validate::Report`.
 }
 
 /// Runs `peakplan validate`.
@@ -76,12 +85,41 @@ pub struct Args {
 /// Any reading error (exit 2), or an input error when the files cannot be
 /// planned from (after printing the summary).
 pub fn run(args: Args, global: &Global) -> Result<()> {
+    let scenario = args.scenario.as_deref().map(Scenario::read).transpose()?;
+    let history = args
+        .history
+        .clone()
+        .or_else(|| scenario.as_ref().and_then(|s| s.inputs.history.clone()));
+    let Some(history) = history else {
+        return Err(Error::usage(
+            "no history: pass --history FILE or set `inputs.history` in the \
+             scenario",
+        ));
+    };
+    let events = match &scenario {
+        Some(s) if args.events.is_empty() => s.inputs.events.clone(),
+        _ => args.events.clone(),
+    };
     let opts = HistoryOptions {
-        tz: global.tz(args.tz),
-        interval: args.interval,
+        tz: args
+            .tz
+            .or(scenario.as_ref().map(|s| s.horizon.tz))
+            .unwrap_or_else(|| global.tz(None)),
+        interval: args
+            .interval
+            .or(scenario.as_ref().map(|s| s.horizon.interval)),
         duplicates: args.duplicates,
     };
-    let report = validate(&args.history, &args.events, &opts)?;
+    let mut report = validate(&history, &events, &opts)?;
+    if let (Some(s), Some(path)) = (&scenario, &args.scenario) {
+        let summary = summarize_scenario(
+            &path.display().to_string(),
+            s,
+            &report.history,
+        );
+        report.usable &= summary.problems.is_empty();
+        report.scenario = Some(summary);
+    }
     let text = match args.format {
         Output::Table => render(&report),
         Output::Json => {
@@ -95,17 +133,23 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     };
     emit(None, text.as_bytes())?;
     if report.usable {
-        Ok(())
-    } else {
-        Err(InputError::new(
+        return Ok(());
+    }
+    if !report.history.usable {
+        return Err(InputError::new(
             Location::file(&report.history.file),
             format!(
                 "cannot be planned from: {}",
                 report.history.problems.join("; ")
             ),
         )
-        .into())
+        .into());
     }
+    let (file, problems) = match &report.scenario {
+        Some(s) => (s.file.as_str(), s.problems.join("; ")),
+        None => (report.history.file.as_str(), String::new()),
+    };
+    Err(Error::usage(format!("{file}: cannot be planned from: {problems}")))
 }
 
 /// The text report.
@@ -183,14 +227,117 @@ fn render(report: &Report) -> String {
         out.push('\n');
         events(&mut out, e);
     }
+    if let Some(s) = &report.scenario {
+        out.push('\n');
+        scenario(&mut out, s);
+    }
     out.push('\n');
     if report.usable {
         out.push_str("verdict: usable\n");
     } else {
-        let _ =
-            writeln!(out, "verdict: NOT usable: {}", h.problems.join("; "));
+        let mut problems = h.problems.clone();
+        if let Some(s) = &report.scenario {
+            problems.extend(s.problems.iter().cloned());
+        }
+        let _ = writeln!(out, "verdict: NOT usable: {}", problems.join("; "));
     }
     out
+}
+
+fn scenario(out: &mut String, s: &ScenarioSummary) {
+    let _ = writeln!(out, "scenario {}", s.file);
+    let _ = writeln!(
+        out,
+        "  as of {}, planning {} to {} ({}m intervals, {})",
+        s.as_of, s.from, s.to, s.interval_min, s.tz
+    );
+    let _ = writeln!(
+        out,
+        "  forecast learns from {} before as_of, {} days ahead of the first \
+         day planned",
+        plural(s.history_days_before_as_of.max(0) as usize, "day"),
+        s.lead_days
+    );
+    let mut t = Table::new([
+        "queue",
+        "channel",
+        "target",
+        "in history",
+        "AHT",
+        "patience",
+        "shrinkage",
+        "in-house FTE",
+    ]);
+    for q in &s.queues {
+        t.row([
+            q.name.clone(),
+            q.channel.clone(),
+            q.target.clone(),
+            if q.in_history { "yes" } else { "NO" }.to_string(),
+            match q.aht_s {
+                Some(a) => format!("{} s ({})", fixed(a, 0), q.aht_source),
+                None => "missing".to_string(),
+            },
+            q.patience_s.map_or("-".into(), |p| format!("{} s", fixed(p, 0))),
+            format!("{}%", fixed(q.shrinkage * 100.0, 1)),
+            fixed(q.in_house_fte, 1),
+        ]);
+    }
+    for line in t.render().lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    if !s.ignored_history_queues.is_empty() {
+        let _ = writeln!(
+            out,
+            "  history queues not in the scenario (ignored): {}",
+            s.ignored_history_queues.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  team: {} FTE of {} h a week, overtime up to {} h per FTE and week",
+        fixed(s.in_house_fte, 1),
+        fixed(s.weekly_hours, 1),
+        fixed(s.overtime_hours_per_week, 1)
+    );
+    match &s.hiring {
+        Some(h) => {
+            let _ = writeln!(
+                out,
+                "  hiring: up to {} for {}, {} weeks to recruit + {} of \
+                 training, on the phones from the week of {} at the earliest",
+                h.max_hires,
+                h.queues.join(", "),
+                h.recruit_weeks,
+                h.train_weeks,
+                h.earliest_productive_week
+            );
+        }
+        None => out.push_str("  hiring: none\n"),
+    }
+    if s.partners.is_empty() {
+        out.push_str("  partners: none\n");
+    }
+    for p in &s.partners {
+        let _ = writeln!(
+            out,
+            "  partner {}: up to {} FTE on {}, {} weeks notice (from {})",
+            p.name,
+            fixed(p.max_fte, 1),
+            p.queues.join(", "),
+            p.notice_weeks,
+            p.available_from
+        );
+    }
+    if !s.whatifs.is_empty() {
+        let _ = writeln!(out, "  what-ifs: {}", s.whatifs.join(", "));
+    }
+    for w in &s.warnings {
+        let _ = writeln!(out, "  warning: {w}");
+    }
+    for p in &s.problems {
+        let _ = writeln!(out, "  problem: {p}");
+    }
 }
 
 fn queue(out: &mut String, q: &QueueSummary) {
