@@ -499,3 +499,429 @@ fn evaluate_replays_the_agents_on_actual_volumes() {
         assert!(h >= p && p > 0.0, "{e}");
     }
 }
+
+// ---------------------------------------------------------------------
+// Plans from history: the forecast is fitted inside `plan`.
+
+/// Writes a history of commandes and sav, Monday to Saturday 9:00–18:00,
+/// from Monday 2025-09-01 for `days` days (all at +02:00). Volumes follow
+/// a weekday and intraday pattern; from `surge` on, they are multiplied
+/// by its factor.
+fn write_history(
+    dir: &Path,
+    days: u64,
+    surge: Option<(NaiveDate, f64)>,
+) -> PathBuf {
+    let mut out = String::from("interval_start,queue,volume,aht_s\n");
+    let start = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+    for day in start.iter_days().take(days as usize) {
+        let wd = day.weekday().num_days_from_monday();
+        if wd == 6 {
+            continue;
+        }
+        let week = [1.3, 1.1, 1.0, 1.0, 0.95, 0.6][wd as usize];
+        let lift = match surge {
+            Some((from, k)) if day >= from => k,
+            _ => 1.0,
+        };
+        for h in 0..18u32 {
+            let shape =
+                0.4 + (std::f64::consts::PI * (h as f64 + 0.5) / 18.0).sin();
+            // A small deterministic wobble so the fit has residuals.
+            let wobble = 1.0
+                + 0.05 * (((day.ordinal() * 7 + h * 3) % 5) as f64 - 2.0)
+                    / 2.0;
+            for (queue, base, aht) in
+                [("commandes", 30.0, 235), ("sav", 12.0, 410)]
+            {
+                let v = (base * week * shape * wobble * lift).round();
+                out.push_str(&format!(
+                    "{day}T{:02}:{:02}:00+02:00,{queue},{v},{aht}\n",
+                    9 + h / 2,
+                    if h % 2 == 0 { 0 } else { 30 },
+                ));
+            }
+        }
+    }
+    let path = dir.join("history.csv");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// Three weeks planned from six weeks of history: commandes has its AHT
+/// in the scenario, sav takes the history's.
+const FROM_HISTORY: &str = r#"
+as_of = "2025-10-13"
+
+[horizon]
+from = "2025-10-20"
+to = "2025-11-09"
+interval = "30m"
+timezone = "Europe/Paris"
+
+[inputs]
+history = "history.csv"
+calendar = "fr"
+
+[defaults]
+shrinkage = 0.30
+service_level = 0.80
+within = "20s"
+max_occupancy = 0.90
+
+[queues.commandes]
+aht = "240s"
+
+[queues.sav]
+
+[team]
+weekly_hours = 35
+fte = { commandes = 30, sav = 20 }
+cost_per_hour = 19.5
+
+[overtime]
+max_hours_per_week = 4
+premium = 1.25
+"#;
+
+const PLAN_FILES: [&str; 5] =
+    ["intervals.csv", "weeks.csv", "hires.csv", "summary.json", "plan.svg"];
+
+/// Writes `scenario` and a history of `days` days into a new folder.
+fn history_setup(
+    scenario: &str,
+    days: u64,
+    surge: Option<(NaiveDate, f64)>,
+) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    write_history(dir.path(), days, surge);
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, scenario).unwrap();
+    (dir, path)
+}
+
+fn plan_from_history(
+    scenario: &Path,
+    out: &Path,
+) -> assert_cmd::assert::Assert {
+    peakplan()
+        .args(["plan", "--scenario"])
+        .arg(scenario)
+        .arg("--out-dir")
+        .arg(out)
+        .assert()
+}
+
+#[test]
+fn plans_from_history_with_consistent_files() {
+    let (dir, scenario) = history_setup(FROM_HISTORY, 42, None);
+    let run = Run { dir };
+    plan_from_history(&scenario, &run.out()).success();
+    for name in PLAN_FILES {
+        assert!(run.out().join(name).exists(), "{name} missing");
+    }
+    let intervals = run.csv("intervals.csv");
+    let weeks = run.csv("weeks.csv");
+    // Every interval of both queues, in the weeks planned, open days only.
+    for q in ["commandes", "sav"] {
+        let rows: Vec<_> =
+            intervals.iter().filter(|r| r["queue"] == q).collect();
+        // Three weeks of Monday–Saturday, 18 half-hours, less Toussaint
+        // (a Saturday closed by the French calendar).
+        assert!(rows.len() >= 17 * 18 && rows.len() <= 18 * 18, "{q}");
+        for r in &rows {
+            let day: NaiveDate = r["interval_start"][..10].parse().unwrap();
+            assert!(day >= "2025-10-20".parse().unwrap(), "{r:?}");
+            assert!(day <= "2025-11-09".parse().unwrap(), "{r:?}");
+            assert_ne!(day.weekday().num_days_from_monday(), 6, "{r:?}");
+            assert!(f(r, "service_level") >= 0.8 - 1e-9, "{r:?}");
+        }
+    }
+    // After the clocks go back (26 October) the offset is +01:00.
+    assert!(intervals.iter().any(|r| {
+        r["interval_start"].starts_with("2025-10-27T09:00:00+01:00")
+    }));
+    // The scenario's AHT for commandes, the history's (410 s) for sav.
+    for r in &intervals {
+        let aht = f(r, "aht_s");
+        match r["queue"].as_str() {
+            "commandes" => assert_eq!(aht, 240.0),
+            _ => assert!((aht - 410.0).abs() < 1.0, "{r:?}"),
+        }
+    }
+    // Forecast magnitude: a Monday 11:00 of commandes is about
+    // 30 × 1.3 × (0.4 + sin(2.5π/18)) ≈ 43.
+    let monday = intervals
+        .iter()
+        .find(|r| {
+            r["queue"] == "commandes"
+                && r["interval_start"].starts_with("2025-10-20T11:00")
+        })
+        .unwrap();
+    assert!((f(monday, "forecast") - 43.0).abs() < 6.0, "{monday:?}");
+    // weeks.csv: required_fte = Σ agent-hours / (35 h × (1 − 0.30)).
+    let mut hours: BTreeMap<(NaiveDate, String), f64> = BTreeMap::new();
+    for r in &intervals {
+        let day: NaiveDate = r["interval_start"][..10].parse().unwrap();
+        let monday = day
+            - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        *hours.entry((monday, r["queue"].clone())).or_default() +=
+            f(r, "required_agents") * 0.5;
+    }
+    assert_eq!(weeks.len(), 6);
+    for w in &weeks {
+        let h = hours[&(d(w, "week_start"), w["queue"].clone())];
+        assert!(h > 0.0);
+        assert!(
+            (f(w, "required_fte") - h / (35.0 * 0.7)).abs() < 1e-3,
+            "{w:?}: {h} agent-hours"
+        );
+    }
+    // The chart is SVG naming each queue.
+    let svg = std::fs::read_to_string(run.out().join("plan.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> =
+        doc.descendants().filter_map(|n| n.text()).collect();
+    for q in ["commandes", "sav"] {
+        assert!(texts.iter().any(|t| t.contains(q)), "{q} not in the chart");
+    }
+}
+
+#[test]
+fn the_forecast_never_sees_history_from_as_of_on() {
+    // The same six weeks, then three weeks at five times the volume from
+    // as_of on: the plan must not change.
+    let (a, scenario_a) = history_setup(FROM_HISTORY, 42, None);
+    let surge = Some(("2025-10-13".parse().unwrap(), 5.0));
+    let (b, scenario_b) = history_setup(FROM_HISTORY, 63, surge);
+    plan_from_history(&scenario_a, &a.path().join("out")).success();
+    peakplan()
+        .args(["plan", "--scenario"])
+        .arg(&scenario_b)
+        .arg("--out-dir")
+        .arg(b.path().join("out"))
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("held back"));
+    for name in ["intervals.csv", "weeks.csv"] {
+        let x = std::fs::read(a.path().join("out").join(name)).unwrap();
+        let y = std::fs::read(b.path().join("out").join(name)).unwrap();
+        assert!(x == y, "{name} differs: later history leaked in");
+    }
+}
+
+#[test]
+fn plans_from_history_are_deterministic() {
+    let (dir, scenario) = history_setup(FROM_HISTORY, 42, None);
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    plan_from_history(&scenario, &one).success();
+    plan_from_history(&scenario, &two).success();
+    for name in PLAN_FILES {
+        let a = std::fs::read(one.join(name)).unwrap();
+        let b = std::fs::read(two.join(name)).unwrap();
+        assert!(a == b, "{name} differs between two runs");
+    }
+}
+
+#[test]
+fn strict_from_history_exits_3_on_a_gap() {
+    let tight = FROM_HISTORY.replace(
+        "fte = { commandes = 30, sav = 20 }",
+        "fte = { commandes = 5, sav = 20 }",
+    );
+    let (dir, scenario) = history_setup(&tight, 42, None);
+    peakplan()
+        .args(["plan", "--strict", "--scenario"])
+        .arg(&scenario)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("gap"));
+    // The files are written all the same, for the planner to read.
+    assert!(dir.path().join("out/weeks.csv").exists());
+}
+
+#[test]
+fn a_scenario_queue_missing_from_history_exits_2() {
+    let text =
+        FROM_HISTORY.replace("[queues.sav]", "[queues.retours]").replace(
+            "fte = { commandes = 30, sav = 20 }",
+            "fte = { commandes = 30 }",
+        );
+    let (dir, scenario) = history_setup(&text, 42, None);
+    peakplan()
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "queue \"retours\" of the scenario is not in the history",
+        ))
+        .stderr(predicates::str::contains("the history has commandes, sav"));
+    assert!(!dir.path().join("out").exists(), "no partial output");
+}
+
+#[test]
+fn history_queues_the_scenario_does_not_list_are_ignored() {
+    let text = FROM_HISTORY.replace("[queues.sav]\n", "").replace(
+        "fte = { commandes = 30, sav = 20 }",
+        "fte = { commandes = 30 }",
+    );
+    let (dir, scenario) = history_setup(&text, 42, None);
+    let run = Run { dir };
+    plan_from_history(&scenario, &run.out())
+        .success()
+        .stderr(predicates::str::contains("ignoring history queue(s)"))
+        .stderr(predicates::str::contains("sav"));
+    assert!(
+        run.csv("intervals.csv").iter().all(|r| r["queue"] == "commandes")
+    );
+    // --quiet silences the note.
+    peakplan()
+        .args(["plan", "--quiet", "--scenario"])
+        .arg(&scenario)
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn no_handle_time_anywhere_names_the_queue_and_key() {
+    let (dir, scenario) = history_setup(FROM_HISTORY, 42, None);
+    let history = dir.path().join("history.csv");
+    let text = std::fs::read_to_string(&history).unwrap();
+    let stripped: String = text
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+        .collect();
+    std::fs::write(&history, stripped).unwrap();
+    peakplan()
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("queue \"sav\" has no handle time"))
+        .stderr(predicates::str::contains("`aht` in [queues.sav]"));
+}
+
+#[test]
+fn chart_flag_writes_the_chart_elsewhere() {
+    let (dir, scenario) = history_setup(FROM_HISTORY, 42, None);
+    let chart = dir.path().join("charts/noel.svg");
+    std::fs::create_dir_all(chart.parent().unwrap()).unwrap();
+    peakplan()
+        .args(["plan", "-q", "--scenario"])
+        .arg(&scenario)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .arg("--chart")
+        .arg(&chart)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+    assert!(!dir.path().join("out/plan.svg").exists());
+    assert!(dir.path().join("out/weeks.csv").exists());
+}
+
+#[test]
+fn evaluation_counts_contacts_in_intervals_the_plan_left_closed() {
+    let (dir, scenario, forecast) = setup(&small(), 1.0);
+    let actuals = dir.path().join("actuals.csv");
+    // Two busy intervals at 07:00, when the forecast has the center closed.
+    std::fs::write(
+        &actuals,
+        "interval_start,queue,volume\n\
+         2025-11-04T07:00:00+01:00,commandes,40\n\
+         2025-11-04T09:00:00+01:00,commandes,10\n\
+         2025-11-05T07:00:00+01:00,commandes,40\n",
+    )
+    .unwrap();
+    let result = peakplan()
+        .args(["plan", "--format", "json", "--scenario"])
+        .arg(&scenario)
+        .arg("--forecast")
+        .arg(&forecast)
+        .arg("--evaluate")
+        .arg(&actuals)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    let e = &v["evaluation"][0];
+    assert_eq!(e["queue"], "commandes");
+    assert_eq!(e["intervals"], 3);
+    assert_eq!(e["unplanned_intervals"], 2);
+    // 80 of 90 contacts found nobody to answer them.
+    assert!(e["service_level"].as_f64().unwrap() <= 10.0 / 90.0 + 1e-9, "{e}");
+}
+
+// ---------------------------------------------------------------------
+// `peakplan validate --scenario`.
+
+#[test]
+fn validate_summarises_the_scenario() {
+    let (dir, scenario) = history_setup(FROM_HISTORY, 42, None);
+    let _keep = &dir;
+    let out = peakplan()
+        .args(["validate", "--format", "json", "--scenario"])
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["scenario"];
+    assert_eq!(s["as_of"], "2025-10-13");
+    assert_eq!(s["history_days_before_as_of"], 41);
+    assert_eq!(s["history_days_held_back"], 0);
+    assert_eq!(s["in_house_fte"], 50.0);
+    assert_eq!(s["queues"][0]["name"], "commandes");
+    assert_eq!(s["queues"][0]["aht_source"], "scenario");
+    assert_eq!(s["queues"][1]["aht_source"], "history");
+    assert_eq!(s["queues"][1]["in_history"], true);
+    assert!(s["problems"].as_array().unwrap().is_empty());
+    // Six weeks of history: no yearly season, said as a warning.
+    assert!(s["warnings"][0].as_str().unwrap().contains("41 days"));
+    peakplan()
+        .args(["validate", "--scenario"])
+        .arg(&scenario)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("scenario "))
+        .stdout(predicates::str::contains("team: 50 FTE of 35 h a week"))
+        .stdout(predicates::str::contains("verdict: usable"));
+}
+
+#[test]
+fn validate_rejects_an_invalid_scenario_or_an_unknown_queue() {
+    let (dir, scenario) = history_setup(
+        &FROM_HISTORY.replace("[queues.sav]", "[queues.retours]").replace(
+            "fte = { commandes = 30, sav = 20 }",
+            "fte = { commandes = 30 }",
+        ),
+        42,
+        None,
+    );
+    peakplan()
+        .args(["validate", "--scenario"])
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("verdict: NOT usable"))
+        .stderr(predicates::str::contains("queue \"retours\""));
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        FROM_HISTORY.replace("shrinkage = 0.30", "shrinkage = 3"),
+    )
+    .unwrap();
+    peakplan()
+        .args(["validate", "--scenario"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("defaults.shrinkage"));
+}
