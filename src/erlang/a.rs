@@ -63,6 +63,8 @@ pub(crate) struct Sums {
     pub s: f64,
     /// `φ(v*)`, the log of the scale.
     pub phi_max: f64,
+    /// `S` is relative to `e^{φ(v*) + s_shift}`.
+    pub s_shift: f64,
 }
 
 /// The shape of `h` around its peak.
@@ -146,9 +148,13 @@ struct Integrator<'a> {
     sh: &'a Shape,
     /// `τ − v*`: the end of `S` in the shifted variable.
     dtau: f64,
-    /// The scaled probability of no wait, which `S` is added to: `S` only
-    /// needs precision relative to `S + q`.
-    q: f64,
+    /// Log of the scaled weight of "nobody waits", which `S` is added to:
+    /// `S` only needs precision relative to `S + q`.
+    ln_q: f64,
+    /// `S` is summed relative to `e^{φ(v*) + s_shift}`: when `τ` lies far
+    /// in the left tail, `S` is too small for the peak's scale (think
+    /// `e^−1500`) yet the service level it gives (`1e−58`) is not.
+    s_shift: f64,
     sums: Sums,
 }
 
@@ -183,11 +189,13 @@ impl Integrator<'_> {
         let half = 0.5 * (hi - lo);
         let sh = self.sh;
         let s_side = hi <= self.dtau;
+        let shifted = s_side && self.s_shift != 0.0;
         let mut acc = [0.0; 5];
         for &(x, wt) in &GL12 {
             for d in [mid - half * x, mid + half * x] {
                 let z = -sh.r * d;
-                let h = wt * sh.n * sh.phi(d).exp();
+                let phi = sh.phi(d);
+                let h = wt * sh.n * phi.exp();
                 // e^{−rv} = e^{−r·v*}·e^{−r·d}
                 let e = sh.evs * z.exp();
                 let v = sh.vstar + d;
@@ -197,6 +205,9 @@ impl Integrator<'_> {
                 acc[1] += h * e;
                 acc[2] += h * lost;
                 acc[3] += h * v * e;
+                if shifted {
+                    acc[4] += wt * sh.n * (phi - self.s_shift).exp() * e;
+                }
             }
         }
         let s = &mut self.sums;
@@ -204,7 +215,9 @@ impl Integrator<'_> {
         s.ans += half * acc[1];
         s.ab += half * acc[2];
         s.w += half * acc[3];
-        if s_side {
+        if shifted {
+            s.s += half * acc[4];
+        } else if s_side {
             s.s += half * acc[1];
         }
     }
@@ -214,7 +227,8 @@ impl Integrator<'_> {
     fn active(&self, d: f64, dir: f64) -> Active {
         let sh = self.sh;
         let s = &self.sums;
-        let base = sh.n * sh.phi(d).exp();
+        let phi = sh.phi(d);
+        let base = sh.n * phi.exp();
         let e = sh.evs * (-sh.r * d).exp();
         let v = sh.vstar + d;
         // Log-slopes along the march (negative once past the peak).
@@ -240,9 +254,12 @@ impl Integrator<'_> {
                 tail * v
             };
             let s_needs = if dir > 0.0 { d < self.dtau } else { true };
+            // The same tail on S's scale.
+            let tail_s = sh.n * (phi - self.s_shift).exp() * e / -la;
+            let q_s = (self.ln_q - self.s_shift).exp();
             (
                 tail > TAIL * s.ans || tail_w > TAIL * s.w,
-                s_needs && tail > TAIL * (s.s + self.q),
+                s_needs && tail_s > TAIL * (s.s + q_s),
             )
         } else {
             (true, true)
@@ -310,12 +327,16 @@ pub(crate) fn integrals(
     // Peak of h·e^{−rv}: e^{−r·d} = (N + r)/K, left of the peak of h.
     let lo = -sh.vstar;
     let d1 = (-((n + r - sh.k) / sh.k).ln_1p() / r).max(lo);
+    let dtau = tau - sh.vstar;
     let mut it = Integrator {
         sh: &sh,
-        dtau: tau - sh.vstar,
-        q: (ln_inv_b_minus_one - phi_max).exp(),
+        dtau,
+        ln_q: ln_inv_b_minus_one - phi_max,
+        // Left of the peak of h·e^{−rv}, S's largest integrand is at τ.
+        s_shift: if dtau < d1 && dtau > lo { sh.phi(dtau) } else { 0.0 },
         sums: Sums { phi_max, ..Sums::default() },
     };
+    it.sums.s_shift = it.s_shift;
     it.march_right(d1);
     it.march_left(d1, lo);
     it.sums
@@ -350,10 +371,16 @@ pub(crate) fn erlang_a(
     let (q, unit) =
         if lnq > 0.0 { (1.0, (-lnq).exp()) } else { (lnq.exp(), 1.0) };
     let den = q + unit * s.j;
+    // unit·S·e^{s_shift}/den without underflow in between.
+    let served_early = if s.s > 0.0 {
+        (s.s.ln() + s.s_shift + unit.ln() - den.ln()).exp()
+    } else {
+        0.0
+    };
     ErlangA {
         p_wait: unit * s.j / den,
         p_abandon: unit * s.ab / den,
-        service_level: ((q + unit * s.s) / den).min(1.0),
+        service_level: (q / den + served_early).min(1.0),
         asa: unit * s.w / (q + unit * s.ans),
         answered: (q + unit * s.ans) / den,
     }

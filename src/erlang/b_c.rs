@@ -48,6 +48,7 @@ impl Scaled {
     }
 
     /// The value as a plain double, `+∞` if it does not fit.
+    #[cfg(test)]
     pub fn value(self) -> f64 {
         if self.e == 0 { self.m } else { self.m * 2f64.powi(self.e) }
     }
