@@ -115,6 +115,21 @@ def kummer(x, y, harmonic=False):
     return (total, wsum, lost) if harmonic else total
 
 
+def upper(x, z):
+    """U(z) = Σ_k Π_{i=1..k} (x+1−i)/z^k, so that Γ(x+1, z) =
+    z^x·e^−z·U(z); for z > x + 1 the terms fall geometrically."""
+    term = mp.mpf(1)
+    total = term
+    k = 0
+    eps = mp.mpf(10) ** -(mp.mp.dps + 5)
+    while True:
+        k += 1
+        term = term * (x + 1 - k) / z
+        total += term
+        if abs(term) < eps * abs(total):
+            return total
+
+
 def erlang_a(A, N, aht, within, patience):
     """Erlang A from the incomplete gamma series (any size), at a working
     precision raised until the answered-within-τ difference keeps 50
@@ -125,7 +140,7 @@ def erlang_a(A, N, aht, within, patience):
             m, lost_digits = erlang_a_at(A, N, aht, within, patience)
         if lost_digits < dps - 55:
             return m
-        dps = int(lost_digits) + 70
+        dps = max(2 * dps, int(lost_digits) + 70)
 
 
 def erlang_a_at(A, N, aht, within, patience):
@@ -141,10 +156,19 @@ def erlang_a_at(A, N, aht, within, patience):
     pN = 1 / (1 / B - 1 + J)
     ans_inf = x * g1
     y2 = y * mp.exp(-r * tau)
-    # e^y·y^−(x+1)·γ(x+1, y2) = e^{y−y2}·(y2/y)^{x+1}·kummer(x, y2)
-    late = mp.exp(y - y2 + (x + 1) * mp.log(y2 / y)) * kummer(x, y2)
-    ans_tau = x * (g1 - late)
-    if late == 0:
+    shift = mp.exp(y - y2 + (x + 1) * mp.log(y2 / y)) if tau > 0 else 1
+    if y2 > x + 1 and y2 > 300:
+        # [y2, y] lies above the mode of w^x·e^−w: take the difference of
+        # upper incomplete gammas, Γ(x+1, z) = z^x·e^−z·U(z), which are far
+        # apart there (no cancellation). U is an asymptotic series: its
+        # smallest term is near e^−z, hence z > 300 for 60+ digits.
+        ans_tau = x * (shift * upper(x, y2) / y2 - upper(x, y) / y)
+        late = None
+    else:
+        # e^y·y^−(x+1)·γ(x+1, y2) = e^{y−y2}·(y2/y)^{x+1}·kummer(x, y2)
+        late = shift * kummer(x, y2)
+        ans_tau = x * (g1 - late)
+    if late is None or late == 0:
         lost_digits = 0
     elif late >= g1:
         lost_digits = 2 * mp.mp.dps
@@ -283,6 +307,7 @@ def fmt(v):
 
 def main():
     check_series()
+    tick = [0]
     rows = []
     traffics_c = [0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 17.3, 42.0, 100.0, 150.7,
                   233.3, 300.0, 1000.0, 5000.0, 20000.0, 50000.0]

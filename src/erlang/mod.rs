@@ -271,7 +271,7 @@ impl Params {
         aht_s: f64,
     ) -> Result<Params, ErlangError> {
         check_aht(aht_s)?;
-        if !(traffic >= 0.0 && traffic <= MAX_TRAFFIC) {
+        if !(0.0..=MAX_TRAFFIC).contains(&traffic) {
             return Err(ErlangError::Traffic(traffic));
         }
         // `0.0 * x` may be `-0.0`; keep the sign out of every output.
@@ -445,7 +445,7 @@ impl Target {
     ///
     /// [`ErlangError::Shrinkage`] unless `0 ≤ share < 1`.
     pub fn with_shrinkage(self, share: f64) -> Result<Target, ErlangError> {
-        if !(share >= 0.0 && share < 1.0) {
+        if !(0.0..1.0).contains(&share) {
             return Err(ErlangError::Shrinkage(share));
         }
         Ok(Target { shrinkage: share + 0.0, ..self })

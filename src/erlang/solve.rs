@@ -1,17 +1,19 @@
 //! The smallest number of agents meeting every target.
 //!
 //! Each target is monotone in the number of agents `N` (service level never
-//! drops, ASA and occupancy never rise: proved by the property tests), so
+//! drops, ASA and occupancy never rise; checked by the property tests), so
 //! the set of `N` meeting all of them is `{N*, N* + 1, …}`. The search:
 //!
 //! 1. a lower bound `L`: for Erlang C, `⌊A⌋ + 1` (below, the queue is
 //!    unstable) and `⌈A/occupancy cap⌉`; for Erlang A, `⌈SL·A⌉` (at most
 //!    `N/A` of the calls can be answered at all) and 1;
-//! 2. the square-root staffing guess `G = max(L, ⌈A + β·√A⌉)` with a small
-//!    `β`, a lower bound in practice; if `G` already meets the targets and
-//!    is above `L`, the walk goes down instead;
-//! 3. steps of 1, 2, 4, … from `G` until the answer changes, then bisection
-//!    between the last two probes.
+//! 2. a guess `G ≥ L`: square-root staffing `⌈A + β·√A⌉` with a small `β`
+//!    for Erlang C (usually just below the answer), Erlang C's own answer
+//!    for Erlang A (usually just above it);
+//! 3. steps of 1, 2, 4, … from `G`, up while the targets fail, down while
+//!    they hold, until a failing and a meeting count are known;
+//! 4. regula falsi on the slack of the tightest target inside that bracket,
+//!    falling back to bisection whenever the bracket does not halve.
 //!
 //! All probes read one Erlang B table, extended as the walk goes up: the
 //! recursion is never restarted per candidate, and a probe costs `O(1)` for
@@ -115,14 +117,8 @@ pub(crate) fn measures(
 /// ```
 pub fn required_agents(params: &Params, target: &Target) -> Staffing {
     let a = params.traffic;
-    let n = if a == 0.0 {
-        0
-    } else {
-        search(params, target, &mut |p, t, table, n| {
-            t.is_met_by(&measures(p, t.within_s, table, n))
-        })
-    };
-    let mut table = InvB::new(a, n);
+    let (n, mut table) =
+        if a == 0.0 { (0, InvB::new(a, 0)) } else { search(params, target) };
     Staffing {
         agents: n,
         scheduled_fte: target.scheduled_fte(n as f64),
@@ -130,56 +126,105 @@ pub fn required_agents(params: &Params, target: &Target) -> Staffing {
     }
 }
 
-type Meets<'a> = dyn FnMut(&Params, &Target, &mut InvB, u64) -> bool + 'a;
-
-/// The smallest `n` for which `meets` holds (`a > 0`).
-fn search(params: &Params, target: &Target, meets: &mut Meets<'_>) -> u64 {
+/// The smallest `n` meeting `target` (`a > 0`), and the Erlang B table
+/// that found it.
+fn search(params: &Params, target: &Target) -> (u64, InvB) {
     let a = params.traffic;
     let lower = lower_bound(params, target);
-    let guess = ((a + BETA_START * a.sqrt()).ceil() as u64).max(lower);
-    let mut table = InvB::new(a, lower.min(guess));
-    let mut ok = |n: u64, table: &mut InvB| meets(params, target, table, n);
-    // (bad, good): bad fails (or is below the lower bound), good meets.
-    let (mut bad, mut good);
-    if ok(guess, &mut table) {
-        good = guess;
-        bad = lower.saturating_sub(1);
-        let mut step = 1;
-        while good > lower {
-            let probe = good.saturating_sub(step).max(lower);
-            if ok(probe, &mut table) {
-                good = probe;
-                step *= 2;
-            } else {
-                bad = probe;
-                break;
-            }
+    let guess = match params.patience_s {
+        None => (a + BETA_START * a.sqrt()).ceil() as u64,
+        // Erlang C's answer, a few microseconds away: close to Erlang A's
+        // unless callers are very impatient.
+        Some(_) => {
+            let c = Params { patience_s: None, ..*params };
+            search(&c, target).0
         }
-        if good == lower {
-            return good;
+    }
+    .max(lower);
+    // Valid a little below the guess, so that a short walk down reads the
+    // same table (below that, the table rebuilds itself lower).
+    let floor = guess.saturating_sub(2 * a.sqrt() as u64 + 2).max(lower);
+    let mut table = InvB::new(a, floor);
+    let probe = |n: u64, table: &mut InvB| {
+        let m = measures(params, target.within_s, table, n);
+        (target.is_met_by(&m), slack(target, &m))
+    };
+    // Phase 1: from the guess, find a failing and a meeting count, with
+    // steps of 1, 2, 4, … (the slack is too flat near the guess for a
+    // secant to jump reliably).
+    let mut bad: Option<(u64, f64)> = None;
+    let mut good: Option<(u64, f64)> = None;
+    let (mut n, mut step) = (guess, 1u64);
+    let mut first = true;
+    let ((mut b, mut fb), (mut g, mut fg)) = loop {
+        let (ok, f) = probe(n, &mut table);
+        if ok {
+            good = Some((n, f));
+        } else {
+            bad = Some((n, f));
         }
-    } else {
-        bad = guess;
-        let mut step = 1;
-        loop {
-            let probe = bad + step;
-            if ok(probe, &mut table) {
-                good = probe;
-                break;
-            }
-            bad = probe;
+        if ok && n == lower {
+            return (n, table);
+        }
+        if let (Some(x), Some(y)) = (bad, good) {
+            break (x, y);
+        }
+        if !first {
             step *= 2;
         }
-    }
-    while good - bad > 1 {
-        let mid = bad + (good - bad) / 2;
-        if ok(mid, &mut table) {
-            good = mid;
+        first = false;
+        n = if ok { n.saturating_sub(step).max(lower) } else { n + step };
+    };
+    // Phase 2: regula falsi on the bracket, guarded by bisection whenever
+    // the bracket fails to halve; a meeting probe is followed by a probe
+    // just below it, which usually settles the answer.
+    let mut width = u64::MAX;
+    while g - b > 1 {
+        let mid = b + (g - b) / 2;
+        let next = if (g - b).saturating_mul(2) > width {
+            // Last step did not halve the bracket.
+            mid
+        } else if fg > fb && fb.is_finite() && fg.is_finite() {
+            let r = b as f64 + (-fb) / (fg - fb) * (g - b) as f64;
+            (r.ceil() as u64).clamp(b + 1, g - 1)
         } else {
-            bad = mid;
+            mid
+        };
+        width = g - b;
+        let (ok, f) = probe(next, &mut table);
+        if ok {
+            (g, fg) = (next, f);
+            if next - 1 > b {
+                let (ok, f) = probe(next - 1, &mut table);
+                if ok {
+                    (g, fg) = (next - 1, f);
+                } else {
+                    (b, fb) = (next - 1, f);
+                }
+            }
+        } else {
+            (b, fb) = (next, f);
         }
     }
-    good
+    (g, table)
+}
+
+/// How far `m` is from failing its tightest target, each target scaled to
+/// about [−1, 1]: positive when met. Only guides the search.
+fn slack(target: &Target, m: &Measures) -> f64 {
+    let mut s = f64::INFINITY;
+    if let Some(sl) = target.service_level {
+        s = s.min(m.service_level - sl);
+    }
+    if let Some(asa) = target.asa_s {
+        let x = if m.asa_s.is_finite() { (asa - m.asa_s) / asa } else { -1.0 };
+        s = s.min(x.max(-1.0));
+    }
+    if let Some(occ) = target.max_occupancy {
+        let x = if m.occupancy.is_finite() { occ - m.occupancy } else { -1.0 };
+        s = s.min(x);
+    }
+    s
 }
 
 /// A number of agents below which no target can be met (`a > 0`).

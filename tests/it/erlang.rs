@@ -186,7 +186,8 @@ mod properties {
                     prop_assert!(m.service_level >= p.service_level - slack,
                         "SL fell: {p:?} -> {m:?}");
                     prop_assert!(m.p_wait <= p.p_wait + slack, "{p:?} -> {m:?}");
-                    prop_assert!(!(m.asa_s > p.asa_s * (1.0 + slack)),
+                    // (∞ ≤ ∞ while unstable; NaN never appears with N ≥ 1.)
+                    prop_assert!(m.asa_s <= p.asa_s * (1.0 + slack),
                         "ASA rose: {p:?} -> {m:?}");
                     prop_assert!(m.occupancy <= p.occupancy * (1.0 + slack));
                     if let (Some(x), Some(y)) = (p.p_abandon, m.p_abandon) {
@@ -272,6 +273,7 @@ mod simulation {
     }
 
     /// Per-batch estimates: P(wait), P(abandon), SL, ASA.
+    #[allow(clippy::too_many_arguments)]
     fn simulate(
         lambda: f64,
         n: usize,
@@ -333,10 +335,8 @@ mod simulation {
                 // be the one who hangs up.
                 let i = ((rng.uniform() * queue.len() as f64) as usize)
                     .min(queue.len() - 1);
-                if let Some(t0) = queue.remove(i) {
-                    if t0 >= 0.0 {
-                        acc[2] += 1.0;
-                    }
+                if queue.remove(i).is_some_and(|t0| t0 >= 0.0) {
+                    acc[2] += 1.0;
                 }
             }
             if acc[0] >= per_batch as f64 {

@@ -83,7 +83,7 @@ pub struct Args {
     /// Chat: sessions one agent handles at once (the AHT is per session at
     /// that concurrency).
     #[arg(long, value_name = "K")]
-    pub concurrency: Option<u32>,
+    pub concurrency: Option<std::num::NonZeroU32>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -105,9 +105,6 @@ fn duration(text: &str) -> std::result::Result<f64, String> {
 /// [`Error::Io`] when a file cannot be read or written.
 pub fn run(args: Args, global: &Global) -> Result<()> {
     let target = target(&args).map_err(usage)?;
-    if args.concurrency == Some(0) {
-        return Err(usage(ErlangError::Concurrency));
-    }
     let bytes = match &args.input {
         Some(path) => batch(&args, &target, path, global.dialect())?,
         None => single(&args, &target, global.dialect())?,
@@ -145,7 +142,7 @@ fn staff(args: &Args, target: &Target, params: &Params) -> Result<Staffing> {
         Some(p) => params.with_patience(p).map_err(usage)?,
         None => *params,
     };
-    Ok(match (args.agents, args.concurrency) {
+    Ok(match (args.agents, args.concurrency.map(|k| k.get())) {
         (Some(n), k) => {
             let slots = n * u64::from(k.unwrap_or(1));
             let mut s = erlang::staffing_for(&params, target, slots);
@@ -205,7 +202,7 @@ impl Record {
             aht_s,
             traffic_erlangs: m.traffic_erlangs,
             agents: s.agents,
-            sessions_per_agent: args.concurrency,
+            sessions_per_agent: args.concurrency.map(|k| k.get()),
             scheduled_fte: s.scheduled_fte,
             service_level: finite(m.service_level),
             within_s: m.within_s,
@@ -324,6 +321,7 @@ fn single_table(r: &Record) -> String {
 }
 
 /// One parsed `--input` row.
+#[derive(Debug)]
 struct InputRow {
     interval_start: String,
     queue: String,
