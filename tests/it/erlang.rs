@@ -764,3 +764,28 @@ mod cli {
             .stderr(predicate::str::contains("--aht"));
     }
 }
+
+/// Why peakplan integrates the incomplete gamma itself: statrs'
+/// `gamma_lr` forms `exp(a·ln x − x − ln Γ(a))`, whose rounding grows with
+/// the shape `a` (here `N·AHT/patience`): about `a·5e−16`, so 1e−11 at
+/// 10⁵ and 1e−9 (the quality bar) at 2·10⁶, reached by 60,000 agents with
+/// a patience 30 times the AHT. Reference values: mpmath, 40 digits. This
+/// test records the loss; it fails if statrs gets exact enough to use.
+#[test]
+fn statrs_precision() {
+    use statrs::function::gamma::gamma_lr;
+    let cases = [
+        (100.0, 100.0, 0.5132987982791487),
+        (1e4, 1e4, 0.5013298083399552),
+        (1e5, 1.003e5, 0.8286363112512076),
+        (1e6, 1e6, 0.5001329807608725),
+        (2e6, 2.001e6, 0.7602865609469363),
+    ];
+    let mut worst = 0.0f64;
+    for (a, x, want) in cases {
+        let rel = ((gamma_lr(a, x) - want) / want).abs();
+        eprintln!("statrs gamma_lr({a}, {x}): relative error {rel:.1e}");
+        worst = worst.max(rel);
+    }
+    assert!(worst > 1e-10, "statrs is now exact: {worst:e}");
+}
