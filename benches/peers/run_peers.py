@@ -15,7 +15,8 @@ returns a different number of agents than peakplan.
 Inputs (identical to `cargo bench --bench erlang`): SplitMix64-seeded
 30-minute intervals, AHT 300 s, target 80 % answered within 20 s —
 10,000 intervals of 1–300 Erlangs (seed 2025), 200 of 4,900–5,100 Erlangs
-(seed 2026) and 50 of 19,900–20,100 Erlangs (seed 2027). Volumes are
+(seed 2026) and 50 of 19,900–20,100 Erlangs (seed 2027), plus 1,000 quiet
+intervals of 0–2 Erlangs (seed 2028, some with no call at all). Volumes are
 rounded to whole calls.
 
 peakplan's agent counts are exact (checked against a 50-digit reference by
@@ -39,6 +40,7 @@ INTERVAL_S = 1800.0
 AHT_S = 300.0
 
 SETS = [
+    ("0–2 E (quiet hours)", 2028, 1_000, 0.0, 2.0),
     ("1–300 E", 2025, 10_000, 1.0, 300.0),
     ("5,000 E", 2026, 200, 4_900.0, 5_100.0),
     ("20,000 E", 2027, 50, 19_900.0, 20_100.0),
@@ -154,8 +156,13 @@ def main():
                          f"{ours}, pyworkforce {theirs}")
         if len(diffs) > 5:
             notes.append(f"{name}: … {len(diffs) - 5} more differences")
-        for i, msg in list(peer["errors"].items())[:3]:
-            notes.append(f"{name}: volume {vols[int(i)]:g}: pyworkforce {msg}")
+        by_msg = {}
+        for i, msg in peer["errors"].items():
+            by_msg.setdefault(msg, []).append(vols[int(i)])
+        for msg, vs in by_msg.items():
+            shown = ", ".join(f"{v:g}" for v in sorted(set(vs))[:5])
+            notes.append(f"{name}: {len(vs)} intervals (volumes {shown}): "
+                         f"pyworkforce {msg}")
         rows.append((name, count, pp_rate, peer["rate"], peer["done"],
                      len(diffs), len(peer["errors"])))
 
