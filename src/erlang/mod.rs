@@ -555,6 +555,24 @@ pub fn evaluate(params: &Params, target: &Target, agents: u64) -> Measures {
     solve::measures(params, target.within_s, &mut table, agents)
 }
 
+/// What `agents` agents achieve on `params`, with the service level taken
+/// at `within_s` seconds: [`evaluate`] for callers that have no [`Target`]
+/// (the capacity planner's "service level of N agents at volume V").
+///
+/// # Example
+///
+/// ```
+/// use peakplan::erlang::{evaluate_at, Params};
+/// let load = Params::new(100.0, 1800.0, 180.0)?.with_patience(120.0)?;
+/// let m = evaluate_at(&load, 12, 20.0);
+/// assert!(m.p_abandon.unwrap() > 0.0 && m.service_level > 0.8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn evaluate_at(params: &Params, agents: u64, within_s: f64) -> Measures {
+    let mut table = b_c::InvB::new(params.traffic, agents);
+    solve::measures(params, within_s.max(0.0), &mut table, agents)
+}
+
 /// [`evaluate`] plus the scheduled FTE of `agents`.
 pub fn staffing_for(
     params: &Params,
