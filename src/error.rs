@@ -23,6 +23,9 @@ pub struct Location {
     pub file: String,
     /// 1-based line number, when the problem is on one line.
     pub line: Option<u64>,
+    /// 1-based character position on the line, for text formats such as
+    /// TOML where columns have no names.
+    pub col: Option<u64>,
     /// The column's header name, when the problem is in one column.
     pub column: Option<String>,
 }
@@ -30,12 +33,19 @@ pub struct Location {
 impl Location {
     /// A location naming only a file.
     pub fn file(file: impl Into<String>) -> Location {
-        Location { file: file.into(), line: None, column: None }
+        Location { file: file.into(), ..Location::default() }
     }
 
     /// The same file at `line`.
     pub fn line(mut self, line: u64) -> Location {
         self.line = Some(line);
+        self
+    }
+
+    /// The same file at `line`, character `col` (1-based).
+    pub fn line_col(mut self, line: u64, col: u64) -> Location {
+        self.line = Some(line);
+        self.col = Some(col);
         self
     }
 
@@ -51,6 +61,9 @@ impl fmt::Display for Location {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(col) = self.col {
+                write!(f, ":{col}")?;
+            }
         }
         if let Some(column) = &self.column {
             write!(f, ": column \"{column}\"")?;
@@ -104,7 +117,7 @@ impl fmt::Display for InputError {
 pub enum Error {
     /// An input file has bad content (exit code 2).
     #[error(transparent)]
-    Input(#[from] InputError),
+    Input(Box<InputError>),
     /// Flags or parameters that are invalid or do not fit together
     /// (exit code 2). The message names the flag or key and how to fix it.
     #[error("{0}")]
@@ -124,6 +137,12 @@ pub enum Error {
     /// The plan cannot meet its targets and `--strict` was given (exit 3).
     #[error("{0}")]
     TargetsMissed(String),
+}
+
+impl From<InputError> for Error {
+    fn from(err: InputError) -> Error {
+        Error::Input(Box::new(err))
+    }
 }
 
 impl Error {

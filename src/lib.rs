@@ -16,6 +16,7 @@
 pub mod calendar;
 pub mod capacity;
 pub mod cli;
+pub mod config;
 pub mod erlang;
 pub mod error;
 pub mod forecast;

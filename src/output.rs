@@ -21,20 +21,26 @@ use crate::error::{Error, Result};
 /// Returns [`Error::Io`] naming `path` when the folder does not exist, is not
 /// writable, or the disk is full.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.file_name().is_none() {
+        let shown = path.display();
+        return Err(Error::usage(format!(
+            "{shown}: an output path must name a file"
+        )));
+    }
+    stage(path, bytes)?
+        .persist(path)
+        .map_err(|e| Error::write(path, e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to a synced temporary file beside `path`, not yet renamed.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "{}: an output path must name a file",
-                path.display()
-            ))
-        })?
-        .to_string_lossy()
-        .into_owned();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
     let fail = |e| Error::write(path, e);
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
@@ -51,7 +57,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let perms = std::fs::Permissions::from_mode(0o644);
         tmp.as_file().set_permissions(perms).map_err(fail)?;
     }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(tmp)
+}
+
+/// Writes a set of files into `dir` so that readers and concurrent runs
+/// always see a consistent set.
+///
+/// `dir` is created if needed. An exclusive lock on `dir/.peakplan.lock`
+/// serialises concurrent runs writing the same folder (two cron jobs never
+/// interleave their files). Every file is first written to a temporary file
+/// beside its destination; only when all of them are safely on disk are they
+/// renamed into place. A failure before that point (read-only folder, full
+/// disk) removes the temporaries and leaves the previous files untouched.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming the file or folder that could not be written.
+pub fn write_files_atomic(
+    dir: &Path,
+    files: &[(&str, Vec<u8>)],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    let lock_path = dir.join(".peakplan.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::write(&lock_path, e))?;
+    lock.lock().map_err(|e| Error::write(&lock_path, e))?;
+    let mut staged = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        staged.push((stage(&path, bytes)?, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| Error::write(&path, e.error))?;
+    }
+    // The lock is released when `lock` is dropped (and by the OS if the
+    // process dies).
+    drop(lock);
     Ok(())
 }
 
@@ -88,6 +133,37 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.csv")]);
+    }
+
+    #[test]
+    fn a_set_of_files_lands_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("plan");
+        write_files_atomic(
+            &out,
+            &[("a.csv", b"1".to_vec()), ("b.csv", b"2".to_vec())],
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("b.csv")).unwrap(), "2");
+        // A file that cannot be written (its folder is missing) fails the
+        // whole set: a.csv keeps its old content.
+        let err = write_files_atomic(
+            &out,
+            &[("a.csv", b"new".to_vec()), ("missing/c.csv", b"3".to_vec())],
+        );
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "1");
+        let leftovers = std::fs::read_dir(&out)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
+        assert_eq!(leftovers, 0);
     }
 
     #[test]

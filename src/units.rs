@@ -66,6 +66,11 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
 
 /// The length of a planning interval, in whole minutes (5, 10, 15, 30 or
 /// 60), so that a day always holds a whole number of intervals.
+///
+/// A history file's own step ([`IntervalLen::from_source_minutes`]) may be
+/// any divisor of an hour, such as the 6-minute counts some telephony
+/// systems export; planning intervals are always one of
+/// [`IntervalLen::ALLOWED`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IntervalLen(u32);
 
@@ -76,6 +81,14 @@ impl IntervalLen {
     /// An interval of `minutes`, if it is one of [`IntervalLen::ALLOWED`].
     pub fn from_minutes(minutes: u32) -> Option<IntervalLen> {
         Self::ALLOWED.contains(&minutes).then_some(IntervalLen(minutes))
+    }
+
+    /// The step of a source file: any whole divisor of an hour (1, 2, 3, 4,
+    /// 5, 6, 10, 12, 15, 20, 30 or 60 minutes). Only the history reader
+    /// describes files with it; flags and planning use
+    /// [`IntervalLen::from_minutes`].
+    pub fn from_source_minutes(minutes: u32) -> Option<IntervalLen> {
+        (minutes > 0 && 60 % minutes == 0).then_some(IntervalLen(minutes))
     }
 
     /// Minutes in one interval.
@@ -140,5 +153,10 @@ mod tests {
         assert!("90s".parse::<IntervalLen>().is_err());
         let h = IntervalLen::from_minutes(60).unwrap();
         assert!(h.is_multiple_of(IntervalLen::from_minutes(15).unwrap()));
+        let six = IntervalLen::from_source_minutes(6).unwrap();
+        assert!(IntervalLen::from_minutes(6).is_none());
+        assert!(IntervalLen::from_minutes(30).unwrap().is_multiple_of(six));
+        assert!(IntervalLen::from_source_minutes(7).is_none());
+        assert!(IntervalLen::from_source_minutes(0).is_none());
     }
 }

@@ -4,10 +4,13 @@
 pub mod cmd;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use chrono_tz::Tz;
+use clap::{CommandFactory, Parser, Subcommand};
 
+use crate::config::Config;
 use crate::error::Error;
 use crate::report::Dialect;
 
@@ -40,12 +43,42 @@ pub struct Global {
     /// French Excel).
     #[arg(long, global = true, value_enum, value_name = "DIALECT")]
     pub csv_dialect: Option<Dialect>,
+    /// Read defaults (tz, csv_dialect, calendar) from this file instead of
+    /// ./peakplan.toml or $XDG_CONFIG_HOME/peakplan/peakplan.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file: flags and built-in defaults only.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Defaults loaded from the config file (flags override them).
+    #[arg(skip)]
+    pub defaults: Config,
 }
 
 impl Global {
-    /// The CSV dialect to write.
+    /// The CSV dialect to write: the flag, else the config file, else `en`.
     pub fn dialect(&self) -> Dialect {
-        self.csv_dialect.unwrap_or_default()
+        self.csv_dialect.or(self.defaults.csv_dialect).unwrap_or_default()
+    }
+
+    /// The zone for naive timestamps: `flag`, else the config file, else
+    /// Europe/Paris.
+    pub fn tz(&self, flag: Option<Tz>) -> Tz {
+        flag.or(self.defaults.tz).unwrap_or(chrono_tz::Europe::Paris)
+    }
+
+    /// Prints a progress or log line on stderr unless `--quiet`.
+    pub fn info(&self, message: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Prints a detail line on stderr with `-v`.
+    pub fn detail(&self, message: impl std::fmt::Display) {
+        if self.verbose > 0 && !self.quiet {
+            eprintln!("{message}");
+        }
     }
 }
 
@@ -64,6 +97,14 @@ pub enum Command {
     Calendar(cmd::calendar::Args),
     /// Check input files and summarise what they hold.
     Validate(cmd::validate::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `peakplan man > peakplan.1`.
+    Man,
 }
 
 /// Runs peakplan with `argv` and returns the process exit code.
@@ -84,6 +125,17 @@ where
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
+    let mut cli = cli;
+    if !cli.global.no_config {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+        match Config::discover(cli.global.config.as_deref(), &cwd) {
+            Ok(config) => cli.global.defaults = config,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(err.exit_code());
+            }
+        }
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -108,6 +160,23 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Backtest(args) => cmd::backtest::run(args, g),
         Command::Calendar(args) => cmd::calendar::run(args, g),
         Command::Validate(args) => cmd::validate::run(args, g),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "peakplan",
+                &mut out,
+            );
+            crate::output::emit(None, &out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::write("-", e))?;
+            crate::output::emit(None, &out)
+        }
     }
 }
 
@@ -119,7 +188,6 @@ fn is_broken_pipe(err: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn verify_cli() {

@@ -1,9 +1,81 @@
 //! Interval demand forecasts, aware of peak events.
+//!
+//! Top-down, per queue:
+//!
+//! 1. **Daily totals** ([`daily`]): a robust ridge regression on log daily
+//!    totals with a slowly moving piecewise-linear level, weekday effects,
+//!    annual terms when the history covers a year, a catch-up after unusual
+//!    closures, and event effects over windows before, during and after
+//!    each event, learned per event name and pooled per kind ([`events`]).
+//! 2. **Opening**: days the history shows closed stay closed (Sundays,
+//!    jours fériés); a jour férié the center opened on is learned instead.
+//! 3. **Intraday shape** ([`intraday`]): recency-weighted shares of the
+//!    day per local slot and weekday, a distinct shape on event days seen
+//!    before, and only the slots open in recent weeks.
+//! 4. **Quantiles** ([`quantiles`]): daily errors by horizon from rolling
+//!    origins inside the history, plus count noise per interval.
+//!
+//! [`backtest`] measures all of it against naive baselines.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{NaiveDate, TimeZone};
+//! use peakplan::calendar::Calendar;
+//! use peakplan::forecast::{self, FitOptions};
+//! use peakplan::inputs::history::{History, QueueHistory, Slot};
+//! use peakplan::units::IntervalLen;
+//!
+//! let tz = chrono_tz::Europe::Paris;
+//! let hour = IntervalLen::from_minutes(60).unwrap();
+//! let day0 = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+//! let slots = (0..28)
+//!     .flat_map(|d| (9..17).map(move |h| (d, h)))
+//!     .map(|(d, h)| {
+//!         let local = (day0 + chrono::Days::new(d)).and_hms_opt(h, 0, 0).unwrap();
+//!         let start = tz.from_local_datetime(&local).unwrap();
+//!         Slot { start, volume: 12.0, aht_s: None, line: 0 }
+//!     })
+//!     .collect();
+//! let history = History {
+//!     source: "example".into(),
+//!     tz,
+//!     source_interval: hour,
+//!     interval: hour,
+//!     queues: vec![QueueHistory { name: "main".into(), slots }],
+//! };
+//! let model = forecast::fit(&history, &Calendar::default(), &FitOptions::default())?;
+//! let from = NaiveDate::from_ymd_opt(2025, 2, 3).unwrap();
+//! let f = forecast::predict(&model, from, from);
+//! assert_eq!(f.rows.len(), 8);
+//! assert!((f.rows[0].mean - 12.0).abs() < 1e-6);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use chrono::DateTime;
+pub mod backtest;
+pub(crate) mod daily;
+pub mod events;
+pub(crate) mod intraday;
+pub(crate) mod linalg;
+pub mod quantiles;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Timelike};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
+pub use daily::DailyOptions;
+pub use events::{Bin, Window, Windows};
+
+use crate::calendar::{Calendar, Event};
+use crate::error::{Error, InputError, Location, Result};
+use crate::inputs::history::{History, QueueHistory};
 use crate::units::IntervalLen;
+use daily::{DailyModel, DayData, Openness, SlotObs};
+use events::Scheduled;
+use intraday::Intraday;
+use quantiles::ErrorModel;
 
 /// A forecast: per queue and open interval, the expected volume and its
 /// uncertainty.
@@ -37,3 +109,363 @@ pub struct ForecastRow {
     /// Names of the events touching this interval's day.
     pub events: Vec<String>,
 }
+
+/// One open day of one queue: the total and its own quantiles (a day's
+/// p90 is not the sum of its intervals' p90).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayForecast {
+    /// Local date.
+    pub date: NaiveDate,
+    /// Queue name.
+    pub queue: String,
+    /// Expected contacts over the day (the sum of the interval means).
+    pub total: f64,
+    /// 10th percentile of the day's total.
+    pub p10: f64,
+    /// 90th percentile of the day's total.
+    pub p90: f64,
+    /// Open intervals.
+    pub intervals: usize,
+    /// Names of the events touching the day.
+    pub events: Vec<String>,
+}
+
+/// How to fit a model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitOptions {
+    /// Event windows per kind and name.
+    pub windows: Windows,
+    /// Tuning of the daily model.
+    pub daily: DailyOptions,
+    /// Rolling origins inside the history that measure daily errors for
+    /// the quantiles (0: in-sample residuals only).
+    pub error_origins: usize,
+    /// Days forecast from each of those origins.
+    pub error_horizon_days: u32,
+}
+
+impl Default for FitOptions {
+    fn default() -> FitOptions {
+        FitOptions {
+            windows: Windows::default(),
+            daily: DailyOptions::default(),
+            error_origins: 4,
+            error_horizon_days: 28,
+        }
+    }
+}
+
+/// A fitted forecasting model for every queue of a history.
+#[derive(Clone, Debug)]
+pub struct Model {
+    tz: Tz,
+    interval: IntervalLen,
+    queues: Vec<QueueModel>,
+}
+
+#[derive(Clone, Debug)]
+struct QueueModel {
+    name: String,
+    events: Vec<Scheduled>,
+    open: Openness,
+    /// `None` when the queue never had a contact.
+    daily: Option<DailyModel>,
+    intraday: Intraday,
+    errors: ErrorModel,
+}
+
+impl Model {
+    /// Queue names, sorted.
+    pub fn queues(&self) -> impl Iterator<Item = &str> {
+        self.queues.iter().map(|q| q.name.as_str())
+    }
+
+    /// The interval length forecasts are made at.
+    pub fn interval(&self) -> IntervalLen {
+        self.interval
+    }
+
+    /// The last day of history (the latest over queues).
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.queues.iter().map(|q| q.open.last()).max()
+    }
+}
+
+/// Fits a model to every queue of `history`, with the events of `calendar`
+/// that apply to each queue. Queues are fitted in parallel; the result does
+/// not depend on the number of threads.
+///
+/// # Errors
+///
+/// [`Error::Input`] when the history holds no contact at all.
+pub fn fit(
+    history: &History,
+    calendar: &Calendar,
+    opts: &FitOptions,
+) -> Result<Model> {
+    fit_with_progress(history, calendar, opts, &|_, _| {})
+}
+
+/// As [`fit`], calling `progress(done, total)` as queues are fitted (from
+/// worker threads, in no particular order).
+///
+/// # Errors
+///
+/// As [`fit`].
+pub fn fit_with_progress(
+    history: &History,
+    calendar: &Calendar,
+    opts: &FitOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Model> {
+    let total = history.queues.len();
+    let has_volume =
+        history.queues.iter().any(|q| q.slots.iter().any(|s| s.volume > 0.0));
+    if !has_volume {
+        return Err(InputError::new(
+            Location::file(&history.source),
+            "no contacts at all: a forecast needs at least one day with volume",
+        )
+        .into());
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let queues = history
+        .queues
+        .par_iter()
+        .map(|q| {
+            let m = fit_queue(q, calendar, opts);
+            let n =
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            m
+        })
+        .collect();
+    Ok(Model { tz: history.tz, interval: history.interval, queues })
+}
+
+/// One queue's history grouped by local day.
+pub(crate) fn queue_days(q: &QueueHistory) -> Vec<DayData> {
+    let mut by_day: BTreeMap<NaiveDate, BTreeMap<u16, (f64, f64, f64)>> =
+        BTreeMap::new();
+    for s in &q.slots {
+        let local = s.start.naive_local();
+        let minute = (local.hour() * 60 + local.minute()) as u16;
+        let e =
+            by_day.entry(local.date()).or_default().entry(minute).or_default();
+        let v = if s.volume.is_finite() { s.volume.max(0.0) } else { 0.0 };
+        e.0 += v;
+        if let Some(a) = s.aht_s.filter(|a| a.is_finite()) {
+            e.1 += v * a;
+            e.2 += v;
+        }
+    }
+    by_day
+        .into_iter()
+        .map(|(date, slots)| {
+            let slots: Vec<SlotObs> = slots
+                .into_iter()
+                .map(|(minute, (volume, aw, av))| SlotObs {
+                    minute,
+                    volume,
+                    aht: (av > 0.0).then(|| aw / av),
+                })
+                .collect();
+            DayData {
+                date,
+                total: slots.iter().map(|s| s.volume).sum(),
+                slots,
+            }
+        })
+        .collect()
+}
+
+fn fit_queue(
+    q: &QueueHistory,
+    calendar: &Calendar,
+    opts: &FitOptions,
+) -> QueueModel {
+    let raw: Vec<Event> = calendar
+        .events()
+        .iter()
+        .filter(|e| e.applies_to(&q.name))
+        .cloned()
+        .collect();
+    let events = events::schedule(&raw, &opts.windows);
+    let days = queue_days(q);
+    let open = Openness::new(&days, &events);
+    let daily = DailyModel::fit(&days, &open, &events, &opts.daily);
+    let intraday = Intraday::fit(&days, &raw);
+    let floor = daily.as_ref().map_or(0.1, |m| m.sigma);
+    let errors = ErrorModel::new(&past_errors(&days, &events, opts), floor);
+    QueueModel { name: q.name.clone(), events, open, daily, intraday, errors }
+}
+
+/// Log errors of daily totals, `(horizon, log actual − log forecast)`,
+/// from `opts.error_origins` non-overlapping windows at the end of `days`.
+fn past_errors(
+    days: &[DayData],
+    events: &[Scheduled],
+    opts: &FitOptions,
+) -> Vec<(i64, f64)> {
+    let Some(last) = days.last().map(|d| d.date) else { return vec![] };
+    let h = i64::from(opts.error_horizon_days.max(1));
+    let mut errors = vec![];
+    for i in 1..=opts.error_origins as i64 {
+        let cut = last - chrono::Duration::days(i * h);
+        let train: Vec<DayData> =
+            days.iter().filter(|d| d.date <= cut).cloned().collect();
+        let open_days = train.iter().filter(|d| d.total > 0.0).count();
+        if open_days < 28 {
+            break;
+        }
+        let open = Openness::new(&train, events);
+        let Some(m) = DailyModel::fit(&train, &open, events, &opts.daily)
+        else {
+            break;
+        };
+        for d in days
+            .iter()
+            .filter(|d| d.date > cut && (d.date - cut).num_days() <= h)
+        {
+            if d.total > 0.0 && !open.closed(d.date) {
+                let e = d.total.ln() - m.log_total(d.date, &open, events);
+                if e.is_finite() {
+                    errors.push(((d.date - cut).num_days(), e));
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// Forecasts every open interval of every queue from `from` to `to`
+/// (inclusive local dates). An empty range gives no rows.
+pub fn predict(model: &Model, from: NaiveDate, to: NaiveDate) -> Forecast {
+    predict_with_days(model, from, to).0
+}
+
+/// As [`predict`], with the daily totals per queue alongside.
+pub fn predict_days(
+    model: &Model,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<DayForecast> {
+    predict_with_days(model, from, to).1
+}
+
+/// As [`predict`], also returning the daily totals.
+pub fn predict_with_days(
+    model: &Model,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Forecast, Vec<DayForecast>) {
+    let per_queue: Vec<(Vec<ForecastRow>, Vec<DayForecast>)> = model
+        .queues
+        .par_iter()
+        .map(|q| predict_queue(model, q, from, to))
+        .collect();
+    let mut rows = vec![];
+    let mut days = vec![];
+    for (r, d) in per_queue {
+        rows.extend(r);
+        days.extend(d);
+    }
+    (Forecast { tz: model.tz, interval: model.interval, rows }, days)
+}
+
+fn predict_queue(
+    model: &Model,
+    q: &QueueModel,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Vec<ForecastRow>, Vec<DayForecast>) {
+    let mut rows = vec![];
+    let mut days = vec![];
+    let Some(daily) = &q.daily else { return (rows, days) };
+    let step = model.interval.minutes();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        if q.open.closed(date) {
+            continue;
+        }
+        let log_total = daily.log_total(date, &q.open, &q.events);
+        let total = if log_total.is_finite() {
+            log_total.clamp(-50.0, 50.0).exp()
+        } else {
+            0.0
+        };
+        let h = (date - q.open.last()).num_days().max(1);
+        let sigma = q.errors.sigma(h);
+        let covering: Vec<&Event> = q
+            .events
+            .iter()
+            .map(|s| &s.event)
+            .filter(|e| e.covers(date))
+            .collect();
+        let mut names: Vec<String> = vec![];
+        for e in &covering {
+            if !names.contains(&e.name) {
+                names.push(e.name.clone());
+            }
+        }
+        let profile = q.intraday.profile(date, &covering);
+        let mut day_total = 0.0;
+        let mut n = 0;
+        for (minute, start) in intraday::instants(model.tz, date, step) {
+            let Ok(i) = profile.binary_search_by_key(&minute, |p| p.0) else {
+                continue;
+            };
+            let mean = total * profile[i].1;
+            let [p10, p50, p90] =
+                quantiles::interval_quantiles(mean, sigma, q.intraday.phi);
+            day_total += mean;
+            n += 1;
+            rows.push(ForecastRow {
+                start,
+                queue: q.name.clone(),
+                mean,
+                p10,
+                p50,
+                p90,
+                aht_s: q.intraday.aht(minute),
+                events: names.clone(),
+            });
+        }
+        if n > 0 {
+            let [p10, _, p90] =
+                quantiles::interval_quantiles(day_total, sigma, 0.0);
+            days.push(DayForecast {
+                date,
+                queue: q.name.clone(),
+                total: day_total,
+                p10,
+                p90,
+                intervals: n,
+                events: names,
+            });
+        }
+    }
+    (rows, days)
+}
+
+/// Checks that every name in `wanted` is a queue of `history`.
+///
+/// # Errors
+///
+/// [`Error::Usage`] naming the unknown queue and the known ones.
+pub fn check_queues(history: &History, wanted: &[String]) -> Result<()> {
+    for w in wanted {
+        if !history.queues.iter().any(|q| &q.name == w) {
+            let known: Vec<&str> =
+                history.queues.iter().map(|q| q.name.as_str()).collect();
+            return Err(Error::usage(format!(
+                "--queue {w:?}: no such queue in {}; it has {}",
+                history.source,
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,475 @@
 //!
 //! Every reader reports problems as [`crate::error::InputError`] naming the
 //! file, the line and the column, and never panics on bad data.
+//!
+//! All CSV inputs are opened through one builder, [`CsvConfig`], so that
+//! every file peakplan reads follows the same rules:
+//!
+//! - a path, or `-` for standard input;
+//! - UTF-8 with or without a byte-order mark (text that is not UTF-8 is read
+//!   as Windows-1252, what older French Excel versions write);
+//! - the delimiter, `,` or `;`, detected from the header line;
+//! - header names matched case-insensitively, surrounding spaces trimmed,
+//!   unknown columns ignored and a repeated known column rejected;
+//! - blank lines (and rows of empty cells, as spreadsheets append) skipped;
+//!   a row with more or fewer fields than the header rejected with its line.
 
 pub mod events;
 pub mod history;
+pub mod validate;
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+
+use crate::error::{Error, InputError, Location, Result};
+
+/// Opens CSV inputs: a path or `-`, delimiter detection, BOM, headers.
+///
+/// # Example
+///
+/// ```no_run
+/// use std::path::Path;
+/// use peakplan::inputs::CsvConfig;
+///
+/// let mut csv = CsvConfig::new(Path::new("history.csv")).open()?;
+/// let volume = csv.headers().find("volume");
+/// let mut record = csv::ByteRecord::new();
+/// while let Some(line) = csv.next_record(&mut record)? {
+///     println!("line {line}: {} fields", record.len());
+/// }
+/// # let _ = volume;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct CsvConfig {
+    path: PathBuf,
+    delimiter: Option<u8>,
+}
+
+impl CsvConfig {
+    /// A reader of `path`; `-` means standard input.
+    pub fn new(path: &Path) -> CsvConfig {
+        CsvConfig { path: path.to_path_buf(), delimiter: None }
+    }
+
+    /// Forces the delimiter instead of detecting it from the header line.
+    pub fn delimiter(mut self, delimiter: u8) -> CsvConfig {
+        self.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Opens the file and reads its header line.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be opened or read;
+    /// [`Error::Input`] when it has no header line.
+    pub fn open(&self) -> Result<CsvReader> {
+        let name = self.path.display().to_string();
+        let source: Box<dyn Read> = if self.path == Path::new("-") {
+            Box::new(io::stdin().lock())
+        } else {
+            let file = File::open(&self.path).map_err(|e| self.io_error(e))?;
+            Box::new(file)
+        };
+        CsvReader::new(&name, source, self.delimiter)
+            .map_err(|e| self.retag(e))
+    }
+
+    fn io_error(&self, source: io::Error) -> Error {
+        Error::read(&self.path, source)
+    }
+
+    fn retag(&self, err: Error) -> Error {
+        match err {
+            Error::Io { source, .. } => self.io_error(source),
+            other => other,
+        }
+    }
+}
+
+/// An open CSV input whose header has been read.
+pub struct CsvReader {
+    name: String,
+    delimiter: u8,
+    headers: Headers,
+    inner: csv::Reader<Box<dyn Read>>,
+}
+
+impl std::fmt::Debug for CsvReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvReader")
+            .field("name", &self.name)
+            .field("delimiter", &(self.delimiter as char))
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CsvReader {
+    /// Reads CSV from any byte source; `name` is how messages call it.
+    ///
+    /// The delimiter is `delimiter` when given, else detected from the
+    /// header line: `;` when it holds more semicolons than commas
+    /// (outside quotes), `,` otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when reading fails; [`Error::Input`] when the input is
+    /// empty.
+    pub fn new(
+        name: &str,
+        source: Box<dyn Read>,
+        delimiter: Option<u8>,
+    ) -> Result<CsvReader> {
+        let mut source = BufReader::with_capacity(1 << 16, source);
+        let mut first = Vec::new();
+        source
+            .read_until(b'\n', &mut first)
+            .map_err(|e| Error::read(name, e))?;
+        if let Some(rest) = first.strip_prefix(b"\xEF\xBB\xBF") {
+            first = rest.to_vec();
+        }
+        if first.iter().all(u8::is_ascii_whitespace) {
+            return Err(InputError::new(
+                Location::file(name).line(1),
+                "expected a header line naming the columns, found an \
+                 empty file",
+            )
+            .into());
+        }
+        let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&first));
+        // Records end at `\n` (a `\r` before it is trimmed with the field),
+        // and a final `\n` is always appended (an extra blank line is
+        // skipped): so every record's newline is consumed with it, and its
+        // first line is the parser's line count minus its own newlines.
+        let chained: Box<dyn Read> = Box::new(
+            io::Cursor::new(first)
+                .chain(source)
+                .chain(io::Cursor::new(b"\n".as_slice())),
+        );
+        let mut inner = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(1 << 16)
+            .from_reader(chained);
+        let mut record = csv::ByteRecord::new();
+        let read = inner
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(name, e))?;
+        if !read {
+            return Err(InputError::new(
+                Location::file(name).line(1),
+                "expected a header line naming the columns, found an \
+                 empty file",
+            )
+            .into());
+        }
+        let names =
+            record.iter().map(|f| text(f).trim().to_string()).collect();
+        Ok(CsvReader {
+            name: name.to_string(),
+            delimiter,
+            headers: Headers { names },
+            inner,
+        })
+    }
+
+    /// The input as the user named it, for messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The field delimiter in use.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Whether numbers may use a decimal comma (`12,5`): only when the
+    /// delimiter is `;`, as French spreadsheets write.
+    pub fn decimal_comma(&self) -> bool {
+        self.delimiter == b';'
+    }
+
+    /// The header line.
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// A location in this file at `line`.
+    pub fn at(&self, line: u64) -> Location {
+        Location::file(&self.name).line(line)
+    }
+
+    /// Bytes consumed so far (one more than the input at the end).
+    pub fn bytes_read(&self) -> u64 {
+        self.inner.position().byte()
+    }
+
+    /// Reads the next data row into `record` and returns its line number
+    /// (1-based, as an editor shows it), or `None` at the end of the input.
+    ///
+    /// Blank lines and rows whose cells are all empty are skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] when the row has a different number of fields than
+    /// the header; [`Error::Io`] when reading fails.
+    pub fn next_record(
+        &mut self,
+        record: &mut csv::ByteRecord,
+    ) -> Result<Option<u64>> {
+        loop {
+            let more = self
+                .inner
+                .read_byte_record(record)
+                .map_err(|e| csv_error(&self.name, e))?;
+            if !more {
+                return Ok(None);
+            }
+            let inner_newlines =
+                record.as_slice().iter().filter(|&&b| b == b'\n').count();
+            let line = self
+                .inner
+                .position()
+                .line()
+                .saturating_sub(inner_newlines as u64 + 1);
+            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue;
+            }
+            if record.len() == self.headers.len() {
+                return Ok(Some(line));
+            }
+            return Err(InputError::new(
+                self.at(line),
+                format!(
+                    "expected {} fields like the header, found {}",
+                    self.headers.len(),
+                    record.len()
+                ),
+            )
+            .into());
+        }
+    }
+}
+
+/// The header line of a CSV input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Headers {
+    names: Vec<String>,
+}
+
+impl Headers {
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether the header is empty (never, for an opened reader).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Column names as written, trimmed.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The index of column `name`, matched case-insensitively.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// The index of column `name`, if present, rejecting a header that
+    /// names it twice.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] at line 1 of `file` when `name` appears twice.
+    pub fn find_unique(
+        &self,
+        name: &str,
+        file: &str,
+    ) -> Result<Option<usize>> {
+        let mut hits = self
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.eq_ignore_ascii_case(name))
+            .map(|(i, _)| i);
+        let first = hits.next();
+        if let (Some(a), Some(b)) = (first, hits.next()) {
+            return Err(InputError::new(
+                Location::file(file).line(1).column(name),
+                format!(
+                    "expected the column once in the header, found it \
+                     twice (fields {} and {})",
+                    a + 1,
+                    b + 1
+                ),
+            )
+            .into());
+        }
+        Ok(first)
+    }
+}
+
+/// Parses a time-zone name such as `Europe/Paris` (IANA names, as in
+/// `--tz`).
+///
+/// # Errors
+///
+/// A message naming the value and giving an example when the zone is
+/// unknown.
+pub fn parse_tz(s: &str) -> Result<Tz, String> {
+    s.trim().parse::<Tz>().map_err(|_| {
+        format!(
+            "expected an IANA time zone such as Europe/Paris or \
+             America/New_York, found {s:?}"
+        )
+    })
+}
+
+/// Decodes a field: UTF-8 when it is, otherwise Windows-1252 (the "ANSI"
+/// code page older French Excel versions save CSV files in).
+pub fn text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
+    }
+}
+
+/// Trims ASCII whitespace from both ends of a field.
+pub fn trim(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ',
+        '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—',
+        '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// `;` when the header line holds more semicolons than commas outside
+/// quotes, `,` otherwise.
+fn detect_delimiter(line: &[u8]) -> u8 {
+    let (mut commas, mut semis, mut quoted) = (0usize, 0usize, false);
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            _ => {}
+        }
+    }
+    if semis > commas { b';' } else { b',' }
+}
+
+fn csv_error(name: &str, err: csv::Error) -> Error {
+    let line = err.position().map(|p| p.line());
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::read(name, e),
+        other => {
+            let mut at = Location::file(name);
+            at.line = line;
+            InputError::new(at, format!("unreadable CSV: {other:?}")).into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(s: &str) -> CsvReader {
+        CsvReader::new("t.csv", Box::new(io::Cursor::new(s.to_string())), None)
+            .unwrap()
+    }
+
+    fn rows(csv: &mut CsvReader) -> Vec<(u64, Vec<String>)> {
+        let mut rec = csv::ByteRecord::new();
+        let mut out = vec![];
+        while let Some(line) = csv.next_record(&mut rec).unwrap() {
+            out.push((
+                line,
+                rec.iter().map(|f| text(f).into_owned()).collect(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn detects_the_delimiter_and_strips_the_bom() {
+        let mut c = open("\u{feff}Date;Volume\n28/11/2025;12,5\n");
+        assert_eq!(c.delimiter(), b';');
+        assert!(c.decimal_comma());
+        assert_eq!(c.headers().names(), ["Date", "Volume"]);
+        assert_eq!(c.headers().find("DATE"), Some(0));
+        assert_eq!(
+            rows(&mut c),
+            vec![(2, vec!["28/11/2025".into(), "12,5".into()])]
+        );
+        let c = open("a,b;c\n");
+        assert_eq!(c.delimiter(), b',');
+        let c = open("\"a;b\",c\n");
+        assert_eq!(c.delimiter(), b',');
+    }
+
+    #[test]
+    fn skips_blank_rows_and_counts_physical_lines() {
+        let mut c = open("a,b\r\n1,2\r\n\r\n,\r\n\"x\ny\",3\r\n4,5\r\n");
+        let got = rows(&mut c);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].0, 2);
+        assert_eq!(got[1].0, 5);
+        assert_eq!(got[1].1[0], "x\ny");
+        assert_eq!(got[2].0, 7);
+    }
+
+    #[test]
+    fn a_short_row_names_its_line() {
+        let mut c = open(" a , b \n1,2\n3\n");
+        assert_eq!(c.headers().names(), ["a", "b"]);
+        let mut rec = csv::ByteRecord::new();
+        assert_eq!(c.next_record(&mut rec).unwrap(), Some(2));
+        let err = c.next_record(&mut rec).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:3: expected 2 fields like the header, found 1"
+        );
+    }
+
+    #[test]
+    fn empty_input_and_repeated_columns_are_errors() {
+        let err =
+            CsvReader::new("e.csv", Box::new(io::empty()), None).unwrap_err();
+        assert!(err.to_string().starts_with("e.csv:1: "), "{err}");
+        let c = open("volume,Volume\n");
+        let err = c.headers().find_unique("volume", "t.csv").unwrap_err();
+        assert!(err.to_string().contains("column \"volume\""), "{err}");
+    }
+
+    #[test]
+    fn windows_1252_text_is_decoded() {
+        assert_eq!(text(b"R\xe9clamations \x80"), "Réclamations €");
+        assert_eq!(text("déjà".as_bytes()), "déjà");
+    }
+
+    #[test]
+    fn time_zones() {
+        assert_eq!(parse_tz("Europe/Paris"), Ok(chrono_tz::Europe::Paris));
+        assert!(parse_tz("Mars/Olympus").unwrap_err().contains("Mars"));
+    }
+}

@@ -7,6 +7,7 @@
 //! French spreadsheet dialect on request.
 
 pub mod csv;
+pub mod plot;
 pub mod table;
 
 use std::str::FromStr;

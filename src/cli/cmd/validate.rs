@@ -1,18 +1,353 @@
-//! `peakplan validate` (to be written).
+//! `peakplan validate`: check input files and summarise what they hold.
+//!
+//! ```text
+//! peakplan validate --history FILE [--events FILE]... [--tz ZONE]
+//!                   [--interval DUR] [--duplicates error|sum]
+//!                   [--format table|json]
+//! ```
+//!
+//! Exits 0 when the files can be planned from, 2 when they cannot (a
+//! reading error, or a history without contacts). The checks live in
+//! [`crate::inputs::validate`]; this file only prints.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
 
 use crate::cli::Global;
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Location, Result};
+use crate::inputs::history::{
+    Duplicates, HistoryOptions, Listed, QueueSummary,
+};
+use crate::inputs::parse_tz;
+use crate::inputs::validate::{EventsSummary, Report, validate};
+use crate::output::emit;
+use crate::report::fixed;
+use crate::report::table::Table;
+use crate::units::IntervalLen;
+
+/// Items of each list shown in the table (JSON has more, see
+/// `history::LIST_CAP`).
+const SHOWN: usize = 10;
+
+/// How `validate` prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    /// Text for a person.
+    #[default]
+    Table,
+    /// JSON for scripts (stable keys, dates as `YYYY-MM-DD`).
+    Json,
+}
 
 /// Flags of `peakplan validate`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// History CSV (`-` reads standard input).
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// Events CSV; repeat for several files.
+    #[arg(long, value_name = "FILE")]
+    pub events: Vec<PathBuf>,
+    /// Zone of timestamps written without an offset, and of the report
+    /// [default: the config file's `tz`, else Europe/Paris].
+    #[arg(long, value_name = "ZONE", value_parser = parse_tz)]
+    pub tz: Option<Tz>,
+    /// Summarise at this interval, a multiple of the file's step (15m,
+    /// 30m, 60m...). Default: the file's own step, or the finest of 5m,
+    /// 10m, 15m, 30m, 60m that is a multiple of it (30m for 6-minute data).
+    #[arg(long, value_name = "DUR")]
+    pub interval: Option<IntervalLen>,
+    /// What to do with a queue and interval that appear twice.
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t)]
+    pub duplicates: Duplicates,
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub format: Output,
+    // A `--scenario FILE` check joins here once scenarios have a reader:
+    // its summary becomes one more section of `inputs::validate::Report`.
+}
 
 /// Runs `peakplan validate`.
 ///
 /// # Errors
 ///
-/// Always, until the command is written.
+/// Any reading error (exit 2), or an input error when the files cannot be
+/// planned from (after printing the summary).
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let _ = (args, global);
-    Err(Error::usage("`peakplan validate` is not available yet"))
+    let opts = HistoryOptions {
+        tz: global.tz(args.tz),
+        interval: args.interval,
+        duplicates: args.duplicates,
+    };
+    let report = validate(&args.history, &args.events, &opts)?;
+    let text = match args.format {
+        Output::Table => render(&report),
+        Output::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&report).map_err(|e| {
+                    Error::usage(format!("cannot write JSON: {e}"))
+                })?;
+            s.push('\n');
+            s
+        }
+    };
+    emit(None, text.as_bytes())?;
+    if report.usable {
+        Ok(())
+    } else {
+        Err(InputError::new(
+            Location::file(&report.history.file),
+            format!(
+                "cannot be planned from: {}",
+                report.history.problems.join("; ")
+            ),
+        )
+        .into())
+    }
+}
+
+/// The text report.
+fn render(report: &Report) -> String {
+    let h = &report.history;
+    let mut out = String::new();
+    let names: Vec<&str> = h.queues.iter().map(|q| q.name.as_str()).collect();
+    let step = if h.source_interval_min == h.interval_min {
+        format!("{}m", h.interval_min)
+    } else {
+        format!(
+            "{}m in the file, summarised at {}m",
+            h.source_interval_min, h.interval_min
+        )
+    };
+    let mut head = vec![
+        ("history", h.file.clone()),
+        ("zone", h.tz.clone()),
+        (
+            "span",
+            format!("{} to {} ({} days)", h.first_date, h.last_date, h.days),
+        ),
+        ("rows", h.rows.to_string()),
+        ("intervals", step),
+        ("queues", format!("{}: {}", names.len(), names.join(", "))),
+        ("contacts", fixed(h.total_volume, 2)),
+    ];
+    let dst: Vec<String> = h
+        .dst_days
+        .iter()
+        .map(|d| {
+            let rows = if d.has_rows { "" } else { ", no rows" };
+            format!("{} ({} h{rows})", d.date, d.hours)
+        })
+        .collect();
+    head.push((
+        "DST days",
+        if dst.is_empty() { "none".into() } else { dst.join(", ") },
+    ));
+    if h.ambiguous_rows > 0 {
+        head.push((
+            "repeated hour",
+            format!(
+                "{} in an hour clocks repeat, read in order of appearance \
+                 (first = summer time)",
+                plural(h.ambiguous_rows as usize, "row")
+            ),
+        ));
+    }
+    if h.duplicates.total > 0 {
+        head.push((
+            "duplicates",
+            format!(
+                "{} added to an earlier row",
+                plural(h.duplicates.total, "row")
+            ),
+        ));
+    }
+    for (key, value) in head {
+        let _ = writeln!(out, "{key:<13} {value}");
+    }
+    for d in h.duplicates.items.iter().take(SHOWN) {
+        let _ = writeln!(
+            out,
+            "  line {} repeats line {}: queue {:?} {}",
+            d.line, d.first_line, d.queue, d.interval
+        );
+    }
+    more(&mut out, "  ", &h.duplicates);
+    for q in &h.queues {
+        out.push('\n');
+        queue(&mut out, q);
+    }
+    for e in &report.events {
+        out.push('\n');
+        events(&mut out, e);
+    }
+    out.push('\n');
+    if report.usable {
+        out.push_str("verdict: usable\n");
+    } else {
+        let _ =
+            writeln!(out, "verdict: NOT usable: {}", h.problems.join("; "));
+    }
+    out
+}
+
+fn queue(out: &mut String, q: &QueueSummary) {
+    let _ = writeln!(out, "queue {}", q.name);
+    let aht = q
+        .mean_aht_s
+        .map(|a| format!(", mean AHT {} s", fixed(a, 1)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  {} contacts in {} intervals, {} to {}{aht}",
+        fixed(q.total_volume, 2),
+        q.slots,
+        q.first_date,
+        q.last_date
+    );
+    let _ = writeln!(
+        out,
+        "  days: {} open, {} at zero, {} closed (no rows)",
+        q.days.open, q.days.zero, q.days.closed
+    );
+    let mut t =
+        Table::new(["weekday", "days", "open", "first slot", "last slot"]);
+    for w in &q.hours {
+        t.row([
+            w.weekday.clone(),
+            w.days.to_string(),
+            w.open_days.to_string(),
+            w.first_slot.clone().unwrap_or_else(|| "-".into()),
+            w.last_slot.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    for line in t.render().lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    dates(out, "closed on a usually open weekday", &q.closed_days);
+    dates(out, "at zero on a usually open weekday", &q.zero_days);
+    if q.gaps.total > 0 {
+        let _ = writeln!(
+            out,
+            "  gaps inside opening hours: {} in {}",
+            plural(q.gap_slots, "missing interval"),
+            plural(q.gaps.total, "run")
+        );
+        for g in q.gaps.items.iter().take(SHOWN) {
+            let n = plural(g.slots as usize, "interval");
+            let _ = writeln!(out, "    {} {}-{} ({n})", g.date, g.from, g.to);
+        }
+        more(out, "    ", &q.gaps);
+    } else {
+        out.push_str("  gaps inside opening hours: none\n");
+    }
+    if q.spikes.total > 0 {
+        let _ = writeln!(
+            out,
+            "  spikes above 5x the median of the same weekday and time: {}",
+            q.spikes.total
+        );
+        for s in q.spikes.items.iter().take(SHOWN) {
+            let _ = writeln!(
+                out,
+                "    {}  {} (median {}), line {}",
+                s.start,
+                fixed(s.volume, 2),
+                fixed(s.median, 2),
+                s.line
+            );
+        }
+        more(out, "    ", &q.spikes);
+    }
+}
+
+fn dates(out: &mut String, what: &str, list: &Listed<chrono::NaiveDate>) {
+    if list.total == 0 {
+        return;
+    }
+    let shown: Vec<String> =
+        list.items.iter().take(SHOWN).map(|d| d.to_string()).collect();
+    let rest = list.total - shown.len();
+    let tail =
+        if rest > 0 { format!(" and {rest} more") } else { String::new() };
+    let _ =
+        writeln!(out, "  {what}: {}: {}{tail}", list.total, shown.join(", "));
+}
+
+/// `1 row`, `2 rows`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+fn more<T>(out: &mut String, indent: &str, list: &Listed<T>) {
+    let shown = list.items.len().min(SHOWN);
+    if list.total > shown {
+        let _ = writeln!(out, "{indent}... and {} more", list.total - shown);
+    }
+}
+
+fn events(out: &mut String, e: &EventsSummary) {
+    let span = match (e.first_date, e.last_date) {
+        (Some(a), Some(b)) => format!(", {a} to {b}"),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "events {}: {}{span}, {} the history",
+        e.file,
+        plural(e.count, "event"),
+        if e.within_history == 1 {
+            "1 overlaps".to_string()
+        } else {
+            format!("{} overlap", e.within_history)
+        }
+    );
+    let kinds: Vec<String> =
+        e.kinds.iter().map(|k| format!("{} {}", k.kind, k.count)).collect();
+    if !kinds.is_empty() {
+        let _ = writeln!(out, "  {}", kinds.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn parses_flags() {
+        let cli = Cli::try_parse_from([
+            "peakplan",
+            "validate",
+            "--history",
+            "h.csv",
+            "--events",
+            "a.csv",
+            "--events",
+            "b.csv",
+            "--tz",
+            "America/New_York",
+            "--interval",
+            "30m",
+            "--duplicates",
+            "sum",
+            "--format",
+            "json",
+        ])
+        .unwrap();
+        let Command::Validate(args) = cli.command else { panic!() };
+        assert_eq!(args.events.len(), 2);
+        assert_eq!(args.tz, Some(chrono_tz::America::New_York));
+        assert_eq!(args.interval.map(|i| i.minutes()), Some(30));
+        let parses = |extra: [&str; 2]| {
+            let base = ["peakplan", "validate", "--history", "h.csv"];
+            Cli::try_parse_from(base.into_iter().chain(extra)).is_ok()
+        };
+        assert!(!parses(["--tz", "Paris"]));
+        assert!(!parses(["--format", "csv"]));
+        assert!(parses(["--format", "json"]));
+    }
 }

@@ -1,1 +1,0 @@
-//! Capacity planning (to be written).

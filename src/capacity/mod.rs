@@ -1,0 +1,24 @@
+//! Capacity planning: from a forecast and a scenario to agents per
+//! interval, FTE per week, seasonal hires, overtime and partner overflow at
+//! the lowest cost.
+//!
+//! * [`scenario`] reads and checks the scenario TOML.
+//! * [`staffing`] turns each interval's uncertain volume into agents
+//!   (Erlang C/A, staffed so the expected service level holds).
+//! * [`plan`] sums agents into weekly FTE, asks [`mix`] for the cheapest
+//!   mix of hires, overtime and partners, and dates the hires ([`hires`]).
+//! * [`whatif`] changes the demand (self-care, peak spreading) for
+//!   side-by-side comparison; [`report`] writes the files.
+
+pub mod forecast_csv;
+pub mod hires;
+pub mod mix;
+pub mod plan;
+pub mod report;
+pub mod scenario;
+pub mod staffing;
+pub mod whatif;
+
+pub use plan::{IntervalPlan, Plan, WeekPlan};
+pub use scenario::Scenario;
+pub use staffing::StaffTo;

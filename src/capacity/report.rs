@@ -1,0 +1,405 @@
+//! The plan's files: `intervals.csv`, `weeks.csv`, `hires.csv`,
+//! `summary.json`, and the text summary for a person.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::capacity::plan::{Evaluation, Plan};
+use crate::error::Result;
+use crate::report::csv::CsvOut;
+use crate::report::table::Table;
+use crate::report::{Dialect, fixed};
+
+/// Figures of one variant (the base plan or a what-if), for comparison.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct VariantFigures {
+    /// `base` or the what-if's name.
+    pub name: String,
+    /// Contacts forecast over the plan.
+    pub contacts: f64,
+    /// Agent-hours on contacts.
+    pub agent_hours: f64,
+    /// People hired.
+    pub hires: u32,
+    /// Cost of hires, overtime and partners (the in-house team excluded).
+    pub flexible_cost: f64,
+    /// Total cost.
+    pub total_cost: f64,
+    /// Unmet FTE-weeks.
+    pub gap_fte_weeks: f64,
+}
+
+impl VariantFigures {
+    /// The figures of `plan`.
+    pub fn of(name: &str, plan: &Plan) -> VariantFigures {
+        VariantFigures {
+            name: name.to_string(),
+            contacts: plan.intervals.iter().map(|r| r.forecast).sum(),
+            agent_hours: plan.weeks.iter().map(|w| w.agent_hours).sum(),
+            hires: plan.hires.iter().map(|h| h.count).sum(),
+            flexible_cost: plan.costs.total - plan.costs.in_house,
+            total_cost: plan.costs.total,
+            gap_fte_weeks: plan.weeks.iter().map(|w| w.gap_fte).sum(),
+        }
+    }
+}
+
+/// `intervals.csv`.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+pub fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+    let mut out = CsvOut::new(
+        dialect,
+        &[
+            "interval_start",
+            "queue",
+            "forecast",
+            "p10",
+            "p90",
+            "aht_s",
+            "staffing_volume",
+            "required_agents",
+            "service_level",
+        ],
+    )?;
+    let n = |x: f64, d: usize| dialect.number(x, d);
+    for r in &plan.intervals {
+        out.row([
+            r.start.to_rfc3339(),
+            r.queue.clone(),
+            n(r.forecast, 2),
+            n(r.p10, 2),
+            n(r.p90, 2),
+            n(r.aht_s, 1),
+            n(r.staffing_volume, 2),
+            r.required_agents.to_string(),
+            n(r.service_level, 4),
+        ])?;
+    }
+    out.into_bytes()
+}
+
+/// `weeks.csv`.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+pub fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+    let mut out = CsvOut::new(
+        dialect,
+        &[
+            "week_start",
+            "queue",
+            "required_fte",
+            "in_house_fte",
+            "hired_fte",
+            "overtime_fte",
+            "partner_fte",
+            "gap_fte",
+            "cost",
+        ],
+    )?;
+    let n = |x: f64| dialect.number(x, 4);
+    for w in &plan.weeks {
+        out.row([
+            w.week_start.to_string(),
+            w.queue.clone(),
+            n(w.required_fte),
+            n(w.in_house_fte),
+            n(w.hired_fte),
+            n(w.overtime_fte),
+            n(w.partner_fte),
+            n(w.gap_fte),
+            dialect.number(w.cost, 2),
+        ])?;
+    }
+    out.into_bytes()
+}
+
+/// `hires.csv`.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+pub fn hires_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+    let mut out = CsvOut::new(
+        dialect,
+        &[
+            "queue",
+            "count",
+            "recruit_by",
+            "train_from",
+            "productive_from",
+            "until",
+            "cost",
+        ],
+    )?;
+    for h in &plan.hires {
+        out.row([
+            h.queue.clone(),
+            h.count.to_string(),
+            h.recruit_by.to_string(),
+            h.train_from.to_string(),
+            h.productive_from.to_string(),
+            h.until.to_string(),
+            dialect.number(h.cost, 2),
+        ])?;
+    }
+    out.into_bytes()
+}
+
+fn round(x: f64, d: i32) -> f64 {
+    let f = 10f64.powi(d);
+    let r = (x * f).round() / f;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Per queue: agent-hours, expected service level, peak week, gaps.
+fn queue_summaries(plan: &Plan) -> Vec<Value> {
+    let mut queues: BTreeMap<&str, Vec<&crate::capacity::plan::WeekPlan>> =
+        BTreeMap::new();
+    for w in &plan.weeks {
+        queues.entry(&w.queue).or_default().push(w);
+    }
+    queues
+        .into_iter()
+        .map(|(q, weeks)| {
+            let rows = plan.intervals.iter().filter(|r| r.queue == q);
+            let (mut calls, mut served) = (0.0, 0.0);
+            for r in rows {
+                calls += r.forecast;
+                served += r.forecast * r.service_level;
+            }
+            let peak = weeks
+                .iter()
+                .max_by(|a, b| a.required_fte.total_cmp(&b.required_fte));
+            let gap: f64 = weeks.iter().map(|w| w.gap_fte).sum();
+            json!({
+                "queue": q,
+                "contacts": round(calls, 1),
+                "agent_hours": round(weeks.iter().map(|w| w.agent_hours).sum(), 1),
+                "expected_service_level":
+                    if calls > 0.0 { round(served / calls, 4) } else { 1.0 },
+                "peak_week": peak.map(|w| w.week_start.to_string()),
+                "peak_required_fte": peak.map(|w| round(w.required_fte, 2)),
+                "in_house_fte": weeks.first().map(|w| w.in_house_fte),
+                "gap_fte_weeks": round(gap, 3),
+                "weeks_with_gap": weeks.iter().filter(|w| w.gap_fte > 0.0).count(),
+            })
+        })
+        .collect()
+}
+
+/// `summary.json`.
+pub fn summary_json(
+    plan: &Plan,
+    scenario_file: &str,
+    as_of: &str,
+    horizon: (&str, &str),
+    variants: &[VariantFigures],
+) -> Value {
+    let c = &plan.costs;
+    let base = variants.first();
+    json!({
+        "scenario": scenario_file,
+        "as_of": as_of,
+        "horizon": {
+            "from": horizon.0,
+            "to": horizon.1,
+            "weeks_from": plan.first_monday.to_string(),
+            "weeks_to": plan.last_sunday.to_string(),
+        },
+        "staff_to": plan.staff_to.as_str(),
+        "totals": {
+            "agent_hours": round(plan.weeks.iter().map(|w| w.agent_hours).sum(), 1),
+            "hires": plan.hires.iter().map(|h| h.count).sum::<u32>(),
+            "gap_fte_weeks": round(plan.weeks.iter().map(|w| w.gap_fte).sum(), 3),
+            "weeks_with_gap": plan.weeks.iter().filter(|w| w.gap_fte > 0.0).count(),
+            "cost": round(c.total, 2),
+            "cost_by_source": {
+                "in_house": round(c.in_house, 2),
+                "hires": round(c.hires + c.hires_outside_horizon, 2),
+                "hires_outside_weeks_planned": round(c.hires_outside_horizon, 2),
+                "overtime": round(c.overtime, 2),
+                "partners": round(c.partners, 2),
+            },
+        },
+        "earliest_hire_week": plan.earliest_hire_week.map(|d| d.to_string()),
+        "queues": queue_summaries(plan),
+        "hires": plan.hires,
+        "partners": plan.partners.iter().map(|p| json!({
+            "name": p.name,
+            "available_from": p.available_from.to_string(),
+            "first_week_used": p.first_week_used.map(|d| d.to_string()),
+            "peak_fte": round(p.peak_fte, 3),
+            "fte_weeks": round(p.fte_weeks, 3),
+            "cost": round(p.cost, 2),
+        })).collect::<Vec<_>>(),
+        "alerts": plan.alerts,
+        "whatif": variants.iter().map(|v| json!({
+            "name": v.name,
+            "contacts": round(v.contacts, 1),
+            "agent_hours": round(v.agent_hours, 1),
+            "hires": v.hires,
+            "flexible_cost": round(v.flexible_cost, 2),
+            "total_cost": round(v.total_cost, 2),
+            "gap_fte_weeks": round(v.gap_fte_weeks, 3),
+            "saving_vs_base": base.map(|b| round(b.total_cost - v.total_cost, 2)),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The summary for a person at a terminal.
+pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
+    let money = |x: f64| format!("{} €", fixed(x.round(), 0));
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Capacity plan {} to {} (staffing rule: {})\n\n",
+        plan.first_monday,
+        plan.last_sunday,
+        plan.staff_to.as_str()
+    ));
+    let mut t = Table::new([
+        "week", "queue", "required", "in-house", "hired", "overtime",
+        "partners", "gap",
+    ]);
+    for w in &plan.weeks {
+        t.row([
+            w.week_start.to_string(),
+            w.queue.clone(),
+            fixed(w.required_fte, 1),
+            fixed(w.in_house_fte, 1),
+            fixed(w.hired_fte, 1),
+            fixed(w.overtime_fte, 1),
+            fixed(w.partner_fte, 1),
+            fixed(w.gap_fte, 1),
+        ]);
+    }
+    s.push_str("FTE per week\n");
+    s.push_str(&t.render());
+    if !plan.hires.is_empty() {
+        let mut t = Table::new([
+            "queue",
+            "hires",
+            "recruit by",
+            "train from",
+            "productive",
+            "until",
+            "cost",
+        ]);
+        for h in &plan.hires {
+            t.row([
+                h.queue.clone(),
+                h.count.to_string(),
+                h.recruit_by.to_string(),
+                h.train_from.to_string(),
+                h.productive_from.to_string(),
+                h.until.to_string(),
+                money(h.cost),
+            ]);
+        }
+        s.push_str("\nSeasonal hires\n");
+        s.push_str(&t.render());
+    }
+    let c = &plan.costs;
+    let mut t = Table::new(["source", "cost"]);
+    t.row(["in-house team".to_string(), money(c.in_house)]);
+    t.row([
+        "seasonal hires".to_string(),
+        money(c.hires + c.hires_outside_horizon),
+    ]);
+    t.row(["overtime".to_string(), money(c.overtime)]);
+    t.row(["partners".to_string(), money(c.partners)]);
+    t.row(["total".to_string(), money(c.total)]);
+    s.push_str("\nCost\n");
+    s.push_str(&t.render());
+    if variants.len() > 1 {
+        let mut t = Table::new([
+            "variant",
+            "contacts",
+            "agent-hours",
+            "hires",
+            "flexible cost",
+            "gap FTE-weeks",
+        ]);
+        for v in variants {
+            t.row([
+                v.name.clone(),
+                fixed(v.contacts, 0),
+                fixed(v.agent_hours, 0),
+                v.hires.to_string(),
+                money(v.flexible_cost),
+                fixed(v.gap_fte_weeks, 1),
+            ]);
+        }
+        s.push_str("\nWhat-ifs\n");
+        s.push_str(&t.render());
+    }
+    if !plan.alerts.is_empty() {
+        s.push_str("\nTo do\n");
+        for a in &plan.alerts {
+            s.push_str(&format!("- {a}\n"));
+        }
+    }
+    s
+}
+
+/// The evaluation on actual volumes, for `summary.json`.
+pub fn evaluation_json(ev: &[Evaluation]) -> Value {
+    Value::Array(
+        ev.iter()
+            .map(|e| {
+                json!({
+                    "queue": e.queue,
+                    "intervals": e.intervals,
+                    "contacts": round(e.contacts, 1),
+                    "target": e.target,
+                    "service_level": round(e.service_level, 4),
+                    "intervals_on_target": round(e.intervals_on_target, 4),
+                    "agent_hours": round(e.agent_hours, 1),
+                    "perfect_agent_hours": round(e.perfect_agent_hours, 1),
+                    "extra_agent_hours": if e.perfect_agent_hours > 0.0 {
+                        round(e.agent_hours / e.perfect_agent_hours - 1.0, 4)
+                    } else {
+                        0.0
+                    },
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The evaluation on actual volumes, for a person.
+pub fn evaluation_text(ev: &[Evaluation]) -> String {
+    let mut t = Table::new([
+        "queue",
+        "intervals",
+        "target",
+        "SL reached",
+        "on target",
+        "agent-hours",
+        "perfect",
+        "extra",
+    ]);
+    for e in ev {
+        let extra = if e.perfect_agent_hours > 0.0 {
+            e.agent_hours / e.perfect_agent_hours - 1.0
+        } else {
+            0.0
+        };
+        t.row([
+            e.queue.clone(),
+            e.intervals.to_string(),
+            format!("{}%", fixed(e.target * 100.0, 1)),
+            format!("{}%", fixed(e.service_level * 100.0, 1)),
+            format!("{}%", fixed(e.intervals_on_target * 100.0, 1)),
+            fixed(e.agent_hours, 0),
+            fixed(e.perfect_agent_hours, 0),
+            format!("{}%", fixed(extra * 100.0, 1)),
+        ]);
+    }
+    format!("\nOn actual volumes\n{}", t.render())
+}

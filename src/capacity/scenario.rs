@@ -1,0 +1,1211 @@
+//! The scenario file: a planner's targets, team, hiring rules, overtime,
+//! partners and what-ifs, in TOML.
+//!
+//! Reading happens in two steps. Serde reads the text into `Raw*` structs
+//! that mirror the file (`deny_unknown_fields`, so a misspelt key is an
+//! error with a "did you mean" suggestion), then [`Scenario::from_raw`]
+//! checks every value and builds the typed [`Scenario`]. Every error names
+//! the file, the line and column of the offending key and the key itself,
+//! and exits 2.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::units::{IntervalLen, parse_duration};
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The planning date: nothing can be recruited or contracted before it.
+    pub as_of: NaiveDate,
+    /// The planned period.
+    pub horizon: Horizon,
+    /// Input files, resolved against the scenario's folder.
+    pub inputs: Inputs,
+    /// Queues, sorted by name.
+    pub queues: Vec<QueueSpec>,
+    /// The in-house team.
+    pub team: Team,
+    /// Seasonal hiring rules; `None` means no hiring.
+    pub hiring: Option<Hiring>,
+    /// Overtime rules.
+    pub overtime: Overtime,
+    /// Outsourced partners.
+    pub partners: Vec<Partner>,
+    /// Named what-if variants, compared with the base plan.
+    pub whatifs: Vec<WhatIf>,
+}
+
+/// The planned period.
+#[derive(Clone, Debug)]
+pub struct Horizon {
+    /// First day (inclusive).
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+    /// Interval length.
+    pub interval: IntervalLen,
+    /// Zone of the intervals.
+    pub tz: Tz,
+}
+
+/// Input files named by the scenario.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// The history CSV.
+    pub history: Option<PathBuf>,
+    /// Company events CSVs.
+    pub events: Vec<PathBuf>,
+    /// Built-in calendar: `fr` or `none`.
+    pub calendar: String,
+}
+
+/// How contacts of a queue are handled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Channel {
+    /// Phone calls: an Erlang queue.
+    Voice,
+    /// Chat: each agent serves `concurrency` sessions at once.
+    Chat {
+        /// Sessions per agent.
+        concurrency: f64,
+    },
+    /// Email: a backlog to clear within `deadline_s`.
+    Email {
+        /// Response deadline in seconds.
+        deadline_s: f64,
+    },
+}
+
+/// A queue's service goal.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Goal {
+    /// `sl` of contacts answered within `within_s` seconds.
+    ServiceLevel {
+        /// Target share, in (0, 1).
+        sl: f64,
+        /// Answer time in seconds.
+        within_s: f64,
+    },
+    /// Average speed of answer at most `asa_s` seconds.
+    Asa {
+        /// Target ASA in seconds.
+        asa_s: f64,
+    },
+}
+
+/// One queue.
+#[derive(Clone, Debug)]
+pub struct QueueSpec {
+    /// Queue name, as in the history file.
+    pub name: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Handle time override in seconds; `None` uses the forecast's AHT.
+    pub aht_s: Option<f64>,
+    /// Level 1 contacts may overflow to partners; level 2 may not.
+    pub level: u8,
+    /// Mean patience in seconds (Erlang A); `None` for Erlang C.
+    pub patience_s: Option<f64>,
+    /// Service goal.
+    pub goal: Goal,
+    /// Largest occupancy allowed, in (0, 1].
+    pub max_occupancy: Option<f64>,
+    /// Share of paid time not spent on contacts, in [0, 1).
+    pub shrinkage: f64,
+}
+
+/// The in-house team.
+#[derive(Clone, Debug)]
+pub struct Team {
+    /// Paid hours in one FTE week.
+    pub weekly_hours: f64,
+    /// FTE per queue (queues not listed have none).
+    pub fte: BTreeMap<String, f64>,
+    /// Loaded cost of one in-house hour, used to price the team and its
+    /// overtime.
+    pub cost_per_hour: f64,
+}
+
+/// Seasonal hiring (fixed-term contracts).
+#[derive(Clone, Debug)]
+pub struct Hiring {
+    /// Weeks from the decision to recruit to the first training day.
+    pub recruit_weeks: u32,
+    /// Paid, unproductive training weeks.
+    pub train_weeks: u32,
+    /// Productivity in the first weeks after training (then 1).
+    pub ramp: Vec<f64>,
+    /// Cost of one hired hour.
+    pub cost_per_hour: f64,
+    /// Shortest contract in weeks, training included.
+    pub min_contract_weeks: u32,
+    /// Most people hired over the horizon, all queues together.
+    pub max_hires: u32,
+    /// Queues hires may work on.
+    pub queues: Vec<String>,
+}
+
+/// Overtime of the in-house team.
+#[derive(Clone, Debug)]
+pub struct Overtime {
+    /// Most extra hours per in-house FTE and week.
+    pub max_hours_per_week: f64,
+    /// Multiplier on the in-house hourly cost.
+    pub premium: f64,
+}
+
+/// An outsourced partner.
+#[derive(Clone, Debug)]
+pub struct Partner {
+    /// Name.
+    pub name: String,
+    /// Queues it may take (level 1 only).
+    pub queues: Vec<String>,
+    /// Most FTE per week over all its queues.
+    pub max_fte: f64,
+    /// Price of one partner hour.
+    pub cost_per_hour: f64,
+    /// Weeks of notice before the first week it can work.
+    pub notice_weeks: u32,
+}
+
+/// A what-if variant of the demand.
+#[derive(Clone, Debug, Default)]
+pub struct WhatIf {
+    /// Name shown in the comparison.
+    pub name: String,
+    /// Share of each queue's volume deflected to self-care.
+    pub deflection: BTreeMap<String, f64>,
+    /// Deflect only on event days.
+    pub event_days_only: bool,
+    /// Peak spreading, if any.
+    pub spread: Option<Spread>,
+}
+
+/// Move a share of each event day's volume to the days around it.
+#[derive(Clone, Debug)]
+pub struct Spread {
+    /// Share of the event day's volume moved, in [0, 1].
+    pub share: f64,
+    /// Days on each side that receive it.
+    pub days: u32,
+    /// Event names concerned; empty means every event.
+    pub events: Vec<String>,
+}
+
+// ---------------------------------------------------------------------
+// The file as written.
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Text {
+    Str(String),
+    Date(toml::value::Datetime),
+    Int(i64),
+    Float(f64),
+}
+
+impl Text {
+    fn show(&self) -> String {
+        match self {
+            Text::Str(s) => s.clone(),
+            Text::Date(d) => d.to_string(),
+            Text::Int(i) => i.to_string(),
+            Text::Float(f) => f.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    as_of: Text,
+    horizon: RawHorizon,
+    #[serde(default)]
+    inputs: RawInputs,
+    #[serde(default)]
+    defaults: RawDefaults,
+    queues: BTreeMap<String, RawQueue>,
+    team: RawTeam,
+    hiring: Option<RawHiring>,
+    overtime: Option<RawOvertime>,
+    #[serde(default)]
+    partners: Vec<RawPartner>,
+    #[serde(default)]
+    whatif: Vec<RawWhatIf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHorizon {
+    from: Text,
+    to: Text,
+    interval: Option<Text>,
+    timezone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    history: Option<String>,
+    #[serde(default)]
+    events: Vec<String>,
+    calendar: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    shrinkage: Option<f64>,
+    service_level: Option<f64>,
+    within: Option<Text>,
+    asa: Option<Text>,
+    max_occupancy: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQueue {
+    channel: Option<String>,
+    aht: Option<Text>,
+    level: Option<i64>,
+    patience: Option<Text>,
+    concurrency: Option<f64>,
+    deadline: Option<Text>,
+    shrinkage: Option<f64>,
+    service_level: Option<f64>,
+    within: Option<Text>,
+    asa: Option<Text>,
+    max_occupancy: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTeam {
+    weekly_hours: f64,
+    #[serde(default)]
+    fte: BTreeMap<String, f64>,
+    cost_per_hour: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHiring {
+    recruit_weeks: i64,
+    train_weeks: i64,
+    #[serde(default)]
+    ramp: Vec<f64>,
+    cost_per_hour: f64,
+    #[serde(default)]
+    min_contract_weeks: i64,
+    max_hires: i64,
+    queues: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOvertime {
+    max_hours_per_week: f64,
+    premium: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartner {
+    name: String,
+    queues: Vec<String>,
+    max_fte: f64,
+    cost_per_hour: f64,
+    #[serde(default)]
+    notice_weeks: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWhatIf {
+    name: String,
+    #[serde(default)]
+    deflection: BTreeMap<String, f64>,
+    #[serde(default)]
+    event_days_only: bool,
+    spread: Option<RawSpread>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpread {
+    share: f64,
+    days: i64,
+    #[serde(default)]
+    events: Vec<String>,
+}
+
+// ---------------------------------------------------------------------
+// Reading and checking.
+
+/// Reports problems at the place they are in the file.
+struct Checker<'a> {
+    file: String,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    /// An error at `path` (keys from the root; array items by index).
+    fn err(&self, path: &[&str], what: impl std::fmt::Display) -> Error {
+        let key = dotted(path);
+        let at = locate(self.text, path)
+            .map(|(line, col)| format!("{}:{line}:{col}", self.file))
+            .unwrap_or_else(|| self.file.clone());
+        Error::usage(format!("{at}: {key}: {what}"))
+    }
+
+    fn bad(
+        &self,
+        path: &[&str],
+        expected: &str,
+        found: impl std::fmt::Display,
+    ) -> Error {
+        self.err(path, format!("expected {expected}, found {found}"))
+    }
+
+    fn date(&self, path: &[&str], value: &Text) -> Result<NaiveDate> {
+        let text = value.show();
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| self.bad(path, "an ISO date like 2025-11-01", text))
+    }
+
+    fn duration(&self, path: &[&str], value: &Text) -> Result<f64> {
+        let text = value.show();
+        parse_duration(&text).map_err(|e| self.err(path, e))
+    }
+
+    fn positive_duration(&self, path: &[&str], value: &Text) -> Result<f64> {
+        let secs = self.duration(path, value)?;
+        if secs > 0.0 {
+            Ok(secs)
+        } else {
+            Err(self.bad(path, "a duration above zero", value.show()))
+        }
+    }
+
+    fn share_open(&self, path: &[&str], x: f64) -> Result<f64> {
+        if x > 0.0 && x < 1.0 {
+            Ok(x)
+        } else {
+            Err(self.bad(path, "a share in (0, 1) such as 0.8", x))
+        }
+    }
+
+    fn shrinkage(&self, path: &[&str], x: f64) -> Result<f64> {
+        if (0.0..1.0).contains(&x) {
+            Ok(x)
+        } else {
+            Err(self.bad(path, "a share in [0, 1) such as 0.30", x))
+        }
+    }
+
+    fn occupancy(&self, path: &[&str], x: f64) -> Result<f64> {
+        if x > 0.0 && x <= 1.0 {
+            Ok(x)
+        } else {
+            Err(self.bad(path, "an occupancy in (0, 1] such as 0.9", x))
+        }
+    }
+
+    fn non_negative(&self, path: &[&str], x: f64) -> Result<f64> {
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(self.bad(path, "a number of zero or more", x))
+        }
+    }
+
+    fn count(&self, path: &[&str], x: i64, max: i64) -> Result<u32> {
+        if (0..=max).contains(&x) {
+            Ok(x as u32)
+        } else {
+            Err(self.bad(path, &format!("a whole number from 0 to {max}"), x))
+        }
+    }
+
+    fn queue_ref(
+        &self,
+        path: &[&str],
+        name: &str,
+        queues: &BTreeMap<String, RawQueue>,
+    ) -> Result<()> {
+        if queues.contains_key(name) {
+            return Ok(());
+        }
+        let known: Vec<&str> = queues.keys().map(String::as_str).collect();
+        let hint = match suggest(name, &known) {
+            Some(s) => format!(" (did you mean \"{s}\"?)"),
+            None => String::new(),
+        };
+        Err(self.err(
+            path,
+            format!(
+                "unknown queue \"{name}\"{hint}; the scenario defines {}",
+                known.join(", ")
+            ),
+        ))
+    }
+}
+
+fn dotted(path: &[&str]) -> String {
+    let mut out = String::new();
+    for part in path {
+        if part.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{}]", part.parse::<usize>().unwrap_or(0)));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// 1-based line and column of `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Where the key at `path` is written, or the deepest part of it that is.
+fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut best: Option<usize> = None;
+    let mut value: Option<&toml::de::DeValue<'_>> = None;
+    let mut table = Some(root.get_ref());
+    for part in path {
+        if let Some(t) = table {
+            let (k, v) = t.iter().find(|(k, _)| k.get_ref() == part)?;
+            best = Some(k.span().start);
+            value = Some(v.get_ref());
+            table = v.get_ref().as_table();
+            continue;
+        }
+        let index: usize = part.parse().ok()?;
+        let item = value?.as_array()?.get(index)?;
+        best = Some(item.span().start);
+        value = Some(item.get_ref());
+        table = item.get_ref().as_table();
+    }
+    best.map(|o| line_col(text, o))
+}
+
+/// The closest of `names` to `name`, if close enough to be a typo.
+pub(crate) fn suggest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(name, n), *n))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+/// Turns a serde error into one that names the key, its place, and a
+/// suggestion for a misspelt key.
+fn serde_error(file: &str, text: &str, err: &toml::de::Error) -> Error {
+    let at = err
+        .span()
+        .map(|s| {
+            let (line, col) = line_col(text, s.start);
+            format!("{file}:{line}:{col}")
+        })
+        .unwrap_or_else(|| file.to_string());
+    let msg = err.message().trim();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        let valid: Vec<&str> = rest
+            .split('`')
+            .skip(2)
+            .step_by(2)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let hint = match suggest(key, &valid) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None if valid.is_empty() => String::new(),
+            None => format!("; valid keys here: {}", valid.join(", ")),
+        };
+        return Error::usage(format!("{at}: unknown key `{key}`{hint}"));
+    }
+    if msg.contains("did not match any variant") {
+        return Error::usage(format!(
+            "{at}: expected a text, number or date value"
+        ));
+    }
+    Error::usage(format!("{at}: {msg}"))
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file. Paths inside are resolved against
+    /// the file's folder.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be read; [`Error::Usage`] (exit
+    /// 2) naming the file, line, column and key for any invalid content.
+    pub fn read(path: &Path) -> Result<Scenario> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        Scenario::parse(&path.display().to_string(), &text, base)
+    }
+
+    /// Parses scenario `text`; `file` names it in messages and `base` is
+    /// the folder relative paths start from.
+    ///
+    /// # Errors
+    ///
+    /// As [`Scenario::read`].
+    pub fn parse(file: &str, text: &str, base: &Path) -> Result<Scenario> {
+        let raw: RawScenario =
+            toml::from_str(text).map_err(|e| serde_error(file, text, &e))?;
+        let c = Checker { file: file.to_string(), text };
+        Scenario::from_raw(&c, raw, base)
+    }
+
+    fn from_raw(
+        c: &Checker,
+        raw: RawScenario,
+        base: &Path,
+    ) -> Result<Scenario> {
+        let as_of = c.date(&["as_of"], &raw.as_of)?;
+        let from = c.date(&["horizon", "from"], &raw.horizon.from)?;
+        let to = c.date(&["horizon", "to"], &raw.horizon.to)?;
+        if from > to {
+            return Err(c.err(
+                &["horizon", "to"],
+                format!("the horizon ends ({to}) before it starts ({from})"),
+            ));
+        }
+        if (to - from).num_days() > 366 * 2 {
+            return Err(c.err(
+                &["horizon", "to"],
+                "the horizon is longer than two years; plan a season at a time",
+            ));
+        }
+        let interval = match &raw.horizon.interval {
+            None => IntervalLen::from_minutes(30).unwrap_or_else(|| {
+                unreachable!("30 minutes is an allowed interval")
+            }),
+            Some(t) => t
+                .show()
+                .parse::<IntervalLen>()
+                .map_err(|e| c.err(&["horizon", "interval"], e))?,
+        };
+        let tz = match &raw.horizon.timezone {
+            None => chrono_tz::Europe::Paris,
+            Some(name) => name.parse::<Tz>().map_err(|_| {
+                c.bad(
+                    &["horizon", "timezone"],
+                    "an IANA time zone such as Europe/Paris",
+                    format!("{name:?}"),
+                )
+            })?,
+        };
+        let calendar = raw.inputs.calendar.clone().unwrap_or("fr".into());
+        if !matches!(calendar.as_str(), "fr" | "none") {
+            return Err(c.bad(
+                &["inputs", "calendar"],
+                "\"fr\" or \"none\"",
+                format!("{calendar:?}"),
+            ));
+        }
+        let inputs = Inputs {
+            history: raw.inputs.history.as_ref().map(|h| base.join(h)),
+            events: raw.inputs.events.iter().map(|e| base.join(e)).collect(),
+            calendar,
+        };
+
+        let d = &raw.defaults;
+        let def_shrink = match d.shrinkage {
+            Some(x) => c.shrinkage(&["defaults", "shrinkage"], x)?,
+            None => 0.0,
+        };
+        let def_sl = d
+            .service_level
+            .map(|x| c.share_open(&["defaults", "service_level"], x))
+            .transpose()?;
+        let def_within = d
+            .within
+            .as_ref()
+            .map(|t| c.duration(&["defaults", "within"], t))
+            .transpose()?;
+        let def_asa = d
+            .asa
+            .as_ref()
+            .map(|t| c.positive_duration(&["defaults", "asa"], t))
+            .transpose()?;
+        let def_occ = d
+            .max_occupancy
+            .map(|x| c.occupancy(&["defaults", "max_occupancy"], x))
+            .transpose()?;
+
+        if raw.queues.is_empty() {
+            return Err(c.err(&["queues"], "define at least one queue"));
+        }
+        let mut queues = Vec::new();
+        for (name, q) in &raw.queues {
+            let p = |key: &'static str| -> [&str; 3] { ["queues", name, key] };
+            let channel = match q.channel.as_deref().unwrap_or("voice") {
+                "voice" => Channel::Voice,
+                "chat" => {
+                    let conc = q.concurrency.unwrap_or(1.0);
+                    if !(1.0..=20.0).contains(&conc) {
+                        return Err(c.bad(
+                            &p("concurrency"),
+                            "sessions per agent from 1 to 20",
+                            conc,
+                        ));
+                    }
+                    Channel::Chat { concurrency: conc }
+                }
+                "email" => {
+                    let Some(t) = &q.deadline else {
+                        return Err(c.err(
+                            &p("channel"),
+                            "an email queue needs `deadline` (e.g. \"24h\")",
+                        ));
+                    };
+                    let deadline_s = c.positive_duration(&p("deadline"), t)?;
+                    Channel::Email { deadline_s }
+                }
+                other => {
+                    return Err(c.bad(
+                        &p("channel"),
+                        "voice, chat or email",
+                        format!("{other:?}"),
+                    ));
+                }
+            };
+            if q.concurrency.is_some()
+                && !matches!(channel, Channel::Chat { .. })
+            {
+                return Err(c.err(
+                    &p("concurrency"),
+                    "concurrency applies to chat queues only",
+                ));
+            }
+            if q.deadline.is_some()
+                && !matches!(channel, Channel::Email { .. })
+            {
+                return Err(c.err(
+                    &p("deadline"),
+                    "deadline applies to email queues only",
+                ));
+            }
+            let aht_s = q
+                .aht
+                .as_ref()
+                .map(|t| c.positive_duration(&p("aht"), t))
+                .transpose()?;
+            let level = match q.level {
+                None => 1,
+                Some(l @ 1..=2) => l as u8,
+                Some(l) => return Err(c.bad(&p("level"), "1 or 2", l)),
+            };
+            let patience_s = q
+                .patience
+                .as_ref()
+                .map(|t| c.positive_duration(&p("patience"), t))
+                .transpose()?;
+            let shrinkage = match q.shrinkage {
+                Some(x) => c.shrinkage(&p("shrinkage"), x)?,
+                None => def_shrink,
+            };
+            let sl = q
+                .service_level
+                .map(|x| c.share_open(&p("service_level"), x))
+                .transpose()?
+                .or(def_sl);
+            let within = q
+                .within
+                .as_ref()
+                .map(|t| c.duration(&p("within"), t))
+                .transpose()?
+                .or(def_within);
+            let asa = q
+                .asa
+                .as_ref()
+                .map(|t| c.positive_duration(&p("asa"), t))
+                .transpose()?
+                .or(def_asa);
+            let goal = match (sl, within, asa) {
+                (Some(sl), Some(within_s), _) => {
+                    Goal::ServiceLevel { sl, within_s }
+                }
+                (Some(_), None, _) => {
+                    return Err(c.err(
+                        &["queues", name],
+                        "a service level needs `within` (e.g. \"20s\") \
+                         here or in [defaults]",
+                    ));
+                }
+                (None, _, Some(asa_s)) => Goal::Asa { asa_s },
+                (None, _, None)
+                    if matches!(channel, Channel::Email { .. }) =>
+                {
+                    Goal::ServiceLevel { sl: 0.8, within_s: 0.0 }
+                }
+                (None, _, None) => {
+                    return Err(c.err(
+                        &["queues", name],
+                        "no target: set `service_level` and `within`, or \
+                         `asa`, here or in [defaults]",
+                    ));
+                }
+            };
+            let max_occupancy = q
+                .max_occupancy
+                .map(|x| c.occupancy(&p("max_occupancy"), x))
+                .transpose()?
+                .or(def_occ);
+            queues.push(QueueSpec {
+                name: name.clone(),
+                channel,
+                aht_s,
+                level,
+                patience_s,
+                goal,
+                max_occupancy,
+                shrinkage,
+            });
+        }
+
+        let t = &raw.team;
+        let weekly_hours = t.weekly_hours;
+        if !(1.0..=80.0).contains(&weekly_hours) {
+            return Err(c.bad(
+                &["team", "weekly_hours"],
+                "paid hours per week from 1 to 80",
+                weekly_hours,
+            ));
+        }
+        for (q, fte) in &t.fte {
+            c.queue_ref(&["team", "fte", q], q, &raw.queues)?;
+            c.non_negative(&["team", "fte", q], *fte)?;
+        }
+
+        let hiring = match &raw.hiring {
+            None => None,
+            Some(h) => {
+                let p = |key: &'static str| -> [&str; 2] { ["hiring", key] };
+                let ramp = h.ramp.clone();
+                for (i, r) in ramp.iter().enumerate() {
+                    if !(*r > 0.0 && *r <= 1.0) {
+                        let i = i.to_string();
+                        return Err(c.bad(
+                            &["hiring", "ramp", &i],
+                            "a productivity in (0, 1]",
+                            r,
+                        ));
+                    }
+                }
+                if h.queues.is_empty() {
+                    return Err(c.err(
+                        &p("queues"),
+                        "name the queues hires work on, e.g. [\"commandes\"]",
+                    ));
+                }
+                for (i, q) in h.queues.iter().enumerate() {
+                    let i = i.to_string();
+                    c.queue_ref(&["hiring", "queues", &i], q, &raw.queues)?;
+                }
+                Some(Hiring {
+                    recruit_weeks: c.count(
+                        &p("recruit_weeks"),
+                        h.recruit_weeks,
+                        52,
+                    )?,
+                    train_weeks: c.count(
+                        &p("train_weeks"),
+                        h.train_weeks,
+                        26,
+                    )?,
+                    ramp,
+                    cost_per_hour: c
+                        .non_negative(&p("cost_per_hour"), h.cost_per_hour)?,
+                    min_contract_weeks: c.count(
+                        &p("min_contract_weeks"),
+                        h.min_contract_weeks,
+                        104,
+                    )?,
+                    max_hires: c.count(
+                        &p("max_hires"),
+                        h.max_hires,
+                        100_000,
+                    )?,
+                    queues: dedup(&h.queues),
+                })
+            }
+        };
+        let team_rate = match t.cost_per_hour {
+            Some(x) => c.non_negative(&["team", "cost_per_hour"], x)?,
+            None => hiring.as_ref().map_or(0.0, |h| h.cost_per_hour),
+        };
+        let team = Team {
+            weekly_hours,
+            fte: t.fte.clone(),
+            cost_per_hour: team_rate,
+        };
+
+        let overtime = match &raw.overtime {
+            None => Overtime { max_hours_per_week: 0.0, premium: 1.0 },
+            Some(o) => {
+                let max = o.max_hours_per_week;
+                if !(0.0..=weekly_hours).contains(&max) {
+                    return Err(c.bad(
+                        &["overtime", "max_hours_per_week"],
+                        &format!(
+                            "hours from 0 to weekly_hours ({weekly_hours})"
+                        ),
+                        max,
+                    ));
+                }
+                if !(1.0..=5.0).contains(&o.premium) {
+                    return Err(c.bad(
+                        &["overtime", "premium"],
+                        "a multiplier from 1 to 5, such as 1.25",
+                        o.premium,
+                    ));
+                }
+                Overtime { max_hours_per_week: max, premium: o.premium }
+            }
+        };
+
+        let mut partners: Vec<Partner> = Vec::new();
+        for (i, raw_p) in raw.partners.iter().enumerate() {
+            let i = i.to_string();
+            let p = |key: &'static str| -> [&str; 3] { ["partners", &i, key] };
+            if raw_p.name.trim().is_empty() {
+                return Err(c.err(&p("name"), "a partner needs a name"));
+            }
+            if partners.iter().any(|o| o.name == raw_p.name) {
+                return Err(c.err(
+                    &p("name"),
+                    format!("partner \"{}\" is defined twice", raw_p.name),
+                ));
+            }
+            if raw_p.queues.is_empty() {
+                return Err(c.err(&p("queues"), "name at least one queue"));
+            }
+            for (j, q) in raw_p.queues.iter().enumerate() {
+                let j = j.to_string();
+                let at = ["partners", &i, "queues", &j];
+                c.queue_ref(&at, q, &raw.queues)?;
+                if raw.queues.get(q).and_then(|r| r.level).unwrap_or(1) != 1 {
+                    return Err(c.err(
+                        &at,
+                        format!(
+                            "queue \"{q}\" is level 2: only level-1 queues \
+                             may overflow to partners"
+                        ),
+                    ));
+                }
+            }
+            partners.push(Partner {
+                name: raw_p.name.clone(),
+                queues: dedup(&raw_p.queues),
+                max_fte: c.non_negative(&p("max_fte"), raw_p.max_fte)?,
+                cost_per_hour: c
+                    .non_negative(&p("cost_per_hour"), raw_p.cost_per_hour)?,
+                notice_weeks: c.count(
+                    &p("notice_weeks"),
+                    raw_p.notice_weeks,
+                    104,
+                )?,
+            });
+        }
+
+        let mut whatifs: Vec<WhatIf> = Vec::new();
+        for (i, w) in raw.whatif.iter().enumerate() {
+            let i = i.to_string();
+            let p = |key: &'static str| -> [&str; 3] { ["whatif", &i, key] };
+            if w.name.trim().is_empty() {
+                return Err(c.err(&p("name"), "a what-if needs a name"));
+            }
+            if whatifs.iter().any(|o| o.name == w.name) || w.name == "base" {
+                return Err(c.err(
+                    &p("name"),
+                    format!("what-if name \"{}\" is already used", w.name),
+                ));
+            }
+            for (q, share) in &w.deflection {
+                let at = ["whatif", &i, "deflection", q];
+                c.queue_ref(&at, q, &raw.queues)?;
+                if !(0.0..=1.0).contains(share) {
+                    return Err(c.bad(&at, "a share in [0, 1]", share));
+                }
+            }
+            let spread = match &w.spread {
+                None => None,
+                Some(s) => {
+                    let at = ["whatif", &i, "spread", "share"];
+                    if !(0.0..=1.0).contains(&s.share) {
+                        return Err(c.bad(&at, "a share in [0, 1]", s.share));
+                    }
+                    let at = ["whatif", &i, "spread", "days"];
+                    let days = c.count(&at, s.days, 14)?;
+                    if days == 0 {
+                        return Err(c.bad(&at, "1 to 14 days", 0));
+                    }
+                    Some(Spread {
+                        share: s.share,
+                        days,
+                        events: s.events.clone(),
+                    })
+                }
+            };
+            if w.deflection.is_empty() && spread.is_none() {
+                return Err(c.err(
+                    &["whatif", &i],
+                    "a what-if needs `deflection` or `spread`",
+                ));
+            }
+            whatifs.push(WhatIf {
+                name: w.name.clone(),
+                deflection: w.deflection.clone(),
+                event_days_only: w.event_days_only,
+                spread,
+            });
+        }
+
+        Ok(Scenario {
+            as_of,
+            horizon: Horizon { from, to, interval, tz },
+            inputs,
+            queues,
+            team,
+            hiring,
+            overtime,
+            partners,
+            whatifs,
+        })
+    }
+
+    /// The queue called `name`.
+    pub fn queue(&self, name: &str) -> Option<&QueueSpec> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+}
+
+fn dedup(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = names.to_vec();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const EXAMPLE: &str = r#"
+as_of = "2025-10-01"            # the planning date
+
+[horizon]
+from = "2025-11-01"
+to = "2025-12-31"
+interval = "30m"
+timezone = "Europe/Paris"
+
+[inputs]
+history = "history.csv"
+events = ["events.csv"]
+calendar = "fr"
+
+[defaults]
+shrinkage = 0.30
+service_level = 0.80
+within = "20s"
+max_occupancy = 0.90
+
+[queues.commandes]
+channel = "voice"
+aht = "240s"
+level = 1
+# patience = "90s"
+
+[queues.sav]
+channel = "voice"
+aht = "420s"
+level = 2
+
+[team]
+weekly_hours = 35
+fte = { commandes = 60, sav = 45 }
+
+[hiring]
+recruit_weeks = 3
+train_weeks = 2
+ramp = [0.6, 0.8, 1.0]
+cost_per_hour = 21.0
+min_contract_weeks = 6
+max_hires = 80
+queues = ["commandes"]
+
+[overtime]
+max_hours_per_week = 4
+premium = 1.25
+
+[[partners]]
+name = "Atlas"
+queues = ["commandes"]
+max_fte = 40
+cost_per_hour = 27.0
+notice_weeks = 4
+"#;
+
+    fn parse(text: &str) -> Result<Scenario> {
+        Scenario::parse("s.toml", text, Path::new("dir"))
+    }
+
+    fn err(text: &str) -> String {
+        let e = parse(text).expect_err("should fail");
+        assert_eq!(e.exit_code(), 2);
+        e.to_string()
+    }
+
+    #[test]
+    fn the_example_is_accepted() {
+        let s = parse(EXAMPLE).unwrap();
+        assert_eq!(s.as_of.to_string(), "2025-10-01");
+        assert_eq!(s.horizon.interval.minutes(), 30);
+        assert_eq!(s.inputs.history, Some(PathBuf::from("dir/history.csv")));
+        assert_eq!(s.queues.len(), 2);
+        let cmd = s.queue("commandes").unwrap();
+        assert_eq!(cmd.aht_s, Some(240.0));
+        assert_eq!(cmd.goal, Goal::ServiceLevel { sl: 0.8, within_s: 20.0 });
+        assert_eq!(cmd.shrinkage, 0.3);
+        assert_eq!(s.queue("sav").unwrap().level, 2);
+        assert_eq!(s.team.fte["sav"], 45.0);
+        assert_eq!(s.team.cost_per_hour, 21.0);
+        let h = s.hiring.unwrap();
+        assert_eq!((h.recruit_weeks, h.train_weeks, h.max_hires), (3, 2, 80));
+        assert_eq!(s.partners[0].notice_weeks, 4);
+    }
+
+    #[test]
+    fn a_misspelt_key_names_its_place_and_the_right_name() {
+        let text = EXAMPLE.replace("shrinkage = 0.30", "shrinkge = 0.30");
+        let msg = err(&text);
+        assert!(
+            msg.starts_with("s.toml:16:1: unknown key `shrinkge`"),
+            "{msg}"
+        );
+        assert!(msg.contains("did you mean `shrinkage`?"), "{msg}");
+        let text = EXAMPLE.replace("notice_weeks = 4", "notice_week = 4");
+        let msg = err(&text);
+        assert!(msg.contains("did you mean `notice_weeks`?"), "{msg}");
+    }
+
+    #[test]
+    fn out_of_range_values_name_key_line_and_column() {
+        let msg = err(&EXAMPLE.replace("shrinkage = 0.30", "shrinkage = 1.5"));
+        assert_eq!(
+            msg,
+            "s.toml:16:1: defaults.shrinkage: expected a share in [0, 1) \
+             such as 0.30, found 1.5"
+        );
+        let msg =
+            err(&EXAMPLE.replace("service_level = 0.80", "service_level = 1"));
+        assert!(msg.contains("defaults.service_level"), "{msg}");
+        let msg =
+            err(&EXAMPLE.replace("aht = \"240s\"", "aht = \"4 minutes\""));
+        assert!(
+            msg.starts_with("s.toml:23:1: queues.commandes.aht:"),
+            "{msg}"
+        );
+        let msg = err(&EXAMPLE.replace("2025-11-01", "2025-13-01"));
+        assert!(msg.contains("horizon.from: expected an ISO date"), "{msg}");
+        let msg = err(
+            &EXAMPLE.replace("to = \"2025-12-31\"", "to = \"2025-10-31\"")
+        );
+        assert!(msg.contains("horizon.to: the horizon ends"), "{msg}");
+        let msg =
+            err(&EXAMPLE
+                .replace("ramp = [0.6, 0.8, 1.0]", "ramp = [0.6, 1.8]"));
+        assert!(
+            msg.contains("hiring.ramp[1]: expected a productivity"),
+            "{msg}"
+        );
+        let msg = err(&EXAMPLE.replace("max_hires = 80", "max_hires = -1"));
+        assert!(msg.contains("hiring.max_hires"), "{msg}");
+    }
+
+    #[test]
+    fn queue_references_are_checked() {
+        let msg = err(&EXAMPLE.replace(
+            "queues = [\"commandes\"]\n\n[overtime]",
+            "queues = [\"comandes\"]\n\n[overtime]",
+        ));
+        assert!(msg.contains("hiring.queues[0]: unknown queue \"comandes\""));
+        assert!(msg.contains("did you mean \"commandes\""), "{msg}");
+        let msg = err(&EXAMPLE.replace(
+            "queues = [\"commandes\"]\nmax_fte",
+            "queues = [\"sav\"]\nmax_fte",
+        ));
+        assert!(
+            msg.contains("partners[0].queues[0]: queue \"sav\" is level 2")
+        );
+        let msg = err(&EXAMPLE.replace("commandes = 60", "commande = 60"));
+        assert!(msg.contains("team.fte.commande: unknown queue"), "{msg}");
+    }
+
+    #[test]
+    fn toml_syntax_errors_have_a_place() {
+        let msg =
+            err(&EXAMPLE.replace("weekly_hours = 35", "weekly_hours = "));
+        assert!(msg.starts_with("s.toml:"), "{msg}");
+        let msg = err(
+            &EXAMPLE.replace("weekly_hours = 35", "weekly_hours = \"35\"")
+        );
+        assert!(msg.starts_with("s.toml:"), "{msg}");
+    }
+
+    #[test]
+    fn what_ifs_are_read() {
+        let text = format!(
+            "{EXAMPLE}\n[[whatif]]\nname = \"selfcare 15%\"\n\
+             deflection = {{ commandes = 0.15 }}\n\n[[whatif]]\n\
+             name = \"spread\"\nspread = {{ share = 0.2, days = 2 }}\n"
+        );
+        let s = parse(&text).unwrap();
+        assert_eq!(s.whatifs.len(), 2);
+        assert_eq!(s.whatifs[0].deflection["commandes"], 0.15);
+        assert_eq!(s.whatifs[1].spread.as_ref().unwrap().days, 2);
+        let bad = text.replace("commandes = 0.15", "commandes = 1.15");
+        assert!(err(&bad).contains("whatif[0].deflection.commandes"));
+    }
+
+    #[test]
+    fn unquoted_toml_dates_are_accepted() {
+        let s =
+            parse(&EXAMPLE.replace("\"2025-10-01\"", "2025-10-01")).unwrap();
+        assert_eq!(s.as_of.to_string(), "2025-10-01");
+    }
+}
+
+#[cfg(test)]
+mod bundled {
+    #[test]
+    fn the_bundled_example_scenario_is_valid() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/scenario.toml");
+        let s = super::Scenario::read(&path).unwrap();
+        assert_eq!(s.whatifs.len(), 3);
+        assert!(s.inputs.history.unwrap().ends_with("data/history.csv"));
+    }
+}

@@ -1,0 +1,519 @@
+//! Rolling-origin backtests: how the forecast would have done on the last
+//! weeks of history, side by side with two naive baselines.
+//!
+//! Origins are the ends of the last `origins` windows of `horizon` days
+//! before the end of history: with the default step (the horizon) the test
+//! windows are back to back and never overlap; a shorter step (say a week)
+//! gives more, overlapping windows. For each origin the model is fitted on
+//! the days up to it (nothing after), then forecasts the window.
+//!
+//! Methods:
+//! * `peakplan`: this crate's forecast;
+//! * `last_week`: each slot as on the same weekday of the last week before
+//!   the origin (the most recent *open* one, up to eight weeks back);
+//! * `last_year`: each slot as 364 days earlier (same weekday), times the
+//!   growth of the last eight weeks over the same weeks a year before; only
+//!   when the history reaches back that far.
+//!
+//! Metrics over the intervals where either the history or the method has
+//! a value (a missing one counts as zero). A day with no history row at
+//! all, on a weekday the queue opened on in the six weeks before the
+//! origin, with no closure on the calendar, is a data gap: it is left out
+//! for every method rather than scored as zero contacts.
+//! * WAPE `Σ|F − A| / ΣA`, per interval and on daily totals;
+//! * MASE: mean absolute interval error over the in-sample mean absolute
+//!   error of the same-slot-last-week forecast (Hyndman & Koehler 2006);
+//! * bias `Σ(F − A) / ΣA`;
+//! * coverage: share of history intervals inside `[p10, p90]` (peakplan);
+//! * noise floor: the WAPE a perfect mean forecast would still make under
+//!   Poisson noise, `Σ E|Y − λ| / ΣA` at the forecast means.
+//!
+//! "Event days" restricts every metric to days an event covers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, Timelike};
+use serde::Serialize;
+
+use super::{FitOptions, fit, predict, quantiles::poisson_mad};
+use crate::calendar::{Calendar, EventKind};
+use crate::error::{Error, Result};
+use crate::inputs::history::{History, QueueHistory};
+
+/// How to run a backtest.
+#[derive(Clone, Debug)]
+pub struct BacktestOptions {
+    /// Days forecast from each origin.
+    pub horizon_days: u32,
+    /// Number of origins.
+    pub origins: usize,
+    /// Days between origins (default: the horizon, back-to-back windows).
+    pub step_days: Option<u32>,
+    /// The model's options.
+    pub fit: FitOptions,
+}
+
+impl Default for BacktestOptions {
+    fn default() -> BacktestOptions {
+        BacktestOptions {
+            horizon_days: 14,
+            origins: 4,
+            step_days: None,
+            fit: FitOptions::default(),
+        }
+    }
+}
+
+/// A forecasting method compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// peakplan's forecast.
+    Peakplan,
+    /// Same slot, same weekday, last week before the origin.
+    LastWeek,
+    /// Same slot 364 days earlier, growth-adjusted.
+    LastYear,
+}
+
+impl Method {
+    /// Every method, in report order.
+    pub const ALL: [Method; 3] =
+        [Method::Peakplan, Method::LastWeek, Method::LastYear];
+
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Peakplan => "peakplan",
+            Method::LastWeek => "last_week",
+            Method::LastYear => "last_year",
+        }
+    }
+}
+
+/// Which days a metric covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Every day of the test windows.
+    All,
+    /// Days covered by an event.
+    EventDays,
+}
+
+impl Scope {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::All => "all",
+            Scope::EventDays => "event_days",
+        }
+    }
+}
+
+/// One line of a backtest report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    /// A queue, or `all`.
+    pub queue: String,
+    /// Which days.
+    pub scope: Scope,
+    /// Which method.
+    pub method: Method,
+    /// Intervals compared.
+    pub intervals: usize,
+    /// Actual contacts in them.
+    pub volume: f64,
+    /// Interval-level WAPE.
+    pub wape: Option<f64>,
+    /// WAPE of daily totals.
+    pub wape_daily: Option<f64>,
+    /// Mean absolute scaled error against last week's same slot.
+    pub mase: Option<f64>,
+    /// Signed relative error of the total.
+    pub bias: Option<f64>,
+    /// Share of intervals inside `[p10, p90]` (peakplan only).
+    pub coverage: Option<f64>,
+    /// Poisson noise floor of the WAPE (peakplan only).
+    pub noise_floor: Option<f64>,
+}
+
+/// A finished backtest.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Test windows, first and last day, oldest first.
+    pub windows: Vec<(NaiveDate, NaiveDate)>,
+    /// One line per queue (and `all`), scope and method.
+    pub metrics: Vec<Metrics>,
+}
+
+#[derive(Default, Clone)]
+struct Acc {
+    n: usize,
+    actual: f64,
+    abs: f64,
+    signed: f64,
+    scaled: f64,
+    covered: usize,
+    cov_n: usize,
+    noise: f64,
+    day_abs: f64,
+    day_actual: f64,
+}
+
+type Key = (NaiveDate, u16);
+
+/// One forecast value: mean and, for peakplan, the p10–p90 band.
+#[derive(Clone, Copy, Default)]
+struct Value {
+    mean: f64,
+    band: Option<(f64, f64)>,
+}
+
+fn slot_map(
+    q: &QueueHistory,
+    keep: impl Fn(NaiveDate) -> bool,
+) -> BTreeMap<Key, f64> {
+    let mut map = BTreeMap::new();
+    for s in &q.slots {
+        let local = s.start.naive_local();
+        if keep(local.date()) {
+            let m = (local.hour() * 60 + local.minute()) as u16;
+            *map.entry((local.date(), m)).or_default() += s.volume;
+        }
+    }
+    map
+}
+
+/// Runs a backtest of `history` with the events of `calendar`.
+///
+/// # Errors
+///
+/// [`Error::Usage`] when the history is too short for the origins asked.
+pub fn run(
+    history: &History,
+    calendar: &Calendar,
+    opts: &BacktestOptions,
+) -> Result<Report> {
+    let h = i64::from(opts.horizon_days.max(1));
+    let step = i64::from(opts.step_days.unwrap_or(opts.horizon_days).max(1));
+    let dates: Vec<NaiveDate> = history
+        .queues
+        .iter()
+        .flat_map(|q| q.slots.first().into_iter().chain(q.slots.last()))
+        .map(|s| s.start.naive_local().date())
+        .collect();
+    let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max())
+    else {
+        return Err(Error::usage(format!(
+            "{}: the history is empty",
+            history.source
+        )));
+    };
+    let origins = opts.origins.max(1) as i64;
+    let earliest_cut = last - chrono::Duration::days(h + (origins - 1) * step);
+    if (earliest_cut - first).num_days() < 28 {
+        return Err(Error::usage(format!(
+            "--origins {} --horizon {}d needs at least 28 days of history before the \
+             first test window; {} covers {} to {} ({} days): use fewer origins or a \
+             shorter horizon",
+            opts.origins,
+            h,
+            history.source,
+            first,
+            last,
+            (last - first).num_days() + 1
+        )));
+    }
+
+    let mut acc: BTreeMap<(String, Scope, Method), Acc> = BTreeMap::new();
+    let mut available: BTreeSet<Method> = BTreeSet::new();
+    let mut windows = vec![];
+    let multi = history.queues.len() > 1;
+    for i in (0..origins).rev() {
+        let cut = last - chrono::Duration::days(h + i * step);
+        let end = cut + chrono::Duration::days(h);
+        windows.push((cut + chrono::Duration::days(1), end));
+        let train = History {
+            queues: history
+                .queues
+                .iter()
+                .map(|q| QueueHistory {
+                    name: q.name.clone(),
+                    slots: q
+                        .slots
+                        .iter()
+                        .filter(|s| s.start.naive_local().date() <= cut)
+                        .cloned()
+                        .collect(),
+                })
+                .collect(),
+            ..history.clone()
+        };
+        if !train.queues.iter().any(|q| q.slots.iter().any(|s| s.volume > 0.0))
+        {
+            continue;
+        }
+        let model = fit(&train, calendar, &opts.fit)?;
+        let forecast = predict(&model, cut + chrono::Duration::days(1), end);
+        let mut peak: BTreeMap<&str, BTreeMap<Key, Value>> = BTreeMap::new();
+        for r in &forecast.rows {
+            let local = r.start.naive_local();
+            let m = (local.hour() * 60 + local.minute()) as u16;
+            let v = peak
+                .entry(r.queue.as_str())
+                .or_default()
+                .entry((local.date(), m))
+                .or_default();
+            v.mean += r.mean;
+            let (lo, hi) = v.band.unwrap_or((0.0, 0.0));
+            v.band = Some((lo + r.p10, hi + r.p90));
+        }
+        for (q, tq) in history.queues.iter().zip(&train.queues) {
+            let actual = slot_map(q, |d| d > cut && d <= end);
+            let past = slot_map(tq, |_| true);
+            let scale = naive_scale(&past);
+            let events: Vec<_> = calendar
+                .events()
+                .iter()
+                .filter(|e| e.applies_to(&q.name))
+                .collect();
+            let event_day = |d: NaiveDate| events.iter().any(|e| e.covers(d));
+            let gap = gap_days(&actual, &past, cut, end, |d| {
+                events
+                    .iter()
+                    .any(|e| e.kind == EventKind::Closure && e.covers(d))
+            });
+            let mut methods: Vec<(Method, BTreeMap<Key, Value>)> = vec![(
+                Method::Peakplan,
+                peak.remove(q.name.as_str()).unwrap_or_default(),
+            )];
+            methods.push((Method::LastWeek, last_week(&past, cut, end)));
+            if let Some(f) = last_year(&past, cut, end) {
+                methods.push((Method::LastYear, f));
+            }
+            for (method, f) in methods {
+                available.insert(method);
+                let keys: BTreeSet<Key> = actual
+                    .keys()
+                    .chain(f.keys())
+                    .filter(|k| !gap.contains(&k.0))
+                    .copied()
+                    .collect();
+                let mut day_totals: BTreeMap<NaiveDate, (f64, f64)> =
+                    BTreeMap::new();
+                for key in keys {
+                    let a = actual.get(&key).copied();
+                    let v = f.get(&key).copied().unwrap_or_default();
+                    let av = a.unwrap_or(0.0);
+                    let t = day_totals.entry(key.0).or_default();
+                    t.0 += v.mean;
+                    t.1 += av;
+                    let scopes: &[Scope] = if event_day(key.0) {
+                        &[Scope::All, Scope::EventDays]
+                    } else {
+                        &[Scope::All]
+                    };
+                    for &scope in scopes {
+                        let mut labels = vec!["all".to_string()];
+                        if multi {
+                            labels.push(q.name.clone());
+                        }
+                        for label in labels {
+                            let x =
+                                acc.entry((label, scope, method)).or_default();
+                            x.n += 1;
+                            x.actual += av;
+                            x.abs += (v.mean - av).abs();
+                            x.signed += v.mean - av;
+                            if let Some(s) = scale {
+                                x.scaled += (v.mean - av).abs() / s;
+                            }
+                            if method == Method::Peakplan {
+                                x.noise += poisson_mad(v.mean);
+                                if a.is_some() {
+                                    let (lo, hi) =
+                                        v.band.unwrap_or((0.0, 0.0));
+                                    x.cov_n += 1;
+                                    x.covered +=
+                                        usize::from(lo <= av && av <= hi);
+                                }
+                            }
+                        }
+                    }
+                }
+                for (date, (fd, ad)) in day_totals {
+                    let scopes: &[Scope] = if event_day(date) {
+                        &[Scope::All, Scope::EventDays]
+                    } else {
+                        &[Scope::All]
+                    };
+                    for &scope in scopes {
+                        for label in std::iter::once("all")
+                            .chain(multi.then_some(q.name.as_str()))
+                        {
+                            if let Some(x) = acc.get_mut(&(
+                                label.to_string(),
+                                scope,
+                                method,
+                            )) {
+                                x.day_abs += (fd - ad).abs();
+                                x.day_actual += ad;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let mut labels = vec!["all".to_string()];
+    if multi {
+        labels.extend(history.queues.iter().map(|q| q.name.clone()));
+    }
+    let mut metrics = vec![];
+    for label in &labels {
+        for scope in [Scope::All, Scope::EventDays] {
+            for method in Method::ALL {
+                let x = acc.get(&(label.clone(), scope, method));
+                if x.is_none()
+                    && !(scope == Scope::All && available.contains(&method))
+                {
+                    continue;
+                }
+                let x = x.cloned().unwrap_or_default();
+                let ratio =
+                    |num: f64, den: f64| (den > 0.0).then(|| num / den);
+                let peak = method == Method::Peakplan;
+                metrics.push(Metrics {
+                    queue: label.clone(),
+                    scope,
+                    method,
+                    intervals: x.n,
+                    volume: x.actual,
+                    wape: ratio(x.abs, x.actual),
+                    wape_daily: ratio(x.day_abs, x.day_actual),
+                    mase: ratio(x.scaled, x.n as f64),
+                    bias: ratio(x.signed, x.actual),
+                    coverage: if peak {
+                        ratio(x.covered as f64, x.cov_n as f64)
+                    } else {
+                        None
+                    },
+                    noise_floor: if peak {
+                        ratio(x.noise, x.actual)
+                    } else {
+                        None
+                    },
+                });
+            }
+        }
+    }
+    Ok(Report { windows, metrics })
+}
+
+/// Days of the test window with no history row at all, on a weekday the
+/// queue opened on in the last six weeks before the origin, and no closure
+/// on the calendar: data gaps, not zeros. They are left out of every
+/// method's score (a closure the calendar announces still counts).
+fn gap_days(
+    actual: &BTreeMap<Key, f64>,
+    past: &BTreeMap<Key, f64>,
+    cut: NaiveDate,
+    end: NaiveDate,
+    closure: impl Fn(NaiveDate) -> bool,
+) -> BTreeSet<NaiveDate> {
+    let open_before: BTreeSet<NaiveDate> = past
+        .range((cut - chrono::Duration::days(41), 0)..)
+        .filter(|(_, v)| **v > 0.0)
+        .map(|(k, _)| k.0)
+        .collect();
+    let usually_open = |d: NaiveDate| {
+        let wd = d.weekday();
+        open_before.iter().filter(|x| x.weekday() == wd).count() >= 3
+    };
+    let present: BTreeSet<NaiveDate> = actual.keys().map(|k| k.0).collect();
+    cut.iter_days()
+        .skip(1)
+        .take_while(|d| *d <= end)
+        .filter(|d| !present.contains(d) && usually_open(*d) && !closure(*d))
+        .collect()
+}
+
+/// In-sample mean absolute error of the same slot one week earlier.
+fn naive_scale(past: &BTreeMap<Key, f64>) -> Option<f64> {
+    let days: BTreeSet<NaiveDate> = past.keys().map(|k| k.0).collect();
+    let mut sum = 0.0;
+    let mut n = 0usize;
+    for &d in &days {
+        let prev = d - chrono::Duration::days(7);
+        if !days.contains(&prev) {
+            continue;
+        }
+        let keys: BTreeSet<u16> = past
+            .range((d, 0)..=(d, u16::MAX))
+            .chain(past.range((prev, 0)..=(prev, u16::MAX)))
+            .map(|(k, _)| k.1)
+            .collect();
+        for m in keys {
+            let a = past.get(&(d, m)).copied().unwrap_or(0.0);
+            let b = past.get(&(prev, m)).copied().unwrap_or(0.0);
+            sum += (a - b).abs();
+            n += 1;
+        }
+    }
+    (n > 0 && sum > 0.0).then(|| sum / n as f64)
+}
+
+fn day_slots(past: &BTreeMap<Key, f64>, d: NaiveDate) -> Vec<(u16, f64)> {
+    past.range((d, 0)..=(d, u16::MAX)).map(|(k, v)| (k.1, *v)).collect()
+}
+
+fn last_week(
+    past: &BTreeMap<Key, f64>,
+    cut: NaiveDate,
+    end: NaiveDate,
+) -> BTreeMap<Key, Value> {
+    let mut out = BTreeMap::new();
+    for d in cut.iter_days().skip(1).take_while(|d| *d <= end) {
+        // The same weekday in the last week before the origin.
+        let back = ((d - cut).num_days() + 6) / 7;
+        for k in 0..8 {
+            let src = d - chrono::Duration::days(7 * (back + k));
+            let slots = day_slots(past, src);
+            if slots.iter().any(|s| s.1 > 0.0) {
+                for (m, v) in slots {
+                    out.insert((d, m), Value { mean: v, band: None });
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn last_year(
+    past: &BTreeMap<Key, f64>,
+    cut: NaiveDate,
+    end: NaiveDate,
+) -> Option<BTreeMap<Key, Value>> {
+    let year = chrono::Duration::days(364);
+    let first = past.keys().next()?.0;
+    if cut + chrono::Duration::days(1) - year < first {
+        return None;
+    }
+    let total = |from: NaiveDate, to: NaiveDate| -> f64 {
+        past.range((from, 0)..=(to, u16::MAX)).map(|(_, v)| v).sum()
+    };
+    let recent = total(cut - chrono::Duration::days(55), cut);
+    let before = total(cut - chrono::Duration::days(55) - year, cut - year);
+    let growth =
+        if recent > 0.0 && before > 0.0 { recent / before } else { 1.0 };
+    let mut out = BTreeMap::new();
+    for d in cut.iter_days().skip(1).take_while(|d| *d <= end) {
+        for (m, v) in day_slots(past, d - year) {
+            out.insert((d, m), Value { mean: v * growth, band: None });
+        }
+    }
+    Some(out)
+}

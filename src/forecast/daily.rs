@@ -1,0 +1,724 @@
+//! The daily model: one queue's daily totals on a log scale.
+//!
+//! ```text
+//! log Dₜ = μ + weekdayₜ + trend(t) + Σₖ (aₖ sin 2πkt/365.25 + bₖ cos …)
+//!        + catch-upₜ + Σ_events (kind effect[bin] + name effect[bin]) + εₜ
+//! ```
+//!
+//! * **trend**: a line with a hinge every four weeks (a piecewise-linear
+//!   level, like Prophet's changepoints but with a Gaussian prior on each
+//!   slope change instead of a Laplace one). Beyond the history the last
+//!   slope is damped (`φ` per day), so a recent rise does not run away over
+//!   a thirteen-week horizon.
+//! * **annual terms**: only with a year of history or more (three pairs
+//!   under two years, five above), so a short history is never asked to
+//!   guess its own season.
+//! * **events** (see [`super::events`]): one effect per kind and window
+//!   bin, plus a deviation per event name with a tighter prior. A name seen
+//!   in earlier years gets its own effect; a new name of a known kind gets
+//!   the kind's; an event whose kind has no history falls back to the
+//!   planner's `uplift` on its days.
+//! * **catch-up**: the first open day after an unusual closure (a jour
+//!   férié on a weekday the center normally opens).
+//!
+//! The fit is a ridge regression with a prior scale `τ` per column group
+//! (penalty `σ²/τ²`, `σ` the robust residual scale), re-weighted with
+//! Huber weights (`c = 2σ`) so that a one-off outage or a surge does not
+//! drag the level, and with recency weights (half-life one year) so that an
+//! old weekday pattern fades.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::events::{Bin, Scheduled, bin};
+use super::linalg::{Row, ridge, robust_scale};
+use crate::calendar::EventKind;
+
+/// One day of one queue's history.
+#[derive(Clone, Debug)]
+pub(crate) struct DayData {
+    pub date: NaiveDate,
+    /// Sum of the day's volumes (0 on a closed day with zero rows).
+    pub total: f64,
+    /// Volume per local slot (minutes since midnight), sorted; the two
+    /// occurrences of a repeated DST slot are summed.
+    pub slots: Vec<SlotObs>,
+}
+
+/// One local slot of a day.
+#[derive(Clone, Debug)]
+pub(crate) struct SlotObs {
+    pub minute: u16,
+    pub volume: f64,
+    pub aht: Option<f64>,
+}
+
+/// Tuning of the daily model (the defaults are what the backtests in the
+/// README were measured with).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DailyOptions {
+    /// Half-life of observation weights, in days.
+    pub halflife_days: f64,
+    /// Days between trend hinges.
+    pub knot_days: u32,
+    /// Daily damping of the last slope beyond the history.
+    pub damping: f64,
+    /// Prior scale of each slope change, in log units per year.
+    pub tau_hinge: f64,
+    /// Prior scale of the annual terms.
+    pub tau_fourier: f64,
+    /// Prior scale of kind-level event effects.
+    pub tau_kind: f64,
+    /// Prior scale of name-level deviations from the kind.
+    pub tau_name: f64,
+    /// Huber threshold, in robust residual scales.
+    pub huber: f64,
+    /// Annual sine–cosine pairs with two years of history or more (half
+    /// as many with one to two years, none under a year).
+    pub annual_terms: usize,
+}
+
+impl Default for DailyOptions {
+    fn default() -> DailyOptions {
+        DailyOptions {
+            halflife_days: 365.0,
+            knot_days: 28,
+            damping: 0.98,
+            tau_hinge: 0.2,
+            tau_fourier: 0.15,
+            tau_kind: 0.7,
+            tau_name: 0.4,
+            huber: 2.0,
+            annual_terms: 8,
+        }
+    }
+}
+
+/// Which days of a queue are open, in history and ahead.
+#[derive(Clone, Debug)]
+pub(crate) struct Openness {
+    first: NaiveDate,
+    last: NaiveDate,
+    open: BTreeSet<NaiveDate>,
+    /// Weekdays (Monday = 0) the center normally opens, from recent weeks.
+    weekday_open: [bool; 7],
+    closures: Vec<Scheduled>,
+    /// Per closure name: (days closed, days open) on normally open weekdays.
+    name_hist: BTreeMap<String, (u32, u32)>,
+    kind_hist: (u32, u32),
+}
+
+/// Weeks of history that decide which weekdays are normally open.
+const OPEN_WEEKS: usize = 6;
+
+impl Openness {
+    /// Learns opening days from `days` (sorted, non-empty) and the queue's
+    /// events.
+    pub fn new(days: &[DayData], events: &[Scheduled]) -> Openness {
+        let first = days.first().map_or(NaiveDate::MIN, |d| d.date);
+        let last = days.last().map_or(NaiveDate::MIN, |d| d.date);
+        let open: BTreeSet<NaiveDate> =
+            days.iter().filter(|d| d.total > 0.0).map(|d| d.date).collect();
+        let closures: Vec<Scheduled> = events
+            .iter()
+            .filter(|e| e.event.kind == EventKind::Closure)
+            .cloned()
+            .collect();
+        let closure_day =
+            |date: NaiveDate| closures.iter().any(|e| e.event.covers(date));
+        let mut weekday_open = [false; 7];
+        for (wd, slot) in weekday_open.iter_mut().enumerate() {
+            let mut seen = 0;
+            let mut opened = 0;
+            let mut date = last;
+            while date >= first && seen < OPEN_WEEKS {
+                if weekday(date) == wd && !closure_day(date) {
+                    seen += 1;
+                    opened += usize::from(open.contains(&date));
+                }
+                match date.pred_opt() {
+                    Some(p) => date = p,
+                    None => break,
+                }
+            }
+            *slot = seen > 0 && 2 * opened >= seen;
+        }
+        let mut name_hist: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        let mut kind_hist = (0, 0);
+        for s in &closures {
+            let e = &s.event;
+            for date in e.start.iter_days().take_while(|d| *d <= e.end) {
+                if date < first || date > last || !weekday_open[weekday(date)]
+                {
+                    continue;
+                }
+                let entry = name_hist.entry(s.key.clone()).or_default();
+                if open.contains(&date) {
+                    entry.1 += 1;
+                    kind_hist.1 += 1;
+                } else {
+                    entry.0 += 1;
+                    kind_hist.0 += 1;
+                }
+            }
+        }
+        Openness {
+            first,
+            last,
+            open,
+            weekday_open,
+            closures,
+            name_hist,
+            kind_hist,
+        }
+    }
+
+    /// The last day of history.
+    pub fn last(&self) -> NaiveDate {
+        self.last
+    }
+
+    /// Whether the queue is (or was) closed on `date`.
+    pub fn closed(&self, date: NaiveDate) -> bool {
+        if self.first <= date && date <= self.last {
+            return !self.open.contains(&date);
+        }
+        self.predicted_closed(date)
+    }
+
+    fn predicted_closed(&self, date: NaiveDate) -> bool {
+        for e in self.closures.iter().filter(|e| e.event.covers(date)) {
+            // The event's own past decides; failing that, other closures';
+            // failing that, the calendar is trusted. A jour férié the
+            // center kept open is learned as an ordinary event instead.
+            let (closed, open) = match self.name_hist.get(&e.key) {
+                Some(&(c, o)) if c + o > 0 => (c, o),
+                _ => self.kind_hist,
+            };
+            if closed + open == 0 || closed >= open {
+                return true;
+            }
+        }
+        !self.weekday_open[weekday(date)]
+    }
+
+    /// Whether `date` is the first open day after an unusual closure (a
+    /// weekday the center normally opens).
+    pub fn catch_up(&self, date: NaiveDate) -> bool {
+        if self.closed(date) {
+            return false;
+        }
+        let mut d = date;
+        for _ in 0..10 {
+            let Some(p) = d.pred_opt() else { return false };
+            d = p;
+            if d < self.first {
+                return false;
+            }
+            if !self.closed(d) {
+                return false;
+            }
+            if self.weekday_open[weekday(d)] {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Monday = 0 … Sunday = 6.
+pub(crate) fn weekday(date: NaiveDate) -> usize {
+    date.weekday().num_days_from_monday() as usize
+}
+
+/// The fitted daily model of one queue.
+#[derive(Clone, Debug)]
+pub(crate) struct DailyModel {
+    origin: NaiveDate,
+    end: NaiveDate,
+    /// Column of `t` and the hinge knots (years since `origin`).
+    trend: Option<(usize, Vec<f64>)>,
+    fourier: (usize, usize),
+    catch_up: Option<usize>,
+    kind_bins: BTreeMap<(EventKind, Bin), usize>,
+    name_bins: BTreeMap<(String, Bin), usize>,
+    seen_kinds: BTreeSet<EventKind>,
+    seen_names: BTreeSet<String>,
+    beta: Vec<f64>,
+    /// Robust scale of the in-sample log residuals.
+    pub sigma: f64,
+    damping: f64,
+}
+
+fn years(from: NaiveDate, to: NaiveDate) -> f64 {
+    (to - from).num_days() as f64 / 365.25
+}
+
+fn annual_phase(date: NaiveDate) -> f64 {
+    let days = f64::from(date.num_days_from_ce());
+    std::f64::consts::TAU * days / 365.2425
+}
+
+/// `(event, bin)` for every event of `events` whose window touches `date`.
+pub(crate) fn hits(
+    events: &[Scheduled],
+    date: NaiveDate,
+) -> impl Iterator<Item = (&Scheduled, Bin)> {
+    events
+        .iter()
+        .filter_map(move |e| bin(&e.event, e.window, date).map(|b| (e, b)))
+}
+
+impl DailyModel {
+    /// Fits the model to the open days of `days` (sorted by date).
+    /// Returns `None` when there is no open day.
+    pub fn fit(
+        days: &[DayData],
+        open: &Openness,
+        events: &[Scheduled],
+        opts: &DailyOptions,
+    ) -> Option<DailyModel> {
+        let obs: Vec<&DayData> =
+            days.iter().filter(|d| d.total > 0.0).collect();
+        let first = obs.first()?.date;
+        let end = open.last();
+        let span = (end - first).num_days();
+
+        let mut p = 7;
+        let trend = (span >= 56).then(|| {
+            let col = p;
+            let mut knots = vec![];
+            let mut k = i64::from(opts.knot_days.max(7));
+            while span >= 84 && k <= span - 28 {
+                knots.push(k as f64 / 365.25);
+                k += i64::from(opts.knot_days.max(7));
+            }
+            p += 1 + knots.len();
+            (col, knots)
+        });
+        let k_annual = match span {
+            ..364 => 0,
+            364..728 => opts.annual_terms.div_ceil(2),
+            _ => opts.annual_terms,
+        };
+        let fourier = (p, k_annual);
+        p += 2 * k_annual;
+
+        let mut catch_up = None;
+        let mut kind_keys = BTreeSet::new();
+        let mut name_keys = BTreeSet::new();
+        let mut seen_kinds = BTreeSet::new();
+        let mut seen_names = BTreeSet::new();
+        for d in &obs {
+            if catch_up.is_none() && open.catch_up(d.date) {
+                catch_up = Some(());
+            }
+            for (e, b) in hits(events, d.date) {
+                kind_keys.insert((e.event.kind, b));
+                name_keys.insert((e.key.clone(), b));
+                if matches!(b, Bin::During(_)) {
+                    seen_kinds.insert(e.event.kind);
+                    seen_names.insert(e.key.clone());
+                }
+            }
+        }
+        let catch_up = catch_up.map(|()| {
+            p += 1;
+            p - 1
+        });
+        let kind_bins: BTreeMap<_, _> = kind_keys
+            .into_iter()
+            .map(|k| {
+                p += 1;
+                (k, p - 1)
+            })
+            .collect();
+        let name_bins: BTreeMap<_, _> = name_keys
+            .into_iter()
+            .map(|k| {
+                p += 1;
+                (k, p - 1)
+            })
+            .collect();
+
+        let mut model = DailyModel {
+            origin: first,
+            end,
+            trend,
+            fourier,
+            catch_up,
+            kind_bins,
+            name_bins,
+            seen_kinds,
+            seen_names,
+            beta: vec![0.0; p],
+            sigma: 0.0,
+            damping: opts.damping,
+        };
+
+        let rows: Vec<Row> = obs
+            .iter()
+            .map(|d| {
+                let mut row = model.row(d.date, open, events);
+                model.push_trend(&mut row, d.date);
+                row
+            })
+            .collect();
+        let y: Vec<f64> = obs.iter().map(|d| d.total.ln()).collect();
+        let recency: Vec<f64> = obs
+            .iter()
+            .map(|d| {
+                let age = (end - d.date).num_days() as f64;
+                0.5f64.powf(age / opts.halflife_days.max(1.0))
+            })
+            .collect();
+
+        // Prior scales per column.
+        let mut tau = vec![1.0; p];
+        tau[0] = f64::INFINITY;
+        if let Some((col, knots)) = &model.trend {
+            for t in &mut tau[col + 1..col + 1 + knots.len()] {
+                *t = opts.tau_hinge;
+            }
+        }
+        for t in &mut tau[fourier.0..fourier.0 + 2 * fourier.1] {
+            *t = opts.tau_fourier;
+        }
+        if let Some(c) = catch_up {
+            tau[c] = 0.5;
+        }
+        for &c in model.kind_bins.values() {
+            tau[c] = opts.tau_kind;
+        }
+        for &c in model.name_bins.values() {
+            tau[c] = opts.tau_name;
+        }
+
+        let mut sigma: f64 = 0.1;
+        let mut huber = vec![1.0; obs.len()];
+        for _ in 0..6 {
+            let s2 = sigma.max(0.01).powi(2);
+            let penalty: Vec<f64> = tau
+                .iter()
+                .map(|t| if t.is_finite() { s2 / (t * t) } else { 1e-9 })
+                .collect();
+            let w: Vec<f64> =
+                recency.iter().zip(&huber).map(|(a, b)| a * b).collect();
+            let Some(beta) = ridge(&rows, &y, &w, &penalty) else { break };
+            model.beta = beta;
+            let resid: Vec<f64> = rows
+                .iter()
+                .zip(&y)
+                .map(|(row, yi)| yi - model.dot(row))
+                .collect();
+            sigma = robust_scale(&resid).max(1e-6);
+            // Floored so that a near-exact fit (synthetic or very smooth
+            // data) does not call every event day an outlier.
+            let c = opts.huber * sigma.max(0.01);
+            for (h, r) in huber.iter_mut().zip(&resid) {
+                *h = if r.abs() <= c { 1.0 } else { c / r.abs() };
+            }
+        }
+        model.sigma = sigma;
+        Some(model)
+    }
+
+    fn dot(&self, row: &Row) -> f64 {
+        row.iter().map(|&(j, x)| self.beta[j] * x).sum()
+    }
+
+    /// The design row of `date`, trend excluded.
+    fn row(
+        &self,
+        date: NaiveDate,
+        open: &Openness,
+        events: &[Scheduled],
+    ) -> Row {
+        let mut row: Row = vec![(0, 1.0)];
+        let wd = weekday(date);
+        if wd > 0 {
+            row.push((wd, 1.0));
+        }
+        let (f0, k) = self.fourier;
+        let phase = annual_phase(date);
+        for i in 0..k {
+            let a = phase * (i + 1) as f64;
+            row.push((f0 + 2 * i, a.sin()));
+            row.push((f0 + 2 * i + 1, a.cos()));
+        }
+        if let Some(c) = self.catch_up
+            && open.catch_up(date)
+        {
+            row.push((c, 1.0));
+        }
+        let mut ev: BTreeMap<usize, f64> = BTreeMap::new();
+        for (e, b) in hits(events, date) {
+            if let Some(&c) = self.kind_bins.get(&(e.event.kind, b)) {
+                *ev.entry(c).or_default() += 1.0;
+            }
+            if let Some(&c) = self.name_bins.get(&(e.key.clone(), b)) {
+                *ev.entry(c).or_default() += 1.0;
+            }
+        }
+        row.extend(ev);
+        row
+    }
+
+    fn push_trend(&self, row: &mut Row, date: NaiveDate) {
+        if let Some((col, knots)) = &self.trend {
+            let t = years(self.origin, date);
+            row.push((*col, t));
+            for (i, k) in knots.iter().enumerate() {
+                if t > *k {
+                    row.push((col + 1 + i, t - k));
+                }
+            }
+        }
+    }
+
+    fn trend_at(&self, date: NaiveDate) -> f64 {
+        let Some((col, knots)) = &self.trend else { return 0.0 };
+        let level = |t: f64| {
+            let mut v = self.beta[*col] * t;
+            for (i, k) in knots.iter().enumerate() {
+                if t > *k {
+                    v += self.beta[col + 1 + i] * (t - k);
+                }
+            }
+            v
+        };
+        if date <= self.end {
+            return level(years(self.origin, date));
+        }
+        let t_end = years(self.origin, self.end);
+        let mut slope = self.beta[*col];
+        for (i, k) in knots.iter().enumerate() {
+            if t_end > *k {
+                slope += self.beta[col + 1 + i];
+            }
+        }
+        let h = (date - self.end).num_days() as f64;
+        let phi = self.damping.clamp(0.0, 1.0);
+        let damped = if phi >= 1.0 {
+            h
+        } else {
+            phi * (1.0 - phi.powf(h)) / (1.0 - phi)
+        };
+        level(t_end) + slope * damped / 365.25
+    }
+
+    /// The predicted log daily total on `date` (an open day).
+    pub fn log_total(
+        &self,
+        date: NaiveDate,
+        open: &Openness,
+        events: &[Scheduled],
+    ) -> f64 {
+        let row = self.row(date, open, events);
+        let mut v = self.dot(&row) + self.trend_at(date);
+        // Events the history knows nothing about, neither by name nor by
+        // kind: the planner's uplift on the event's days.
+        for e in events.iter().filter(|e| e.event.covers(date)) {
+            if self.seen_kinds.contains(&e.event.kind)
+                || self.seen_names.contains(&e.key)
+            {
+                continue;
+            }
+            if let Some(u) =
+                e.event.uplift.filter(|u| u.is_finite() && *u > -0.99)
+            {
+                v += (1.0 + u).ln();
+            }
+        }
+        v
+    }
+
+    /// The learned multiplicative effect of `name` at `bin`: the kind's
+    /// effect times the name's deviation (1.0 when unknown).
+    #[cfg(test)]
+    pub fn effect(&self, kind: EventKind, name: &str, b: Bin) -> f64 {
+        let k = self.kind_bins.get(&(kind, b)).map_or(0.0, |&c| self.beta[c]);
+        let n = self
+            .name_bins
+            .get(&(super::events::name_key(name), b))
+            .map_or(0.0, |&c| self.beta[c]);
+        (k + n).exp()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Event;
+    use crate::forecast::events::{Windows, schedule};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn ev(name: &str, kind: EventKind, start: &str, end: &str) -> Event {
+        Event {
+            name: name.into(),
+            kind,
+            start: d(start),
+            end: d(end),
+            queues: vec![],
+            uplift: None,
+        }
+    }
+
+    /// Days from `from` to `to`, closed on Sundays and on `closed`, with a
+    /// weekday pattern and multiplicative `effects`.
+    fn series(
+        from: &str,
+        to: &str,
+        closed: &[&str],
+        effect: impl Fn(NaiveDate) -> f64,
+    ) -> Vec<DayData> {
+        let closed: Vec<NaiveDate> = closed.iter().map(|s| d(s)).collect();
+        let week = [1.3, 1.1, 1.0, 1.0, 0.9, 0.6, 0.0];
+        d(from)
+            .iter_days()
+            .take_while(|x| *x <= d(to))
+            .map(|date| {
+                let mut total = 1000.0 * week[weekday(date)] * effect(date);
+                if closed.contains(&date) {
+                    total = 0.0;
+                }
+                DayData { date, total, slots: vec![] }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recovers_a_known_event_effect_within_a_few_percent() {
+        let bf = |y: &str| ev("Black Friday", EventKind::BlackFriday, y, y);
+        let events =
+            vec![bf("2023-11-24"), bf("2024-11-29"), bf("2025-11-28")];
+        let days = series("2023-01-02", "2025-09-30", &[], |date| {
+            if events.iter().any(|e| e.covers(date)) { 2.5 } else { 1.0 }
+        });
+        let events = schedule(&events, &Windows::default());
+        let open = Openness::new(&days, &events);
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
+        let eff =
+            m.effect(EventKind::BlackFriday, "Black Friday", Bin::During(0));
+        assert!((eff / 2.5 - 1.0).abs() < 0.03, "effect {eff}");
+        // And the forecast for the next one carries it.
+        let f = m.log_total(d("2025-11-28"), &open, &events).exp();
+        assert!((f / (1000.0 * 0.9 * 2.5) - 1.0).abs() < 0.05, "forecast {f}");
+    }
+
+    #[test]
+    fn a_new_event_learns_from_its_kind_and_an_unknown_kind_uses_uplift() {
+        // Two past launches, each +60 % on the day; a third, new name.
+        let mut events = vec![
+            ev("Appli v1", EventKind::Launch, "2024-03-05", "2024-03-05"),
+            ev("Box Noël", EventKind::Launch, "2024-10-08", "2024-10-08"),
+        ];
+        let days = series("2024-01-01", "2025-01-31", &[], |date| {
+            if events.iter().any(|e| e.covers(date)) { 1.6 } else { 1.0 }
+        });
+        let mut new =
+            ev("Appli v2", EventKind::Launch, "2025-02-11", "2025-02-11");
+        new.uplift = Some(3.0); // ignored: the kind has history
+        events.push(new);
+        let mut marketing =
+            ev("Spot TV", EventKind::Marketing, "2025-02-12", "2025-02-12");
+        marketing.uplift = Some(0.5);
+        events.push(marketing);
+        let events = schedule(&events, &Windows::default());
+        let open = Openness::new(&days, &events);
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
+        let base = m.log_total(d("2025-02-04"), &open, &events).exp();
+        let launch = m.log_total(d("2025-02-11"), &open, &events).exp();
+        let ratio = launch / base;
+        assert!(ratio > 1.35 && ratio < 1.7, "pooled launch ratio {ratio}");
+        let base_wed = m.log_total(d("2025-02-05"), &open, &events).exp();
+        let spot = m.log_total(d("2025-02-12"), &open, &events).exp();
+        assert!(
+            (spot / base_wed - 1.5).abs() < 0.03,
+            "uplift {}",
+            spot / base_wed
+        );
+    }
+
+    #[test]
+    fn closures_and_catch_up() {
+        // Closed on Tuesday 2024-05-01 and Thursday 2024-05-09 (jours
+        // fériés), with a +30 % catch-up the next open day; 2024-05-08 is a
+        // jour férié the center stays open on.
+        let mut events = vec![
+            ev("1er mai", EventKind::Closure, "2024-05-01", "2024-05-01"),
+            ev("Ascension", EventKind::Closure, "2024-05-09", "2024-05-09"),
+            ev("8 mai", EventKind::Closure, "2024-05-08", "2024-05-08"),
+        ];
+        let days = series(
+            "2024-01-01",
+            "2024-09-30",
+            &["2024-05-01", "2024-05-09"],
+            |date| {
+                if date == d("2024-05-02") || date == d("2024-05-10") {
+                    1.3
+                } else {
+                    1.0
+                }
+            },
+        );
+        events.push(ev(
+            "1er mai",
+            EventKind::Closure,
+            "2025-05-01",
+            "2025-05-01",
+        ));
+        events.push(ev(
+            "8 mai",
+            EventKind::Closure,
+            "2025-05-08",
+            "2025-05-08",
+        ));
+        events.push(ev(
+            "Fermeture",
+            EventKind::Closure,
+            "2025-05-13",
+            "2025-05-13",
+        ));
+        let events = schedule(&events, &Windows::default());
+        let open = Openness::new(&days, &events);
+        assert!(open.closed(d("2024-09-29")), "Sunday");
+        assert!(open.closed(d("2025-05-01")), "1er mai, closed before");
+        assert!(!open.closed(d("2025-05-08")), "8 mai, open before");
+        // A closure never seen: other closures were mostly closed.
+        assert!(open.closed(d("2025-05-13")));
+        assert!(open.catch_up(d("2025-05-02")));
+        assert!(!open.catch_up(d("2025-05-05")), "after a Sunday only");
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
+        let fri = m.log_total(d("2025-05-02"), &open, &events).exp();
+        let fri_before = m.log_total(d("2025-04-25"), &open, &events).exp();
+        assert!(
+            (fri / fri_before - 1.3).abs() < 0.06,
+            "catch-up {}",
+            fri / fri_before
+        );
+    }
+
+    #[test]
+    fn short_histories_fit_without_trend_or_season() {
+        let days = series("2025-01-06", "2025-01-19", &[], |_| 1.0);
+        let w = Windows::default();
+        let open = Openness::new(&days, &[]);
+        let _ = &w;
+        let m = DailyModel::fit(&days, &open, &[], &DailyOptions::default())
+            .unwrap();
+        assert!(m.trend.is_none() && m.fourier.1 == 0);
+        let mon = m.log_total(d("2025-01-20"), &open, &[]).exp();
+        assert!((mon - 1300.0).abs() < 1.0, "{mon}");
+    }
+}

@@ -1,0 +1,383 @@
+//! The capacity plan chart: required FTE per week against the supply
+//! stacked by source, with the uncovered part in a warning colour.
+
+use chrono::{NaiveDate, TimeDelta};
+
+use super::axis::number;
+use super::{
+    Area, Band, Chart, ChartError, Ink, Line, Panel, by_queue, event_markers,
+};
+use crate::calendar::Calendar;
+use crate::capacity::WeekPlan;
+
+/// One queue's week of a capacity plan, as the chart needs it. FTE are
+/// scheduled full-time equivalents (after shrinkage). A
+/// [`crate::capacity::WeekPlan`] converts with `PlanChartWeek::from`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanChartWeek {
+    /// Monday of the week.
+    pub week_start: NaiveDate,
+    /// Queue name.
+    pub queue: String,
+    /// FTE needed to meet the service target.
+    pub required_fte: f64,
+    /// Supply from the in-house team.
+    pub in_house_fte: f64,
+    /// Supply from seasonal hires (after ramp-up).
+    pub hired_fte: f64,
+    /// Supply from overtime.
+    pub overtime_fte: f64,
+    /// Supply from outsourced partners.
+    pub partner_fte: f64,
+    /// Required FTE left uncovered (0 when supply is enough).
+    pub gap_fte: f64,
+}
+
+impl From<&WeekPlan> for PlanChartWeek {
+    fn from(w: &WeekPlan) -> PlanChartWeek {
+        PlanChartWeek {
+            week_start: w.week_start,
+            queue: w.queue.clone(),
+            required_fte: w.required_fte,
+            in_house_fte: w.in_house_fte,
+            hired_fte: w.hired_fte,
+            overtime_fte: w.overtime_fte,
+            partner_fte: w.partner_fte,
+            gap_fte: w.gap_fte,
+        }
+    }
+}
+
+impl PlanChartWeek {
+    /// Total supply, non-finite sources counting as zero.
+    fn supply(&self) -> f64 {
+        [
+            self.in_house_fte,
+            self.hired_fte,
+            self.overtime_fte,
+            self.partner_fte,
+        ]
+        .iter()
+        .filter(|v| v.is_finite())
+        .sum()
+    }
+}
+
+/// A weekly plan chart, one panel per queue (in order of first
+/// appearance): supply stacked by source (in-house at the bottom, then
+/// hires, overtime, partners), required FTE as a black step line, each
+/// week's gap filled in vermillion between the supply and the requirement,
+/// and the events of `calendar` shaded on the days they cover.
+///
+/// # Errors
+///
+/// [`ChartError::Empty`] when `weeks` is empty or a queue has no finite
+/// value.
+pub fn plan_chart(
+    weeks: &[PlanChartWeek],
+    calendar: &Calendar,
+) -> Result<Chart<NaiveDate>, ChartError> {
+    if weeks.is_empty() {
+        return Err(ChartError::Empty("the plan has no week".to_string()));
+    }
+    let panels = by_queue(weeks, |w| &w.queue)
+        .into_iter()
+        .map(|(queue, mut rows)| {
+            rows.sort_by_key(|w| w.week_start);
+            queue_panel(queue, &rows, calendar)
+        })
+        .collect();
+    let first = weeks.iter().map(|w| w.week_start).min();
+    let last = weeks.iter().map(|w| w.week_start).max();
+    let span = match (first, last) {
+        (Some(a), Some(b)) => format!(
+            ", weeks of {} to {}",
+            a.format("%Y-%m-%d"),
+            b.format("%Y-%m-%d")
+        ),
+        _ => String::new(),
+    };
+    Ok(Chart {
+        title: format!("Capacity plan, FTE per week{span}"),
+        notes: vec![
+            "Scheduled FTE (after shrinkage) needed to meet the service \
+             target, against planned supply stacked by source."
+                .to_string(),
+            "Vermillion: required FTE the plan does not cover.".to_string(),
+        ],
+        panels,
+    })
+}
+
+fn queue_panel(
+    queue: &str,
+    rows: &[&PlanChartWeek],
+    calendar: &Calendar,
+) -> Panel<NaiveDate> {
+    let short: Vec<&&PlanChartWeek> = rows
+        .iter()
+        .filter(|w| w.gap_fte.is_finite() && w.gap_fte > 0.0)
+        .collect();
+    let worst = short.iter().max_by(|a, b| {
+        a.gap_fte.total_cmp(&b.gap_fte).then(b.week_start.cmp(&a.week_start))
+    });
+    let title = match worst {
+        Some(w) => format!(
+            "{queue} — {} short: largest gap {} FTE, week of {}",
+            plural(short.len(), "week"),
+            number(w.gap_fte, 1),
+            w.week_start.format("%Y-%m-%d")
+        ),
+        None => format!("{queue} — supply covers every week"),
+    };
+    let mut panel = Panel::new(title, "week (Monday)", "FTE");
+    panel.step = Some(TimeDelta::days(7));
+    let layer = |name: &str, ink, f: fn(&PlanChartWeek) -> f64| Area {
+        name: name.to_string(),
+        ink,
+        points: rows.iter().map(|w| (w.week_start, f(w))).collect(),
+    };
+    panel.stack = vec![
+        layer("in-house", Ink::Blue, |w| w.in_house_fte),
+        layer("seasonal hires", Ink::SkyBlue, |w| w.hired_fte),
+        layer("overtime", Ink::Yellow, |w| w.overtime_fte),
+        layer("partners", Ink::BluishGreen, |w| w.partner_fte),
+    ];
+    panel.shortfalls.push(Band {
+        name: "gap".to_string(),
+        ink: Ink::Vermillion,
+        opacity: 0.9,
+        points: rows
+            .iter()
+            .map(|w| {
+                let s = w.supply();
+                if w.gap_fte.is_finite() && w.gap_fte > 0.0 {
+                    (w.week_start, s, s + w.gap_fte)
+                } else {
+                    (w.week_start, f64::NAN, f64::NAN)
+                }
+            })
+            .collect(),
+    });
+    panel.lines.push(Line {
+        width: 2,
+        ..Line::new(
+            "required",
+            Ink::Black,
+            rows.iter().map(|w| (w.week_start, w.required_fte)).collect(),
+        )
+    });
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        panel.markers = event_markers(
+            calendar,
+            queue,
+            first.week_start,
+            last.week_start + TimeDelta::days(6),
+        );
+    }
+    panel
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{Event, EventKind};
+    use crate::report::plot::render_svg;
+    use crate::report::plot::testkit::{drawn, panels, parse, points, texts};
+
+    /// Synthetic weeks: a team of 40 facing a peak in
+    /// late November and December, hires arriving in November, overtime and a
+    /// partner at the top, and a gap in the two hardest weeks.
+    fn demo_weeks(queue: &str, scale: f64) -> Vec<PlanChartWeek> {
+        let monday = NaiveDate::from_ymd_opt(2025, 10, 6).unwrap_or_default();
+        (0..14)
+            .map(|i| {
+                let week_start = monday + TimeDelta::weeks(i);
+                let peak = match i {
+                    7 => 1.55,
+                    8 => 1.35,
+                    9 | 10 => 1.3,
+                    11 => 1.6,
+                    12 => 0.9,
+                    _ => 1.0 + 0.02 * i as f64,
+                };
+                let required = 40.0 * peak * scale;
+                let in_house = 38.0 * scale;
+                let hired = if i >= 5 { 10.0 * scale } else { 0.0 };
+                let overtime =
+                    if (7..=11).contains(&i) { 4.0 * scale } else { 0.0 };
+                let partner =
+                    if (7..=11).contains(&i) { 6.0 * scale } else { 0.0 };
+                let supply = in_house + hired + overtime + partner;
+                let covered = supply.min(required);
+                PlanChartWeek {
+                    week_start,
+                    queue: queue.to_string(),
+                    required_fte: required,
+                    in_house_fte: in_house.min(required),
+                    hired_fte: hired.min((required - in_house).max(0.0)),
+                    overtime_fte: overtime
+                        .min((required - in_house - hired).max(0.0)),
+                    partner_fte: partner.min(
+                        (required - in_house - hired - overtime).max(0.0),
+                    ),
+                    gap_fte: required - covered,
+                }
+            })
+            .collect()
+    }
+
+    fn calendar() -> Calendar {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        Calendar::new(vec![
+            Event {
+                name: "Black Friday".into(),
+                kind: EventKind::BlackFriday,
+                start: d(11, 28),
+                end: d(11, 28),
+                queues: vec![],
+                uplift: None,
+            },
+            Event {
+                name: "Noël".into(),
+                kind: EventKind::Holiday,
+                start: d(12, 24),
+                end: d(12, 25),
+                queues: vec!["sav".into()],
+                uplift: None,
+            },
+        ])
+    }
+
+    #[test]
+    fn plan_chart_stacks_sources_and_highlights_gaps() {
+        let mut weeks = demo_weeks("orders", 1.0);
+        weeks.extend(demo_weeks("sav", 0.5));
+        let chart = plan_chart(&weeks, &calendar()).unwrap();
+        let svg = render_svg(&chart, 1200, 300).unwrap();
+        assert_eq!(svg, render_svg(&chart, 1200, 300).unwrap());
+        let doc = parse(&svg);
+        assert_eq!(panels(&doc).len(), 2);
+        let texts = texts(&doc);
+        for want in [
+            "FTE",
+            "week (Monday)",
+            "in-house",
+            "seasonal hires",
+            "overtime",
+            "partners",
+            "gap",
+            "required",
+            "Black Friday",
+        ] {
+            assert!(texts.iter().any(|t| t == want), "missing {want:?}");
+        }
+        // Noël only touches the "sav" queue.
+        assert_eq!(texts.iter().filter(|t| *t == "Noël").count(), 1);
+        assert_eq!(texts.iter().filter(|t| *t == "Black Friday").count(), 2);
+        let titles: Vec<_> =
+            texts.iter().filter(|t| t.contains(" short: ")).collect();
+        assert_eq!(titles.len(), 2, "{texts:?}");
+        assert!(titles[0].starts_with("orders — "), "{titles:?}");
+        // Required: one step line of 14 weeks (2 points each) per queue.
+        let black = drawn(&doc, "polyline", "stroke", &Ink::Black.hex());
+        assert_eq!(black.iter().map(points).collect::<Vec<_>>(), [28, 28]);
+        // Every source is a filled layer; the gap is drawn in vermillion.
+        for ink in [Ink::Blue, Ink::SkyBlue, Ink::Yellow, Ink::BluishGreen] {
+            assert!(
+                !drawn(&doc, "polygon", "fill", &ink.hex()).is_empty(),
+                "{ink:?}"
+            );
+        }
+        assert!(
+            !drawn(&doc, "polygon", "fill", &Ink::Vermillion.hex()).is_empty()
+        );
+    }
+
+    #[test]
+    fn capacity_weeks_convert_field_by_field() {
+        let w = WeekPlan {
+            week_start: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(),
+            queue: "sav".into(),
+            agent_hours: 1200.0,
+            required_fte: 40.0,
+            in_house_fte: 30.0,
+            hired_fte: 4.0,
+            overtime_fte: 2.0,
+            partner_fte: 1.0,
+            gap_fte: 3.0,
+            cost: 50_000.0,
+        };
+        let c = PlanChartWeek::from(&w);
+        assert_eq!((c.week_start, c.queue.as_str()), (w.week_start, "sav"));
+        assert_eq!(
+            [
+                c.required_fte,
+                c.in_house_fte,
+                c.hired_fte,
+                c.overtime_fte,
+                c.partner_fte,
+                c.gap_fte
+            ],
+            [40.0, 30.0, 4.0, 2.0, 1.0, 3.0]
+        );
+        assert_eq!(c.supply() + c.gap_fte, c.required_fte);
+    }
+
+    #[test]
+    fn a_covered_plan_says_so_and_draws_no_gap() {
+        let weeks: Vec<_> = demo_weeks("main", 1.0)
+            .into_iter()
+            .map(|w| PlanChartWeek {
+                partner_fte: w.partner_fte + w.gap_fte,
+                gap_fte: 0.0,
+                ..w
+            })
+            .collect();
+        let chart = plan_chart(&weeks, &Calendar::default()).unwrap();
+        assert_eq!(chart.panels[0].title, "main — supply covers every week");
+        let svg = render_svg(&chart, 900, 240).unwrap();
+        let doc = parse(&svg);
+        assert!(
+            drawn(&doc, "polygon", "fill", &Ink::Vermillion.hex()).is_empty()
+        );
+    }
+
+    #[test]
+    fn empty_or_nan_plans_fail_cleanly_and_one_week_renders() {
+        assert!(matches!(
+            plan_chart(&[], &Calendar::default()),
+            Err(ChartError::Empty(_))
+        ));
+        let nan = PlanChartWeek {
+            week_start: NaiveDate::from_ymd_opt(2025, 11, 24).unwrap(),
+            queue: "main".into(),
+            required_fte: f64::NAN,
+            in_house_fte: f64::NAN,
+            hired_fte: f64::NAN,
+            overtime_fte: f64::NAN,
+            partner_fte: f64::NAN,
+            gap_fte: f64::NAN,
+        };
+        // NaN sources count as zero in the stack, so a week still renders.
+        let chart =
+            plan_chart(std::slice::from_ref(&nan), &Calendar::default())
+                .unwrap();
+        render_svg(&chart, 800, 200).unwrap();
+        let one = PlanChartWeek {
+            required_fte: 12.0,
+            in_house_fte: 10.0,
+            gap_fte: 2.0,
+            ..nan
+        };
+        let chart = plan_chart(&[one], &calendar()).unwrap();
+        let svg = render_svg(&chart, 800, 200).unwrap();
+        let texts = texts(&parse(&svg));
+        assert!(texts.iter().any(|t| t == "Black Friday"));
+        assert!(texts.iter().any(|t| t == "main — 1 week short: largest gap 2 FTE, week of 2025-11-24"), "{texts:?}");
+    }
+}
