@@ -4,6 +4,7 @@
 mod backtest;
 mod calendar;
 mod cli;
+mod erlang;
 mod events;
 mod forecast;
 mod history;
