@@ -50,7 +50,7 @@ impl Rng {
     }
 }
 
-fn main() {
+fn main() -> Result<(), peakplan::erlang::ErlangError> {
     let sigma = 0.12;
     let model = QueueModel {
         aht_s: 240.0,
@@ -86,7 +86,7 @@ fn main() {
     for rule in [StaffTo::Mean, StaffTo::P50, StaffTo::P80, StaffTo::Auto] {
         let (mut calls, mut served, mut met, mut agents) = (0.0, 0.0, 0, 0.0);
         for (dist, v) in &cases {
-            let n = model.staff(dist, rule).agents;
+            let n = model.staff(dist, rule)?.agents;
             let sl = model.service_level(n, *v);
             calls += v;
             served += v * sl;
@@ -115,4 +115,5 @@ fn main() {
         perfect / 2.0,
         ""
     );
+    Ok(())
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use crate::capacity::hires::{self, HireWave};
 use crate::capacity::mix::{MixHiring, MixPartner, MixProblem, MixQueue};
@@ -191,32 +192,45 @@ pub fn staff_intervals(
                 *v = VolumeDist::exact(m);
             }
         }
-        for (r, dist) in qrows.iter().zip(&volumes) {
-            let aht_s = match (q.aht_s, r.aht_s) {
-                (Some(a), _) => a,
-                (None, Some(a)) if a > 0.0 && a.is_finite() => a,
-                _ => {
-                    return Err(Error::usage(format!(
-                        "queue \"{}\" has no handle time for {}: set `aht` in \
-                         [queues.{}] or give an aht_s column in the history",
-                        q.name, r.start, q.name
-                    )));
-                }
-            };
-            let model = QueueModel::new(q, aht_s, interval_s);
-            let st = model.staff(dist, rule);
-            out.push(IntervalPlan {
-                start: r.start,
-                queue: q.name.clone(),
-                forecast: r.mean,
-                p10: r.p10,
-                p90: r.p90,
-                aht_s,
-                staffing_volume: st.staffing_volume,
-                required_agents: st.agents,
-                service_level: st.service_level,
-            });
-        }
+        // Intervals are independent: staff them in parallel, in order.
+        let staffed = qrows
+            .par_iter()
+            .zip(&volumes)
+            .map(|(r, dist)| {
+                let aht_s = match (q.aht_s, r.aht_s) {
+                    (Some(a), _) => a,
+                    (None, Some(a)) if a > 0.0 && a.is_finite() => a,
+                    _ => {
+                        return Err(Error::usage(format!(
+                            "queue \"{}\" has no handle time for {}: set \
+                             `aht` in [queues.{}] or give an aht_s column in \
+                             the history",
+                            q.name, r.start, q.name
+                        )));
+                    }
+                };
+                let model = QueueModel::new(q, aht_s, interval_s);
+                let st = model.staff(dist, rule).map_err(|e| {
+                    Error::usage(format!(
+                        "queue \"{}\" at {}: cannot staff a forecast of \
+                         {:.1} contacts (p90 {:.1}): {e}",
+                        q.name, r.start, r.mean, r.p90
+                    ))
+                })?;
+                Ok(IntervalPlan {
+                    start: r.start,
+                    queue: q.name.clone(),
+                    forecast: r.mean,
+                    p10: r.p10,
+                    p90: r.p90,
+                    aht_s,
+                    staffing_volume: st.staffing_volume,
+                    required_agents: st.agents,
+                    service_level: st.service_level,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.extend(staffed);
     }
     Ok(out)
 }

@@ -573,6 +573,55 @@ pub fn evaluate_at(params: &Params, agents: u64, within_s: f64) -> Measures {
     solve::measures(params, within_s.max(0.0), &mut table, agents)
 }
 
+/// The measures of one load at any number of agents, keeping its Erlang B
+/// table between calls: after the first call, moving the number of agents
+/// up by one costs `O(1)` with Erlang C (one more step of the recursion),
+/// so a caller stepping `N` upward over many loads at once (the capacity
+/// planner's expected service level over a forecast's uncertainty) never
+/// restarts the recursion.
+///
+/// # Example
+///
+/// ```
+/// use peakplan::erlang::{evaluate_at, Evaluator, Params};
+/// let load = Params::new(100.0, 1800.0, 180.0)?; // 10 Erlangs
+/// let mut e = Evaluator::new(load, 11);
+/// for n in 11..20 {
+///     assert_eq!(e.measures(n, 20.0), evaluate_at(&load, n, 20.0));
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Evaluator {
+    params: Params,
+    table: b_c::InvB,
+}
+
+impl Evaluator {
+    /// An evaluator of `params` whose table starts accurate at `agents`
+    /// (a lower count still works: the table rebuilds itself lower).
+    pub fn new(params: Params, agents: u64) -> Evaluator {
+        let n0 = if params.traffic > 0.0 { agents } else { 0 };
+        Evaluator { params, table: b_c::InvB::new(params.traffic, n0) }
+    }
+
+    /// The load.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// What `agents` agents achieve, the service level taken at `within_s`
+    /// seconds (as [`evaluate_at`]).
+    pub fn measures(&mut self, agents: u64, within_s: f64) -> Measures {
+        solve::measures(
+            &self.params,
+            within_s.max(0.0),
+            &mut self.table,
+            agents,
+        )
+    }
+}
+
 /// [`evaluate`] plus the scheduled FTE of `agents`.
 pub fn staffing_for(
     params: &Params,
