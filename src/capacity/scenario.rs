@@ -1208,4 +1208,14 @@ mod bundled {
         assert_eq!(s.whatifs.len(), 3);
         assert!(s.inputs.history.unwrap().ends_with("data/history.csv"));
     }
+
+    #[test]
+    fn the_held_back_example_scenario_is_valid() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/scenario_backtest_2024.toml");
+        let s = super::Scenario::read(&path).unwrap();
+        assert_eq!(s.as_of.to_string(), "2024-10-01");
+        assert!(s.inputs.history.unwrap().ends_with("data/history.csv"));
+        assert!(s.queues.iter().all(|q| q.aht_s.is_none()));
+    }
 }
