@@ -60,6 +60,31 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     Ok(tmp)
 }
 
+/// Writes several files, each atomically, only once every one of them is
+/// safely on disk beside its destination: a file that cannot be written (a
+/// missing folder, a full disk) fails the run before any destination is
+/// touched, so a chart never lands without its data or the reverse.
+///
+/// # Errors
+///
+/// As [`write_atomic`], naming the file that could not be written.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        if path.file_name().is_none() {
+            let shown = path.display();
+            return Err(Error::usage(format!(
+                "{shown}: an output path must name a file"
+            )));
+        }
+        staged.push((stage(path, bytes)?, *path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
+    }
+    Ok(())
+}
+
 /// Writes a set of files into `dir` so that readers and concurrent runs
 /// always see a consistent set.
 ///
@@ -164,6 +189,23 @@ mod tests {
             })
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn several_files_land_only_if_all_can_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("f.csv");
+        std::fs::write(&good, "old").unwrap();
+        let bad = dir.path().join("missing").join("f.svg");
+        let err = write_all_atomic(&[(&good, b"new"), (&bad, b"<svg/>")])
+            .unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let svg = dir.path().join("f.svg");
+        write_all_atomic(&[(&good, b"new"), (&svg, b"<svg/>")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
     }
 
     #[test]

@@ -26,9 +26,13 @@ fn table_compares_peakplan_with_the_baselines() {
         "{text}"
     );
     assert!(text.contains("window 3: 2025-01-18 .. 2025-01-31"), "{text}");
-    for word in
-        ["peakplan", "last_week", "wape", "coverage_p10_p90", "event_days"]
-    {
+    for word in [
+        "peakplan",
+        "last_week",
+        "wape (%)",
+        "p10-p90 cover (%)",
+        "event_days",
+    ] {
         assert!(text.contains(word), "{word}: {text}");
     }
 }

@@ -25,6 +25,7 @@ use crate::inputs::validate::{EventsSummary, Report, validate};
 use crate::output::emit;
 use crate::report::fixed;
 use crate::report::table::Table;
+use crate::report::term::Look;
 use crate::units::IntervalLen;
 
 /// Items of each list shown in the table (JSON has more, see
@@ -83,7 +84,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     };
     let report = validate(&args.history, &args.events, &opts)?;
     let text = match args.format {
-        Output::Table => render(&report),
+        Output::Table => render(&report, Look::stdout()),
         Output::Json => {
             let mut s =
                 serde_json::to_string_pretty(&report).map_err(|e| {
@@ -108,8 +109,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     }
 }
 
-/// The text report.
-fn render(report: &Report) -> String {
+/// The text report; on a colour terminal gaps and an unusable verdict are
+/// red, a usable one bold.
+fn render(report: &Report, look: Look) -> String {
     let h = &report.history;
     let mut out = String::new();
     let names: Vec<&str> = h.queues.iter().map(|q| q.name.as_str()).collect();
@@ -177,7 +179,7 @@ fn render(report: &Report) -> String {
     more(&mut out, "  ", &h.duplicates);
     for q in &h.queues {
         out.push('\n');
-        queue(&mut out, q);
+        queue(&mut out, q, look);
     }
     for e in &report.events {
         out.push('\n');
@@ -185,15 +187,15 @@ fn render(report: &Report) -> String {
     }
     out.push('\n');
     if report.usable {
-        out.push_str("verdict: usable\n");
+        let _ = writeln!(out, "verdict: {}", look.bold("usable"));
     } else {
-        let _ =
-            writeln!(out, "verdict: NOT usable: {}", h.problems.join("; "));
+        let verdict = format!("NOT usable: {}", h.problems.join("; "));
+        let _ = writeln!(out, "verdict: {}", look.alert(&verdict));
     }
     out
 }
 
-fn queue(out: &mut String, q: &QueueSummary) {
+fn queue(out: &mut String, q: &QueueSummary, look: Look) {
     let _ = writeln!(out, "queue {}", q.name);
     let aht = q
         .mean_aht_s
@@ -223,7 +225,7 @@ fn queue(out: &mut String, q: &QueueSummary) {
             w.last_slot.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    for line in t.render().lines() {
+    for line in t.render_with(Look { width: None, ..look }).lines() {
         let _ = writeln!(out, "  {line}");
     }
     dates(out, "closed on a usually open weekday", &q.closed_days);
@@ -231,9 +233,12 @@ fn queue(out: &mut String, q: &QueueSummary) {
     if q.gaps.total > 0 {
         let _ = writeln!(
             out,
-            "  gaps inside opening hours: {} in {}",
-            plural(q.gap_slots, "missing interval"),
-            plural(q.gaps.total, "run")
+            "  gaps inside opening hours: {}",
+            look.alert(&format!(
+                "{} in {}",
+                plural(q.gap_slots, "missing interval"),
+                plural(q.gaps.total, "run")
+            ))
         );
         for g in q.gaps.items.iter().take(SHOWN) {
             let n = plural(g.slots as usize, "interval");
