@@ -46,7 +46,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(fail)?;
+        .map_err(|e| Error::write(path, why_not(dir, &e)))?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     // Temporary files are created private (0600); an exported plan is meant
@@ -83,6 +83,24 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
         tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
     }
     Ok(())
+}
+
+/// Why a file cannot be created in `dir`, in the user's terms: the
+/// temporary file's random name in the system's message would only
+/// confuse.
+fn why_not(dir: &Path, e: &std::io::Error) -> std::io::Error {
+    let shown = dir.display();
+    let message = if !dir.exists() {
+        format!("cannot write: the folder {shown} does not exist")
+    } else if !dir.is_dir() {
+        format!("cannot write: {shown} is not a folder")
+    } else {
+        // tempfile appends ` at path "<the temporary file>"`.
+        let text = e.to_string();
+        let os = text.split(" at path ").next().unwrap_or_default();
+        format!("cannot create a file in {shown}: {os}")
+    };
+    std::io::Error::new(e.kind(), message)
 }
 
 /// Writes a set of files into `dir` so that readers and concurrent runs
@@ -214,6 +232,9 @@ mod tests {
         let path = dir.path().join("nope").join("out.csv");
         let err = write_atomic(&path, b"x").unwrap_err();
         assert_eq!(err.exit_code(), 1);
-        assert!(err.to_string().contains("out.csv"), "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("out.csv"), "{msg}");
+        assert!(msg.contains("nope does not exist"), "{msg}");
+        assert!(!msg.contains(".tmp"), "{msg}");
     }
 }

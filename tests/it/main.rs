@@ -4,9 +4,12 @@
 mod backtest;
 mod calendar;
 mod cli;
+mod conventions;
+mod cron;
 mod events;
 mod forecast;
 mod history;
 mod plan;
+mod snapshots;
 mod util;
 mod validate;
