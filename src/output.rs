@@ -235,6 +235,6 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("out.csv"), "{msg}");
         assert!(msg.contains("nope does not exist"), "{msg}");
-        assert!(!msg.contains(".tmp"), "{msg}");
+        assert!(!msg.contains(".out.csv."), "{msg}");
     }
 }
