@@ -221,7 +221,7 @@ impl Table {
             let names: Vec<&str> =
                 hidden.iter().map(|&c| self.header[c].as_str()).collect();
             let note = format!(
-                "(hidden to fit the terminal: {}; widen it or use --format csv)",
+                "(hidden to fit: {}; widen the terminal or use --format csv)",
                 names.join(", ")
             );
             out.push_str(&look.paint(Emphasis::Dim, &note));
@@ -304,7 +304,7 @@ mod tests {
         ----------  -----  --------  -----------------
         2025-11-28  sav        2100  Black Friday, So…
         2025-11-29  sav        1500
-        (hidden to fit the terminal: p10; widen it or use --format csv)
+        (hidden to fit: p10; widen the terminal or use --format csv)
         ");
         // Far too narrow: printed whole rather than mangled further.
         let look = Look { colour: false, width: Some(10) };

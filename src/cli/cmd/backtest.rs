@@ -213,6 +213,7 @@ fn table(r: &Report, look: Look) -> String {
     let mut t = Table::new(TITLES);
     // Hidden first on a narrow terminal: the least read columns.
     t.droppable(3, 1).droppable(10, 2).droppable(7, 3).droppable(6, 4);
+    t.droppable(9, 5).droppable(8, 6);
     let percent = |x: Option<f64>| {
         x.map_or("n/a".to_string(), |v| format!("{:.1}", 100.0 * v))
     };
