@@ -6,6 +6,7 @@ mod calendar;
 mod cli;
 mod conventions;
 mod cron;
+mod erlang;
 mod events;
 mod forecast;
 mod history;

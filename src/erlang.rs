@@ -1,1 +1,0 @@
-//! Erlang staffing maths (to be written).

@@ -1,0 +1,299 @@
+//! The smallest number of agents meeting every target.
+//!
+//! Each target is monotone in the number of agents `N` (service level never
+//! drops, ASA and occupancy never rise; checked by the property tests), so
+//! the set of `N` meeting all of them is `{N*, N* + 1, …}`. The search:
+//!
+//! 1. a lower bound `L`: for Erlang C, `⌊A⌋ + 1` (below, the queue is
+//!    unstable) and `⌈A/occupancy cap⌉`; for Erlang A, `⌈SL·A⌉` (at most
+//!    `N/A` of the calls can be answered at all) and 1;
+//! 2. a guess `G ≥ L`: square-root staffing `⌈A + β·√A⌉` with a small `β`
+//!    for Erlang C (usually just below the answer), Erlang C's own answer
+//!    for Erlang A (usually just above it);
+//! 3. steps of 1, 2, 4, … from `G`, up while the targets fail, down while
+//!    they hold, until a failing and a meeting count are known;
+//! 4. regula falsi on the slack of the tightest target inside that bracket,
+//!    falling back to bisection whenever the bracket does not halve.
+//!
+//! All probes read one Erlang B table, extended as the walk goes up: the
+//! recursion is never restarted per candidate, and a probe costs `O(1)` for
+//! Erlang C (a few flops and one `exp`) and one fixed-size quadrature for
+//! Erlang A.
+
+use super::a::erlang_a;
+use super::b_c::{InvB, erlang_c};
+use super::{Measures, Params, Staffing, Target};
+
+/// β of the starting guess `A + β·√A`: below the β of any realistic target
+/// (80/20 at AHT 300 s needs β ≈ 0.9 at 100 Erlangs, more when smaller), so
+/// the walk from it is short and usually upward.
+const BETA_START: f64 = 0.5;
+
+/// The measures at `n` agents, reading `table` for Erlang B.
+pub(crate) fn measures(
+    params: &Params,
+    within_s: f64,
+    table: &mut InvB,
+    n: u64,
+) -> Measures {
+    let a = params.traffic;
+    let nf = n as f64;
+    let tau = within_s / params.aht_s;
+    let mut m = Measures {
+        agents: n,
+        traffic_erlangs: a,
+        service_level: 1.0,
+        within_s,
+        p_wait: 0.0,
+        asa_s: 0.0,
+        occupancy: if n == 0 { f64::NAN } else { a / nf },
+        p_abandon: params.patience_s.map(|_| 0.0),
+        stable: true,
+    };
+    if a == 0.0 {
+        m.occupancy = 0.0;
+        return m;
+    }
+    match params.patience_s {
+        None => match erlang_c(table, n, tau) {
+            Some(c) => {
+                m.p_wait = c.p_wait;
+                m.service_level = c.service_level;
+                m.asa_s = c.asa * params.aht_s;
+            }
+            None => {
+                m.stable = false;
+                m.p_wait = 1.0;
+                m.service_level = 0.0;
+                m.asa_s = f64::INFINITY;
+                m.occupancy = if n == 0 { f64::NAN } else { 1.0 };
+            }
+        },
+        Some(_) if n == 0 => {
+            // Everybody hangs up: nothing is answered, there is no ASA.
+            m.p_wait = 1.0;
+            m.service_level = 0.0;
+            m.asa_s = f64::NAN;
+            m.p_abandon = Some(1.0);
+        }
+        Some(patience) => {
+            let r = params.aht_s / patience;
+            let ln_q = table.ln_inv_b_minus_one(n);
+            let e = erlang_a(a, nf, r, tau, ln_q);
+            m.p_wait = e.p_wait;
+            m.service_level = e.service_level;
+            m.asa_s = e.asa * params.aht_s;
+            m.p_abandon = Some(e.p_abandon);
+            m.occupancy = (a * e.answered / nf).min(1.0);
+        }
+    }
+    m
+}
+
+/// The smallest number of agents meeting every target of `target` on
+/// `params`, with the measures it achieves and its scheduled FTE.
+///
+/// Cost: about `11·√A` Erlang B steps plus a few dozen `O(1)` probes
+/// (Erlang C) or quadratures (Erlang A); a 300-Erlang interval takes about
+/// a microsecond with Erlang C.
+///
+/// # Example
+///
+/// ```
+/// use peakplan::erlang::{required_agents, Params, Target};
+/// // 100 calls in 30 minutes, AHT 3 minutes, 80 % answered within 20 s.
+/// let load = Params::new(100.0, 1800.0, 180.0)?;
+/// let target = Target::service_level(0.8, 20.0)?.with_shrinkage(0.3)?;
+/// let s = required_agents(&load, &target);
+/// assert_eq!(s.agents, 14);
+/// assert!(s.measures.service_level >= 0.8);
+/// assert_eq!(s.scheduled_fte, 20.0);
+///
+/// // With callers who hang up after 2 minutes on average (Erlang A).
+/// let impatient = load.with_patience(120.0)?;
+/// let s = required_agents(&impatient, &target);
+/// assert!(s.agents <= 14 && s.measures.p_abandon.unwrap() > 0.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn required_agents(params: &Params, target: &Target) -> Staffing {
+    let a = params.traffic;
+    let (n, mut table) =
+        if a == 0.0 { (0, InvB::new(a, 0)) } else { search(params, target) };
+    Staffing {
+        agents: n,
+        scheduled_fte: target.scheduled_fte(n as f64),
+        measures: measures(params, target.within_s, &mut table, n),
+    }
+}
+
+/// The smallest `n` meeting `target` (`a > 0`), and the Erlang B table
+/// that found it.
+fn search(params: &Params, target: &Target) -> (u64, InvB) {
+    let a = params.traffic;
+    let lower = lower_bound(params, target);
+    let guess = match params.patience_s {
+        None => (a + BETA_START * a.sqrt()).ceil() as u64,
+        // Erlang C's answer, a few microseconds away: close to Erlang A's
+        // unless callers are very impatient.
+        Some(_) => {
+            let c = Params { patience_s: None, ..*params };
+            search(&c, target).0
+        }
+    }
+    .max(lower);
+    // Valid a little below the guess, so that a short walk down reads the
+    // same table (below that, the table rebuilds itself lower).
+    let floor = guess.saturating_sub(2 * a.sqrt() as u64 + 2).max(lower);
+    let mut table = InvB::new(a, floor);
+    let probe = |n: u64, table: &mut InvB| {
+        let m = measures(params, target.within_s, table, n);
+        (target.is_met_by(&m), slack(target, &m))
+    };
+    // Phase 1: from the guess, find a failing and a meeting count, with
+    // steps of 1, 2, 4, … (the slack is too flat near the guess for a
+    // secant to jump reliably).
+    let mut bad: Option<(u64, f64)> = None;
+    let mut good: Option<(u64, f64)> = None;
+    let (mut n, mut step) = (guess, 1u64);
+    let mut first = true;
+    let ((mut b, mut fb), (mut g, mut fg)) = loop {
+        let (ok, f) = probe(n, &mut table);
+        if ok {
+            good = Some((n, f));
+        } else {
+            bad = Some((n, f));
+        }
+        if ok && n == lower {
+            return (n, table);
+        }
+        if let (Some(x), Some(y)) = (bad, good) {
+            break (x, y);
+        }
+        if !first {
+            step *= 2;
+        }
+        first = false;
+        n = if ok { n.saturating_sub(step).max(lower) } else { n + step };
+    };
+    // Phase 2: regula falsi on the bracket, guarded by bisection whenever
+    // the bracket fails to halve; a meeting probe is followed by a probe
+    // just below it, which usually settles the answer.
+    let mut width = u64::MAX;
+    while g - b > 1 {
+        let mid = b + (g - b) / 2;
+        let next = if (g - b).saturating_mul(2) > width {
+            // Last step did not halve the bracket.
+            mid
+        } else if fg > fb && fb.is_finite() && fg.is_finite() {
+            let r = b as f64 + (-fb) / (fg - fb) * (g - b) as f64;
+            (r.ceil() as u64).clamp(b + 1, g - 1)
+        } else {
+            mid
+        };
+        width = g - b;
+        let (ok, f) = probe(next, &mut table);
+        if ok {
+            (g, fg) = (next, f);
+            if next - 1 > b {
+                let (ok, f) = probe(next - 1, &mut table);
+                if ok {
+                    (g, fg) = (next - 1, f);
+                } else {
+                    (b, fb) = (next - 1, f);
+                }
+            }
+        } else {
+            (b, fb) = (next, f);
+        }
+    }
+    (g, table)
+}
+
+/// How far `m` is from failing its tightest target, each target scaled to
+/// about [−1, 1]: positive when met. Only guides the search.
+fn slack(target: &Target, m: &Measures) -> f64 {
+    let mut s = f64::INFINITY;
+    if let Some(sl) = target.service_level {
+        s = s.min(m.service_level - sl);
+    }
+    if let Some(asa) = target.asa_s {
+        let x = if m.asa_s.is_finite() { (asa - m.asa_s) / asa } else { -1.0 };
+        s = s.min(x.max(-1.0));
+    }
+    if let Some(occ) = target.max_occupancy {
+        let x = if m.occupancy.is_finite() { occ - m.occupancy } else { -1.0 };
+        s = s.min(x);
+    }
+    s
+}
+
+/// A number of agents below which no target can be met (`a > 0`).
+fn lower_bound(params: &Params, target: &Target) -> u64 {
+    let a = params.traffic;
+    let mut lower: f64 = 1.0;
+    match params.patience_s {
+        None => {
+            // Stable only with N > A.
+            lower = lower.max(a.floor() + 1.0);
+            if let Some(occ) = target.max_occupancy {
+                lower = lower.max((a / occ).ceil());
+            }
+        }
+        Some(_) => {
+            if let Some(sl) = target.service_level {
+                // SL ≤ 1 − P(abandon) = carried / offered ≤ N / A.
+                lower = lower.max((sl * a).ceil());
+            }
+        }
+    }
+    lower as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(volume: f64, aht: f64) -> Params {
+        Params::new(volume, 1800.0, aht).unwrap()
+    }
+
+    #[test]
+    fn textbook_case_needs_fourteen_agents() {
+        let p = load(100.0, 180.0);
+        let t = Target::service_level(0.8, 20.0).unwrap();
+        let s = required_agents(&p, &t);
+        assert_eq!(s.agents, 14);
+        let at13 = measures(&p, 20.0, &mut InvB::new(10.0, 13), 13);
+        assert!(at13.service_level < 0.8);
+    }
+
+    #[test]
+    fn zero_traffic_needs_nobody() {
+        let p = load(0.0, 180.0);
+        let t = Target::asa(10.0).unwrap();
+        let s = required_agents(&p, &t);
+        assert_eq!(s.agents, 0);
+        assert_eq!(s.measures.service_level, 1.0);
+        assert_eq!(s.measures.occupancy, 0.0);
+    }
+
+    #[test]
+    fn unstable_erlang_c() {
+        let p = load(100.0, 180.0);
+        let m = measures(&p, 20.0, &mut InvB::new(10.0, 10), 10);
+        assert!(!m.stable);
+        assert_eq!(m.p_wait, 1.0);
+        assert_eq!(m.service_level, 0.0);
+        assert_eq!(m.asa_s, f64::INFINITY);
+    }
+
+    #[test]
+    fn occupancy_cap_binds() {
+        let p = load(1000.0, 180.0); // 100 E
+        let t = Target::service_level(0.5, 60.0)
+            .unwrap()
+            .with_max_occupancy(0.8)
+            .unwrap();
+        assert_eq!(required_agents(&p, &t).agents, 125);
+    }
+}
