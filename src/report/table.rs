@@ -1,7 +1,8 @@
 //! Aligned text tables for people at a terminal.
 //!
 //! A column whose cells are all numbers (`n/a`, `-` and blanks aside) is
-//! right-aligned, with its title; other columns are left-aligned. Columns
+//! right-aligned, with its title; in other columns text is left-aligned
+//! and numbers right-aligned. Columns
 //! are two spaces apart, a dashed rule sits under the titles, and a totals
 //! row, if any, sits under a second rule.
 //!
@@ -195,7 +196,9 @@ impl Table {
                 if i > 0 {
                     text.push_str("  ");
                 }
-                if numeric[c] {
+                // A number column is right-aligned whole, title too; in a
+                // mixed column (a key-value table) numbers still are.
+                if numeric[c] || (!header && looks_numeric(&shown_text)) {
                     text.extend(std::iter::repeat_n(' ', pad));
                     text.push_str(&painted);
                 } else {
@@ -245,8 +248,10 @@ fn cut(s: &str, width: usize) -> String {
     t
 }
 
+/// A number, possibly with a unit after it: `12.5`, `80 %`, `15.4 s`,
+/// `191100 €`.
 fn looks_numeric(cell: &str) -> bool {
-    let t = cell.trim_end_matches(['%', 's']).trim_end();
+    let t = cell.trim_end_matches(['%', 's', '€']).trim_end();
     !t.is_empty() && t.parse::<f64>().is_ok()
 }
 
@@ -269,13 +274,13 @@ mod tests {
     fn a_totals_row_sits_under_a_rule_and_n_a_keeps_numbers_right() {
         let mut t = Table::new(["queue", "contacts", "wape (%)"]);
         t.row(["sav", "120", "n/a"]);
-        t.row(["commandes", "1300", "12.5"]);
+        t.row(["commandes", "1300 €", "12.5"]);
         t.total(["total", "1420", ""]);
         insta::assert_snapshot!(t.render(), @r"
         queue      contacts  wape (%)
         ---------  --------  --------
         sav             120       n/a
-        commandes      1300      12.5
+        commandes    1300 €      12.5
         ---------  --------  --------
         total          1420
         ");

@@ -43,7 +43,8 @@ fn twice_identical(make: impl Fn(&Path) -> assert_cmd::Command) {
         let x = std::fs::read(a.path().join(&name)).unwrap();
         let y = std::fs::read(b.path().join(&name)).unwrap();
         assert!(x == y, "{name} differs between two runs");
-        assert!(!x.is_empty(), "{name} is empty");
+        // plan's folder lock is an empty file by design.
+        assert!(!x.is_empty() || name == ".peakplan.lock", "{name} empty");
     }
 }
 
@@ -229,4 +230,112 @@ fn quiet_runs_print_only_data_and_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("retours"));
+}
+
+/// A flat forecast of the small scenario's queues over its four weeks,
+/// Monday to Saturday 9:00–18:00, for `plan --forecast`.
+fn plan_forecast(dir: &Path) -> std::path::PathBuf {
+    use chrono::{Datelike, NaiveDate};
+    let mut text = String::from(
+        "interval_start,queue,forecast,p10,p50,p90,aht_s,events\n",
+    );
+    let first = NaiveDate::from_ymd_opt(2025, 11, 3).unwrap();
+    for day in first.iter_days().take(28) {
+        if day.weekday().num_days_from_monday() == 6 {
+            continue;
+        }
+        for slot in 0..18 {
+            let (h, m) = (9 + slot / 2, if slot % 2 == 0 { 0 } else { 30 });
+            for (queue, volume) in [("commandes", 60.0), ("sav", 25.0)] {
+                let v = volume * (1.0 + f64::from(slot % 6) / 10.0);
+                text.push_str(&format!(
+                    "{day}T{h:02}:{m:02}:00+01:00,{queue},{v},{},{v},{},,\n",
+                    v * 0.8,
+                    v * 1.2
+                ));
+            }
+        }
+    }
+    let path = dir.join("forecast.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn plan(forecast: &Path, out_dir: &Path) -> assert_cmd::Command {
+    let mut cmd = peakplan();
+    cmd.args(["plan", "--no-config", "--scenario"])
+        .arg(data("scenario_small.toml"))
+        .arg("--forecast")
+        .arg(forecast)
+        .arg("--out-dir")
+        .arg(out_dir);
+    cmd
+}
+
+fn erlang() -> assert_cmd::Command {
+    let mut cmd = peakplan();
+    cmd.args(["erlang", "--no-config", "--volume", "120", "--interval"])
+        .args(["30m", "--aht", "4m", "--sl", "0.8", "--target", "20s"]);
+    cmd
+}
+
+#[test]
+fn plan_and_erlang_are_deterministic_and_honour_the_dialect() {
+    let input = tempfile::tempdir().unwrap();
+    let forecast = plan_forecast(input.path());
+    twice_identical(|dir| {
+        let mut cmd = plan(&forecast, dir);
+        cmd.args(["--csv-dialect", "fr"]);
+        cmd
+    });
+    twice_identical(|dir| {
+        let mut cmd = erlang();
+        cmd.args(["--format", "csv", "--out"]).arg(dir.join("erlang.csv"));
+        cmd
+    });
+    // French dialect: BOM, `;`, decimal commas in every CSV written.
+    let out = input.path().join("fr");
+    plan(&forecast, &out).args(["--csv-dialect", "fr"]).assert().success();
+    for name in ["intervals.csv", "weeks.csv", "hires.csv"] {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(text.starts_with('\u{feff}'), "{name}");
+        let header = text.lines().next().unwrap();
+        assert!(header.contains(';') && !header.contains(','), "{name}");
+        assert!(!text.contains("e-") && !text.contains("E-"), "{name}");
+    }
+    let weeks = std::fs::read_to_string(out.join("weeks.csv")).unwrap();
+    assert!(weeks.lines().skip(1).any(|l| l.contains(',')), "{weeks}");
+    let fr =
+        stdout_of(erlang().args(["--format", "csv", "--csv-dialect", "fr"]));
+    assert!(fr.starts_with("\u{feff}model;"), "{fr}");
+    assert!(fr.contains(";0,8"), "decimal comma: {fr}");
+    let en = stdout_of(erlang().args(["--format", "csv"]));
+    assert!(en.starts_with("model,") && en.contains(",0.8"), "{en}");
+}
+
+#[test]
+fn plan_and_erlang_logs_are_plain_and_quiet_is_silent() {
+    let input = tempfile::tempdir().unwrap();
+    let forecast = plan_forecast(input.path());
+    for no_color in [true, false] {
+        let mut p = plan(&forecast, &input.path().join("out"));
+        let mut e = erlang();
+        if !no_color {
+            p.env_remove("NO_COLOR");
+            e.env_remove("NO_COLOR");
+        }
+        for cmd in [&mut p, &mut e] {
+            let out = cmd.arg("-v").assert().success().get_output().clone();
+            for text in [out.stdout, out.stderr] {
+                let text = String::from_utf8(text).unwrap();
+                assert!(!text.contains('\x1b') && !text.contains('\r'));
+            }
+        }
+    }
+    plan(&forecast, &input.path().join("quiet"))
+        .arg("--quiet")
+        .assert()
+        .success()
+        .stderr("");
+    erlang().arg("--quiet").assert().success().stderr("");
 }
