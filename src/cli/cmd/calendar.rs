@@ -79,7 +79,13 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     }
     let mut user = Vec::new();
     for path in &args.events {
-        user.extend(events::read(path)?);
+        let read = events::read(path)?;
+        global.detail(format!(
+            "read {}: {} events",
+            path.display(),
+            read.len()
+        ));
+        user.extend(read);
     }
     let calendar =
         Calendar::build(args.country.into(), args.year..=to_year, user)?;

@@ -124,7 +124,11 @@ pub(crate) fn load(
         ..HistoryOptions::default()
     };
     let started = Instant::now();
-    let mut history = history::read(&args.history, &opts)?;
+    let status = Status::new(global.quiet);
+    status.show(&format!("reading {}…", args.history.display()));
+    let history = history::read(&args.history, &opts);
+    status.clear();
+    let mut history = history?;
     global.detail(format!(
         "read {}: {} in {} queue(s) at {}, {} ({})",
         history.source,

@@ -82,7 +82,16 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         interval: args.interval,
         duplicates: args.duplicates,
     };
+    let started = std::time::Instant::now();
     let report = validate(&args.history, &args.events, &opts)?;
+    global.detail(format!(
+        "read {}: {} rows, {} queue(s), {} events file(s) ({} ms)",
+        report.history.file,
+        report.history.rows,
+        report.history.queues.len(),
+        report.events.len(),
+        started.elapsed().as_millis()
+    ));
     let text = match args.format {
         Output::Table => render(&report, Look::stdout()),
         Output::Json => {
