@@ -129,14 +129,13 @@ pub fn write_files_atomic(
         .open(&lock_path)
         .map_err(|e| Error::write(&lock_path, e))?;
     lock.lock().map_err(|e| Error::write(&lock_path, e))?;
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        staged.push((stage(&path, bytes)?, path));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| Error::write(&path, e.error))?;
-    }
+    let paths: Vec<_> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let set: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(files)
+        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
+        .collect();
+    write_all_atomic(&set)?;
     // The lock is released when `lock` is dropped (and by the OS if the
     // process dies).
     drop(lock);
