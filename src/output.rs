@@ -46,7 +46,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(fail)?;
+        .map_err(|e| Error::write(path, why_not(dir, &e)))?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     // Temporary files are created private (0600); an exported plan is meant
@@ -58,6 +58,49 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         tmp.as_file().set_permissions(perms).map_err(fail)?;
     }
     Ok(tmp)
+}
+
+/// Writes several files, each atomically, only once every one of them is
+/// safely on disk beside its destination: a file that cannot be written (a
+/// missing folder, a full disk) fails the run before any destination is
+/// touched, so a chart never lands without its data or the reverse.
+///
+/// # Errors
+///
+/// As [`write_atomic`], naming the file that could not be written.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        if path.file_name().is_none() {
+            let shown = path.display();
+            return Err(Error::usage(format!(
+                "{shown}: an output path must name a file"
+            )));
+        }
+        staged.push((stage(path, bytes)?, *path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| Error::write(path, e.error))?;
+    }
+    Ok(())
+}
+
+/// Why a file cannot be created in `dir`, in the user's terms: the
+/// temporary file's random name in the system's message would only
+/// confuse.
+fn why_not(dir: &Path, e: &std::io::Error) -> std::io::Error {
+    let shown = dir.display();
+    let message = if !dir.exists() {
+        format!("cannot write: the folder {shown} does not exist")
+    } else if !dir.is_dir() {
+        format!("cannot write: {shown} is not a folder")
+    } else {
+        // tempfile appends ` at path "<the temporary file>"`.
+        let text = e.to_string();
+        let os = text.split(" at path ").next().unwrap_or_default();
+        format!("cannot create a file in {shown}: {os}")
+    };
+    std::io::Error::new(e.kind(), message)
 }
 
 /// Writes a set of files into `dir` so that readers and concurrent runs
@@ -86,14 +129,13 @@ pub fn write_files_atomic(
         .open(&lock_path)
         .map_err(|e| Error::write(&lock_path, e))?;
     lock.lock().map_err(|e| Error::write(&lock_path, e))?;
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        staged.push((stage(&path, bytes)?, path));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| Error::write(&path, e.error))?;
-    }
+    let paths: Vec<_> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let set: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(files)
+        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
+        .collect();
+    write_all_atomic(&set)?;
     // The lock is released when `lock` is dropped (and by the OS if the
     // process dies).
     drop(lock);
@@ -167,11 +209,31 @@ mod tests {
     }
 
     #[test]
+    fn several_files_land_only_if_all_can_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("f.csv");
+        std::fs::write(&good, "old").unwrap();
+        let bad = dir.path().join("missing").join("f.svg");
+        let err = write_all_atomic(&[(&good, b"new"), (&bad, b"<svg/>")])
+            .unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let svg = dir.path().join("f.svg");
+        write_all_atomic(&[(&good, b"new"), (&svg, b"<svg/>")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
+    }
+
+    #[test]
     fn a_missing_folder_fails_without_touching_anything() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nope").join("out.csv");
         let err = write_atomic(&path, b"x").unwrap_err();
         assert_eq!(err.exit_code(), 1);
-        assert!(err.to_string().contains("out.csv"), "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("out.csv"), "{msg}");
+        assert!(msg.contains("nope does not exist"), "{msg}");
+        assert!(!msg.contains(".out.csv."), "{msg}");
     }
 }

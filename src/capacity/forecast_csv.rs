@@ -5,16 +5,19 @@
 //! Columns by header name, case-insensitive: `interval_start` (ISO 8601
 //! with offset), `queue`, `forecast`, and optionally `p10`, `p50`, `p90`
 //! (missing: the volume is taken as known), `aht_s`, `events` (names
-//! separated by `|` or `;`). Delimiter `,` or `;`. A file with `volume`
-//! instead of `forecast` (actual volumes) is read the same way.
+//! separated by `|` or `;`). Read with the rules of every CSV input (see
+//! [`crate::inputs`]). A file with `volume` instead of `forecast` (actual
+//! volumes) is read the same way.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use crate::error::{Error, InputError, Location, Result};
+use crate::error::{Error, InputError, Result};
 use crate::forecast::ForecastRow;
+use crate::inputs::{CsvConfig, text};
 
 /// Reads `path` into rows in zone `tz`.
 ///
@@ -22,32 +25,15 @@ use crate::forecast::ForecastRow;
 ///
 /// [`Error::Input`] naming file, line and column for malformed content.
 pub fn read(path: &Path, tz: Tz) -> Result<Vec<ForecastRow>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-    let file = path.display().to_string();
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or("");
-    let delim =
-        if first.contains(';') && !first.contains(',') { b';' } else { b',' };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let at = || Location::file(file.clone());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| {
-            InputError::new(at().line(1), format!("a CSV header ({e})"))
-        })?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
+    let mut csv = CsvConfig::new(path).open()?;
+    let headers: Vec<String> =
+        csv.headers().names().iter().map(|h| h.to_ascii_lowercase()).collect();
+    let col = |name: &str| csv.headers().find(name);
     let need = |name: &str| {
         col(name).ok_or_else(|| {
             Error::from(
                 InputError::new(
-                    at().line(1),
+                    csv.at(csv.header_line()),
                     format!("a column named {name}"),
                 )
                 .found(headers.join(",")),
@@ -66,16 +52,15 @@ pub fn read(path: &Path, tz: Tz) -> Result<Vec<ForecastRow>> {
     let (c10, c50, c90) = (col("p10"), col("p50"), col("p90"));
     let (c_aht, c_events) = (col("aht_s"), col("events"));
     let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec =
-            rec.map_err(|e| InputError::new(at().line(line), e.to_string()))?;
-        let field = |c: usize| rec.get(c).unwrap_or("").trim();
+    let mut rec = csv::ByteRecord::new();
+    while let Some(line) = csv.next_record(&mut rec)? {
+        let fields: Vec<Cow<'_, str>> = rec.iter().map(text).collect();
+        let field = |c: usize| fields.get(c).map_or("", |f| f.trim());
         let num = |c: usize, name: &str| -> Result<f64> {
             let t = field(c);
             let x: f64 = t.replace(',', ".").parse().map_err(|_| {
                 InputError::new(
-                    at().line(line).column(name),
+                    csv.at(line).column(name),
                     "a non-negative number",
                 )
                 .found(t)
@@ -84,7 +69,7 @@ pub fn read(path: &Path, tz: Tz) -> Result<Vec<ForecastRow>> {
                 Ok(x)
             } else {
                 Err(InputError::new(
-                    at().line(line).column(name),
+                    csv.at(line).column(name),
                     "a non-negative number",
                 )
                 .found(t)
@@ -95,7 +80,7 @@ pub fn read(path: &Path, tz: Tz) -> Result<Vec<ForecastRow>> {
         let start = DateTime::parse_from_rfc3339(t)
             .map_err(|_| {
                 InputError::new(
-                    at().line(line).column("interval_start"),
+                    csv.at(line).column("interval_start"),
                     "an ISO 8601 time with offset like 2025-11-28T09:30:00+01:00",
                 )
                 .found(t)

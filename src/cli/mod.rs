@@ -86,24 +86,48 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Forecast contacts per interval and queue.
+    #[command(
+        after_help = "Example:\n  peakplan forecast --history data/history.csv --events data/events.csv \\\n    --from 2025-11-01 --to 2025-12-31 --chart forecast.svg --out forecast.csv"
+    )]
     Forecast(cmd::forecast::Args),
     /// Staff one interval (or a file of intervals) with Erlang C or A.
+    #[command(
+        after_help = "Example:\n  peakplan erlang --volume 120 --interval 30m --aht 4m --sl 0.8 --target 20s"
+    )]
     Erlang(cmd::erlang::Args),
     /// Build a capacity plan from a scenario file.
+    #[command(
+        after_help = "Example:\n  peakplan plan --scenario data/scenario.toml --out-dir plan/"
+    )]
     Plan(cmd::plan::Args),
     /// Measure forecast accuracy on past data, against naive baselines.
+    #[command(
+        after_help = "Example:\n  peakplan backtest --history data/history.csv --events data/events.csv \\\n    --horizon 14d --origins 4 --chart backtest.svg"
+    )]
     Backtest(cmd::backtest::Args),
     /// Print the built-in peak-event calendar for a year.
+    #[command(
+        after_help = "Example:\n  peakplan calendar --year 2025 --events data/events.csv --csv-dialect fr \\\n    --out calendrier.csv"
+    )]
     Calendar(cmd::calendar::Args),
     /// Check input files and summarise what they hold.
+    #[command(
+        after_help = "Example:\n  peakplan validate --history data/history.csv --events data/events.csv"
+    )]
     Validate(cmd::validate::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Example:\n  peakplan completions bash > ~/.local/share/bash-completion/completions/peakplan"
+    )]
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff) on stdout: `peakplan man > peakplan.1`.
+    #[command(
+        after_help = "Example:\n  peakplan man > peakplan.1 && man ./peakplan.1"
+    )]
     Man,
 }
 
@@ -192,5 +216,17 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_ends_its_help_with_an_example() {
+        for sub in Cli::command().get_subcommands() {
+            let after = sub.get_after_help().map(|s| s.to_string());
+            let after = after.unwrap_or_default();
+            let name = sub.get_name();
+            assert!(after.starts_with("Example:\n  peakplan "), "{name}");
+            let first = after.lines().nth(1).unwrap_or_default();
+            assert!(first.contains(&format!("peakplan {name}")), "{name}");
+        }
     }
 }

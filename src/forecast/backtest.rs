@@ -145,6 +145,27 @@ pub struct Report {
     pub windows: Vec<(NaiveDate, NaiveDate)>,
     /// One line per queue (and `all`), scope and method.
     pub metrics: Vec<Metrics>,
+    /// Daily totals per queue, window and method, as scored (data-gap
+    /// days left out), for charts. Not part of the JSON report.
+    #[serde(skip)]
+    pub days: Vec<DayTotal>,
+}
+
+/// One day of one test window: what a method forecast and what happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayTotal {
+    /// Queue name.
+    pub queue: String,
+    /// First day of the test window.
+    pub window_start: NaiveDate,
+    /// The day.
+    pub date: NaiveDate,
+    /// The method.
+    pub method: Method,
+    /// Forecast contacts that day.
+    pub forecast: f64,
+    /// Actual contacts that day.
+    pub actual: f64,
 }
 
 #[derive(Default, Clone)]
@@ -229,6 +250,7 @@ pub fn run(
     let mut acc: BTreeMap<(String, Scope, Method), Acc> = BTreeMap::new();
     let mut available: BTreeSet<Method> = BTreeSet::new();
     let mut windows = vec![];
+    let mut days = vec![];
     let multi = history.queues.len() > 1;
     for i in (0..origins).rev() {
         let cut = last - chrono::Duration::days(h + i * step);
@@ -343,6 +365,14 @@ pub fn run(
                     }
                 }
                 for (date, (fd, ad)) in day_totals {
+                    days.push(DayTotal {
+                        queue: q.name.clone(),
+                        window_start: cut + chrono::Duration::days(1),
+                        date,
+                        method,
+                        forecast: fd,
+                        actual: ad,
+                    });
                     let scopes: &[Scope] = if event_day(date) {
                         &[Scope::All, Scope::EventDays]
                     } else {
@@ -409,7 +439,7 @@ pub fn run(
             }
         }
     }
-    Ok(Report { windows, metrics })
+    Ok(Report { windows, metrics, days })
 }
 
 /// Days of the test window with no history row at all, on a weekday the

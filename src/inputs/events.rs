@@ -27,13 +27,13 @@
 //!   (`0.4` = +40 %, `-0.2` = −20 %) or a percentage (`40%`); decimal comma
 //!   accepted when the delimiter is `;`. Finite and greater than −1.
 
-use std::io::Read;
 use std::path::Path;
 
 use chrono::NaiveDate;
 
 use crate::calendar::{self, Country, Event, EventKind, name_key};
 use crate::error::{Error, InputError, Location, Result};
+use crate::inputs::{CsvConfig, CsvReader};
 
 /// The columns, required first.
 const COLUMNS: [&str; 6] =
@@ -47,16 +47,8 @@ const REQUIRED: usize = 4;
 /// [`Error::Input`] naming file, line and column for any malformed row;
 /// [`Error::Io`] when the file cannot be read.
 pub fn read(path: &Path) -> Result<Vec<Event>> {
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::read(path, e))?;
-    } else {
-        bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-    }
-    parse(&bytes, &path.display().to_string())
+    let csv = CsvConfig::new(path).ragged().open_maybe_empty()?;
+    events(csv, &path.display().to_string())
 }
 
 /// Parses the content of an events file; `file` names it in messages.
@@ -79,77 +71,38 @@ pub fn read(path: &Path) -> Result<Vec<Event>> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Event>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let delimiter = detect_delimiter(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let at = |line: u64| Location::file(file).line(line);
-    let mut header: Option<Header> = None;
-    let mut events = Vec::new();
-    for record in reader.byte_records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(1, csv::Position::line);
-            InputError::new(at(line), format!("readable CSV ({e})"))
-        })?;
-        let line = record.position().map_or(1, |p| line_of(bytes, p));
-        let fields = decode(&record, &at(line))?;
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        match &header {
-            None => header = Some(Header::parse(&fields, &at(line))?),
-            Some(h) => {
-                let row = Row { fields: &fields, header: h, at: at(line) };
-                events.push(row.event(delimiter)?);
-            }
-        }
-    }
-    if header.is_none() {
+    let source = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    let csv = CsvReader::new_maybe_empty(file, source, None)?;
+    events(csv.map(CsvReader::ragged), file)
+}
+
+/// The events of an open file, `None` when it has no header line.
+fn events(csv: Option<CsvReader>, file: &str) -> Result<Vec<Event>> {
+    let Some(mut csv) = csv else {
         return Err(InputError::new(
             Location::file(file),
             "expected a header line name,kind,start,end[,queues][,uplift], \
              found an empty file",
         )
         .into());
+    };
+    let header =
+        Header::parse(csv.headers().names(), &csv.at(csv.header_line()))?;
+    let delimiter = csv.delimiter();
+    let mut events = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = csv.next_record(&mut record)? {
+        let at = csv.at(line);
+        let fields = decode(&record, &at)?;
+        let row = Row { fields: &fields, header: &header, at };
+        events.push(row.event(delimiter)?);
     }
     Ok(events)
 }
 
-/// The line a record starts on. The CSV reader reports the position where
-/// it started looking, before the empty lines it skipped: skip them too.
-fn line_of(bytes: &[u8], pos: &csv::Position) -> u64 {
-    let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
-    let skipped = bytes
-        .get(start..)
-        .unwrap_or(&[])
-        .iter()
-        .take_while(|&&b| b == b'\n' || b == b'\r')
-        .filter(|&&b| b == b'\n')
-        .count();
-    pos.line() + skipped as u64
-}
-
-/// `;` when the first line has more semicolons than commas outside quotes.
-fn detect_delimiter(bytes: &[u8]) -> u8 {
-    let (mut commas, mut semis, mut quoted) = (0, 0, false);
-    let first = bytes
-        .split(|&b| b == b'\n')
-        .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
-        .unwrap_or(&[]);
-    for &b in first {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => commas += 1,
-            b';' if !quoted => semis += 1,
-            _ => {}
-        }
-    }
-    if semis > commas { b';' } else { b',' }
-}
-
+/// The fields of a row as UTF-8 text: a wrong byte is reported with its
+/// field rather than decoded as Windows-1252, so that an event name is
+/// never silently misspelt.
 fn decode(record: &csv::ByteRecord, at: &Location) -> Result<Vec<String>> {
     record
         .iter()
@@ -411,24 +364,10 @@ fn parse_uplift(text: &str, delimiter: u8) -> Option<f64> {
 fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
-        .map(|c| (levenshtein(word, c), *c))
+        .map(|c| (strsim::levenshtein(word, c), *c))
         .filter(|&(d, c)| d > 0 && d <= if c.len() >= 6 { 2 } else { 1 })
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -222,9 +222,12 @@ impl Columns {
         let aht = h.find_unique("aht_s", file)?;
         let missing = |what: &str| -> Error {
             let sep = char::from(csv.delimiter()).to_string();
-            InputError::new(csv.at(1), format!("{what} in the header"))
-                .found(h.names().join(&sep))
-                .into()
+            InputError::new(
+                csv.at(csv.header_line()),
+                format!("{what} in the header"),
+            )
+            .found(h.names().join(&sep))
+            .into()
         };
         let when = match (stamp, date, time) {
             (Some(i), _, _) => When::Stamp(i),

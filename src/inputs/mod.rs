@@ -12,11 +12,15 @@
 //! - the delimiter, `,` or `;`, detected from the header line;
 //! - header names matched case-insensitively, surrounding spaces trimmed,
 //!   unknown columns ignored and a repeated known column rejected;
-//! - blank lines (and rows of empty cells, as spreadsheets append) skipped;
-//!   a row with more or fewer fields than the header rejected with its line.
+//! - the header is the first line that is not blank; blank lines (and rows
+//!   of empty cells, as spreadsheets append) are skipped everywhere;
+//! - a row with more or fewer fields than the header rejected with its line
+//!   (unless the reader is [`ragged`](CsvConfig::ragged));
+//! - line numbers are physical lines as an editor shows them.
 
 pub mod events;
 pub mod history;
+pub mod intervals;
 pub mod validate;
 
 use std::borrow::Cow;
@@ -49,17 +53,25 @@ use crate::error::{Error, InputError, Location, Result};
 pub struct CsvConfig {
     path: PathBuf,
     delimiter: Option<u8>,
+    ragged: bool,
 }
 
 impl CsvConfig {
     /// A reader of `path`; `-` means standard input.
     pub fn new(path: &Path) -> CsvConfig {
-        CsvConfig { path: path.to_path_buf(), delimiter: None }
+        CsvConfig { path: path.to_path_buf(), delimiter: None, ragged: false }
     }
 
     /// Forces the delimiter instead of detecting it from the header line.
     pub fn delimiter(mut self, delimiter: u8) -> CsvConfig {
         self.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Leaves rows of another width than the header to the caller
+    /// (see [`CsvReader::ragged`]).
+    pub fn ragged(mut self) -> CsvConfig {
+        self.ragged = true;
         self
     }
 
@@ -71,14 +83,26 @@ impl CsvConfig {
     /// [`Error::Input`] when it has no header line.
     pub fn open(&self) -> Result<CsvReader> {
         let name = self.path.display().to_string();
+        self.open_maybe_empty()?.ok_or_else(|| empty_file(&name))
+    }
+
+    /// Like [`open`](CsvConfig::open), but `None` for an input without a
+    /// header line, for readers that word that message themselves.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be opened or read.
+    pub fn open_maybe_empty(&self) -> Result<Option<CsvReader>> {
+        let name = self.path.display().to_string();
         let source: Box<dyn Read> = if self.path == Path::new("-") {
             Box::new(io::stdin().lock())
         } else {
             let file = File::open(&self.path).map_err(|e| self.io_error(e))?;
             Box::new(file)
         };
-        CsvReader::new(&name, source, self.delimiter)
-            .map_err(|e| self.retag(e))
+        let csv = CsvReader::new_maybe_empty(&name, source, self.delimiter)
+            .map_err(|e| self.retag(e))?;
+        Ok(csv.map(|csv| if self.ragged { csv.ragged() } else { csv }))
     }
 
     fn io_error(&self, source: io::Error) -> Error {
@@ -98,6 +122,9 @@ pub struct CsvReader {
     name: String,
     delimiter: u8,
     headers: Headers,
+    /// Blank lines skipped before the header.
+    skipped: u64,
+    ragged: bool,
     inner: csv::Reader<Box<dyn Read>>,
 }
 
@@ -127,21 +154,45 @@ impl CsvReader {
         source: Box<dyn Read>,
         delimiter: Option<u8>,
     ) -> Result<CsvReader> {
+        CsvReader::new_maybe_empty(name, source, delimiter)?
+            .ok_or_else(|| empty_file(name))
+    }
+
+    /// Like [`new`](CsvReader::new), but `None` for an input without a
+    /// header line.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when reading fails.
+    pub fn new_maybe_empty(
+        name: &str,
+        source: Box<dyn Read>,
+        delimiter: Option<u8>,
+    ) -> Result<Option<CsvReader>> {
         let mut source = BufReader::with_capacity(1 << 16, source);
         let mut first = Vec::new();
-        source
-            .read_until(b'\n', &mut first)
-            .map_err(|e| Error::read(name, e))?;
-        if let Some(rest) = first.strip_prefix(b"\xEF\xBB\xBF") {
-            first = rest.to_vec();
-        }
-        if first.iter().all(u8::is_ascii_whitespace) {
-            return Err(InputError::new(
-                Location::file(name).line(1),
-                "expected a header line naming the columns, found an \
-                 empty file",
-            )
-            .into());
+        let mut skipped = 0;
+        loop {
+            first.clear();
+            let n = source
+                .read_until(b'\n', &mut first)
+                .map_err(|e| Error::read(name, e))?;
+            if skipped == 0
+                && let Some(rest) = first.strip_prefix(b"\xEF\xBB\xBF")
+            {
+                first = rest.to_vec();
+            }
+            if n == 0 {
+                return Ok(None);
+            }
+            // A line of spaces or of empty cells (`;;;`) before the header.
+            if !first
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || matches!(b, b',' | b';'))
+            {
+                break;
+            }
+            skipped += 1;
         }
         let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&first));
         // Records end at `\n` (a `\r` before it is trimmed with the field),
@@ -165,21 +216,26 @@ impl CsvReader {
             .read_byte_record(&mut record)
             .map_err(|e| csv_error(name, e))?;
         if !read {
-            return Err(InputError::new(
-                Location::file(name).line(1),
-                "expected a header line naming the columns, found an \
-                 empty file",
-            )
-            .into());
+            return Ok(None);
         }
         let names =
             record.iter().map(|f| text(f).trim().to_string()).collect();
-        Ok(CsvReader {
+        Ok(Some(CsvReader {
             name: name.to_string(),
             delimiter,
-            headers: Headers { names },
+            headers: Headers { names, line: skipped + 1 },
+            skipped,
+            ragged: false,
             inner,
-        })
+        }))
+    }
+
+    /// Returns every non-blank row from [`next_record`](Self::next_record)
+    /// whatever its number of fields, for readers that tolerate missing
+    /// trailing cells or word the message themselves.
+    pub fn ragged(mut self) -> CsvReader {
+        self.ragged = true;
+        self
     }
 
     /// The input as the user named it, for messages.
@@ -203,6 +259,11 @@ impl CsvReader {
         &self.headers
     }
 
+    /// The line of the header (1 unless blank lines precede it).
+    pub fn header_line(&self) -> u64 {
+        self.headers.line
+    }
+
     /// A location in this file at `line`.
     pub fn at(&self, line: u64) -> Location {
         Location::file(&self.name).line(line)
@@ -221,7 +282,8 @@ impl CsvReader {
     /// # Errors
     ///
     /// [`Error::Input`] when the row has a different number of fields than
-    /// the header; [`Error::Io`] when reading fails.
+    /// the header (unless [`ragged`](Self::ragged)); [`Error::Io`] when
+    /// reading fails.
     pub fn next_record(
         &mut self,
         record: &mut csv::ByteRecord,
@@ -236,15 +298,22 @@ impl CsvReader {
             }
             let inner_newlines =
                 record.as_slice().iter().filter(|&&b| b == b'\n').count();
+            // Where the parser started looking, before any blank lines it
+            // skipped: a lower bound, and the line of a record cut off by the
+            // end of the input (an unterminated quote), which has no newline
+            // of its own (one line early if blank lines precede it).
+            let start = record.position().map_or(1, csv::Position::line);
             let line = self
                 .inner
                 .position()
                 .line()
-                .saturating_sub(inner_newlines as u64 + 1);
+                .saturating_sub(inner_newlines as u64 + 1)
+                .max(start)
+                + self.skipped;
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
-            if record.len() == self.headers.len() {
+            if self.ragged || record.len() == self.headers.len() {
                 return Ok(Some(line));
             }
             return Err(InputError::new(
@@ -264,6 +333,8 @@ impl CsvReader {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Headers {
     names: Vec<String>,
+    /// The line it is on.
+    line: u64,
 }
 
 impl Headers {
@@ -292,7 +363,8 @@ impl Headers {
     ///
     /// # Errors
     ///
-    /// [`Error::Input`] at line 1 of `file` when `name` appears twice.
+    /// [`Error::Input`] at the header line of `file` when `name` appears
+    /// twice.
     pub fn find_unique(
         &self,
         name: &str,
@@ -307,7 +379,7 @@ impl Headers {
         let first = hits.next();
         if let (Some(a), Some(b)) = (first, hits.next()) {
             return Err(InputError::new(
-                Location::file(file).line(1).column(name),
+                Location::file(file).line(self.line).column(name),
                 format!(
                     "expected the column once in the header, found it \
                      twice (fields {} and {})",
@@ -361,6 +433,14 @@ fn cp1252(b: u8) -> char {
         0x80..=0x9f => HIGH[usize::from(b - 0x80)],
         _ => char::from(b),
     }
+}
+
+fn empty_file(name: &str) -> Error {
+    InputError::new(
+        Location::file(name).line(1),
+        "expected a header line naming the columns, found an empty file",
+    )
+    .into()
 }
 
 /// `;` when the header line holds more semicolons than commas outside
@@ -460,6 +540,37 @@ mod tests {
         let c = open("volume,Volume\n");
         let err = c.headers().find_unique("volume", "t.csv").unwrap_err();
         assert!(err.to_string().contains("column \"volume\""), "{err}");
+    }
+
+    #[test]
+    fn the_header_is_the_first_line_that_is_not_blank() {
+        let mut c = open("\u{feff}\r\n;;\r\na;b\r\n1;2\r\n\r\n3;4\r\n");
+        assert_eq!(c.header_line(), 3);
+        assert_eq!(c.delimiter(), b';');
+        let got = rows(&mut c);
+        assert_eq!((got[0].0, got[1].0), (4, 6));
+        let c = open("a,b\n");
+        assert_eq!(c.header_line(), 1);
+        let err = c.headers().find_unique("a", "t.csv");
+        assert_eq!(err.unwrap(), Some(0));
+        let c = open("\n\na,a\n");
+        let err = c.headers().find_unique("a", "t.csv").unwrap_err();
+        assert!(err.to_string().starts_with("t.csv:3: "), "{err}");
+        for empty in ["", "\u{feff}", "\n \r\n;;\n"] {
+            let src = Box::new(io::Cursor::new(empty.as_bytes().to_vec()));
+            let got = CsvReader::new_maybe_empty("e.csv", src, None);
+            assert!(got.unwrap().is_none(), "{empty:?}");
+        }
+    }
+
+    #[test]
+    fn a_ragged_reader_returns_rows_of_any_width() {
+        let mut c = open("a,b\n1\n1,2,3\n").ragged();
+        let got = rows(&mut c);
+        assert_eq!(got[0], (2, vec!["1".to_string()]));
+        let mut c = open("a,b\n\"x\n,1\n").ragged();
+        assert_eq!(rows(&mut c)[0].0, 2, "an unterminated quote");
+        assert_eq!(got[1].1.len(), 3);
     }
 
     #[test]

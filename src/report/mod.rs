@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod plot;
 pub mod table;
+pub mod term;
 
 use std::str::FromStr;
 
@@ -22,6 +23,26 @@ pub enum Format {
     Csv,
     /// JSON for programs.
     Json,
+}
+
+impl Format {
+    /// The format to write: `explicit` if given, else guessed from the
+    /// extension of `--out` (`.csv`, `.json`; `.tsv` is not guessed), else
+    /// a table. `peakplan forecast --out f.csv` writes CSV, as a user
+    /// expects, and stdout stays a table for a person.
+    pub fn resolve(
+        explicit: Option<Format>,
+        out: Option<&std::path::Path>,
+    ) -> Format {
+        let ext = out
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        explicit.unwrap_or(match ext.as_deref() {
+            Some("csv") => Format::Csv,
+            Some("json") => Format::Json,
+            _ => Format::Table,
+        })
+    }
 }
 
 /// The CSV dialect: `en` writes `,` and `1234.5`; `fr` writes `;`, `1234,5`
@@ -99,6 +120,18 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_output_extension_picks_the_format_unless_given() {
+        use std::path::Path;
+        let out = |p: &'static str| Some(Path::new(p));
+        assert_eq!(Format::resolve(None, None), Format::Table);
+        assert_eq!(Format::resolve(None, out("f.CSV")), Format::Csv);
+        assert_eq!(Format::resolve(None, out("f.json")), Format::Json);
+        assert_eq!(Format::resolve(None, out("f.txt")), Format::Table);
+        let json = Some(Format::Json);
+        assert_eq!(Format::resolve(json, out("f.csv")), Format::Json);
+    }
 
     #[test]
     fn numbers_are_plain_and_dialect_aware() {

@@ -26,9 +26,13 @@ fn table_compares_peakplan_with_the_baselines() {
         "{text}"
     );
     assert!(text.contains("window 3: 2025-01-18 .. 2025-01-31"), "{text}");
-    for word in
-        ["peakplan", "last_week", "wape", "coverage_p10_p90", "event_days"]
-    {
+    for word in [
+        "peakplan",
+        "last_week",
+        "wape (%)",
+        "p10-p90 cover (%)",
+        "event_days",
+    ] {
         assert!(text.contains(word), "{word}: {text}");
     }
 }
@@ -75,4 +79,29 @@ fn impossible_origins_and_bad_horizons_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("whole days"));
     backtest(&["--origins", "0"]).assert().code(2);
+}
+
+#[test]
+fn chart_draws_each_window_against_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("b.svg");
+    let out = dir.path().join("b.json");
+    backtest(&["--origins", "2", "--out"])
+        .arg(&out)
+        .arg("--chart")
+        .arg(&svg)
+        .assert()
+        .success()
+        .stdout("");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["windows"].as_array().map(Vec::len), Some(2));
+    assert!(v.get("days").is_none(), "chart rows leaked into the JSON");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&chart).expect("well-formed SVG");
+    let texts: Vec<&str> =
+        doc.descendants().filter_map(|n| n.text()).collect();
+    for word in ["commandes", "sav", "last_week", "WAPE forecast"] {
+        assert!(texts.iter().any(|t| t.contains(word)), "{word}: {texts:?}");
+    }
 }

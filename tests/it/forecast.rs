@@ -175,3 +175,57 @@ fn bad_flags_exit_2_with_a_clear_message() {
         .code(2)
         .stderr(predicate::str::contains("no-such-file.csv"));
 }
+
+#[test]
+fn chart_and_out_are_written_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, svg) = (dir.path().join("f.csv"), dir.path().join("f.svg"));
+    // The .csv extension picks CSV when --format is not given.
+    forecast(&["--from", "2025-01-27", "--to", "2025-02-09", "--out"])
+        .arg(&csv)
+        .arg("--chart")
+        .arg(&svg)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("interval_start,queue,forecast,"), "{text}");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(chart.starts_with("<svg"), "{chart}");
+    let doc = roxmltree::Document::parse(&chart).expect("well-formed SVG");
+    let texts: Vec<&str> =
+        doc.descendants().filter_map(|n| n.text()).collect();
+    for word in ["commandes", "sav", "contacts per day", "actual"] {
+        assert!(texts.iter().any(|t| t.contains(word)), "{word}");
+    }
+    // One day's intervals instead.
+    let day = dir.path().join("day.svg");
+    forecast(&["--from", "2025-02-03", "--to", "2025-02-16"])
+        .arg("--chart")
+        .arg(&day)
+        .args(["--chart-day", "2025-02-11"])
+        .assert()
+        .success();
+    let chart = std::fs::read_to_string(&day).unwrap();
+    assert!(chart.contains("2025-02-11") && chart.contains("Appli v3"));
+}
+
+#[test]
+fn chart_day_outside_the_range_or_without_chart_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("f.svg");
+    forecast(&["--from", "2025-02-03", "--to", "2025-02-16"])
+        .arg("--chart")
+        .arg(&svg)
+        .args(["--chart-day", "2025-03-01"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--chart-day 2025-03-01"));
+    forecast(&["--from", "2025-02-03", "--to", "2025-02-16"])
+        .args(["--chart-day", "2025-02-11"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--chart"));
+    assert!(!svg.exists());
+}

@@ -4,10 +4,13 @@
 mod backtest;
 mod calendar;
 mod cli;
+mod conventions;
+mod cron;
 mod erlang;
 mod events;
 mod forecast;
 mod history;
 mod plan;
+mod snapshots;
 mod util;
 mod validate;

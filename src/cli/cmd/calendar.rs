@@ -14,13 +14,16 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::calendar::{Calendar, Country, Event, FIRST_YEAR, LAST_YEAR};
+use crate::calendar::{
+    Calendar, Country, Event, EventKind, FIRST_YEAR, LAST_YEAR,
+};
 use crate::cli::Global;
 use crate::error::{Error, Result};
 use crate::inputs::events;
 use crate::report::Format;
 use crate::report::csv::CsvOut;
 use crate::report::table::Table;
+use crate::report::term::{Emphasis, Look};
 
 /// Flags of `peakplan calendar`.
 #[derive(Debug, clap::Args)]
@@ -50,8 +53,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub events: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// [default: from the --out extension (.csv, .json), else table]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -75,7 +79,13 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     }
     let mut user = Vec::new();
     for path in &args.events {
-        user.extend(events::read(path)?);
+        let read = events::read(path)?;
+        global.detail(format!(
+            "read {}: {} events",
+            path.display(),
+            read.len()
+        ));
+        user.extend(read);
     }
     let calendar =
         Calendar::build(args.country.into(), args.year..=to_year, user)?;
@@ -87,8 +97,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         _ => return Err(Error::usage("--year is out of range")),
     };
     let rows: Vec<&Event> = calendar.between(from, to).collect();
-    let bytes = match args.format {
-        Format::Table => table(&rows).into_bytes(),
+    let bytes = match Format::resolve(args.format, args.out.as_deref()) {
+        Format::Table => {
+            table(&rows, Look::for_output(args.out.as_deref())).into_bytes()
+        }
         Format::Csv => csv(&rows, global)?,
         Format::Json => json(&rows)?,
     };
@@ -106,12 +118,19 @@ fn cells(e: &Event) -> [String; 4] {
     ]
 }
 
-fn table(rows: &[&Event]) -> String {
+/// One row per event; on a colour terminal closures are faint, and the
+/// name column is cut short on a narrow one.
+fn table(rows: &[&Event], look: Look) -> String {
     let mut t = Table::new(HEADER);
+    t.shrinkable(0);
     for e in rows {
-        t.row(cells(e));
+        let closure = e.kind == EventKind::Closure;
+        t.row_with(
+            cells(e),
+            if closure { Emphasis::Dim } else { Emphasis::None },
+        );
     }
-    t.render()
+    t.render_with(look)
 }
 
 fn csv(rows: &[&Event], global: &Global) -> Result<Vec<u8>> {

@@ -8,7 +8,6 @@
 //!                 --target 20s --format csv --out staffing.csv
 //! ```
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -18,6 +17,7 @@ use crate::erlang::{
     self, ErlangError, Measures, Params, Staffing, Target, channels,
 };
 use crate::error::{Error, InputError, Location, Result};
+use crate::inputs::intervals;
 use crate::output::emit;
 use crate::report::csv::CsvOut;
 use crate::report::table::Table;
@@ -320,16 +320,6 @@ fn single_table(r: &Record) -> String {
     t.render()
 }
 
-/// One parsed `--input` row.
-#[derive(Debug)]
-struct InputRow {
-    interval_start: String,
-    queue: String,
-    volume: f64,
-    aht_s: f64,
-    line: u64,
-}
-
 fn batch(
     args: &Args,
     target: &Target,
@@ -337,8 +327,7 @@ fn batch(
     dialect: Dialect,
 ) -> Result<Vec<u8>> {
     let name = path.display().to_string();
-    let text = read_input(path)?;
-    let rows = parse_input(&name, &text, args.aht)?;
+    let rows = intervals::read(path, args.aht)?;
     let mut records = Vec::with_capacity(rows.len());
     for row in &rows {
         let at =
@@ -412,163 +401,4 @@ fn batch(
             t.render().into_bytes()
         }
     })
-}
-
-fn read_input(path: &Path) -> Result<String> {
-    let mut bytes = vec![];
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::read("-", e))?;
-    } else {
-        bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-    }
-    let name = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(Location::file(&name), "UTF-8 text").found(format!(
-            "invalid UTF-8 at byte {}",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
-}
-
-/// Parses the forecast rows; the first problem found is returned.
-fn parse_input(
-    name: &str,
-    text: &str,
-    default_aht: Option<f64>,
-) -> Result<Vec<InputRow>> {
-    let header_line = text.lines().next().unwrap_or("");
-    let delimiter = if header_line.matches(';').count()
-        > header_line.matches(',').count()
-    {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let file = || Location::file(name);
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            InputError::new(file().line(1), format!("a CSV header ({e})"))
-        })?
-        .clone();
-    let find = |names: &[&str]| {
-        headers.iter().position(|h| {
-            names.iter().any(|n| h.trim().eq_ignore_ascii_case(n))
-        })
-    };
-    let missing = |what: &str| {
-        InputError::new(
-            file().line(1),
-            format!(
-                "a header with columns interval_start, queue (optional), \
-                 volume and aht_s (optional); no column {what}"
-            ),
-        )
-    };
-    let start_col =
-        find(&["interval_start"]).ok_or_else(|| missing("interval_start"))?;
-    let volume_col =
-        find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
-    let queue_col = find(&["queue"]);
-    let aht_col = find(&["aht_s"]);
-    let mut rows = vec![];
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            InputError::new(
-                file().line(line),
-                format!("{} fields as in the header", headers.len()),
-            )
-            .found(e.to_string())
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let at = |col: usize| file().line(line).column(headers[col].trim());
-        let field = |col: usize| record.get(col).unwrap_or("").trim();
-        let number = |col: usize| {
-            let raw = field(col);
-            let text = if delimiter == b';' {
-                raw.replace(',', ".")
-            } else {
-                raw.to_string()
-            };
-            text.parse::<f64>().ok().filter(|x| x.is_finite())
-        };
-        let interval_start = field(start_col).to_string();
-        if interval_start.is_empty() {
-            return Err(InputError::new(
-                at(start_col),
-                "the interval's start time",
-            )
-            .found("")
-            .into());
-        }
-        let volume =
-            number(volume_col).filter(|v| *v >= 0.0).ok_or_else(|| {
-                InputError::new(at(volume_col), "a number of contacts ≥ 0")
-                    .found(field(volume_col))
-            })?;
-        let aht_s = match aht_col.filter(|&c| !field(c).is_empty()) {
-            Some(c) => number(c).filter(|a| *a > 0.0).ok_or_else(|| {
-                InputError::new(at(c), "an AHT in seconds above 0")
-                    .found(field(c))
-            })?,
-            None => default_aht.ok_or_else(|| {
-                InputError::new(
-                    match aht_col {
-                        Some(c) => at(c),
-                        None => file().line(line),
-                    },
-                    "an AHT in seconds (column aht_s), or --aht for rows \
-                     without one",
-                )
-            })?,
-        };
-        let queue = queue_col
-            .map(|c| field(c).to_string())
-            .filter(|q| !q.is_empty())
-            .unwrap_or_else(|| "main".to_string());
-        rows.push(InputRow { interval_start, queue, volume, aht_s, line });
-    }
-    Ok(rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn input_rows_parse_with_either_delimiter() {
-        let en = "interval_start,queue,volume,aht_s\n\
-                  2025-11-28T09:00:00+01:00,sav,100,180\n\
-                  2025-11-28T09:30:00+01:00,sav,120,\n";
-        let rows = parse_input("f.csv", en, Some(200.0)).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].aht_s, 200.0);
-        assert_eq!(rows[1].line, 3);
-        let fr = "Interval_Start;VOLUME\n2025-11-28 09:00;12,5\n";
-        let rows = parse_input("f.csv", fr, Some(180.0)).unwrap();
-        assert_eq!(rows[0].volume, 12.5);
-        assert_eq!(rows[0].queue, "main");
-    }
-
-    #[test]
-    fn bad_rows_name_line_and_column() {
-        let text = "interval_start,queue,volume\nx,q,1\ny,q,-3\n";
-        let err = parse_input("f.csv", text, Some(180.0)).unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.starts_with("f.csv:3: column \"volume\""), "{msg}");
-        let text = "interval_start,queue,volume\nx,q,1\n";
-        let err = parse_input("f.csv", text, None).unwrap_err();
-        assert!(err.to_string().contains("--aht"), "{err}");
-    }
 }

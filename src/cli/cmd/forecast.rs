@@ -11,9 +11,15 @@
 //! `interval_start` in ISO 8601 with the zone's offset, `events` the names
 //! of the events touching that day separated by `|`. The table shows daily
 //! totals per queue, for a person; CSV and JSON give every interval.
+//!
+//! `--chart FILE.svg` also draws the daily forecast (or, with
+//! `--chart-day`, the intervals of one day) with its p10–p90 band, the
+//! actual volumes where the range overlaps the history, and the events.
+//! Everything is computed before anything is written, and the chart and
+//! `--out` land together or not at all.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
@@ -24,7 +30,9 @@ use crate::error::{Error, Result};
 use crate::forecast::{self, DayForecast, FitOptions, Forecast, Windows};
 use crate::inputs::history::{self, History, HistoryOptions};
 use crate::report::csv::CsvOut;
+use crate::report::plot::{self, ChartError};
 use crate::report::table::Table;
+use crate::report::term::{Emphasis, Look, Status};
 use crate::report::{Dialect, Format};
 use crate::units::IntervalLen;
 
@@ -73,11 +81,21 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub to: NaiveDate,
     /// Output format: a daily table, or every interval as CSV or JSON.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// [default: from the --out extension (.csv, .json), else table]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also draw the forecast as an SVG chart: contacts per day with the
+    /// p10–p90 band, actual volumes where the history covers the range,
+    /// and the events.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// Chart the intervals of this day instead of the daily totals (a
+    /// date between --from and --to).
+    #[arg(long, value_name = "DATE", requires = "chart")]
+    pub chart_day: Option<NaiveDate>,
 }
 
 /// History, calendar and model options, read and checked.
@@ -105,14 +123,34 @@ pub(crate) fn load(
         interval: Some(args.interval),
         ..HistoryOptions::default()
     };
-    let mut history = history::read(&args.history, &opts)?;
+    let started = Instant::now();
+    let status = Status::new(global.quiet);
+    status.show(&format!("reading {}…", args.history.display()));
+    let history = history::read(&args.history, &opts);
+    status.clear();
+    let mut history = history?;
+    global.detail(format!(
+        "read {}: {} in {} queue(s) at {}, {} ({})",
+        history.source,
+        plural(history.queues.iter().map(|q| q.slots.len()).sum(), "interval"),
+        history.queues.len(),
+        history.interval,
+        span(&history),
+        elapsed(started)
+    ));
     forecast::check_queues(&history, &args.queues)?;
     if !args.queues.is_empty() {
         history.queues.retain(|q| args.queues.contains(&q.name));
     }
     let mut events: Vec<Event> = vec![];
     for path in &args.events {
-        events.extend(crate::inputs::events::read(path)?);
+        let read = crate::inputs::events::read(path)?;
+        global.detail(format!(
+            "read {}: {}",
+            path.display(),
+            plural(read.len(), "event")
+        ));
+        events.extend(read);
     }
     let choice = match (args.calendar, global.defaults.calendar.as_deref()) {
         (Some(c), _) => c,
@@ -133,22 +171,97 @@ pub(crate) fn load(
     let first = years.iter().min().copied().unwrap_or(2000);
     let last = years.iter().max().copied().unwrap_or(2000) + 1;
     let calendar = Calendar::build(choice, first..=last, events)?;
+    global.detail(format!(
+        "calendar {} {first}–{last}: {}",
+        format!("{choice:?}").to_lowercase(),
+        plural(calendar.events().len(), "event")
+    ));
     let fit = FitOptions { windows, ..FitOptions::default() };
     Ok(Inputs { history, calendar, fit })
 }
 
-/// Progress on stderr while queues are fitted, only on a terminal and
-/// only without `--quiet`.
-pub(crate) fn progress(global: &Global) -> impl Fn(usize, usize) + Sync {
-    let show = !global.quiet && std::io::stderr().is_terminal();
+/// A progress bar on stderr while queues are fitted, only on a terminal
+/// and only without `--quiet`; erased when the last queue is done.
+pub(crate) fn progress(status: Status) -> impl Fn(usize, usize) + Sync {
     move |done, total| {
-        if show && total > 1 {
-            eprint!("\rpeakplan: fitted {done}/{total} queues");
+        if total > 1 {
+            status.bar("fitting queues", done, total);
             if done == total {
-                eprintln!();
+                status.clear();
             }
         }
     }
+}
+
+/// `1 event`, `2 events`.
+pub(crate) fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// Time since `t`, for `-v` lines (stderr only: never in data).
+pub(crate) fn elapsed(t: Instant) -> String {
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+fn span(h: &History) -> String {
+    let dates: Vec<NaiveDate> = h
+        .queues
+        .iter()
+        .flat_map(|q| q.slots.first().into_iter().chain(q.slots.last()))
+        .map(|s| s.start.naive_local().date())
+        .collect();
+    match (dates.iter().min(), dates.iter().max()) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => "no rows".to_string(),
+    }
+}
+
+/// Writes `data` to `out` (or stdout) and the extra `files`, all computed
+/// beforehand: files first, together or not at all, then stdout.
+pub(crate) fn write_outputs(
+    global: &Global,
+    out: Option<&Path>,
+    data: &[u8],
+    files: &[(&Path, &[u8])],
+) -> Result<()> {
+    let out = out.filter(|p| *p != Path::new("-"));
+    let mut all: Vec<(&Path, &[u8])> = files.to_vec();
+    all.extend(out.map(|p| (p, data)));
+    crate::output::write_all_atomic(&all)?;
+    for (path, bytes) in &all {
+        global.detail(format!(
+            "wrote {} ({} bytes)",
+            path.display(),
+            bytes.len()
+        ));
+    }
+    if out.is_none() {
+        crate::output::emit(None, data)?;
+    }
+    Ok(())
+}
+
+/// The SVG of `chart`, or an error naming `path`: exit 2 when there is
+/// nothing to draw (a usage problem), 1 when drawing itself fails.
+pub(crate) fn svg<X: plot::TimeAxis>(
+    path: &Path,
+    chart: std::result::Result<plot::Chart<X>, ChartError>,
+) -> Result<Vec<u8>> {
+    let fail = |e: ChartError| match e {
+        ChartError::Draw(msg) => {
+            Error::write(path, std::io::Error::other(msg))
+        }
+        e => Error::usage(format!("--chart {}: {e}", path.display())),
+    };
+    let chart = chart.map_err(fail)?;
+    plot::render_svg(&chart, plot::WIDTH, plot::PANEL_HEIGHT)
+        .map(String::into_bytes)
+        .map_err(fail)
 }
 
 /// Runs `peakplan forecast`.
@@ -171,14 +284,37 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
             args.from, args.to
         )));
     }
+    if let Some(day) = args.chart_day
+        && !(args.from..=args.to).contains(&day)
+    {
+        return Err(Error::usage(format!(
+            "--chart-day {day} is outside --from {} --to {}: chart a day \
+             of the forecast",
+            args.from, args.to
+        )));
+    }
     let inputs = load(&args.input, global, Some(args.to))?;
+    let status = Status::new(global.quiet);
+    let started = Instant::now();
     let model = forecast::fit_with_progress(
         &inputs.history,
         &inputs.calendar,
         &inputs.fit,
-        &progress(global),
+        &progress(status),
     )?;
+    global.detail(format!(
+        "fitted {} ({})",
+        plural(model.queues().count(), "queue"),
+        elapsed(started)
+    ));
+    let started = Instant::now();
     let (f, days) = forecast::predict_with_days(&model, args.from, args.to);
+    global.detail(format!(
+        "forecast {} and {} ({})",
+        plural(days.len(), "queue-day"),
+        plural(f.rows.len(), "interval"),
+        elapsed(started)
+    ));
     if let Some(end) = model.end()
         && args.from <= end
     {
@@ -186,15 +322,38 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
             "note: the history runs to {end}; days up to it are fitted values"
         ));
     }
-    let bytes = match args.format {
+    let bytes = match Format::resolve(args.format, args.out.as_deref()) {
         Format::Csv => csv(&f, global.dialect())?,
         Format::Json => json(&f, &days)?,
-        Format::Table => table(&days).into_bytes(),
+        Format::Table => {
+            let look = Look::for_output(args.out.as_deref());
+            table(&days, f.interval, look).into_bytes()
+        }
     };
-    crate::output::emit(
-        args.out.as_deref().filter(|p| *p != Path::new("-")),
-        &bytes,
-    )
+    let chart = match (&args.chart, args.chart_day) {
+        (Some(path), Some(day)) => Some((
+            path.as_path(),
+            svg(
+                path,
+                plot::forecast_intraday_chart(&f, Some(&inputs.history), day),
+            )?,
+        )),
+        (Some(path), None) => Some((
+            path.as_path(),
+            svg(
+                path,
+                plot::forecast_daily_chart(
+                    &f,
+                    Some(&inputs.history),
+                    &inputs.calendar,
+                ),
+            )?,
+        )),
+        (None, _) => None,
+    };
+    let files: Vec<(&Path, &[u8])> =
+        chart.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+    write_outputs(global, args.out.as_deref(), &bytes, &files)
 }
 
 /// The interval CSV.
@@ -282,32 +441,75 @@ fn json(f: &Forecast, days: &[DayForecast]) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn table(days: &[DayForecast]) -> String {
-    let mut t = Table::new([
-        "date",
-        "day",
-        "queue",
-        "forecast",
-        "p10",
-        "p90",
-        "intervals",
-        "events",
-    ]);
-    for d in days {
-        t.row([
-            d.date.to_string(),
-            d.date.format("%a").to_string(),
-            d.queue.clone(),
-            crate::report::fixed(d.total, 0),
-            crate::report::fixed(d.p10, 0),
-            crate::report::fixed(d.p90, 0),
-            d.intervals.to_string(),
-            d.events.join(", "),
-        ]);
-    }
+/// The daily table: one row per queue and open day, event days in bold,
+/// then a total per queue (and for all queues when there are several).
+/// The p10/p90 of a total are left blank: the sum of daily quantiles is
+/// not a quantile of the sum.
+fn table(days: &[DayForecast], interval: IntervalLen, look: Look) -> String {
+    use crate::report::fixed;
     if days.is_empty() {
         return "no open day in the range: every day is forecast closed\n"
             .to_string();
     }
-    t.render()
+    let mut t = Table::new([
+        "date".to_string(),
+        "day".to_string(),
+        "queue".to_string(),
+        "contacts".to_string(),
+        "p10".to_string(),
+        "p90".to_string(),
+        format!("{interval} slots"),
+        "events".to_string(),
+    ]);
+    t.droppable(6, 1).droppable(1, 2).droppable(4, 3).droppable(5, 3);
+    t.shrinkable(7);
+    let mut totals: Vec<(&str, f64, usize)> = vec![];
+    for d in days {
+        let emphasis =
+            if d.events.is_empty() { Emphasis::None } else { Emphasis::Bold };
+        t.row_with(
+            [
+                d.date.to_string(),
+                d.date.format("%a").to_string(),
+                d.queue.clone(),
+                fixed(d.total, 0),
+                fixed(d.p10, 0),
+                fixed(d.p90, 0),
+                d.intervals.to_string(),
+                d.events.join(", "),
+            ],
+            emphasis,
+        );
+        match totals.iter_mut().find(|(q, ..)| *q == d.queue) {
+            Some(x) => {
+                x.1 += d.total;
+                x.2 += d.intervals;
+            }
+            None => totals.push((&d.queue, d.total, d.intervals)),
+        }
+    }
+    let n_days = |q: Option<&str>| {
+        days.iter().filter(|d| q.is_none_or(|q| d.queue == q)).count()
+    };
+    let total_row = |queue: &str, sum: f64, slots: usize, n: usize| {
+        [
+            "total".to_string(),
+            format!("{n}d"),
+            queue.to_string(),
+            fixed(sum, 0),
+            String::new(),
+            String::new(),
+            slots.to_string(),
+            String::new(),
+        ]
+    };
+    for (queue, sum, slots) in &totals {
+        t.total(total_row(queue, *sum, *slots, n_days(Some(queue))));
+    }
+    if totals.len() > 1 {
+        let sum = totals.iter().map(|x| x.1).sum();
+        let slots = totals.iter().map(|x| x.2).sum();
+        t.total(total_row("all", sum, slots, n_days(None)));
+    }
+    t.render_with(look)
 }

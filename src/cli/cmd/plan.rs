@@ -35,6 +35,7 @@ use crate::forecast::{self, ForecastRow};
 use crate::inputs::history::History;
 use crate::report::Format;
 use crate::report::plot::{self, PlanChartWeek};
+use crate::report::term::Status;
 
 /// Flags of `peakplan plan`.
 #[derive(Debug, clap::Args)]
@@ -299,7 +300,7 @@ pub fn forecast_from_history(
         history,
         &inputs.calendar,
         &inputs.fit,
-        &forecast_cmd::progress(global),
+        &forecast_cmd::progress(Status::new(global.quiet)),
     )?;
     let start = history_start(history);
     global.detail(format!(

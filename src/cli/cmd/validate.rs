@@ -30,6 +30,7 @@ use crate::inputs::validate::{
 use crate::output::emit;
 use crate::report::fixed;
 use crate::report::table::Table;
+use crate::report::term::Look;
 use crate::units::IntervalLen;
 
 /// Items of each list shown in the table (JSON has more, see
@@ -110,7 +111,16 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
             .or(scenario.as_ref().map(|s| s.horizon.interval)),
         duplicates: args.duplicates,
     };
+    let started = std::time::Instant::now();
     let mut report = validate(&history, &events, &opts)?;
+    global.detail(format!(
+        "read {}: {} rows, {} queue(s), {} events file(s) ({} ms)",
+        report.history.file,
+        report.history.rows,
+        report.history.queues.len(),
+        report.events.len(),
+        started.elapsed().as_millis()
+    ));
     if let (Some(s), Some(path)) = (&scenario, &args.scenario) {
         let summary = summarize_scenario(
             &path.display().to_string(),
@@ -121,7 +131,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         report.scenario = Some(summary);
     }
     let text = match args.format {
-        Output::Table => render(&report),
+        Output::Table => render(&report, Look::stdout()),
         Output::Json => {
             let mut s =
                 serde_json::to_string_pretty(&report).map_err(|e| {
@@ -152,8 +162,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     Err(Error::usage(format!("{file}: cannot be planned from: {problems}")))
 }
 
-/// The text report.
-fn render(report: &Report) -> String {
+/// The text report; on a colour terminal gaps and an unusable verdict are
+/// red, a usable one bold.
+fn render(report: &Report, look: Look) -> String {
     let h = &report.history;
     let mut out = String::new();
     let names: Vec<&str> = h.queues.iter().map(|q| q.name.as_str()).collect();
@@ -221,7 +232,7 @@ fn render(report: &Report) -> String {
     more(&mut out, "  ", &h.duplicates);
     for q in &h.queues {
         out.push('\n');
-        queue(&mut out, q);
+        queue(&mut out, q, look);
     }
     for e in &report.events {
         out.push('\n');
@@ -233,13 +244,14 @@ fn render(report: &Report) -> String {
     }
     out.push('\n');
     if report.usable {
-        out.push_str("verdict: usable\n");
+        let _ = writeln!(out, "verdict: {}", look.bold("usable"));
     } else {
         let mut problems = h.problems.clone();
         if let Some(s) = &report.scenario {
             problems.extend(s.problems.iter().cloned());
         }
-        let _ = writeln!(out, "verdict: NOT usable: {}", problems.join("; "));
+        let verdict = format!("NOT usable: {}", problems.join("; "));
+        let _ = writeln!(out, "verdict: {}", look.alert(&verdict));
     }
     out
 }
@@ -340,7 +352,7 @@ fn scenario(out: &mut String, s: &ScenarioSummary) {
     }
 }
 
-fn queue(out: &mut String, q: &QueueSummary) {
+fn queue(out: &mut String, q: &QueueSummary, look: Look) {
     let _ = writeln!(out, "queue {}", q.name);
     let aht = q
         .mean_aht_s
@@ -370,7 +382,7 @@ fn queue(out: &mut String, q: &QueueSummary) {
             w.last_slot.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    for line in t.render().lines() {
+    for line in t.render_with(Look { width: None, ..look }).lines() {
         let _ = writeln!(out, "  {line}");
     }
     dates(out, "closed on a usually open weekday", &q.closed_days);
@@ -378,9 +390,12 @@ fn queue(out: &mut String, q: &QueueSummary) {
     if q.gaps.total > 0 {
         let _ = writeln!(
             out,
-            "  gaps inside opening hours: {} in {}",
-            plural(q.gap_slots, "missing interval"),
-            plural(q.gaps.total, "run")
+            "  gaps inside opening hours: {}",
+            look.alert(&format!(
+                "{} in {}",
+                plural(q.gap_slots, "missing interval"),
+                plural(q.gaps.total, "run")
+            ))
         );
         for g in q.gaps.items.iter().take(SHOWN) {
             let n = plural(g.slots as usize, "interval");

@@ -1,0 +1,184 @@
+//! The load file of `peakplan erlang --input`: one interval to staff per
+//! row.
+//!
+//! ```text
+//! interval_start,queue,volume,aht_s
+//! 2025-11-28T09:00:00+01:00,commandes,100,180
+//! 2025-11-28T09:30:00+01:00,commandes,120,
+//! ```
+//!
+//! Columns by header name, case-insensitive: `interval_start` (copied to
+//! the output as written), `queue` (optional, `main` when absent or
+//! empty), `volume` or `forecast`, and `aht_s` (optional; rows without one
+//! take the default AHT). Read with the rules of every CSV input (see
+//! [`crate::inputs`]); decimal comma accepted when the delimiter is `;`.
+
+use std::path::Path;
+
+use crate::error::{InputError, Result};
+use crate::inputs::{CsvConfig, CsvReader, text};
+
+/// One interval to staff.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntervalLoad {
+    /// The interval's start, as written in the file.
+    pub interval_start: String,
+    /// The queue (`main` when the file has none).
+    pub queue: String,
+    /// Contacts offered.
+    pub volume: f64,
+    /// Average handle time in seconds.
+    pub aht_s: f64,
+    /// The row's line in the file.
+    pub line: u64,
+}
+
+/// Reads the load file `path` (`-` for stdin); rows without an AHT take
+/// `default_aht` seconds.
+///
+/// # Errors
+///
+/// [`crate::Error::Input`] naming file, line and column for the first bad
+/// row; [`crate::Error::Io`] when the file cannot be read.
+pub fn read(
+    path: &Path,
+    default_aht: Option<f64>,
+) -> Result<Vec<IntervalLoad>> {
+    parse(CsvConfig::new(path).open()?, default_aht)
+}
+
+/// Reads the rows of an open CSV input; the first problem found is
+/// returned.
+///
+/// # Errors
+///
+/// As [`read`].
+pub fn parse(
+    mut csv: CsvReader,
+    default_aht: Option<f64>,
+) -> Result<Vec<IntervalLoad>> {
+    let headers = csv.headers().clone();
+    let find = |names: &[&str]| {
+        headers
+            .names()
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
+    let missing = |what: &str| {
+        InputError::new(
+            csv.at(csv.header_line()),
+            format!(
+                "a header with columns interval_start, queue (optional), \
+                 volume and aht_s (optional); no column {what}"
+            ),
+        )
+    };
+    let start_col =
+        find(&["interval_start"]).ok_or_else(|| missing("interval_start"))?;
+    let volume_col =
+        find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
+    let queue_col = find(&["queue"]);
+    let aht_col = find(&["aht_s"]);
+    let decimal_comma = csv.decimal_comma();
+    let mut rows = vec![];
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = csv.next_record(&mut record)? {
+        let at = |col: usize| csv.at(line).column(&headers.names()[col]);
+        let field = |col: usize| {
+            record
+                .get(col)
+                .map_or(String::new(), |f| text(f).trim().to_string())
+        };
+        let number = |col: usize| {
+            let raw = field(col);
+            let text = if decimal_comma { raw.replace(',', ".") } else { raw };
+            text.parse::<f64>().ok().filter(|x| x.is_finite())
+        };
+        let interval_start = field(start_col);
+        if interval_start.is_empty() {
+            return Err(InputError::new(
+                at(start_col),
+                "the interval's start time",
+            )
+            .found("")
+            .into());
+        }
+        let volume =
+            number(volume_col).filter(|v| *v >= 0.0).ok_or_else(|| {
+                InputError::new(at(volume_col), "a number of contacts ≥ 0")
+                    .found(field(volume_col))
+            })?;
+        let aht_s = match aht_col.filter(|&c| !field(c).is_empty()) {
+            Some(c) => number(c).filter(|a| *a > 0.0).ok_or_else(|| {
+                InputError::new(at(c), "an AHT in seconds above 0")
+                    .found(field(c))
+            })?,
+            None => default_aht.ok_or_else(|| {
+                InputError::new(
+                    match aht_col {
+                        Some(c) => at(c),
+                        None => csv.at(line),
+                    },
+                    "an AHT in seconds (column aht_s), or --aht for rows \
+                     without one",
+                )
+            })?,
+        };
+        let queue = queue_col
+            .map(field)
+            .filter(|q| !q.is_empty())
+            .unwrap_or_else(|| "main".to_string());
+        rows.push(IntervalLoad { interval_start, queue, volume, aht_s, line });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_input(
+        name: &str,
+        text: &str,
+        default_aht: Option<f64>,
+    ) -> Result<Vec<IntervalLoad>> {
+        let source = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        parse(CsvReader::new(name, source, None)?, default_aht)
+    }
+
+    #[test]
+    fn input_rows_parse_with_either_delimiter() {
+        let en = "interval_start,queue,volume,aht_s\n\
+                  2025-11-28T09:00:00+01:00,sav,100,180\n\
+                  2025-11-28T09:30:00+01:00,sav,120,\n";
+        let rows = parse_input("f.csv", en, Some(200.0)).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].aht_s, 200.0);
+        assert_eq!(rows[1].line, 3);
+        let fr = "Interval_Start;VOLUME\n2025-11-28 09:00;12,5\n";
+        let rows = parse_input("f.csv", fr, Some(180.0)).unwrap();
+        assert_eq!(rows[0].volume, 12.5);
+        assert_eq!(rows[0].queue, "main");
+    }
+
+    #[test]
+    fn bad_rows_name_line_and_column() {
+        let text = "interval_start,queue,volume\nx,q,1\ny,q,-3\n";
+        let err = parse_input("f.csv", text, Some(180.0)).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("f.csv:3: column \"volume\""), "{msg}");
+        let text = "interval_start,queue,volume\nx,q,1\n";
+        let err = parse_input("f.csv", text, None).unwrap_err();
+        assert!(err.to_string().contains("--aht"), "{err}");
+    }
+
+    #[test]
+    fn missing_columns_and_commas_in_a_comma_file() {
+        let err = parse_input("f.csv", "interval_start,aht_s\nx,1\n", None)
+            .unwrap_err();
+        assert!(err.to_string().contains("no column volume"), "{err}");
+        let text = "interval_start,volume\nx,\"12,5\"\n";
+        let err = parse_input("f.csv", text, Some(1.0)).unwrap_err();
+        assert!(err.to_string().contains("found \"12,5\""), "{err}");
+    }
+}
