@@ -9,6 +9,7 @@ use crate::capacity::plan::{Evaluation, Plan};
 use crate::error::Result;
 use crate::report::csv::CsvOut;
 use crate::report::table::Table;
+use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, fixed};
 
 /// Figures of one variant (the base plan or a what-if), for comparison.
@@ -253,7 +254,14 @@ pub fn summary_json(
 }
 
 /// The summary for a person at a terminal.
-pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
+///
+/// `look` decides colour and fitting (use [`Look::PLAIN`] for files and
+/// pipes): gaps and missed targets are red on a colour terminal.
+pub fn summary_text(
+    plan: &Plan,
+    variants: &[VariantFigures],
+    look: Look,
+) -> String {
     let money = |x: f64| format!("{} €", fixed(x.round(), 0));
     let mut s = String::new();
     s.push_str(&format!(
@@ -263,23 +271,34 @@ pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
         plan.staff_to.as_str()
     ));
     let mut t = Table::new([
-        "week", "queue", "required", "in-house", "hired", "overtime",
-        "partners", "gap",
+        "week",
+        "queue",
+        "required (FTE)",
+        "in-house",
+        "hired",
+        "overtime",
+        "partners",
+        "gap (FTE)",
     ]);
     for w in &plan.weeks {
-        t.row([
-            w.week_start.to_string(),
-            w.queue.clone(),
-            fixed(w.required_fte, 1),
-            fixed(w.in_house_fte, 1),
-            fixed(w.hired_fte, 1),
-            fixed(w.overtime_fte, 1),
-            fixed(w.partner_fte, 1),
-            fixed(w.gap_fte, 1),
-        ]);
+        let emphasis =
+            if w.gap_fte > 0.0 { Emphasis::Alert } else { Emphasis::None };
+        t.row_with(
+            [
+                w.week_start.to_string(),
+                w.queue.clone(),
+                fixed(w.required_fte, 1),
+                fixed(w.in_house_fte, 1),
+                fixed(w.hired_fte, 1),
+                fixed(w.overtime_fte, 1),
+                fixed(w.partner_fte, 1),
+                fixed(w.gap_fte, 1),
+            ],
+            emphasis,
+        );
     }
     s.push_str("FTE per week\n");
-    s.push_str(&t.render());
+    s.push_str(&t.render_with(look));
     if !plan.hires.is_empty() {
         let mut t = Table::new([
             "queue",
@@ -302,7 +321,7 @@ pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
             ]);
         }
         s.push_str("\nSeasonal hires\n");
-        s.push_str(&t.render());
+        s.push_str(&t.render_with(look));
     }
     let c = &plan.costs;
     let mut t = Table::new(["source", "cost"]);
@@ -313,9 +332,9 @@ pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
     ]);
     t.row(["overtime".to_string(), money(c.overtime)]);
     t.row(["partners".to_string(), money(c.partners)]);
-    t.row(["total".to_string(), money(c.total)]);
+    t.total(["total".to_string(), money(c.total)]);
     s.push_str("\nCost\n");
-    s.push_str(&t.render());
+    s.push_str(&t.render_with(look));
     if variants.len() > 1 {
         let mut t = Table::new([
             "variant",
@@ -336,7 +355,7 @@ pub fn summary_text(plan: &Plan, variants: &[VariantFigures]) -> String {
             ]);
         }
         s.push_str("\nWhat-ifs\n");
-        s.push_str(&t.render());
+        s.push_str(&t.render_with(look));
     }
     if !plan.alerts.is_empty() {
         s.push_str("\nTo do\n");
@@ -374,7 +393,7 @@ pub fn evaluation_json(ev: &[Evaluation]) -> Value {
 }
 
 /// The evaluation on actual volumes, for a person.
-pub fn evaluation_text(ev: &[Evaluation]) -> String {
+pub fn evaluation_text(ev: &[Evaluation], look: Look) -> String {
     let mut t = Table::new([
         "queue",
         "intervals",
@@ -391,18 +410,22 @@ pub fn evaluation_text(ev: &[Evaluation]) -> String {
         } else {
             0.0
         };
-        t.row([
-            e.queue.clone(),
-            e.intervals.to_string(),
-            format!("{}%", fixed(e.target * 100.0, 1)),
-            format!("{}%", fixed(e.service_level * 100.0, 1)),
-            format!("{}%", fixed(e.intervals_on_target * 100.0, 1)),
-            fixed(e.agent_hours, 0),
-            fixed(e.perfect_agent_hours, 0),
-            format!("{}%", fixed(extra * 100.0, 1)),
-        ]);
+        let missed = e.service_level < e.target;
+        t.row_with(
+            [
+                e.queue.clone(),
+                e.intervals.to_string(),
+                format!("{}%", fixed(e.target * 100.0, 1)),
+                format!("{}%", fixed(e.service_level * 100.0, 1)),
+                format!("{}%", fixed(e.intervals_on_target * 100.0, 1)),
+                fixed(e.agent_hours, 0),
+                fixed(e.perfect_agent_hours, 0),
+                format!("{}%", fixed(extra * 100.0, 1)),
+            ],
+            if missed { Emphasis::Alert } else { Emphasis::None },
+        );
     }
-    let mut text = format!("\nOn actual volumes\n{}", t.render());
+    let mut text = format!("\nOn actual volumes\n{}", t.render_with(look));
     for e in ev.iter().filter(|e| e.unplanned_intervals > 0) {
         text.push_str(&format!(
             "- {}: {} interval(s) had contacts the forecast expected closed \

@@ -317,7 +317,10 @@ fn single_table(r: &Record) -> String {
     t.row(["P(abandon)".to_string(), ab]);
     let met = if r.meets_target { "yes" } else { "no" };
     t.row(["meets target".to_string(), met.to_string()]);
-    t.render()
+    if !r.meets_target {
+        t.mark(1, crate::report::term::Emphasis::Alert);
+    }
+    t.render_with(crate::report::term::Look::stdout())
 }
 
 fn batch(

@@ -179,9 +179,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     }
     let stdout = match args.format {
         Format::Table => {
-            let mut text = report::summary_text(&base, &variants);
+            let look = crate::report::term::Look::stdout();
+            let mut text = report::summary_text(&base, &variants, look);
             if let Some(ev) = &evaluation {
-                text.push_str(&report::evaluation_text(ev));
+                text.push_str(&report::evaluation_text(ev, look));
             }
             text.into_bytes()
         }
