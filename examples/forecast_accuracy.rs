@@ -6,7 +6,7 @@
 //!
 //! `DATA_DIR` holds `bank_calls_us_2003_5min.csv` and
 //! `anonymous_bank_il_1999_6min.csv` with their `_events.csv` files
-//! (default `/work/shared/data`); the example prints a note and exits
+//! (default `../shared/data`); the example prints a note and exits
 //! cleanly when they are absent. Volumes are summed to 30-minute
 //! intervals; naive local times are read in the center's zone.
 
@@ -20,7 +20,7 @@ use peakplan::units::IntervalLen;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(
-        args.first().map_or("/work/shared/data", String::as_str),
+        args.first().map_or("../shared/data", String::as_str),
     );
     let horizon: u32 = args.get(1).map_or(Ok(14), |s| s.parse())?;
     let origins: usize = args.get(2).map_or(Ok(4), |s| s.parse())?;

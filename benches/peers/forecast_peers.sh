@@ -6,11 +6,11 @@
 #   bash benches/peers/forecast_peers.sh [DATA_DIR]
 #
 # The Python peers go into a throwaway virtualenv under target/ (never a
-# test dependency). DATA_DIR defaults to /work/shared/data; the script
+# test dependency). DATA_DIR defaults to ../shared/data; the script
 # exits cleanly when the data is absent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DATA=${1:-/work/shared/data}
+DATA=${1:-../shared/data}
 PY=${PYTHON:-python3}
 VENV=target/peers-venv
 if [ ! -f "$DATA/bank_calls_us_2003_5min.csv" ]; then
