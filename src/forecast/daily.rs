@@ -251,6 +251,9 @@ pub(crate) struct DailyModel {
     seen_names: BTreeSet<String>,
     /// Per event column: how many occurrences (seasons) it was learned on.
     support: BTreeMap<usize, usize>,
+    /// Names with two seasons or more in the history: their overlapping
+    /// window days are kept (see [`hits`]).
+    separable: BTreeSet<String>,
     beta: Vec<f64>,
     /// Robust scale of the in-sample log residuals.
     pub sigma: f64,
@@ -282,16 +285,20 @@ const FAR: i64 = 4;
 
 /// `(event, bin)` for every event of `events` whose window touches `date`.
 ///
-/// Where windows overlap, a day's lift goes to the event whose day is
-/// nearest: a far, grouped bin (four days or more from its event) is
-/// dropped when another event's day is nearer. Otherwise one season's
-/// overlap decides which event gets the lift (Noël's far ramp lying over
-/// the Black Friday aftermath learns Black Friday's lift, then applies it
-/// in a year where Black Friday falls later relative to Noël).
-pub(crate) fn hits(
-    events: &[Scheduled],
+/// Where windows overlap, and the history holds fewer than two seasons of
+/// the event, a day's lift goes to the event whose day is nearest: a far,
+/// grouped bin (four days or more from its event) of an event outside
+/// `separable` is dropped when another event's day is nearer. Otherwise one
+/// season's overlap decides which event gets the lift (Noël's far ramp
+/// lying over the Black Friday aftermath learns Black Friday's lift, then
+/// applies it in a year where Black Friday falls later relative to Noël).
+/// With two seasons or more whose overlaps differ, the regression tells
+/// the effects apart and every bin is kept.
+pub(crate) fn hits<'a>(
+    events: &'a [Scheduled],
     date: NaiveDate,
-) -> impl Iterator<Item = (&Scheduled, Bin)> {
+    separable: &'a BTreeSet<String>,
+) -> impl Iterator<Item = (&'a Scheduled, Bin)> {
     let all: Vec<(&Scheduled, Bin, i64)> = events
         .iter()
         .filter_map(|e| {
@@ -300,7 +307,9 @@ pub(crate) fn hits(
         .collect();
     let nearest = all.iter().map(|h| h.2).min().unwrap_or(0);
     all.into_iter()
-        .filter(move |h| h.2 < FAR || h.2 <= nearest)
+        .filter(move |h| {
+            h.2 < FAR || h.2 <= nearest || separable.contains(&h.0.key)
+        })
         .map(|(e, b, _)| (e, b))
 }
 
@@ -344,6 +353,18 @@ impl DailyModel {
         let mut name_keys = BTreeSet::new();
         let mut seen_kinds = BTreeSet::new();
         let mut seen_names = BTreeSet::new();
+        let mut seasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in events.iter().filter(|e| e.event.start <= end) {
+            let first_day = e.event.start.max(first);
+            if e.event.end >= first_day {
+                *seasons.entry(e.key.as_str()).or_default() += 1;
+            }
+        }
+        let separable: BTreeSet<String> = seasons
+            .into_iter()
+            .filter(|(_, n)| *n >= 2)
+            .map(|(k, _)| k.to_owned())
+            .collect();
         let mut kind_occ: BTreeMap<(EventKind, Bin), BTreeSet<NaiveDate>> =
             BTreeMap::new();
         let mut name_occ: BTreeMap<(String, Bin), BTreeSet<NaiveDate>> =
@@ -352,7 +373,7 @@ impl DailyModel {
             if catch_up.is_none() && open.catch_up(d.date) {
                 catch_up = Some(());
             }
-            for (e, b) in hits(events, d.date) {
+            for (e, b) in hits(events, d.date, &separable) {
                 kind_keys.insert((e.event.kind, b));
                 name_keys.insert((e.key.clone(), b));
                 kind_occ
@@ -406,6 +427,7 @@ impl DailyModel {
             seen_kinds,
             seen_names,
             support,
+            separable,
             beta: vec![0.0; p],
             sigma: 0.0,
             damping: opts.damping,
@@ -507,7 +529,7 @@ impl DailyModel {
             row.push((c, 1.0));
         }
         let mut ev: BTreeMap<usize, f64> = BTreeMap::new();
-        for (e, b) in hits(events, date) {
+        for (e, b) in hits(events, date, &self.separable) {
             if let Some(&c) = self.kind_bins.get(&(e.event.kind, b)) {
                 *ev.entry(c).or_default() += 1.0;
             }
@@ -600,7 +622,7 @@ impl DailyModel {
     pub fn event_sigma(&self, date: NaiveDate, events: &[Scheduled]) -> f64 {
         let mut effect = 0.0;
         let mut seasons = usize::MAX;
-        for (e, b) in hits(events, date) {
+        for (e, b) in hits(events, date, &self.separable) {
             let cols = [
                 self.kind_bins.get(&(e.event.kind, b)),
                 self.name_bins.get(&(e.key.clone(), b)),
