@@ -20,6 +20,11 @@
 //!   planner's `uplift` on its days.
 //! * **catch-up**: the first open day after an unusual closure (a jour
 //!   férié on a weekday the center normally opens).
+//! * **overlapping windows**: an event seen in fewer than two seasons
+//!   yields its far, grouped window days (four days or more from it) to a
+//!   nearer event, since one season cannot tell two effects apart (see
+//!   [`hits`]); event days learned on one season get a wider band (see
+//!   [`DailyModel::event_sigma`]).
 //!
 //! The fit is a ridge regression with a prior scale `τ` per column group
 //! (penalty `σ²/τ²`, `σ` the robust residual scale), re-weighted with
