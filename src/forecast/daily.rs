@@ -20,6 +20,11 @@
 //!   planner's `uplift` on its days.
 //! * **catch-up**: the first open day after an unusual closure (a jour
 //!   férié on a weekday the center normally opens).
+//! * **overlapping windows**: an event seen in fewer than two seasons
+//!   yields its far, grouped window days (four days or more from it) to a
+//!   nearer event, since one season cannot tell two effects apart (see
+//!   [`hits`]); event days learned on one season get a wider band (see
+//!   [`DailyModel::event_sigma`]).
 //!
 //! The fit is a ridge regression with a prior scale `τ` per column group
 //! (penalty `σ²/τ²`, `σ` the robust residual scale), re-weighted with
@@ -232,6 +237,10 @@ pub(crate) fn weekday(date: NaiveDate) -> usize {
     date.weekday().num_days_from_monday() as usize
 }
 
+/// Season-to-season spread of an event's log effect, relative to its size
+/// (see [`DailyModel::event_sigma`]).
+const EVENT_SPREAD: f64 = 0.3;
+
 /// The fitted daily model of one queue.
 #[derive(Clone, Debug)]
 pub(crate) struct DailyModel {
@@ -245,6 +254,11 @@ pub(crate) struct DailyModel {
     name_bins: BTreeMap<(String, Bin), usize>,
     seen_kinds: BTreeSet<EventKind>,
     seen_names: BTreeSet<String>,
+    /// Per event column: how many occurrences (seasons) it was learned on.
+    support: BTreeMap<usize, usize>,
+    /// Names with two seasons or more in the history: their overlapping
+    /// window days are kept (see [`hits`]).
+    separable: BTreeSet<String>,
     beta: Vec<f64>,
     /// Robust scale of the in-sample log residuals.
     pub sigma: f64,
@@ -260,14 +274,48 @@ fn annual_phase(date: NaiveDate) -> f64 {
     std::f64::consts::TAU * days / 365.2425
 }
 
+/// Days from `date` to the nearest day of `e` (0 on the event's days).
+fn distance(e: &Scheduled, date: NaiveDate) -> i64 {
+    if date < e.event.start {
+        (e.event.start - date).num_days()
+    } else if date > e.event.end {
+        (date - e.event.end).num_days()
+    } else {
+        0
+    }
+}
+
+/// Distance from which window days are grouped into multi-day bins.
+const FAR: i64 = 4;
+
 /// `(event, bin)` for every event of `events` whose window touches `date`.
-pub(crate) fn hits(
-    events: &[Scheduled],
+///
+/// Where windows overlap, and the history holds fewer than two seasons of
+/// the event, a day's lift goes to the event whose day is nearest: a far,
+/// grouped bin (four days or more from its event) of an event outside
+/// `separable` is dropped when another event's day is nearer. Otherwise one
+/// season's overlap decides which event gets the lift (Noël's far ramp
+/// lying over the Black Friday aftermath learns Black Friday's lift, then
+/// applies it in a year where Black Friday falls later relative to Noël).
+/// With two seasons or more whose overlaps differ, the regression tells
+/// the effects apart and every bin is kept.
+pub(crate) fn hits<'a>(
+    events: &'a [Scheduled],
     date: NaiveDate,
-) -> impl Iterator<Item = (&Scheduled, Bin)> {
-    events
+    separable: &'a BTreeSet<String>,
+) -> impl Iterator<Item = (&'a Scheduled, Bin)> {
+    let all: Vec<(&Scheduled, Bin, i64)> = events
         .iter()
-        .filter_map(move |e| bin(&e.event, e.window, date).map(|b| (e, b)))
+        .filter_map(|e| {
+            bin(&e.event, e.window, date).map(|b| (e, b, distance(e, date)))
+        })
+        .collect();
+    let nearest = all.iter().map(|h| h.2).min().unwrap_or(0);
+    all.into_iter()
+        .filter(move |h| {
+            h.2 < FAR || h.2 <= nearest || separable.contains(&h.0.key)
+        })
+        .map(|(e, b, _)| (e, b))
 }
 
 impl DailyModel {
@@ -310,13 +358,37 @@ impl DailyModel {
         let mut name_keys = BTreeSet::new();
         let mut seen_kinds = BTreeSet::new();
         let mut seen_names = BTreeSet::new();
+        let mut seasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in events.iter().filter(|e| e.event.start <= end) {
+            let first_day = e.event.start.max(first);
+            if e.event.end >= first_day {
+                *seasons.entry(e.key.as_str()).or_default() += 1;
+            }
+        }
+        let separable: BTreeSet<String> = seasons
+            .into_iter()
+            .filter(|(_, n)| *n >= 2)
+            .map(|(k, _)| k.to_owned())
+            .collect();
+        let mut kind_occ: BTreeMap<(EventKind, Bin), BTreeSet<NaiveDate>> =
+            BTreeMap::new();
+        let mut name_occ: BTreeMap<(String, Bin), BTreeSet<NaiveDate>> =
+            BTreeMap::new();
         for d in &obs {
             if catch_up.is_none() && open.catch_up(d.date) {
                 catch_up = Some(());
             }
-            for (e, b) in hits(events, d.date) {
+            for (e, b) in hits(events, d.date, &separable) {
                 kind_keys.insert((e.event.kind, b));
                 name_keys.insert((e.key.clone(), b));
+                kind_occ
+                    .entry((e.event.kind, b))
+                    .or_default()
+                    .insert(e.event.start);
+                name_occ
+                    .entry((e.key.clone(), b))
+                    .or_default()
+                    .insert(e.event.start);
                 if matches!(b, Bin::During(_)) {
                     seen_kinds.insert(e.event.kind);
                     seen_names.insert(e.key.clone());
@@ -342,6 +414,13 @@ impl DailyModel {
             })
             .collect();
 
+        let mut support = BTreeMap::new();
+        for (k, c) in &kind_bins {
+            support.insert(*c, kind_occ.get(k).map_or(0, BTreeSet::len));
+        }
+        for (k, c) in &name_bins {
+            support.insert(*c, name_occ.get(k).map_or(0, BTreeSet::len));
+        }
         let mut model = DailyModel {
             origin: first,
             end,
@@ -352,6 +431,8 @@ impl DailyModel {
             name_bins,
             seen_kinds,
             seen_names,
+            support,
+            separable,
             beta: vec![0.0; p],
             sigma: 0.0,
             damping: opts.damping,
@@ -453,7 +534,7 @@ impl DailyModel {
             row.push((c, 1.0));
         }
         let mut ev: BTreeMap<usize, f64> = BTreeMap::new();
-        for (e, b) in hits(events, date) {
+        for (e, b) in hits(events, date, &self.separable) {
             if let Some(&c) = self.kind_bins.get(&(e.event.kind, b)) {
                 *ev.entry(c).or_default() += 1.0;
             }
@@ -532,6 +613,36 @@ impl DailyModel {
             }
         }
         v
+    }
+
+    /// Extra log-scale spread of `date`'s total from the event effects on
+    /// it. An effect learned on a single season cannot be told apart from
+    /// that season's coincidences (another event's window lying over it,
+    /// a weekday falling differently), and the error model, measured on
+    /// recent weeks, rarely holds event days. It is
+    /// `EVENT_SPREAD · |effect| / n²`, `effect` the summed log effect of the
+    /// day's event bins and `n` the fewest seasons one of them rests on:
+    /// wide after one season, a quarter of that after two, where the
+    /// measured errors already cover event days.
+    pub fn event_sigma(&self, date: NaiveDate, events: &[Scheduled]) -> f64 {
+        let mut effect = 0.0;
+        let mut seasons = usize::MAX;
+        for (e, b) in hits(events, date, &self.separable) {
+            let cols = [
+                self.kind_bins.get(&(e.event.kind, b)),
+                self.name_bins.get(&(e.key.clone(), b)),
+            ];
+            for &c in cols.into_iter().flatten() {
+                effect += self.beta[c];
+                let n = self.support.get(&c).copied().unwrap_or(0);
+                seasons = seasons.min(n.max(1));
+            }
+        }
+        if seasons == usize::MAX {
+            return 0.0;
+        }
+        let n = seasons as f64;
+        EVENT_SPREAD * effect.abs() / (n * n)
     }
 
     /// The learned multiplicative effect of `name` at `bin`: the kind's
@@ -707,6 +818,68 @@ mod tests {
             "catch-up {}",
             fri / fri_before
         );
+    }
+
+    /// A sharp event whose aftermath lies in another event's far ramp in
+    /// the history's season, and five days later relative to it in the
+    /// next: the aftermath's lift must stay with the sharp event, not move
+    /// with the ramp to days before the sharp event.
+    #[test]
+    fn overlapping_windows_give_the_lift_to_the_nearest_event() {
+        let past = [
+            ev(
+                "Vente flash",
+                EventKind::BlackFriday,
+                "2023-11-24",
+                "2023-11-24",
+            ),
+            ev("Fête", EventKind::Holiday, "2023-12-25", "2023-12-25"),
+        ];
+        let next = [
+            ev(
+                "Vente flash",
+                EventKind::BlackFriday,
+                "2024-11-29",
+                "2024-11-29",
+            ),
+            ev("Fête", EventKind::Holiday, "2024-12-25", "2024-12-25"),
+        ];
+        // The sharp event lifts its day and the nine after by 80 %; the
+        // ramp only lifts the last week before the feast, by 30 %.
+        let truth = |events: &[Event], date: NaiveDate| {
+            let mut f = 1.0;
+            let (sharp, feast) = (&events[0], &events[1]);
+            let after = (date - sharp.start).num_days();
+            if (0..=9).contains(&after) {
+                f *= 1.8;
+            }
+            let before = (feast.start - date).num_days();
+            if (1..=7).contains(&before) {
+                f *= 1.3;
+            }
+            f
+        };
+        let days = series("2023-01-02", "2024-10-01", &["2023-12-25"], |x| {
+            truth(&past, x)
+        });
+        let mut w = Windows::default();
+        w.apply("Fête=-28..10").unwrap();
+        let all: Vec<Event> = past.iter().chain(&next).cloned().collect();
+        let events = schedule(&all, &w);
+        let open = Openness::new(&days, &events);
+        let m =
+            DailyModel::fit(&days, &open, &events, &DailyOptions::default())
+                .unwrap();
+        let base = |date: &str| {
+            1000.0 * [1.3, 1.1, 1.0, 1.0, 0.9, 0.6, 0.0][weekday(d(date))]
+        };
+        // 2024-11-27 is 28 days before the feast and 2 before the sharp
+        // event: no lift. 2024-12-02 is the sharp event's day 3.
+        for (date, want) in [("2024-11-27", 1.0), ("2024-12-02", 1.8)] {
+            let f = m.log_total(d(date), &open, &events).exp() / base(date);
+            let ratio = f / want;
+            assert!((ratio - 1.0).abs() < 0.12, "{date}: {f} for {want}");
+        }
     }
 
     #[test]

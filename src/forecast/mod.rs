@@ -394,7 +394,8 @@ fn predict_queue(
             0.0
         };
         let h = (date - q.open.last()).num_days().max(1);
-        let sigma = q.errors.sigma(h);
+        let sigma =
+            q.errors.sigma(h).hypot(daily.event_sigma(date, &q.events));
         let covering: Vec<&Event> = q
             .events
             .iter()
