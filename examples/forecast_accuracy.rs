@@ -19,9 +19,8 @@ use peakplan::units::IntervalLen;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(
-        args.first().map_or("../shared/data", String::as_str),
-    );
+    let dir =
+        PathBuf::from(args.first().map_or("../shared/data", String::as_str));
     let horizon: u32 = args.get(1).map_or(Ok(14), |s| s.parse())?;
     let origins: usize = args.get(2).map_or(Ok(4), |s| s.parse())?;
     let sets = [

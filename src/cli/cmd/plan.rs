@@ -316,8 +316,8 @@ pub fn forecast_from_history(
         if !once.is_empty() {
             notes.push(format!(
                 "check the forecast around {}: the history before {} holds \
-                 only one of each, so their effects are learned from a \
-                 single year, where windows that overlap cannot be told apart",
+                 only one of each, so their effects rest on a single year \
+                 (where their windows overlap, days go to the nearest event)",
                 once.join(", "),
                 s.as_of
             ));
