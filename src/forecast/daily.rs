@@ -664,20 +664,7 @@ mod tests {
     use crate::calendar::Event;
     use crate::forecast::events::{Windows, schedule};
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn ev(name: &str, kind: EventKind, start: &str, end: &str) -> Event {
-        Event {
-            name: name.into(),
-            kind,
-            start: d(start),
-            end: d(end),
-            queues: vec![],
-            uplift: None,
-        }
-    }
+    use crate::forecast::tests::{d, event as ev};
 
     /// Days from `from` to `to`, closed on Sundays and on `closed`, with a
     /// weekday pattern and multiplicative `effects`.

@@ -220,20 +220,7 @@ pub use crate::calendar::name_key;
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn ev(name: &str, kind: EventKind, start: &str, end: &str) -> Event {
-        Event {
-            name: name.into(),
-            kind,
-            start: d(start),
-            end: d(end),
-            queues: vec![],
-            uplift: None,
-        }
-    }
+    use crate::forecast::tests::{d, event as ev};
 
     #[test]
     fn black_friday_window_spans_three_days_before_two_weeks_after() {

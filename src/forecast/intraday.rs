@@ -294,9 +294,7 @@ mod tests {
     use super::super::daily::SlotObs;
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::forecast::tests::d;
 
     #[test]
     fn dst_days_have_23_and_25_hours_of_slots() {

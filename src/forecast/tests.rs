@@ -9,7 +9,8 @@ use super::*;
 use crate::calendar::{Calendar, Event, EventKind};
 use crate::inputs::history::Slot;
 
-fn d(s: &str) -> NaiveDate {
+/// A date from ISO text (test helper shared by the forecast modules).
+pub(super) fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
@@ -75,7 +76,14 @@ pub(crate) fn synth(
     }
 }
 
-fn event(name: &str, kind: EventKind, start: &str, end: &str) -> Event {
+/// An all-queue event without uplift (test helper shared by the forecast
+/// modules).
+pub(super) fn event(
+    name: &str,
+    kind: EventKind,
+    start: &str,
+    end: &str,
+) -> Event {
     Event {
         name: name.into(),
         kind,
