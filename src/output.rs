@@ -103,23 +103,21 @@ fn why_not(dir: &Path, e: &std::io::Error) -> std::io::Error {
     std::io::Error::new(e.kind(), message)
 }
 
-/// Writes a set of files into `dir` so that readers and concurrent runs
-/// always see a consistent set.
+/// Writes a set of files, most of them into `dir`, so that readers and
+/// concurrent runs always see a consistent set.
 ///
 /// `dir` is created if needed. An exclusive lock on `dir/.peakplan.lock`
 /// serialises concurrent runs writing the same folder (two cron jobs never
-/// interleave their files). Every file is first written to a temporary file
-/// beside its destination; only when all of them are safely on disk are they
-/// renamed into place. A failure before that point (read-only folder, full
-/// disk) removes the temporaries and leaves the previous files untouched.
+/// interleave their files). The files are then written as by
+/// [`write_all_atomic`]: all staged beside their destinations, then all
+/// renamed, so a failure (read-only folder, full disk) leaves the previous
+/// files untouched. A file outside `dir` (a chart written elsewhere) joins
+/// the same set.
 ///
 /// # Errors
 ///
 /// [`Error::Io`] naming the file or folder that could not be written.
-pub fn write_files_atomic(
-    dir: &Path,
-    files: &[(&str, Vec<u8>)],
-) -> Result<()> {
+pub fn write_files_atomic(dir: &Path, files: &[(&Path, &[u8])]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let lock_path = dir.join(".peakplan.lock");
     let lock = std::fs::OpenOptions::new()
@@ -129,13 +127,7 @@ pub fn write_files_atomic(
         .open(&lock_path)
         .map_err(|e| Error::write(&lock_path, e))?;
     lock.lock().map_err(|e| Error::write(&lock_path, e))?;
-    let paths: Vec<_> = files.iter().map(|(name, _)| dir.join(name)).collect();
-    let set: Vec<(&Path, &[u8])> = paths
-        .iter()
-        .zip(files)
-        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
-        .collect();
-    write_all_atomic(&set)?;
+    write_all_atomic(files)?;
     // The lock is released when `lock` is dropped (and by the OS if the
     // process dies).
     drop(lock);
@@ -181,18 +173,13 @@ mod tests {
     fn a_set_of_files_lands_together_or_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("plan");
-        write_files_atomic(
-            &out,
-            &[("a.csv", b"1".to_vec()), ("b.csv", b"2".to_vec())],
-        )
-        .unwrap();
+        let (a, b) = (out.join("a.csv"), out.join("b.csv"));
+        write_files_atomic(&out, &[(&a, b"1"), (&b, b"2")]).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("b.csv")).unwrap(), "2");
         // A file that cannot be written (its folder is missing) fails the
         // whole set: a.csv keeps its old content.
-        let err = write_files_atomic(
-            &out,
-            &[("a.csv", b"new".to_vec()), ("missing/c.csv", b"3".to_vec())],
-        );
+        let c = out.join("missing").join("c.csv");
+        let err = write_files_atomic(&out, &[(&a, b"new"), (&c, b"3")]);
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "1");
         let leftovers = std::fs::read_dir(&out)

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Duration, NaiveDate};
+use predicates::prelude::*;
 
 use crate::util::{data, peakplan};
 
@@ -293,6 +294,28 @@ fn strict_exits_3_when_a_week_has_a_gap() {
     assert!(weeks.lines().count() > 1);
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(summary.contains("target missed on commandes"), "{summary}");
+}
+
+#[test]
+fn a_chart_that_cannot_be_written_leaves_the_out_dir_untouched() {
+    let (dir, scenario, forecast) = setup(&small(), 1.0);
+    let out = dir.path().join("out");
+    let chart = dir.path().join("no-such-folder").join("plan.svg");
+    peakplan()
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .arg("--forecast")
+        .arg(&forecast)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--chart")
+        .arg(&chart)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no-such-folder"));
+    // The chart and the plan are one set: neither lands.
+    assert!(!out.join("weeks.csv").exists());
+    assert!(!chart.exists());
 }
 
 #[test]

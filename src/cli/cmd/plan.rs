@@ -160,21 +160,35 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     } else {
         Vec::new()
     };
+    // Every file of the run, the chart included wherever it goes, lands in
+    // one atomic set.
+    let intervals;
+    let hires;
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     if let Some(dir) = &args.out_dir {
-        let mut files = vec![
-            ("intervals.csv", report::intervals_csv(&base, dialect)?),
-            ("weeks.csv", weeks.clone()),
-            ("hires.csv", report::hires_csv(&base, dialect)?),
-            ("summary.json", summary_bytes.clone()),
-        ];
+        intervals = report::intervals_csv(&base, dialect)?;
+        hires = report::hires_csv(&base, dialect)?;
+        files.push((dir.join("intervals.csv"), &intervals));
+        files.push((dir.join("weeks.csv"), &weeks));
+        files.push((dir.join("hires.csv"), &hires));
+        files.push((dir.join("summary.json"), &summary_bytes));
         if args.chart.is_none() {
-            files.push(("plan.svg", svg.clone()));
+            files.push((dir.join("plan.svg"), &svg));
         }
-        crate::output::write_files_atomic(dir, &files)?;
+    }
+    if let Some(path) = &args.chart {
+        files.push((path.clone(), &svg));
+    }
+    let set: Vec<(&Path, &[u8])> =
+        files.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+    match &args.out_dir {
+        Some(dir) => crate::output::write_files_atomic(dir, &set)?,
+        None => crate::output::write_all_atomic(&set)?,
+    }
+    if let Some(dir) = &args.out_dir {
         global.info(format!("plan written to {}", dir.display()));
     }
     if let Some(path) = &args.chart {
-        crate::output::write_atomic(path, &svg)?;
         global.info(format!("chart written to {}", path.display()));
     }
     let stdout = match args.format {
