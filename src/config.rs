@@ -54,20 +54,34 @@ impl Config {
     /// [`Error::Io`] if an explicit file cannot be read; [`Error::Input`]
     /// with line and column for a malformed file or an unknown key.
     pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
-        if let Some(path) = explicit {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::read(path, e))?;
-            return Config::parse(&text, path);
-        }
-        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        let config_home = std::env::var_os("XDG_CONFIG_HOME")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
             .or_else(|| {
                 std::env::var_os("HOME")
                     .map(|h| PathBuf::from(h).join(".config"))
             });
+        Config::discover_in(explicit, cwd, config_home.as_deref())
+    }
+
+    /// As [`Config::discover`], with the user's config folder given rather
+    /// than read from `XDG_CONFIG_HOME`/`HOME`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Config::discover`].
+    pub fn discover_in(
+        explicit: Option<&Path>,
+        cwd: &Path,
+        config_home: Option<&Path>,
+    ) -> Result<Config> {
+        if let Some(path) = explicit {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::read(path, e))?;
+            return Config::parse(&text, path);
+        }
         let mut candidates = vec![cwd.join(FILE_NAME)];
-        if let Some(dir) = xdg {
+        if let Some(dir) = config_home {
             candidates.push(dir.join("peakplan").join(FILE_NAME));
         }
         for path in candidates {
@@ -185,11 +199,22 @@ mod tests {
     }
 
     #[test]
-    fn no_file_means_no_defaults() {
-        let dir = tempfile::tempdir().unwrap();
-        let c = Config::discover(None, dir.path());
-        // A user-level file may exist on a developer machine; only check
-        // that discovery itself does not fail.
-        assert!(c.is_ok());
+    fn the_working_directory_wins_over_the_user_folder() {
+        let cwd = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let discover = || {
+            Config::discover_in(None, cwd.path(), Some(home.path())).unwrap()
+        };
+        assert_eq!(discover(), Config::default());
+        std::fs::create_dir(home.path().join("peakplan")).unwrap();
+        let user = home.path().join("peakplan").join(FILE_NAME);
+        std::fs::write(&user, "csv_dialect = \"fr\"\n").unwrap();
+        assert_eq!(discover().csv_dialect, Some(Dialect::Fr));
+        assert_eq!(discover().path, Some(user));
+        std::fs::write(cwd.path().join(FILE_NAME), "calendar = \"none\"\n")
+            .unwrap();
+        let local = discover();
+        assert_eq!(local.csv_dialect, None, "files are not merged");
+        assert_eq!(local.calendar.as_deref(), Some("none"));
     }
 }
