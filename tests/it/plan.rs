@@ -488,6 +488,25 @@ fn a_queue_missing_from_the_forecast_is_named() {
         ));
 }
 
+/// Runs `plan --evaluate` and returns its summary JSON.
+fn evaluate_json(
+    scenario: &Path,
+    forecast: &Path,
+    actuals: &Path,
+) -> serde_json::Value {
+    let result = peakplan()
+        .args(["plan", "--format", "json", "--scenario"])
+        .arg(scenario)
+        .arg("--forecast")
+        .arg(forecast)
+        .arg("--evaluate")
+        .arg(actuals)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{result:?}");
+    serde_json::from_slice(&result.stdout).unwrap()
+}
+
 #[test]
 fn evaluate_replays_the_agents_on_actual_volumes() {
     let (dir, scenario, forecast) = setup(&small(), 1.0);
@@ -499,17 +518,7 @@ fn evaluate_replays_the_agents_on_actual_volumes() {
         out.push_str(&format!("{},{},{}\n", f[0], f[1], f[2]));
     }
     std::fs::write(&actuals, out).unwrap();
-    let result = peakplan()
-        .args(["plan", "--format", "json", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--evaluate")
-        .arg(&actuals)
-        .output()
-        .unwrap();
-    assert!(result.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    let v = evaluate_json(&scenario, &forecast, &actuals);
     let ev = v["evaluation"].as_array().unwrap();
     assert_eq!(ev.len(), 2);
     for e in ev {
@@ -863,17 +872,7 @@ fn evaluation_counts_contacts_in_intervals_the_plan_left_closed() {
          2025-11-05T07:00:00+01:00,commandes,40\n",
     )
     .unwrap();
-    let result = peakplan()
-        .args(["plan", "--format", "json", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--evaluate")
-        .arg(&actuals)
-        .output()
-        .unwrap();
-    assert!(result.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    let v = evaluate_json(&scenario, &forecast, &actuals);
     let e = &v["evaluation"][0];
     assert_eq!(e["queue"], "commandes");
     assert_eq!(e["intervals"], 3);
