@@ -23,7 +23,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono::{
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset,
+    TimeZone,
+};
 use chrono_tz::{Tz, TzOffset};
 
 use crate::error::{Error, InputError, Location, Result};
@@ -931,29 +934,16 @@ fn parse_time(s: &[u8]) -> Option<i64> {
     c.done().then_some(secs)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date, or `None` when the
-/// date does not exist. (H. Hinnant, "chrono-Compatible Low-Level Date
-/// Algorithms", `days_from_civil`.)
+/// Days since 1970-01-01 of a date, or `None` when the date does not exist
+/// or lies outside the years 1000–9999.
 fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
-    let leap = year.is_multiple_of(4)
-        && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if !(1000..=9999).contains(&year) || day == 0 || day > days_in_month {
+    /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+    const UNIX_EPOCH_CE: i64 = 719_163;
+    if !(1000..=9999).contains(&year) {
         return None;
     }
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(i64::from(date.num_days_from_ce()) - UNIX_EPOCH_CE)
 }
 
 /// Parses a number as spreadsheets write it: `12`, `12.5`, and `12,5` when
