@@ -134,6 +134,10 @@ pub enum Error {
         /// Whether the file was an input (a missing input is a usage error).
         input: bool,
     },
+    /// A queueing parameter out of range (exit code 2), when the caller
+    /// has no flag or file to name.
+    #[error(transparent)]
+    Erlang(#[from] crate::erlang::ErlangError),
     /// The plan cannot meet its targets and `--strict` was given (exit 3).
     #[error("{0}")]
     TargetsMissed(String),
@@ -164,7 +168,7 @@ impl Error {
     /// The process exit code for this error, as fixed by the CLI contract.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Usage(_) => 2,
+            Error::Input(_) | Error::Usage(_) | Error::Erlang(_) => 2,
             Error::Io { input: true, source, .. }
                 if source.kind() == io::ErrorKind::NotFound =>
             {

@@ -118,32 +118,35 @@ pub use solve::required_agents;
 /// The largest offered traffic accepted, in Erlangs.
 pub const MAX_TRAFFIC: f64 = 1_000_000.0;
 
-/// A parameter outside its valid range. The message names the flag of
-/// `peakplan erlang` that sets it.
+/// A parameter outside its valid range, with the value found.
+///
+/// The message speaks of the quantity, not of a flag or a file: the caller
+/// knows where the value came from and adds that (the `erlang` command
+/// names its flag, `plan` the queue and interval).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErlangError {
     /// Volume negative, NaN or infinite.
     #[error(
-        "--volume: expected a number of contacts ≥ 0, found {}",
+        "expected a number of contacts ≥ 0, found {}",
         show(*.0)
     )]
     Volume(f64),
     /// Interval length not positive and finite.
     #[error(
-        "--interval: expected an interval length greater than 0, found {}",
+        "expected an interval length greater than 0, found {}",
         secs(*.0)
     )]
     Interval(f64),
     /// Average handle time not positive and finite.
     #[error(
-        "--aht: expected an average handle time greater than 0, found {}",
+        "expected an average handle time greater than 0, found {}",
         secs(*.0)
     )]
     Aht(f64),
     /// Offered traffic above [`MAX_TRAFFIC`].
     #[error(
-        "--volume: the traffic is {} Erlangs (volume × AHT / interval), \
+        "the traffic is {} Erlangs (volume × AHT / interval), \
          above the supported {} Erlangs",
         show(*.0),
         MAX_TRAFFIC
@@ -151,49 +154,49 @@ pub enum ErlangError {
     Traffic(f64),
     /// Patience not positive and finite.
     #[error(
-        "--patience: expected a mean patience greater than 0, found {}",
+        "expected a mean patience greater than 0, found {}",
         secs(*.0)
     )]
     Patience(f64),
     /// Service-level share outside (0, 1).
     #[error(
-        "--sl: expected a service level strictly between 0 and 1 (0.8 for \
+        "expected a service level strictly between 0 and 1 (0.8 for \
          80 %), found {}",
         show(*.0)
     )]
     ServiceLevel(f64),
     /// Service-level time negative or not finite.
     #[error(
-        "--target: expected a waiting time of 0 s or more, found {}",
+        "expected a waiting time of 0 s or more, found {}",
         secs(*.0)
     )]
     Within(f64),
     /// ASA target not positive and finite.
     #[error(
-        "--asa: expected an average speed of answer greater than 0, found {}",
+        "expected an average speed of answer greater than 0, found {}",
         secs(*.0)
     )]
     Asa(f64),
     /// Maximum occupancy outside (0, 1].
     #[error(
-        "--max-occupancy: expected a share greater than 0 and at most 1 \
+        "expected a share greater than 0 and at most 1 \
          (0.85 for 85 %), found {}",
         show(*.0)
     )]
     MaxOccupancy(f64),
     /// Shrinkage outside [0, 1).
     #[error(
-        "--shrinkage: expected a share of paid time from 0 up to (not \
+        "expected a share of paid time from 0 up to (not \
          including) 1 (0.3 for 30 %), found {}",
         show(*.0)
     )]
     Shrinkage(f64),
     /// Chat concurrency of zero.
-    #[error("--concurrency: expected 1 or more sessions per agent, found 0")]
+    #[error("expected 1 or more sessions per agent, found 0")]
     Concurrency,
     /// Back-office deadline not positive and finite.
     #[error(
-        "--deadline: expected a time to clear the work greater than 0, \
+        "expected a time to clear the work greater than 0, \
          found {}",
         secs(*.0)
     )]

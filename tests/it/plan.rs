@@ -947,3 +947,26 @@ fn validate_rejects_an_invalid_scenario_or_an_unknown_queue() {
         .code(2)
         .stderr(predicates::str::contains("defaults.shrinkage"));
 }
+
+#[test]
+fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
+    let (dir, scenario, forecast) = setup(&small(), 1e7);
+    let out = peakplan()
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .arg("--forecast")
+        .arg(&forecast)
+        .arg("--out-dir")
+        .arg(dir.path().join("out"))
+        .args(["--staff-to", "mean"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let msg = String::from_utf8(out).unwrap();
+    assert!(msg.contains("queue \"commandes\""), "{msg}");
+    assert!(msg.contains("Erlangs"), "{msg}");
+    assert!(!msg.contains("--"), "plan has no such flag: {msg}");
+    assert!(!dir.path().join("out").exists());
+}

@@ -112,8 +112,26 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     emit(args.out.as_deref(), &bytes)
 }
 
+/// The error with the flag that set the value out of range.
 fn usage(e: ErlangError) -> Error {
-    Error::usage(e.to_string())
+    Error::usage(format!("{}: {e}", flag(&e)))
+}
+
+/// The flag of `peakplan erlang` that sets the value `e` is about.
+fn flag(e: &ErlangError) -> &'static str {
+    match e {
+        ErlangError::Volume(_) | ErlangError::Traffic(_) => "--volume",
+        ErlangError::Interval(_) => "--interval",
+        ErlangError::Aht(_) => "--aht",
+        ErlangError::Patience(_) => "--patience",
+        ErlangError::ServiceLevel(_) => "--sl",
+        ErlangError::Within(_) => "--target",
+        ErlangError::Asa(_) => "--asa",
+        ErlangError::MaxOccupancy(_) => "--max-occupancy",
+        ErlangError::Shrinkage(_) => "--shrinkage",
+        ErlangError::Concurrency => "--concurrency",
+        ErlangError::Deadline(_) => "--deadline",
+    }
 }
 
 fn target(args: &Args) -> std::result::Result<Target, ErlangError> {
