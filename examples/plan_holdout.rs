@@ -30,6 +30,7 @@ use peakplan::capacity::plan::{self, Evaluation};
 use peakplan::capacity::{Scenario, StaffTo, forecast_csv};
 use peakplan::cli::Global;
 use peakplan::cli::cmd::plan::forecast_from_history;
+use peakplan::config::Settings;
 use peakplan::forecast::ForecastRow;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,7 +49,7 @@ fn holdout(
     scenario: &Path,
     actuals_path: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let s = Scenario::read(scenario)?;
+    let s = Scenario::read(scenario, &Settings::default())?;
     let quiet = Global { quiet: true, ..Global::default() };
     let t = std::time::Instant::now();
     let f = forecast_from_history(&s, None, &[], &quiet)?;

@@ -12,17 +12,89 @@
 //! csv_dialect = "fr"       # en | fr
 //! calendar = "fr"          # fr | none
 //! ```
+//!
+//! The file is one [`Layer`] of settings among others: a value is taken
+//! from the command's flag, else the scenario file, else this file, else
+//! the built-in [`Settings::default`]. The command line resolves them once
+//! (`cli::settings`).
 
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::calendar::CalendarChoice;
 use crate::error::{Error, InputError, Location, Result};
 use crate::report::Dialect;
 
 /// The config file's name.
 pub const FILE_NAME: &str = "peakplan.toml";
+
+/// The zone of naive timestamps when no flag, scenario or config file sets
+/// one.
+pub const DEFAULT_TZ: Tz = chrono_tz::Europe::Paris;
+
+/// The settings every command shares, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Zone of naive local timestamps and of written times.
+    pub tz: Tz,
+    /// CSV dialect of written files.
+    pub dialect: Dialect,
+    /// Built-in calendar added to the events files.
+    pub calendar: CalendarChoice,
+}
+
+impl Default for Settings {
+    /// The built-in settings: Europe/Paris, `en` CSV, the French calendar.
+    fn default() -> Settings {
+        Settings {
+            tz: DEFAULT_TZ,
+            dialect: Dialect::default(),
+            calendar: CalendarChoice::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// The settings of `layers`, highest priority first: each value comes
+    /// from the first layer that sets it, else from the built-in default.
+    pub fn resolve(layers: &[Layer]) -> Settings {
+        let built_in = Settings::default();
+        Settings {
+            tz: layers.iter().find_map(|l| l.tz).unwrap_or(built_in.tz),
+            dialect: layers
+                .iter()
+                .find_map(|l| l.dialect)
+                .unwrap_or(built_in.dialect),
+            calendar: layers
+                .iter()
+                .find_map(|l| l.calendar)
+                .unwrap_or(built_in.calendar),
+        }
+    }
+
+    /// These settings as a layer that sets every value.
+    pub fn layer(self) -> Layer {
+        Layer {
+            tz: Some(self.tz),
+            dialect: Some(self.dialect),
+            calendar: Some(self.calendar),
+        }
+    }
+}
+
+/// Settings from one source (flags, a scenario, a config file); `None`
+/// leaves the value to the sources below.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layer {
+    /// Zone of naive timestamps.
+    pub tz: Option<Tz>,
+    /// CSV dialect.
+    pub dialect: Option<Dialect>,
+    /// Built-in calendar.
+    pub calendar: Option<CalendarChoice>,
+}
 
 /// Defaults read from a config file. Every field is optional.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,8 +105,8 @@ pub struct Config {
     pub tz: Option<Tz>,
     /// CSV dialect for written files.
     pub csv_dialect: Option<Dialect>,
-    /// Built-in calendar: `fr` or `none`.
-    pub calendar: Option<String>,
+    /// Built-in calendar.
+    pub calendar: Option<CalendarChoice>,
 }
 
 #[derive(Deserialize)]
@@ -136,10 +208,10 @@ impl Config {
             None => None,
         };
         let calendar = match raw.calendar {
-            Some(s) if matches!(s.as_str(), "fr" | "none") => Some(s),
-            Some(s) => {
-                return Err(key_error("calendar", "fr or none", &s).into());
-            }
+            Some(s) => Some(
+                s.parse::<CalendarChoice>()
+                    .map_err(|_| key_error("calendar", "fr or none", &s))?,
+            ),
             None => None,
         };
         Ok(Config {
@@ -148,6 +220,15 @@ impl Config {
             csv_dialect,
             calendar,
         })
+    }
+
+    /// The settings this file sets.
+    pub fn layer(&self) -> Layer {
+        Layer {
+            tz: self.tz,
+            dialect: self.csv_dialect,
+            calendar: self.calendar,
+        }
     }
 }
 
@@ -172,7 +253,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.tz, Some(chrono_tz::America::New_York));
         assert_eq!(c.csv_dialect, Some(Dialect::Fr));
-        assert_eq!(c.calendar.as_deref(), Some("none"));
+        assert_eq!(c.calendar, Some(CalendarChoice::None));
     }
 
     #[test]
@@ -184,6 +265,26 @@ mod tests {
         assert!(msg.starts_with("p.toml:2:1: "), "{msg}");
         assert!(msg.contains("tzz"), "{msg}");
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn the_first_layer_that_sets_a_value_wins() {
+        let flags = Layer { tz: Some(chrono_tz::UTC), ..Layer::default() };
+        let file = Config::parse(
+            "tz = \"America/New_York\"\ncalendar = \"none\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap()
+        .layer();
+        let s = Settings::resolve(&[flags, file]);
+        assert_eq!(s.tz, chrono_tz::UTC);
+        assert_eq!(s.calendar, CalendarChoice::None);
+        assert_eq!(s.dialect, Dialect::En, "built-in when no layer sets it");
+        assert_eq!(Settings::resolve(&[]), Settings::default());
+        assert_eq!(Settings::default().tz, chrono_tz::Europe::Paris);
+        let all = Settings::resolve(&[file]).layer();
+        let above = Settings::resolve(&[all, flags]);
+        assert_eq!(above.tz, chrono_tz::America::New_York, "a full layer");
     }
 
     #[test]
@@ -215,6 +316,6 @@ mod tests {
             .unwrap();
         let local = discover();
         assert_eq!(local.csv_dialect, None, "files are not merged");
-        assert_eq!(local.calendar.as_deref(), Some("none"));
+        assert_eq!(local.calendar, Some(CalendarChoice::None));
     }
 }

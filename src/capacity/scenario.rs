@@ -15,6 +15,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::calendar::CalendarChoice;
+use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::units::{IntervalLen, parse_duration};
 
@@ -50,7 +52,8 @@ pub struct Horizon {
     pub to: NaiveDate,
     /// Interval length.
     pub interval: IntervalLen,
-    /// Zone of the intervals.
+    /// Zone of the intervals: `horizon.timezone`, else the settings the
+    /// scenario was read with.
     pub tz: Tz,
 }
 
@@ -61,8 +64,9 @@ pub struct Inputs {
     pub history: Option<PathBuf>,
     /// Company events CSVs.
     pub events: Vec<PathBuf>,
-    /// Built-in calendar: `fr` or `none`.
-    pub calendar: String,
+    /// Built-in calendar: `inputs.calendar`, else the settings the
+    /// scenario was read with.
+    pub calendar: CalendarChoice,
 }
 
 /// How contacts of a queue are handled.
@@ -550,17 +554,18 @@ fn serde_error(file: &str, text: &str, err: &toml::de::Error) -> Error {
 
 impl Scenario {
     /// Reads and checks a scenario file. Paths inside are resolved against
-    /// the file's folder.
+    /// the file's folder; the zone and calendar the file does not set come
+    /// from `defaults` (the config file's, or the built-in ones).
     ///
     /// # Errors
     ///
     /// [`Error::Io`] when the file cannot be read; [`Error::Usage`] (exit
     /// 2) naming the file, line, column and key for any invalid content.
-    pub fn read(path: &Path) -> Result<Scenario> {
+    pub fn read(path: &Path, defaults: &Settings) -> Result<Scenario> {
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
         let base = path.parent().unwrap_or(Path::new(""));
-        Scenario::parse(&path.display().to_string(), &text, base)
+        Scenario::parse(&path.display().to_string(), &text, base, defaults)
     }
 
     /// Parses scenario `text`; `file` names it in messages and `base` is
@@ -569,17 +574,23 @@ impl Scenario {
     /// # Errors
     ///
     /// As [`Scenario::read`].
-    pub fn parse(file: &str, text: &str, base: &Path) -> Result<Scenario> {
+    pub fn parse(
+        file: &str,
+        text: &str,
+        base: &Path,
+        defaults: &Settings,
+    ) -> Result<Scenario> {
         let raw: RawScenario =
             toml::from_str(text).map_err(|e| serde_error(file, text, &e))?;
         let c = Checker { file: file.to_string(), text };
-        Scenario::from_raw(&c, raw, base)
+        Scenario::from_raw(&c, raw, base, defaults)
     }
 
     fn from_raw(
         c: &Checker,
         raw: RawScenario,
         base: &Path,
+        defaults: &Settings,
     ) -> Result<Scenario> {
         let as_of = c.date(&["as_of"], &raw.as_of)?;
         let from = c.date(&["horizon", "from"], &raw.horizon.from)?;
@@ -606,7 +617,7 @@ impl Scenario {
                 .map_err(|e| c.err(&["horizon", "interval"], e))?,
         };
         let tz = match &raw.horizon.timezone {
-            None => chrono_tz::Europe::Paris,
+            None => defaults.tz,
             Some(name) => name.parse::<Tz>().map_err(|_| {
                 c.bad(
                     &["horizon", "timezone"],
@@ -615,14 +626,16 @@ impl Scenario {
                 )
             })?,
         };
-        let calendar = raw.inputs.calendar.clone().unwrap_or("fr".into());
-        if !matches!(calendar.as_str(), "fr" | "none") {
-            return Err(c.bad(
-                &["inputs", "calendar"],
-                "\"fr\" or \"none\"",
-                format!("{calendar:?}"),
-            ));
-        }
+        let calendar = match &raw.inputs.calendar {
+            None => defaults.calendar,
+            Some(name) => name.parse::<CalendarChoice>().map_err(|_| {
+                c.bad(
+                    &["inputs", "calendar"],
+                    "\"fr\" or \"none\"",
+                    format!("{name:?}"),
+                )
+            })?,
+        };
         let inputs = Inputs {
             history: raw.inputs.history.as_ref().map(|h| base.join(h)),
             events: raw.inputs.events.iter().map(|e| base.join(e)).collect(),
@@ -995,6 +1008,16 @@ impl Scenario {
         })
     }
 
+    /// The zone and calendar of this scenario, as a layer of settings
+    /// (already resolved against the settings it was read with).
+    pub fn layer(&self) -> crate::config::Layer {
+        crate::config::Layer {
+            tz: Some(self.horizon.tz),
+            dialect: None,
+            calendar: Some(self.inputs.calendar),
+        }
+    }
+
     /// The queue called `name`.
     pub fn queue(&self, name: &str) -> Option<&QueueSpec> {
         self.queues.iter().find(|q| q.name == name)
@@ -1069,7 +1092,7 @@ notice_weeks = 4
 "#;
 
     fn parse(text: &str) -> Result<Scenario> {
-        Scenario::parse("s.toml", text, Path::new("dir"))
+        Scenario::parse("s.toml", text, Path::new("dir"), &Settings::default())
     }
 
     fn err(text: &str) -> String {
@@ -1204,7 +1227,8 @@ mod bundled {
     fn the_bundled_example_scenario_is_valid() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("data/scenario.toml");
-        let s = super::Scenario::read(&path).unwrap();
+        let s =
+            super::Scenario::read(&path, &super::Settings::default()).unwrap();
         assert_eq!(s.whatifs.len(), 3);
         assert!(s.inputs.history.unwrap().ends_with("data/history.csv"));
     }
@@ -1213,7 +1237,8 @@ mod bundled {
     fn the_held_back_example_scenario_is_valid() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("examples/scenario_backtest_2024.toml");
-        let s = super::Scenario::read(&path).unwrap();
+        let s =
+            super::Scenario::read(&path, &super::Settings::default()).unwrap();
         assert_eq!(s.as_of.to_string(), "2024-10-01");
         assert!(s.inputs.history.unwrap().ends_with("data/history.csv"));
         assert!(s.queues.iter().all(|q| q.aht_s.is_none()));

@@ -2,12 +2,12 @@
 //! subcommand under `cmd/`. No planning logic lives here.
 
 pub mod cmd;
+mod settings;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono_tz::Tz;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::config::Config;
@@ -56,17 +56,6 @@ pub struct Global {
 }
 
 impl Global {
-    /// The CSV dialect to write: the flag, else the config file, else `en`.
-    pub fn dialect(&self) -> Dialect {
-        self.csv_dialect.or(self.defaults.csv_dialect).unwrap_or_default()
-    }
-
-    /// The zone for naive timestamps: `flag`, else the config file, else
-    /// Europe/Paris.
-    pub fn tz(&self, flag: Option<Tz>) -> Tz {
-        flag.or(self.defaults.tz).unwrap_or(chrono_tz::Europe::Paris)
-    }
-
     /// Prints a progress or log line on stderr unless `--quiet`.
     pub fn info(&self, message: impl std::fmt::Display) {
         if !self.quiet {

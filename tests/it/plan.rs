@@ -970,3 +970,45 @@ fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
     assert!(!msg.contains("--"), "plan has no such flag: {msg}");
     assert!(!dir.path().join("out").exists());
 }
+
+/// Runs `plan --forecast` in `cwd` on `scenario_text`, and returns the
+/// first interval start of intervals.csv.
+fn first_interval_start(scenario_text: &str, cwd: &Path) -> String {
+    let (dir, scenario, forecast) = setup(scenario_text, 1.0);
+    let out = dir.path().join("out");
+    peakplan()
+        .current_dir(cwd)
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .arg("--forecast")
+        .arg(&forecast)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    let row = text.lines().nth(1).unwrap();
+    row.split(',').next().unwrap().to_string()
+}
+
+#[test]
+fn the_zone_comes_from_the_scenario_then_the_config_then_paris() {
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("peakplan.toml"),
+        "tz = \"America/New_York\"\n",
+    )
+    .unwrap();
+    let no_zone = small().replace("timezone = \"Europe/Paris\"\n", "");
+    assert!(!no_zone.contains("timezone"));
+    // No zone in the scenario: the config file's.
+    let start = first_interval_start(&no_zone, config.path());
+    assert_eq!(start, "2025-11-03T03:00:00-05:00");
+    // The scenario's zone wins over the config file's.
+    let start = first_interval_start(&small(), config.path());
+    assert_eq!(start, "2025-11-03T09:00:00+01:00");
+    // Neither: the built-in Europe/Paris.
+    let empty = tempfile::tempdir().unwrap();
+    let start = first_interval_start(&no_zone, empty.path());
+    assert_eq!(start, "2025-11-03T09:00:00+01:00");
+}

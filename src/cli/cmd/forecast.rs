@@ -26,6 +26,7 @@ use chrono_tz::Tz;
 
 use crate::calendar::{Calendar, CalendarChoice, Event};
 use crate::cli::Global;
+use crate::config::Layer;
 use crate::error::{Error, Result};
 use crate::forecast::{self, DayForecast, FitOptions, Forecast, Windows};
 use crate::inputs::history::{self, History, HistoryOptions};
@@ -118,8 +119,10 @@ pub(crate) fn load(
             .apply(spec)
             .map_err(|e| Error::usage(format!("--window: {e}")))?;
     }
+    let flags = Layer { tz: args.tz, calendar: args.calendar, dialect: None };
+    let settings = global.settings(flags, None);
     let opts = HistoryOptions {
-        tz: global.tz(args.tz),
+        tz: settings.tz,
         interval: Some(args.interval),
         ..HistoryOptions::default()
     };
@@ -152,13 +155,7 @@ pub(crate) fn load(
         ));
         events.extend(read);
     }
-    let choice = match (args.calendar, global.defaults.calendar.as_deref()) {
-        (Some(c), _) => c,
-        (None, Some(text)) => text.parse().map_err(|e| {
-            Error::usage(format!("calendar in the config file: {e}"))
-        })?,
-        (None, None) => CalendarChoice::Fr,
-    };
+    let choice = settings.calendar;
     // The built-in days of every year of history and of the forecast
     // (next year's too: a window may reach over New Year).
     let years: Vec<i32> = history

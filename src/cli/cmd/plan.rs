@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::calendar::{Calendar, CalendarChoice, EventKind, name_key};
+use crate::calendar::{Calendar, EventKind, name_key};
 use crate::capacity::plan::{self, Plan};
 use crate::capacity::report::{self, VariantFigures};
 use crate::capacity::scenario::suggest;
@@ -94,7 +94,8 @@ pub struct Args {
 /// Exit 2 for an invalid scenario or input, 3 with `--strict` when a week
 /// has a gap, 1 when the files cannot be written.
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let mut scenario = Scenario::read(&args.scenario)?;
+    let mut scenario =
+        Scenario::read(&args.scenario, &global.below_scenario())?;
     if let (Some(from), Some(to)) = (args.from, args.to) {
         if from > to {
             return Err(Error::usage(format!(
@@ -242,8 +243,7 @@ fn scenario_calendar(
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<Calendar> {
-    let choice: CalendarChoice =
-        s.inputs.calendar.parse().map_err(Error::usage)?;
+    let choice = s.inputs.calendar;
     let mut events = Vec::new();
     for path in &s.inputs.events {
         events.extend(crate::inputs::events::read(path)?);
@@ -296,12 +296,10 @@ pub fn forecast_from_history(
     } else {
         events.to_vec()
     };
-    let calendar: CalendarChoice =
-        s.inputs.calendar.parse().map_err(Error::usage)?;
     let input = InputArgs {
         history,
         events,
-        calendar: Some(calendar),
+        calendar: Some(s.inputs.calendar),
         interval: s.horizon.interval,
         tz: Some(s.horizon.tz),
         queues: vec![],

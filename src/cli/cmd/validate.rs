@@ -19,6 +19,7 @@ use chrono_tz::Tz;
 
 use crate::capacity::Scenario;
 use crate::cli::Global;
+use crate::config::Layer;
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::history::{
     Duplicates, HistoryOptions, Listed, QueueSummary,
@@ -86,7 +87,14 @@ pub struct Args {
 /// Any reading error (exit 2), or an input error when the files cannot be
 /// planned from (after printing the summary).
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let scenario = args.scenario.as_deref().map(Scenario::read).transpose()?;
+    let below = global.below_scenario();
+    let scenario = args
+        .scenario
+        .as_deref()
+        .map(|path| Scenario::read(path, &below))
+        .transpose()?;
+    let flags = Layer { tz: args.tz, ..Layer::default() };
+    let settings = global.settings(flags, scenario.as_ref());
     let history = args
         .history
         .clone()
@@ -102,10 +110,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         _ => args.events.clone(),
     };
     let opts = HistoryOptions {
-        tz: args
-            .tz
-            .or(scenario.as_ref().map(|s| s.horizon.tz))
-            .unwrap_or_else(|| global.tz(None)),
+        tz: settings.tz,
         interval: args
             .interval
             .or(scenario.as_ref().map(|s| s.horizon.interval)),
