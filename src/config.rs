@@ -175,10 +175,7 @@ impl Config {
         let name = path.display().to_string();
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let at = match e.span() {
-                Some(span) => {
-                    let (line, col) = line_col(text, span.start);
-                    Location::file(&name).line_col(line, col)
-                }
+                Some(span) => Location::file(&name).offset(text, span.start),
                 None => Location::file(&name),
             };
             InputError::new(at, e.message().trim().to_string())
@@ -230,14 +227,6 @@ impl Config {
             calendar: self.calendar,
         }
     }
-}
-
-/// 1-based line and character column of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-    (line, col as u64 + 1)
 }
 
 #[cfg(test)]

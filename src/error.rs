@@ -49,6 +49,13 @@ impl Location {
         self
     }
 
+    /// The same file at the line and character of byte `offset` of the
+    /// file's `text` (for TOML, whose parser reports byte spans).
+    pub fn offset(self, text: &str, offset: usize) -> Location {
+        let (line, col) = line_col(text, offset);
+        self.line_col(line, col)
+    }
+
     /// The same place, in column `column`.
     pub fn column(mut self, column: impl Into<String>) -> Location {
         self.column = Some(column.into());
@@ -70,6 +77,14 @@ impl fmt::Display for Location {
         }
         Ok(())
     }
+}
+
+/// 1-based line and character column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col as u64 + 1)
 }
 
 /// A problem with the content of an input file.
@@ -197,6 +212,18 @@ mod tests {
              number, found \"douze\""
         );
         assert_eq!(Error::from(err).exit_code(), 2);
+    }
+
+    #[test]
+    fn offsets_become_lines_and_characters() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        // Characters, not bytes: `é` is two bytes.
+        assert_eq!(line_col(text, 10), (2, 4));
+        assert_eq!(line_col(text, 999), (3, 1));
+        let at = Location::file("s.toml").offset(text, 6);
+        assert_eq!(at.to_string(), "s.toml:2:1");
     }
 
     #[test]

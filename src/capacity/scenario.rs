@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::calendar::CalendarChoice;
 use crate::config::Settings;
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Location, Result};
 use crate::units::{IntervalLen, parse_duration};
 
 /// A validated scenario.
@@ -363,10 +363,12 @@ impl Checker<'_> {
     /// An error at `path` (keys from the root; array items by index).
     fn err(&self, path: &[&str], what: impl std::fmt::Display) -> Error {
         let key = dotted(path);
-        let at = locate(self.text, path)
-            .map(|(line, col)| format!("{}:{line}:{col}", self.file))
-            .unwrap_or_else(|| self.file.clone());
-        Error::usage(format!("{at}: {key}: {what}"))
+        let file = Location::file(&self.file);
+        let at = match locate(self.text, path) {
+            Some(offset) => file.offset(self.text, offset),
+            None => file,
+        };
+        InputError::new(at, format!("{key}: {what}")).into()
     }
 
     fn bad(
@@ -462,6 +464,533 @@ impl Checker<'_> {
     }
 }
 
+// ---------------------------------------------------------------------
+// One checker per part of the file, in the order of the file.
+
+/// The queue defaults of `[defaults]`, checked.
+struct QueueDefaults {
+    shrinkage: f64,
+    sl: Option<f64>,
+    within: Option<f64>,
+    asa: Option<f64>,
+    occupancy: Option<f64>,
+}
+
+impl Checker<'_> {
+    /// `[horizon]`; the zone defaults to `defaults.tz`.
+    fn horizon(
+        &self,
+        raw: &RawHorizon,
+        defaults: &Settings,
+    ) -> Result<Horizon> {
+        let from = self.date(&["horizon", "from"], &raw.from)?;
+        let to = self.date(&["horizon", "to"], &raw.to)?;
+        if from > to {
+            return Err(self.err(
+                &["horizon", "to"],
+                format!("the horizon ends ({to}) before it starts ({from})"),
+            ));
+        }
+        if (to - from).num_days() > 366 * 2 {
+            return Err(self.err(
+                &["horizon", "to"],
+                "the horizon is longer than two years; plan a season at a time",
+            ));
+        }
+        let interval = match &raw.interval {
+            None => IntervalLen::from_minutes(30).unwrap_or_else(|| {
+                unreachable!("30 minutes is an allowed interval")
+            }),
+            Some(t) => t
+                .show()
+                .parse::<IntervalLen>()
+                .map_err(|e| self.err(&["horizon", "interval"], e))?,
+        };
+        let tz = match &raw.timezone {
+            None => defaults.tz,
+            Some(name) => name.parse::<Tz>().map_err(|_| {
+                self.bad(
+                    &["horizon", "timezone"],
+                    "an IANA time zone such as Europe/Paris",
+                    format!("{name:?}"),
+                )
+            })?,
+        };
+        Ok(Horizon { from, to, interval, tz })
+    }
+
+    /// `inputs.calendar`, else `defaults.calendar`.
+    fn calendar(
+        &self,
+        raw: &RawInputs,
+        defaults: &Settings,
+    ) -> Result<CalendarChoice> {
+        let calendar = match &raw.calendar {
+            None => defaults.calendar,
+            Some(name) => name.parse::<CalendarChoice>().map_err(|_| {
+                self.bad(
+                    &["inputs", "calendar"],
+                    "\"fr\" or \"none\"",
+                    format!("{name:?}"),
+                )
+            })?,
+        };
+        Ok(calendar)
+    }
+
+    /// `[defaults]`.
+    fn queue_defaults(&self, d: &RawDefaults) -> Result<QueueDefaults> {
+        let def_shrink = match d.shrinkage {
+            Some(x) => self.shrinkage(&["defaults", "shrinkage"], x)?,
+            None => 0.0,
+        };
+        let def_sl = d
+            .service_level
+            .map(|x| self.share_open(&["defaults", "service_level"], x))
+            .transpose()?;
+        let def_within = d
+            .within
+            .as_ref()
+            .map(|t| self.duration(&["defaults", "within"], t))
+            .transpose()?;
+        let def_asa = d
+            .asa
+            .as_ref()
+            .map(|t| self.positive_duration(&["defaults", "asa"], t))
+            .transpose()?;
+        let def_occ = d
+            .max_occupancy
+            .map(|x| self.occupancy(&["defaults", "max_occupancy"], x))
+            .transpose()?;
+
+        Ok(QueueDefaults {
+            shrinkage: def_shrink,
+            sl: def_sl,
+            within: def_within,
+            asa: def_asa,
+            occupancy: def_occ,
+        })
+    }
+
+    /// `[queues.*]`, with the queue defaults.
+    fn queues(&self, raw: &RawScenario) -> Result<Vec<QueueSpec>> {
+        let d = self.queue_defaults(&raw.defaults)?;
+        if raw.queues.is_empty() {
+            return Err(self.err(&["queues"], "define at least one queue"));
+        }
+        let mut queues = Vec::new();
+        for (name, q) in &raw.queues {
+            queues.push(self.queue(name, q, &d)?);
+        }
+        Ok(queues)
+    }
+
+    /// One `[queues.NAME]`.
+    fn queue(
+        &self,
+        name: &str,
+        q: &RawQueue,
+        d: &QueueDefaults,
+    ) -> Result<QueueSpec> {
+        let (def_shrink, def_sl, def_within, def_asa, def_occ) =
+            (d.shrinkage, d.sl, d.within, d.asa, d.occupancy);
+        let p = |key: &'static str| -> [&str; 3] { ["queues", name, key] };
+        let channel = self.channel(name, q)?;
+        let aht_s = q
+            .aht
+            .as_ref()
+            .map(|t| self.positive_duration(&p("aht"), t))
+            .transpose()?;
+        let level = match q.level {
+            None => 1,
+            Some(l @ 1..=2) => l as u8,
+            Some(l) => return Err(self.bad(&p("level"), "1 or 2", l)),
+        };
+        let patience_s = q
+            .patience
+            .as_ref()
+            .map(|t| self.positive_duration(&p("patience"), t))
+            .transpose()?;
+        let shrinkage = match q.shrinkage {
+            Some(x) => self.shrinkage(&p("shrinkage"), x)?,
+            None => def_shrink,
+        };
+        let sl = q
+            .service_level
+            .map(|x| self.share_open(&p("service_level"), x))
+            .transpose()?
+            .or(def_sl);
+        let within = q
+            .within
+            .as_ref()
+            .map(|t| self.duration(&p("within"), t))
+            .transpose()?
+            .or(def_within);
+        let asa = q
+            .asa
+            .as_ref()
+            .map(|t| self.positive_duration(&p("asa"), t))
+            .transpose()?
+            .or(def_asa);
+        let goal = self.goal(name, channel, (sl, within, asa))?;
+        let max_occupancy = q
+            .max_occupancy
+            .map(|x| self.occupancy(&p("max_occupancy"), x))
+            .transpose()?
+            .or(def_occ);
+        Ok(QueueSpec {
+            name: name.to_string(),
+            channel,
+            aht_s,
+            level,
+            patience_s,
+            goal,
+            max_occupancy,
+            shrinkage,
+        })
+    }
+
+    /// The channel of `[queues.NAME]` and the keys only it takes.
+    fn channel(&self, name: &str, q: &RawQueue) -> Result<Channel> {
+        let p = |key: &'static str| -> [&str; 3] { ["queues", name, key] };
+        let channel = match q.channel.as_deref().unwrap_or("voice") {
+            "voice" => Channel::Voice,
+            "chat" => {
+                let conc = q.concurrency.unwrap_or(1.0);
+                if !(1.0..=20.0).contains(&conc) {
+                    return Err(self.bad(
+                        &p("concurrency"),
+                        "sessions per agent from 1 to 20",
+                        conc,
+                    ));
+                }
+                Channel::Chat { concurrency: conc }
+            }
+            "email" => {
+                let Some(t) = &q.deadline else {
+                    return Err(self.err(
+                        &p("channel"),
+                        "an email queue needs `deadline` (e.g. \"24h\")",
+                    ));
+                };
+                let deadline_s = self.positive_duration(&p("deadline"), t)?;
+                Channel::Email { deadline_s }
+            }
+            other => {
+                return Err(self.bad(
+                    &p("channel"),
+                    "voice, chat or email",
+                    format!("{other:?}"),
+                ));
+            }
+        };
+        if q.concurrency.is_some() && !matches!(channel, Channel::Chat { .. })
+        {
+            return Err(self.err(
+                &p("concurrency"),
+                "concurrency applies to chat queues only",
+            ));
+        }
+        if q.deadline.is_some() && !matches!(channel, Channel::Email { .. }) {
+            return Err(self.err(
+                &p("deadline"),
+                "deadline applies to email queues only",
+            ));
+        }
+        Ok(channel)
+    }
+
+    /// The target of `[queues.NAME]` from its service level, time and ASA
+    /// (each the queue's own, else the default).
+    fn goal(
+        &self,
+        name: &str,
+        channel: Channel,
+        (sl, within, asa): (Option<f64>, Option<f64>, Option<f64>),
+    ) -> Result<Goal> {
+        let goal = match (sl, within, asa) {
+            (Some(sl), Some(within_s), _) => {
+                Goal::ServiceLevel { sl, within_s }
+            }
+            (Some(_), None, _) => {
+                return Err(self.err(
+                    &["queues", name],
+                    "a service level needs `within` (e.g. \"20s\") \
+                     here or in [defaults]",
+                ));
+            }
+            (None, _, Some(asa_s)) => Goal::Asa { asa_s },
+            (None, _, None) if matches!(channel, Channel::Email { .. }) => {
+                Goal::ServiceLevel { sl: 0.8, within_s: 0.0 }
+            }
+            (None, _, None) => {
+                return Err(self.err(
+                    &["queues", name],
+                    "no target: set `service_level` and `within`, or \
+                     `asa`, here or in [defaults]",
+                ));
+            }
+        };
+        Ok(goal)
+    }
+
+    /// `team.weekly_hours` and the queues of `team.fte`.
+    fn team_hours(
+        &self,
+        t: &RawTeam,
+        queues: &BTreeMap<String, RawQueue>,
+    ) -> Result<f64> {
+        let weekly_hours = t.weekly_hours;
+        if !(1.0..=80.0).contains(&weekly_hours) {
+            return Err(self.bad(
+                &["team", "weekly_hours"],
+                "paid hours per week from 1 to 80",
+                weekly_hours,
+            ));
+        }
+        for (q, fte) in &t.fte {
+            self.queue_ref(&["team", "fte", q], q, queues)?;
+            self.non_negative(&["team", "fte", q], *fte)?;
+        }
+
+        Ok(weekly_hours)
+    }
+
+    /// `[team]`; its rate defaults to the hires'.
+    fn team(
+        &self,
+        t: &RawTeam,
+        weekly_hours: f64,
+        hiring: Option<&Hiring>,
+    ) -> Result<Team> {
+        let team_rate = match t.cost_per_hour {
+            Some(x) => self.non_negative(&["team", "cost_per_hour"], x)?,
+            None => hiring.map_or(0.0, |h| h.cost_per_hour),
+        };
+        let team = Team {
+            weekly_hours,
+            fte: t.fte.clone(),
+            cost_per_hour: team_rate,
+        };
+
+        Ok(team)
+    }
+
+    /// `[hiring]`, if any.
+    fn hiring(
+        &self,
+        raw: Option<&RawHiring>,
+        queues: &BTreeMap<String, RawQueue>,
+    ) -> Result<Option<Hiring>> {
+        let hiring = match raw {
+            None => None,
+            Some(h) => {
+                let p = |key: &'static str| -> [&str; 2] { ["hiring", key] };
+                let ramp = h.ramp.clone();
+                for (i, r) in ramp.iter().enumerate() {
+                    if !(*r > 0.0 && *r <= 1.0) {
+                        let i = i.to_string();
+                        return Err(self.bad(
+                            &["hiring", "ramp", &i],
+                            "a productivity in (0, 1]",
+                            r,
+                        ));
+                    }
+                }
+                if h.queues.is_empty() {
+                    return Err(self.err(
+                        &p("queues"),
+                        "name the queues hires work on, e.g. [\"commandes\"]",
+                    ));
+                }
+                for (i, q) in h.queues.iter().enumerate() {
+                    let i = i.to_string();
+                    self.queue_ref(&["hiring", "queues", &i], q, queues)?;
+                }
+                Some(Hiring {
+                    recruit_weeks: self.count(
+                        &p("recruit_weeks"),
+                        h.recruit_weeks,
+                        52,
+                    )?,
+                    train_weeks: self.count(
+                        &p("train_weeks"),
+                        h.train_weeks,
+                        26,
+                    )?,
+                    ramp,
+                    cost_per_hour: self
+                        .non_negative(&p("cost_per_hour"), h.cost_per_hour)?,
+                    min_contract_weeks: self.count(
+                        &p("min_contract_weeks"),
+                        h.min_contract_weeks,
+                        104,
+                    )?,
+                    max_hires: self.count(
+                        &p("max_hires"),
+                        h.max_hires,
+                        100_000,
+                    )?,
+                    queues: dedup(&h.queues),
+                })
+            }
+        };
+        Ok(hiring)
+    }
+
+    /// `[overtime]`: none without the table.
+    fn overtime(
+        &self,
+        raw: Option<&RawOvertime>,
+        weekly_hours: f64,
+    ) -> Result<Overtime> {
+        let overtime = match raw {
+            None => Overtime { max_hours_per_week: 0.0, premium: 1.0 },
+            Some(o) => {
+                let max = o.max_hours_per_week;
+                if !(0.0..=weekly_hours).contains(&max) {
+                    return Err(self.bad(
+                        &["overtime", "max_hours_per_week"],
+                        &format!(
+                            "hours from 0 to weekly_hours ({weekly_hours})"
+                        ),
+                        max,
+                    ));
+                }
+                if !(1.0..=5.0).contains(&o.premium) {
+                    return Err(self.bad(
+                        &["overtime", "premium"],
+                        "a multiplier from 1 to 5, such as 1.25",
+                        o.premium,
+                    ));
+                }
+                Overtime { max_hours_per_week: max, premium: o.premium }
+            }
+        };
+
+        Ok(overtime)
+    }
+
+    /// `[[partners]]`.
+    fn partners(
+        &self,
+        raw: &[RawPartner],
+        queues: &BTreeMap<String, RawQueue>,
+    ) -> Result<Vec<Partner>> {
+        let mut partners: Vec<Partner> = Vec::new();
+        for (i, raw_p) in raw.iter().enumerate() {
+            let i = i.to_string();
+            let p = |key: &'static str| -> [&str; 3] { ["partners", &i, key] };
+            if raw_p.name.trim().is_empty() {
+                return Err(self.err(&p("name"), "a partner needs a name"));
+            }
+            if partners.iter().any(|o| o.name == raw_p.name) {
+                return Err(self.err(
+                    &p("name"),
+                    format!("partner \"{}\" is defined twice", raw_p.name),
+                ));
+            }
+            if raw_p.queues.is_empty() {
+                return Err(self.err(&p("queues"), "name at least one queue"));
+            }
+            for (j, q) in raw_p.queues.iter().enumerate() {
+                let j = j.to_string();
+                let at = ["partners", &i, "queues", &j];
+                self.queue_ref(&at, q, queues)?;
+                if queues.get(q).and_then(|r| r.level).unwrap_or(1) != 1 {
+                    return Err(self.err(
+                        &at,
+                        format!(
+                            "queue \"{q}\" is level 2: only level-1 queues \
+                             may overflow to partners"
+                        ),
+                    ));
+                }
+            }
+            partners.push(Partner {
+                name: raw_p.name.clone(),
+                queues: dedup(&raw_p.queues),
+                max_fte: self.non_negative(&p("max_fte"), raw_p.max_fte)?,
+                cost_per_hour: self
+                    .non_negative(&p("cost_per_hour"), raw_p.cost_per_hour)?,
+                notice_weeks: self.count(
+                    &p("notice_weeks"),
+                    raw_p.notice_weeks,
+                    104,
+                )?,
+            });
+        }
+
+        Ok(partners)
+    }
+
+    /// `[[whatif]]`.
+    fn whatifs(
+        &self,
+        raw: &[RawWhatIf],
+        queues: &BTreeMap<String, RawQueue>,
+    ) -> Result<Vec<WhatIf>> {
+        let mut whatifs: Vec<WhatIf> = Vec::new();
+        for (i, w) in raw.iter().enumerate() {
+            let i = i.to_string();
+            let p = |key: &'static str| -> [&str; 3] { ["whatif", &i, key] };
+            if w.name.trim().is_empty() {
+                return Err(self.err(&p("name"), "a what-if needs a name"));
+            }
+            if whatifs.iter().any(|o| o.name == w.name) || w.name == "base" {
+                return Err(self.err(
+                    &p("name"),
+                    format!("what-if name \"{}\" is already used", w.name),
+                ));
+            }
+            for (q, share) in &w.deflection {
+                let at = ["whatif", &i, "deflection", q];
+                self.queue_ref(&at, q, queues)?;
+                if !(0.0..=1.0).contains(share) {
+                    return Err(self.bad(&at, "a share in [0, 1]", share));
+                }
+            }
+            let spread = match &w.spread {
+                None => None,
+                Some(s) => {
+                    let at = ["whatif", &i, "spread", "share"];
+                    if !(0.0..=1.0).contains(&s.share) {
+                        return Err(self.bad(
+                            &at,
+                            "a share in [0, 1]",
+                            s.share,
+                        ));
+                    }
+                    let at = ["whatif", &i, "spread", "days"];
+                    let days = self.count(&at, s.days, 14)?;
+                    if days == 0 {
+                        return Err(self.bad(&at, "1 to 14 days", 0));
+                    }
+                    Some(Spread {
+                        share: s.share,
+                        days,
+                        events: s.events.clone(),
+                    })
+                }
+            };
+            if w.deflection.is_empty() && spread.is_none() {
+                return Err(self.err(
+                    &["whatif", &i],
+                    "a what-if needs `deflection` or `spread`",
+                ));
+            }
+            whatifs.push(WhatIf {
+                name: w.name.clone(),
+                deflection: w.deflection.clone(),
+                event_days_only: w.event_days_only,
+                spread,
+            });
+        }
+
+        Ok(whatifs)
+    }
+}
+
 fn dotted(path: &[&str]) -> String {
     let mut out = String::new();
     for part in path {
@@ -477,16 +1006,9 @@ fn dotted(path: &[&str]) -> String {
     out
 }
 
-/// 1-based line and column of `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
-/// Where the key at `path` is written, or the deepest part of it that is.
-fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+/// The byte offset where the key at `path` is written, or the deepest part
+/// of it that is.
+fn locate(text: &str, path: &[&str]) -> Option<usize> {
     let root = toml::de::DeTable::parse(text).ok()?;
     let mut best: Option<usize> = None;
     let mut value: Option<&toml::de::DeValue<'_>> = None;
@@ -505,7 +1027,7 @@ fn locate(text: &str, path: &[&str]) -> Option<(usize, usize)> {
         value = Some(item.get_ref());
         table = item.get_ref().as_table();
     }
-    best.map(|o| line_col(text, o))
+    best
 }
 
 /// The closest of `names` to `name`, if close enough to be a typo.
@@ -521,13 +1043,10 @@ pub(crate) fn suggest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
 /// Turns a serde error into one that names the key, its place, and a
 /// suggestion for a misspelt key.
 fn serde_error(file: &str, text: &str, err: &toml::de::Error) -> Error {
-    let at = err
-        .span()
-        .map(|s| {
-            let (line, col) = line_col(text, s.start);
-            format!("{file}:{line}:{col}")
-        })
-        .unwrap_or_else(|| file.to_string());
+    let at = match err.span() {
+        Some(span) => Location::file(file).offset(text, span.start),
+        None => Location::file(file),
+    };
     let msg = err.message().trim();
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
@@ -542,14 +1061,14 @@ fn serde_error(file: &str, text: &str, err: &toml::de::Error) -> Error {
             None if valid.is_empty() => String::new(),
             None => format!("; valid keys here: {}", valid.join(", ")),
         };
-        return Error::usage(format!("{at}: unknown key `{key}`{hint}"));
+        return InputError::new(at, format!("unknown key `{key}`{hint}"))
+            .into();
     }
     if msg.contains("did not match any variant") {
-        return Error::usage(format!(
-            "{at}: expected a text, number or date value"
-        ));
+        return InputError::new(at, "expected a text, number or date value")
+            .into();
     }
-    Error::usage(format!("{at}: {msg}"))
+    InputError::new(at, msg).into()
 }
 
 impl Scenario {
@@ -559,7 +1078,7 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when the file cannot be read; [`Error::Usage`] (exit
+    /// [`Error::Io`] when the file cannot be read; [`Error::Input`] (exit
     /// 2) naming the file, line, column and key for any invalid content.
     pub fn read(path: &Path, defaults: &Settings) -> Result<Scenario> {
         let text =
@@ -593,418 +1112,26 @@ impl Scenario {
         defaults: &Settings,
     ) -> Result<Scenario> {
         let as_of = c.date(&["as_of"], &raw.as_of)?;
-        let from = c.date(&["horizon", "from"], &raw.horizon.from)?;
-        let to = c.date(&["horizon", "to"], &raw.horizon.to)?;
-        if from > to {
-            return Err(c.err(
-                &["horizon", "to"],
-                format!("the horizon ends ({to}) before it starts ({from})"),
-            ));
-        }
-        if (to - from).num_days() > 366 * 2 {
-            return Err(c.err(
-                &["horizon", "to"],
-                "the horizon is longer than two years; plan a season at a time",
-            ));
-        }
-        let interval = match &raw.horizon.interval {
-            None => IntervalLen::from_minutes(30).unwrap_or_else(|| {
-                unreachable!("30 minutes is an allowed interval")
-            }),
-            Some(t) => t
-                .show()
-                .parse::<IntervalLen>()
-                .map_err(|e| c.err(&["horizon", "interval"], e))?,
-        };
-        let tz = match &raw.horizon.timezone {
-            None => defaults.tz,
-            Some(name) => name.parse::<Tz>().map_err(|_| {
-                c.bad(
-                    &["horizon", "timezone"],
-                    "an IANA time zone such as Europe/Paris",
-                    format!("{name:?}"),
-                )
-            })?,
-        };
-        let calendar = match &raw.inputs.calendar {
-            None => defaults.calendar,
-            Some(name) => name.parse::<CalendarChoice>().map_err(|_| {
-                c.bad(
-                    &["inputs", "calendar"],
-                    "\"fr\" or \"none\"",
-                    format!("{name:?}"),
-                )
-            })?,
-        };
+        let horizon = c.horizon(&raw.horizon, defaults)?;
         let inputs = Inputs {
             history: raw.inputs.history.as_ref().map(|h| base.join(h)),
             events: raw.inputs.events.iter().map(|e| base.join(e)).collect(),
-            calendar,
+            calendar: c.calendar(&raw.inputs, defaults)?,
         };
-
-        let d = &raw.defaults;
-        let def_shrink = match d.shrinkage {
-            Some(x) => c.shrinkage(&["defaults", "shrinkage"], x)?,
-            None => 0.0,
-        };
-        let def_sl = d
-            .service_level
-            .map(|x| c.share_open(&["defaults", "service_level"], x))
-            .transpose()?;
-        let def_within = d
-            .within
-            .as_ref()
-            .map(|t| c.duration(&["defaults", "within"], t))
-            .transpose()?;
-        let def_asa = d
-            .asa
-            .as_ref()
-            .map(|t| c.positive_duration(&["defaults", "asa"], t))
-            .transpose()?;
-        let def_occ = d
-            .max_occupancy
-            .map(|x| c.occupancy(&["defaults", "max_occupancy"], x))
-            .transpose()?;
-
-        if raw.queues.is_empty() {
-            return Err(c.err(&["queues"], "define at least one queue"));
-        }
-        let mut queues = Vec::new();
-        for (name, q) in &raw.queues {
-            let p = |key: &'static str| -> [&str; 3] { ["queues", name, key] };
-            let channel = match q.channel.as_deref().unwrap_or("voice") {
-                "voice" => Channel::Voice,
-                "chat" => {
-                    let conc = q.concurrency.unwrap_or(1.0);
-                    if !(1.0..=20.0).contains(&conc) {
-                        return Err(c.bad(
-                            &p("concurrency"),
-                            "sessions per agent from 1 to 20",
-                            conc,
-                        ));
-                    }
-                    Channel::Chat { concurrency: conc }
-                }
-                "email" => {
-                    let Some(t) = &q.deadline else {
-                        return Err(c.err(
-                            &p("channel"),
-                            "an email queue needs `deadline` (e.g. \"24h\")",
-                        ));
-                    };
-                    let deadline_s = c.positive_duration(&p("deadline"), t)?;
-                    Channel::Email { deadline_s }
-                }
-                other => {
-                    return Err(c.bad(
-                        &p("channel"),
-                        "voice, chat or email",
-                        format!("{other:?}"),
-                    ));
-                }
-            };
-            if q.concurrency.is_some()
-                && !matches!(channel, Channel::Chat { .. })
-            {
-                return Err(c.err(
-                    &p("concurrency"),
-                    "concurrency applies to chat queues only",
-                ));
-            }
-            if q.deadline.is_some()
-                && !matches!(channel, Channel::Email { .. })
-            {
-                return Err(c.err(
-                    &p("deadline"),
-                    "deadline applies to email queues only",
-                ));
-            }
-            let aht_s = q
-                .aht
-                .as_ref()
-                .map(|t| c.positive_duration(&p("aht"), t))
-                .transpose()?;
-            let level = match q.level {
-                None => 1,
-                Some(l @ 1..=2) => l as u8,
-                Some(l) => return Err(c.bad(&p("level"), "1 or 2", l)),
-            };
-            let patience_s = q
-                .patience
-                .as_ref()
-                .map(|t| c.positive_duration(&p("patience"), t))
-                .transpose()?;
-            let shrinkage = match q.shrinkage {
-                Some(x) => c.shrinkage(&p("shrinkage"), x)?,
-                None => def_shrink,
-            };
-            let sl = q
-                .service_level
-                .map(|x| c.share_open(&p("service_level"), x))
-                .transpose()?
-                .or(def_sl);
-            let within = q
-                .within
-                .as_ref()
-                .map(|t| c.duration(&p("within"), t))
-                .transpose()?
-                .or(def_within);
-            let asa = q
-                .asa
-                .as_ref()
-                .map(|t| c.positive_duration(&p("asa"), t))
-                .transpose()?
-                .or(def_asa);
-            let goal = match (sl, within, asa) {
-                (Some(sl), Some(within_s), _) => {
-                    Goal::ServiceLevel { sl, within_s }
-                }
-                (Some(_), None, _) => {
-                    return Err(c.err(
-                        &["queues", name],
-                        "a service level needs `within` (e.g. \"20s\") \
-                         here or in [defaults]",
-                    ));
-                }
-                (None, _, Some(asa_s)) => Goal::Asa { asa_s },
-                (None, _, None)
-                    if matches!(channel, Channel::Email { .. }) =>
-                {
-                    Goal::ServiceLevel { sl: 0.8, within_s: 0.0 }
-                }
-                (None, _, None) => {
-                    return Err(c.err(
-                        &["queues", name],
-                        "no target: set `service_level` and `within`, or \
-                         `asa`, here or in [defaults]",
-                    ));
-                }
-            };
-            let max_occupancy = q
-                .max_occupancy
-                .map(|x| c.occupancy(&p("max_occupancy"), x))
-                .transpose()?
-                .or(def_occ);
-            queues.push(QueueSpec {
-                name: name.clone(),
-                channel,
-                aht_s,
-                level,
-                patience_s,
-                goal,
-                max_occupancy,
-                shrinkage,
-            });
-        }
-
-        let t = &raw.team;
-        let weekly_hours = t.weekly_hours;
-        if !(1.0..=80.0).contains(&weekly_hours) {
-            return Err(c.bad(
-                &["team", "weekly_hours"],
-                "paid hours per week from 1 to 80",
-                weekly_hours,
-            ));
-        }
-        for (q, fte) in &t.fte {
-            c.queue_ref(&["team", "fte", q], q, &raw.queues)?;
-            c.non_negative(&["team", "fte", q], *fte)?;
-        }
-
-        let hiring = match &raw.hiring {
-            None => None,
-            Some(h) => {
-                let p = |key: &'static str| -> [&str; 2] { ["hiring", key] };
-                let ramp = h.ramp.clone();
-                for (i, r) in ramp.iter().enumerate() {
-                    if !(*r > 0.0 && *r <= 1.0) {
-                        let i = i.to_string();
-                        return Err(c.bad(
-                            &["hiring", "ramp", &i],
-                            "a productivity in (0, 1]",
-                            r,
-                        ));
-                    }
-                }
-                if h.queues.is_empty() {
-                    return Err(c.err(
-                        &p("queues"),
-                        "name the queues hires work on, e.g. [\"commandes\"]",
-                    ));
-                }
-                for (i, q) in h.queues.iter().enumerate() {
-                    let i = i.to_string();
-                    c.queue_ref(&["hiring", "queues", &i], q, &raw.queues)?;
-                }
-                Some(Hiring {
-                    recruit_weeks: c.count(
-                        &p("recruit_weeks"),
-                        h.recruit_weeks,
-                        52,
-                    )?,
-                    train_weeks: c.count(
-                        &p("train_weeks"),
-                        h.train_weeks,
-                        26,
-                    )?,
-                    ramp,
-                    cost_per_hour: c
-                        .non_negative(&p("cost_per_hour"), h.cost_per_hour)?,
-                    min_contract_weeks: c.count(
-                        &p("min_contract_weeks"),
-                        h.min_contract_weeks,
-                        104,
-                    )?,
-                    max_hires: c.count(
-                        &p("max_hires"),
-                        h.max_hires,
-                        100_000,
-                    )?,
-                    queues: dedup(&h.queues),
-                })
-            }
-        };
-        let team_rate = match t.cost_per_hour {
-            Some(x) => c.non_negative(&["team", "cost_per_hour"], x)?,
-            None => hiring.as_ref().map_or(0.0, |h| h.cost_per_hour),
-        };
-        let team = Team {
-            weekly_hours,
-            fte: t.fte.clone(),
-            cost_per_hour: team_rate,
-        };
-
-        let overtime = match &raw.overtime {
-            None => Overtime { max_hours_per_week: 0.0, premium: 1.0 },
-            Some(o) => {
-                let max = o.max_hours_per_week;
-                if !(0.0..=weekly_hours).contains(&max) {
-                    return Err(c.bad(
-                        &["overtime", "max_hours_per_week"],
-                        &format!(
-                            "hours from 0 to weekly_hours ({weekly_hours})"
-                        ),
-                        max,
-                    ));
-                }
-                if !(1.0..=5.0).contains(&o.premium) {
-                    return Err(c.bad(
-                        &["overtime", "premium"],
-                        "a multiplier from 1 to 5, such as 1.25",
-                        o.premium,
-                    ));
-                }
-                Overtime { max_hours_per_week: max, premium: o.premium }
-            }
-        };
-
-        let mut partners: Vec<Partner> = Vec::new();
-        for (i, raw_p) in raw.partners.iter().enumerate() {
-            let i = i.to_string();
-            let p = |key: &'static str| -> [&str; 3] { ["partners", &i, key] };
-            if raw_p.name.trim().is_empty() {
-                return Err(c.err(&p("name"), "a partner needs a name"));
-            }
-            if partners.iter().any(|o| o.name == raw_p.name) {
-                return Err(c.err(
-                    &p("name"),
-                    format!("partner \"{}\" is defined twice", raw_p.name),
-                ));
-            }
-            if raw_p.queues.is_empty() {
-                return Err(c.err(&p("queues"), "name at least one queue"));
-            }
-            for (j, q) in raw_p.queues.iter().enumerate() {
-                let j = j.to_string();
-                let at = ["partners", &i, "queues", &j];
-                c.queue_ref(&at, q, &raw.queues)?;
-                if raw.queues.get(q).and_then(|r| r.level).unwrap_or(1) != 1 {
-                    return Err(c.err(
-                        &at,
-                        format!(
-                            "queue \"{q}\" is level 2: only level-1 queues \
-                             may overflow to partners"
-                        ),
-                    ));
-                }
-            }
-            partners.push(Partner {
-                name: raw_p.name.clone(),
-                queues: dedup(&raw_p.queues),
-                max_fte: c.non_negative(&p("max_fte"), raw_p.max_fte)?,
-                cost_per_hour: c
-                    .non_negative(&p("cost_per_hour"), raw_p.cost_per_hour)?,
-                notice_weeks: c.count(
-                    &p("notice_weeks"),
-                    raw_p.notice_weeks,
-                    104,
-                )?,
-            });
-        }
-
-        let mut whatifs: Vec<WhatIf> = Vec::new();
-        for (i, w) in raw.whatif.iter().enumerate() {
-            let i = i.to_string();
-            let p = |key: &'static str| -> [&str; 3] { ["whatif", &i, key] };
-            if w.name.trim().is_empty() {
-                return Err(c.err(&p("name"), "a what-if needs a name"));
-            }
-            if whatifs.iter().any(|o| o.name == w.name) || w.name == "base" {
-                return Err(c.err(
-                    &p("name"),
-                    format!("what-if name \"{}\" is already used", w.name),
-                ));
-            }
-            for (q, share) in &w.deflection {
-                let at = ["whatif", &i, "deflection", q];
-                c.queue_ref(&at, q, &raw.queues)?;
-                if !(0.0..=1.0).contains(share) {
-                    return Err(c.bad(&at, "a share in [0, 1]", share));
-                }
-            }
-            let spread = match &w.spread {
-                None => None,
-                Some(s) => {
-                    let at = ["whatif", &i, "spread", "share"];
-                    if !(0.0..=1.0).contains(&s.share) {
-                        return Err(c.bad(&at, "a share in [0, 1]", s.share));
-                    }
-                    let at = ["whatif", &i, "spread", "days"];
-                    let days = c.count(&at, s.days, 14)?;
-                    if days == 0 {
-                        return Err(c.bad(&at, "1 to 14 days", 0));
-                    }
-                    Some(Spread {
-                        share: s.share,
-                        days,
-                        events: s.events.clone(),
-                    })
-                }
-            };
-            if w.deflection.is_empty() && spread.is_none() {
-                return Err(c.err(
-                    &["whatif", &i],
-                    "a what-if needs `deflection` or `spread`",
-                ));
-            }
-            whatifs.push(WhatIf {
-                name: w.name.clone(),
-                deflection: w.deflection.clone(),
-                event_days_only: w.event_days_only,
-                spread,
-            });
-        }
-
+        let queues = c.queues(&raw)?;
+        let weekly_hours = c.team_hours(&raw.team, &raw.queues)?;
+        let hiring = c.hiring(raw.hiring.as_ref(), &raw.queues)?;
+        let team = c.team(&raw.team, weekly_hours, hiring.as_ref())?;
         Ok(Scenario {
             as_of,
-            horizon: Horizon { from, to, interval, tz },
+            horizon,
             inputs,
             queues,
             team,
             hiring,
-            overtime,
-            partners,
-            whatifs,
+            overtime: c.overtime(raw.overtime.as_ref(), weekly_hours)?,
+            partners: c.partners(&raw.partners, &raw.queues)?,
+            whatifs: c.whatifs(&raw.whatif, &raw.queues)?,
         })
     }
 
