@@ -28,10 +28,9 @@ use chrono::{Datelike, NaiveDate};
 
 use peakplan::capacity::plan::{self, Evaluation};
 use peakplan::capacity::{Scenario, StaffTo, forecast_csv};
-use peakplan::cli::Global;
-use peakplan::cli::cmd::plan::forecast_from_history;
 use peakplan::config::Settings;
 use peakplan::forecast::ForecastRow;
+use peakplan::pipeline::{Quiet, forecast_for_plan};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -50,9 +49,10 @@ fn holdout(
     actuals_path: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let s = Scenario::read(scenario, &Settings::default())?;
-    let quiet = Global { quiet: true, ..Global::default() };
+    let history =
+        s.inputs.history.clone().ok_or("the scenario names no history")?;
     let t = std::time::Instant::now();
-    let f = forecast_from_history(&s, None, &[], &quiet)?;
+    let f = forecast_for_plan(&s, &history, &[], &Quiet)?;
     let fit_s = t.elapsed().as_secs_f64();
     let actuals = forecast_csv::read(actuals_path, s.horizon.tz)?;
     println!(

@@ -22,6 +22,7 @@ pub mod error;
 pub mod forecast;
 pub mod inputs;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod units;
 

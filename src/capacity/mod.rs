@@ -9,6 +9,8 @@
 //!   mix of hires, overtime and partners, and dates the hires ([`hires`]).
 //! * [`whatif`] changes the demand (self-care, peak spreading) for
 //!   side-by-side comparison; [`report`] writes the files.
+//! * [`plan_scenario`] chains them: the base plan, the what-ifs' figures
+//!   and the replay on actual volumes, from plain forecast rows.
 
 pub mod forecast_csv;
 pub mod hires;
@@ -17,8 +19,10 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod staffing;
+pub mod variants;
 pub mod whatif;
 
 pub use plan::{IntervalPlan, Plan, WeekPlan};
 pub use scenario::Scenario;
 pub use staffing::StaffTo;
+pub use variants::{ScenarioPlan, VariantFigures, plan_scenario};

@@ -12,39 +12,7 @@ use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, fixed};
 
-/// Figures of one variant (the base plan or a what-if), for comparison.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct VariantFigures {
-    /// `base` or the what-if's name.
-    pub name: String,
-    /// Contacts forecast over the plan.
-    pub contacts: f64,
-    /// Agent-hours on contacts.
-    pub agent_hours: f64,
-    /// People hired.
-    pub hires: u32,
-    /// Cost of hires, overtime and partners (the in-house team excluded).
-    pub flexible_cost: f64,
-    /// Total cost.
-    pub total_cost: f64,
-    /// Unmet FTE-weeks.
-    pub gap_fte_weeks: f64,
-}
-
-impl VariantFigures {
-    /// The figures of `plan`.
-    pub fn of(name: &str, plan: &Plan) -> VariantFigures {
-        VariantFigures {
-            name: name.to_string(),
-            contacts: plan.intervals.iter().map(|r| r.forecast).sum(),
-            agent_hours: plan.weeks.iter().map(|w| w.agent_hours).sum(),
-            hires: plan.hires.iter().map(|h| h.count).sum(),
-            flexible_cost: plan.costs.total - plan.costs.in_house,
-            total_cost: plan.costs.total,
-            gap_fte_weeks: plan.weeks.iter().map(|w| w.gap_fte).sum(),
-        }
-    }
-}
+pub use crate::capacity::variants::VariantFigures;
 
 /// `intervals.csv`.
 ///

@@ -2,6 +2,7 @@
 //! subcommand under `cmd/`. No planning logic lives here.
 
 pub mod cmd;
+pub mod log;
 mod settings;
 
 use std::ffi::OsString;

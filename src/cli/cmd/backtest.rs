@@ -23,13 +23,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::Global;
-use crate::cli::cmd::forecast::{
-    InputArgs, elapsed, load, plural, svg, write_outputs,
-};
+use crate::cli::cmd::forecast::{InputArgs, svg, write_outputs};
+use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
 use crate::forecast::backtest::{
     self, BacktestOptions, DayTotal, Method, Metrics, Report,
 };
+use crate::pipeline::{self, elapsed, plural};
 use crate::report::csv::CsvOut;
 use crate::report::plot::{self, BacktestDay};
 use crate::report::table::Table;
@@ -87,7 +87,8 @@ fn whole_days(s: &str) -> std::result::Result<u32, String> {
 /// Input errors from the files; [`Error::Usage`] when the history is too
 /// short for the origins asked.
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let inputs = load(&args.input, global, None)?;
+    let log = StderrLog::new(global);
+    let inputs = pipeline::load(&args.input.sources(global)?, None, &log)?;
     let opts = BacktestOptions {
         horizon_days: args.horizon,
         origins: args.origins as usize,

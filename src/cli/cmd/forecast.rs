@@ -21,19 +21,20 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use crate::calendar::{Calendar, CalendarChoice, Event};
+use crate::calendar::CalendarChoice;
 use crate::cli::Global;
+use crate::cli::log::StderrLog;
 use crate::config::Layer;
 use crate::error::{Error, Result};
-use crate::forecast::{self, DayForecast, FitOptions, Forecast, Windows};
-use crate::inputs::history::{self, History, HistoryOptions};
+use crate::forecast::{self, DayForecast, Forecast, Windows};
+use crate::pipeline::{self, Log, Sources, elapsed, plural};
 use crate::report::csv::CsvOut;
 use crate::report::plot::{self, ChartError};
 use crate::report::table::Table;
-use crate::report::term::{Emphasis, Look, Status};
+use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, Format};
 use crate::units::IntervalLen;
 
@@ -99,122 +100,32 @@ pub struct Args {
     pub chart_day: Option<NaiveDate>,
 }
 
-/// History, calendar and model options, read and checked.
-pub(crate) struct Inputs {
-    pub history: History,
-    pub calendar: Calendar,
-    pub fit: FitOptions,
-}
-
-/// Reads the history (only the queues asked for) and the events, and
-/// builds the calendar and the fit options.
-pub(crate) fn load(
-    args: &InputArgs,
-    global: &Global,
-    until: Option<NaiveDate>,
-) -> Result<Inputs> {
-    let mut windows = Windows::default();
-    for spec in &args.windows {
-        windows
-            .apply(spec)
-            .map_err(|e| Error::usage(format!("--window: {e}")))?;
-    }
-    let flags = Layer { tz: args.tz, calendar: args.calendar, dialect: None };
-    let settings = global.settings(flags, None);
-    let opts = HistoryOptions {
-        tz: settings.tz,
-        interval: Some(args.interval),
-        ..HistoryOptions::default()
-    };
-    let started = Instant::now();
-    let status = Status::new(global.quiet);
-    status.show(&format!("reading {}…", args.history.display()));
-    let history = history::read(&args.history, &opts);
-    status.clear();
-    let mut history = history?;
-    global.detail(format!(
-        "read {}: {} in {} queue(s) at {}, {} ({})",
-        history.source,
-        plural(history.queues.iter().map(|q| q.slots.len()).sum(), "interval"),
-        history.queues.len(),
-        history.interval,
-        span(&history),
-        elapsed(started)
-    ));
-    forecast::check_queues(&history, &args.queues)?;
-    if !args.queues.is_empty() {
-        history.queues.retain(|q| args.queues.contains(&q.name));
-    }
-    let mut events: Vec<Event> = vec![];
-    for path in &args.events {
-        let read = crate::inputs::events::read(path)?;
-        global.detail(format!(
-            "read {}: {}",
-            path.display(),
-            plural(read.len(), "event")
-        ));
-        events.extend(read);
-    }
-    let choice = settings.calendar;
-    // The built-in days of every year of history and of the forecast
-    // (next year's too: a window may reach over New Year).
-    let years: Vec<i32> = history
-        .queues
-        .iter()
-        .flat_map(|q| q.slots.first().into_iter().chain(q.slots.last()))
-        .map(|s| s.start.naive_local().date().year())
-        .chain(until.map(|u| u.year()))
-        .collect();
-    let first = years.iter().min().copied().unwrap_or(2000);
-    let last = years.iter().max().copied().unwrap_or(2000) + 1;
-    let calendar = Calendar::build(choice, first..=last, events)?;
-    global.detail(format!(
-        "calendar {} {first}–{last}: {}",
-        format!("{choice:?}").to_lowercase(),
-        plural(calendar.events().len(), "event")
-    ));
-    let fit = FitOptions { windows, ..FitOptions::default() };
-    Ok(Inputs { history, calendar, fit })
-}
-
-/// A progress bar on stderr while queues are fitted, only on a terminal
-/// and only without `--quiet`; erased when the last queue is done.
-pub(crate) fn progress(status: Status) -> impl Fn(usize, usize) + Sync {
-    move |done, total| {
-        if total > 1 {
-            status.bar("fitting queues", done, total);
-            if done == total {
-                status.clear();
-            }
+impl InputArgs {
+    /// What to read, with the zone and calendar resolved (flag, config
+    /// file, built-in) and the `--window` specs parsed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] naming `--window` for a bad spec.
+    pub fn sources(&self, global: &Global) -> Result<Sources> {
+        let mut windows = Windows::default();
+        for spec in &self.windows {
+            windows
+                .apply(spec)
+                .map_err(|e| Error::usage(format!("--window: {e}")))?;
         }
-    }
-}
-
-/// `1 event`, `2 events`.
-pub(crate) fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
-}
-
-/// Time since `t`, for `-v` lines (stderr only: never in data).
-pub(crate) fn elapsed(t: Instant) -> String {
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
-    if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{:.2} s", ms / 1000.0)
-    }
-}
-
-fn span(h: &History) -> String {
-    let dates: Vec<NaiveDate> = h
-        .queues
-        .iter()
-        .flat_map(|q| q.slots.first().into_iter().chain(q.slots.last()))
-        .map(|s| s.start.naive_local().date())
-        .collect();
-    match (dates.iter().min(), dates.iter().max()) {
-        (Some(a), Some(b)) => format!("{a} to {b}"),
-        _ => "no rows".to_string(),
+        let flags =
+            Layer { tz: self.tz, calendar: self.calendar, dialect: None };
+        let settings = global.settings(flags, None);
+        Ok(Sources {
+            history: self.history.clone(),
+            events: self.events.clone(),
+            calendar: settings.calendar,
+            interval: self.interval,
+            tz: settings.tz,
+            queues: self.queues.clone(),
+            windows,
+        })
     }
 }
 
@@ -290,14 +201,15 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
             args.from, args.to
         )));
     }
-    let inputs = load(&args.input, global, Some(args.to))?;
-    let status = Status::new(global.quiet);
+    let log = StderrLog::new(global);
+    let inputs =
+        pipeline::load(&args.input.sources(global)?, Some(args.to), &log)?;
     let started = Instant::now();
     let model = forecast::fit_with_progress(
         &inputs.history,
         &inputs.calendar,
         &inputs.fit,
-        &progress(status),
+        &|done, total| log.fitted(done, total),
     )?;
     global.detail(format!(
         "fitted {} ({})",

@@ -21,21 +21,18 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-use crate::calendar::{Calendar, EventKind, name_key};
-use crate::capacity::plan::{self, Plan};
-use crate::capacity::report::{self, VariantFigures};
-use crate::capacity::scenario::suggest;
-use crate::capacity::{Scenario, StaffTo, forecast_csv, whatif};
+use crate::calendar::Calendar;
+use crate::capacity::plan::Plan;
+use crate::capacity::report;
+use crate::capacity::{self, Scenario, ScenarioPlan, StaffTo, forecast_csv};
 use crate::cli::Global;
-use crate::cli::cmd::forecast::{self as forecast_cmd, InputArgs};
+use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
-use crate::forecast::{self, ForecastRow};
-use crate::inputs::history::History;
+use crate::pipeline::{self, HistoryForecast};
 use crate::report::Format;
 use crate::report::plot::{self, PlanChartWeek};
-use crate::report::term::Status;
 
 /// Flags of `peakplan plan`.
 #[derive(Debug, clap::Args)]
@@ -87,13 +84,40 @@ pub struct Args {
     pub chart: Option<PathBuf>,
 }
 
-/// Runs `peakplan plan`.
+/// Runs `peakplan plan`: load, compute, report.
 ///
 /// # Errors
 ///
 /// Exit 2 for an invalid scenario or input, 3 with `--strict` when a week
 /// has a gap, 1 when the files cannot be written.
 pub fn run(args: Args, global: &Global) -> Result<()> {
+    let scenario = scenario(&args, global)?;
+    let planned = planning_forecast(&args, &scenario, global)?;
+    global.detail(format!("{} forecast rows", planned.rows.len()));
+    let actuals = match &args.evaluate {
+        Some(path) => Some(forecast_csv::read(path, scenario.horizon.tz)?),
+        None => None,
+    };
+    let mut result = capacity::plan_scenario(
+        &scenario,
+        &planned.rows,
+        args.staff_to,
+        actuals.as_deref(),
+    )?;
+    result.base.alerts.extend(planned.notes);
+    write(&args, &scenario, &result, &planned.calendar, global)?;
+    let gaps = result.base.weeks.iter().filter(|w| w.gap_fte > 0.0).count();
+    if args.strict && gaps > 0 {
+        return Err(Error::TargetsMissed(format!(
+            "{gaps} queue-week(s) have a gap the plan cannot close (see \
+             gap_fte in weeks.csv)"
+        )));
+    }
+    Ok(())
+}
+
+/// The scenario, with `--from`/`--to` over its horizon.
+fn scenario(args: &Args, global: &Global) -> Result<Scenario> {
     let mut scenario =
         Scenario::read(&args.scenario, &global.below_scenario())?;
     if let (Some(from), Some(to)) = (args.from, args.to) {
@@ -105,59 +129,67 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         scenario.horizon.from = from;
         scenario.horizon.to = to;
     }
-    let (first, last) = plan::plan_days(&scenario);
-    let (rows, calendar, notes) = match &args.forecast {
-        Some(path) => (
-            forecast_csv::read(path, scenario.horizon.tz)?,
-            scenario_calendar(&scenario, first, last)?,
-            vec![],
-        ),
-        None => {
-            let f = forecast_from_history(
-                &scenario,
-                args.history.as_deref(),
-                &args.events,
-                global,
-            )?;
-            (f.rows, f.calendar, f.notes)
-        }
-    };
-    global.detail(format!("{} forecast rows", rows.len()));
+    Ok(scenario)
+}
 
-    let mut variants = Vec::new();
-    let mut base = plan_for(&scenario, &rows, args.staff_to)?;
-    base.alerts.extend(notes);
-    variants.push(VariantFigures::of("base", &base));
-    for w in &scenario.whatifs {
-        let changed = whatif::apply(&rows, w);
-        let p = plan_for(&scenario, &changed, args.staff_to)?;
-        variants.push(VariantFigures::of(&w.name, &p));
+/// The forecast to plan on: `--forecast`, else one made from the history
+/// (`--history`, else the scenario's).
+fn planning_forecast(
+    args: &Args,
+    s: &Scenario,
+    global: &Global,
+) -> Result<HistoryForecast> {
+    if let Some(path) = &args.forecast {
+        return Ok(HistoryForecast {
+            rows: forecast_csv::read(path, s.horizon.tz)?,
+            calendar: pipeline::scenario_calendar(s)?,
+            notes: vec![],
+        });
     }
-
-    let evaluation = match &args.evaluate {
-        Some(path) => {
-            let actuals = forecast_csv::read(path, scenario.horizon.tz)?;
-            Some(plan::evaluate(&scenario, &base.intervals, &actuals))
-        }
-        None => None,
+    let Some(history) = args.history.as_ref().or(s.inputs.history.as_ref())
+    else {
+        return Err(Error::usage(
+            "no history: set `inputs.history` in the scenario, or pass \
+             --history FILE or --forecast FILE",
+        ));
     };
+    pipeline::forecast_for_plan(
+        s,
+        history,
+        &args.events,
+        &StderrLog::new(global),
+    )
+}
+
+/// Writes the files of the plan in one atomic set, then the summary on
+/// stdout.
+fn write(
+    args: &Args,
+    scenario: &Scenario,
+    result: &ScenarioPlan,
+    calendar: &Calendar,
+    global: &Global,
+) -> Result<()> {
+    let base = &result.base;
+    let variants = &result.variants;
+    let evaluation = &result.evaluation;
     let mut summary = report::summary_json(
-        &base,
+        base,
         &args.scenario.display().to_string(),
         &scenario.as_of.to_string(),
         (&scenario.horizon.from.to_string(), &scenario.horizon.to.to_string()),
-        &variants,
+        variants,
     );
-    if let (Some(ev), Some(obj)) = (&evaluation, summary.as_object_mut()) {
+    if let (Some(ev), Some(obj)) = (evaluation, summary.as_object_mut()) {
         obj.insert("evaluation".into(), report::evaluation_json(ev));
     }
     let mut summary_bytes = serde_json::to_vec_pretty(&summary)
         .map_err(|e| Error::write("summary.json", std::io::Error::other(e)))?;
     summary_bytes.push(b'\n');
     let dialect = global.dialect();
-    let weeks = report::weeks_csv(&base, dialect)?;
+    let weeks = report::weeks_csv(base, dialect)?;
     let svg = if args.out_dir.is_some() || args.chart.is_some() {
-        chart_svg(&base, &calendar)?
+        chart_svg(base, calendar)?
     } else {
         Vec::new()
     };
@@ -167,8 +199,8 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let hires;
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     if let Some(dir) = &args.out_dir {
-        intervals = report::intervals_csv(&base, dialect)?;
-        hires = report::hires_csv(&base, dialect)?;
+        intervals = report::intervals_csv(base, dialect)?;
+        hires = report::hires_csv(base, dialect)?;
         files.push((dir.join("intervals.csv"), &intervals));
         files.push((dir.join("weeks.csv"), &weeks));
         files.push((dir.join("hires.csv"), &hires));
@@ -195,7 +227,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let stdout = match args.format {
         Format::Table => {
             let look = crate::report::term::Look::stdout();
-            let mut text = report::summary_text(&base, &variants, look);
+            let mut text = report::summary_text(base, variants, look);
             if let Some(ev) = &evaluation {
                 text.push_str(&report::evaluation_text(ev, look));
             }
@@ -204,25 +236,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         Format::Csv => weeks,
         Format::Json => summary_bytes,
     };
-    crate::output::emit(None, &stdout)?;
-
-    let gaps = base.weeks.iter().filter(|w| w.gap_fte > 0.0).count();
-    if args.strict && gaps > 0 {
-        return Err(Error::TargetsMissed(format!(
-            "{gaps} queue-week(s) have a gap the plan cannot close (see \
-             gap_fte in weeks.csv)"
-        )));
-    }
-    Ok(())
-}
-
-fn plan_for(
-    s: &Scenario,
-    rows: &[ForecastRow],
-    rule: StaffTo,
-) -> Result<Plan> {
-    let intervals = plan::staff_intervals(s, rows, rule)?;
-    plan::build(s, intervals, rule)
+    crate::output::emit(None, &stdout)
 }
 
 /// The plan chart: required FTE per week and queue against the supply by
@@ -234,237 +248,4 @@ fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
         .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
         .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
     Ok(chart.into_bytes())
-}
-
-/// The calendar of a plan made from a forecast file: the scenario's
-/// built-in calendar and events files, over the weeks planned.
-fn scenario_calendar(
-    s: &Scenario,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Result<Calendar> {
-    let choice = s.inputs.calendar;
-    let mut events = Vec::new();
-    for path in &s.inputs.events {
-        events.extend(crate::inputs::events::read(path)?);
-    }
-    Calendar::build(choice, first.year()..=last.year(), events)
-}
-
-/// A forecast made from the scenario's history, for planning.
-#[derive(Clone, Debug)]
-pub struct HistoryForecast {
-    /// Forecast rows of the scenario's queues over the weeks planned.
-    pub rows: Vec<ForecastRow>,
-    /// The calendar the forecast used (built-in days and events files).
-    pub calendar: Calendar,
-    /// Warnings about the forecast a planner should read with the plan.
-    pub notes: Vec<String>,
-}
-
-/// Forecasts the scenario's queues over the weeks planned from history:
-/// `history` (else the scenario's `inputs.history`) and `events` (when
-/// empty, the scenario's `inputs.events`), with the scenario's calendar.
-///
-/// The model is fitted only on the days of history strictly before the
-/// scenario's `as_of`: a plan dated in the past is then an honest test of
-/// what the planner could have known, and can be replayed on the days held
-/// back with `--evaluate`. History queues the scenario does not list are
-/// ignored (with a note on stderr).
-///
-/// # Errors
-///
-/// [`Error::Usage`] when there is no history, a scenario queue is not in
-/// it, or nothing of it is before `as_of`; reading errors of the files.
-pub fn forecast_from_history(
-    s: &Scenario,
-    history: Option<&Path>,
-    events: &[PathBuf],
-    global: &Global,
-) -> Result<HistoryForecast> {
-    let (first, last) = plan::plan_days(s);
-    let history =
-        history.map(Path::to_path_buf).or_else(|| s.inputs.history.clone());
-    let Some(history) = history else {
-        return Err(Error::usage(
-            "no history: set `inputs.history` in the scenario, or pass \
-             --history FILE or --forecast FILE",
-        ));
-    };
-    let events: Vec<PathBuf> = if events.is_empty() {
-        s.inputs.events.clone()
-    } else {
-        events.to_vec()
-    };
-    let input = InputArgs {
-        history,
-        events,
-        calendar: Some(s.inputs.calendar),
-        interval: s.horizon.interval,
-        tz: Some(s.horizon.tz),
-        queues: vec![],
-        windows: vec![],
-    };
-    let mut inputs = forecast_cmd::load(&input, global, Some(last))?;
-    let history = &mut inputs.history;
-    keep_scenario_queues(history, s, global)?;
-    hold_back(history, s.as_of, global)?;
-    let model = forecast::fit_with_progress(
-        history,
-        &inputs.calendar,
-        &inputs.fit,
-        &forecast_cmd::progress(Status::new(global.quiet)),
-    )?;
-    let start = history_start(history);
-    global.detail(format!(
-        "forecast fitted on {} to {}",
-        start.map_or("?".into(), |d| d.to_string()),
-        model.end().map_or("?".into(), |d| d.to_string()),
-    ));
-    let mut notes = vec![];
-    if let Some(start) = start {
-        let (once, never) =
-            rarely_seen(s, &inputs.calendar, &inputs.fit, start);
-        if !once.is_empty() {
-            notes.push(format!(
-                "check the forecast around {}: the history before {} holds \
-                 only one of each, so their effects rest on a single year \
-                 (where their windows overlap, days go to the nearest event)",
-                once.join(", "),
-                s.as_of
-            ));
-        }
-        if !never.is_empty() {
-            notes.push(format!(
-                "check the forecast around {}: not in the history before {}, \
-                 their effects are their kind's or the events file's uplift",
-                never.join(", "),
-                s.as_of
-            ));
-        }
-    }
-    for n in &notes {
-        global.info(format!("note: {n}"));
-    }
-    Ok(HistoryForecast {
-        rows: forecast::predict(&model, first, last).rows,
-        calendar: inputs.calendar,
-        notes,
-    })
-}
-
-/// Names of the events in the weeks planned, with a window around them or
-/// an effect to learn (pure closures excluded), that the history from
-/// `start` to the day before `as_of` holds once, and never.
-fn rarely_seen(
-    s: &Scenario,
-    calendar: &Calendar,
-    fit: &forecast::FitOptions,
-    start: NaiveDate,
-) -> (Vec<String>, Vec<String>) {
-    let (first, last) = plan::plan_days(s);
-    let end = s.as_of.pred_opt().unwrap_or(s.as_of);
-    let (mut once, mut never): (Vec<String>, Vec<String>) = (vec![], vec![]);
-    for e in calendar.between(first, last) {
-        let w = fit.windows.of(e);
-        let learnable = e.kind != EventKind::Closure || w.before + w.after > 0;
-        let relevant = s.queues.iter().any(|q| e.applies_to(&q.name));
-        if !learnable
-            || !relevant
-            || once.contains(&e.name)
-            || never.contains(&e.name)
-        {
-            continue;
-        }
-        let key = name_key(&e.name);
-        let past = calendar
-            .events()
-            .iter()
-            .filter(|p| p.start >= start && p.end <= end)
-            .filter(|p| name_key(&p.name) == key)
-            .count();
-        match past {
-            0 => never.push(e.name.clone()),
-            1 => once.push(e.name.clone()),
-            _ => {}
-        }
-    }
-    (once, never)
-}
-
-/// Checks that every queue of the scenario is in the history and drops the
-/// history's other queues (with a note).
-fn keep_scenario_queues(
-    history: &mut History,
-    s: &Scenario,
-    global: &Global,
-) -> Result<()> {
-    let found: Vec<&str> =
-        history.queues.iter().map(|q| q.name.as_str()).collect();
-    for q in &s.queues {
-        if !found.contains(&q.name.as_str()) {
-            let hint = match suggest(&q.name, &found) {
-                Some(n) => format!(" (did you mean \"{n}\"?)"),
-                None => String::new(),
-            };
-            return Err(Error::usage(format!(
-                "queue \"{}\" of the scenario is not in the history {}{hint}; \
-                 the history has {}",
-                q.name,
-                history.source,
-                if found.is_empty() {
-                    "no queue".to_string()
-                } else {
-                    found.join(", ")
-                }
-            )));
-        }
-    }
-    let ignored: Vec<&str> =
-        found.iter().copied().filter(|name| s.queue(name).is_none()).collect();
-    if !ignored.is_empty() {
-        global.info(format!(
-            "note: ignoring history queue(s) the scenario does not list: {}",
-            ignored.join(", ")
-        ));
-    }
-    history.queues.retain(|q| s.queue(&q.name).is_some());
-    Ok(())
-}
-
-/// Keeps only the history strictly before `as_of`.
-fn hold_back(
-    history: &mut History,
-    as_of: NaiveDate,
-    global: &Global,
-) -> Result<()> {
-    let mut held = 0usize;
-    for q in &mut history.queues {
-        let before = q.slots.len();
-        q.slots.retain(|slot| slot.start.date_naive() < as_of);
-        held += before - q.slots.len();
-    }
-    if history.queues.iter().all(|q| q.slots.is_empty()) {
-        return Err(Error::usage(format!(
-            "{}: no interval before as_of ({as_of}); the forecast learns \
-             only from history before the planning date",
-            history.source
-        )));
-    }
-    if held > 0 {
-        global.info(format!(
-            "note: forecasting from the history before {as_of}; {held} \
-             later interval(s) held back"
-        ));
-    }
-    Ok(())
-}
-
-fn history_start(history: &History) -> Option<NaiveDate> {
-    history
-        .queues
-        .iter()
-        .filter_map(|q| q.slots.first())
-        .map(|slot| slot.start.date_naive())
-        .min()
 }
