@@ -8,7 +8,7 @@
 //! * [`plan`] sums agents into weekly FTE, asks [`mix`] for the cheapest
 //!   mix of hires, overtime and partners, and dates the hires ([`hires`]).
 //! * [`whatif`] changes the demand (self-care, peak spreading) for
-//!   side-by-side comparison; [`report`] writes the files.
+//!   side-by-side comparison (`report::plan` writes the files).
 //! * [`plan_scenario`] chains them: the base plan, the what-ifs' figures
 //!   and the replay on actual volumes, from plain forecast rows.
 
@@ -16,7 +16,6 @@ pub mod forecast_csv;
 pub mod hires;
 pub mod mix;
 pub mod plan;
-pub mod report;
 pub mod scenario;
 pub mod staffing;
 pub mod variants;

@@ -14,6 +14,10 @@ use crate::capacity::staffing::{self, QueueModel, StaffTo, VolumeDist};
 use crate::error::{Error, Result};
 use crate::forecast::ForecastRow;
 
+/// FTE differences below this are rounding in the solver and in float
+/// sums, not staff: a millionth of an FTE is a few seconds a week.
+pub const FTE_TOLERANCE: f64 = 1e-6;
+
 /// One staffed interval of one queue.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IntervalPlan {
@@ -98,6 +102,74 @@ pub struct PartnerUse {
     pub peak_fte: f64,
 }
 
+/// Something a planner should act on or check, with its figures; the
+/// prose is written by `report::plan`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Alert {
+    /// Recruit a hire wave.
+    Recruit {
+        /// People to hire.
+        count: u32,
+        /// Queue they work on.
+        queue: String,
+        /// Last day to have recruited them.
+        recruit_by: NaiveDate,
+        /// First training day.
+        train_from: NaiveDate,
+        /// First productive day.
+        productive_from: NaiveDate,
+        /// Last paid day.
+        until: NaiveDate,
+    },
+    /// Give a partner notice.
+    PartnerNotice {
+        /// Partner.
+        partner: String,
+        /// Last day to give notice (never before `as_of`).
+        notify_by: NaiveDate,
+        /// Largest FTE used in a week.
+        peak_fte: f64,
+        /// First week used.
+        from: NaiveDate,
+        /// FTE-weeks used in all.
+        fte_weeks: f64,
+    },
+    /// Hires come too late for the first short weeks.
+    TooLateToHire {
+        /// First week hires can be productive.
+        first_hire_week: NaiveDate,
+        /// Recruiting weeks.
+        recruit_weeks: u32,
+        /// Training weeks.
+        train_weeks: u32,
+        /// The planning date.
+        as_of: NaiveDate,
+        /// The first queue short before hires arrive.
+        queue: String,
+        /// Whether partners help cover those weeks.
+        with_partners: bool,
+    },
+    /// No source can close a queue's gap.
+    TargetMissed {
+        /// Queue.
+        queue: String,
+        /// Weeks with a gap.
+        weeks_short: usize,
+        /// Gap in FTE-weeks over the plan.
+        gap_fte_weeks: f64,
+        /// The week of the largest gap.
+        worst_week: NaiveDate,
+        /// The largest gap in FTE.
+        worst_gap_fte: f64,
+    },
+    /// A note on the forecast the plan rests on.
+    Forecast {
+        /// The note, as prose.
+        note: String,
+    },
+}
+
 /// A complete plan.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -118,7 +190,7 @@ pub struct Plan {
     /// Cost by source.
     pub costs: Costs,
     /// What a planner should act on, most urgent first.
-    pub alerts: Vec<String>,
+    pub alerts: Vec<Alert>,
     /// First week hires can be productive, if hiring is set up.
     pub earliest_hire_week: Option<NaiveDate>,
 }
@@ -461,49 +533,56 @@ fn alerts(
     weeks: &[WeekPlan],
     partners: &[PartnerUse],
     earliest: Option<NaiveDate>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for w in waves {
-        out.push(format!(
-            "recruit {} for {} by {} (training from {}, on the phones {} to {})",
-            w.count, w.queue, w.recruit_by, w.train_from, w.productive_from, w.until
-        ));
-    }
+) -> Vec<Alert> {
+    let mut out: Vec<Alert> = waves
+        .iter()
+        .map(|w| Alert::Recruit {
+            count: w.count,
+            queue: w.queue.clone(),
+            recruit_by: w.recruit_by,
+            train_from: w.train_from,
+            productive_from: w.productive_from,
+            until: w.until,
+        })
+        .collect();
     for (p, spec) in partners.iter().zip(&s.partners) {
         if let Some(first) = p.first_week_used {
             let notify =
                 hires::add_weeks(first, -i64::from(spec.notice_weeks));
-            out.push(format!(
-                "give {} notice by {} for up to {} FTE from {} ({} FTE-weeks)",
-                p.name,
-                notify.max(s.as_of),
-                crate::report::fixed(p.peak_fte, 1),
-                first,
-                crate::report::fixed(p.fte_weeks, 1)
-            ));
+            out.push(Alert::PartnerNotice {
+                partner: p.name.clone(),
+                notify_by: notify.max(s.as_of),
+                peak_fte: p.peak_fte,
+                from: first,
+                fte_weeks: p.fte_weeks,
+            });
         }
     }
     if let (Some(h), Some(first_hire)) = (&s.hiring, earliest) {
-        let short: Vec<&WeekPlan> = weeks
+        let short = weeks
             .iter()
             .filter(|w| {
                 w.week_start < first_hire
-                    && w.required_fte > w.in_house_fte + 1e-6
+                    && w.required_fte > w.in_house_fte + FTE_TOLERANCE
             })
-            .filter(|w| h.queues.contains(&w.queue))
-            .collect();
-        if let Some(w) = short.first() {
-            out.push(format!(
-                "too late to hire for the weeks before {first_hire} (recruiting \
-                 takes {} + {} weeks from {}): {} is covered by overtime{} there",
-                h.recruit_weeks,
-                h.train_weeks,
-                s.as_of,
-                w.queue,
-                if s.partners.is_empty() { "" } else { " and partners" }
-            ));
+            .find(|w| h.queues.contains(&w.queue));
+        if let Some(w) = short {
+            out.push(Alert::TooLateToHire {
+                first_hire_week: first_hire,
+                recruit_weeks: h.recruit_weeks,
+                train_weeks: h.train_weeks,
+                as_of: s.as_of,
+                queue: w.queue.clone(),
+                with_partners: !s.partners.is_empty(),
+            });
         }
     }
+    out.extend(gap_alerts(weeks));
+    out
+}
+
+/// One alert per queue with a gap no source can close.
+fn gap_alerts(weeks: &[WeekPlan]) -> Vec<Alert> {
     let mut gaps: BTreeMap<&str, (usize, f64, NaiveDate, f64)> =
         BTreeMap::new();
     for w in weeks.iter().filter(|w| w.gap_fte > 0.0) {
@@ -515,17 +594,15 @@ fn alerts(
             e.3 = w.gap_fte;
         }
     }
-    for (q, (n, total, worst, peak)) in gaps {
-        out.push(format!(
-            "target missed on {q}: {n} week(s) short, {} FTE-weeks in all, worst \
-             {} FTE in the week of {worst}; no source can cover it (raise \
-             max_hires, add a partner for the queue, or accept the lower \
-             service level)",
-            crate::report::fixed(total, 1),
-            crate::report::fixed(peak, 1)
-        ));
-    }
-    out
+    gaps.into_iter()
+        .map(|(q, (n, total, worst, peak))| Alert::TargetMissed {
+            queue: q.to_string(),
+            weeks_short: n,
+            gap_fte_weeks: total,
+            worst_week: worst,
+            worst_gap_fte: peak,
+        })
+        .collect()
 }
 
 #[cfg(test)]

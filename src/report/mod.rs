@@ -1,15 +1,70 @@
 //! Output formats shared by every command: CSV (two dialects), JSON and
 //! plain-text tables.
 //!
-//! Commands build their rows as plain data and hand them to one of the
-//! writers here, so that every CSV file peakplan writes follows the same
-//! rules: stable column order, ISO dates, no scientific notation, and the
-//! French spreadsheet dialect on request.
+//! A result is plain data with one adapter here that writes it in each
+//! format: [`Render`] (a table for a person, CSV, JSON), chosen by the one
+//! [`Format`] dispatch, [`render`]; JSON is encoded by [`json_bytes`]
+//! only. Every CSV file peakplan writes follows the same rules: stable
+//! column order, ISO dates, no scientific notation, and the French
+//! spreadsheet dialect on request. Charts are the same idea ([`plot`]):
+//! plain chart data, one renderer.
+//!
+//! * [`plan`]: the capacity plan's files and summary.
 
 pub mod csv;
+pub mod plan;
 pub mod plot;
 pub mod table;
 pub mod term;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::report::term::Look;
+
+/// A result written in each of the formats a command prints.
+pub trait Render {
+    /// Aligned text for a person, in `look` (colour and width).
+    fn table(&self, look: Look) -> String;
+    /// CSV in `dialect`.
+    ///
+    /// # Errors
+    ///
+    /// Only on an internal encoding error.
+    fn csv(&self, dialect: Dialect) -> Result<Vec<u8>>;
+    /// The JSON document.
+    fn json(&self) -> serde_json::Value;
+}
+
+/// `result` in `format`: the one place a format is chosen.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+pub fn render(
+    result: &dyn Render,
+    format: Format,
+    look: Look,
+    dialect: Dialect,
+) -> Result<Vec<u8>> {
+    match format {
+        Format::Table => Ok(result.table(look).into_bytes()),
+        Format::Csv => result.csv(dialect),
+        Format::Json => json_bytes(&result.json()),
+    }
+}
+
+/// `value` as pretty JSON and a final newline: the one JSON encoder.
+///
+/// # Errors
+///
+/// [`Error::Io`] when `value` cannot be encoded (a map with non-text keys).
+pub fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::write("-", std::io::Error::other(e)))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
 
 use std::str::FromStr;
 

@@ -1012,3 +1012,37 @@ fn the_zone_comes_from_the_scenario_then_the_config_then_paris() {
     let start = first_interval_start(&no_zone, empty.path());
     assert_eq!(start, "2025-11-03T09:00:00+01:00");
 }
+
+#[test]
+fn summary_alerts_carry_their_figures_beside_the_prose() {
+    let run = run_plan(&small(), 1.0, &[]);
+    let summary = run.summary();
+    let prose = summary["alerts"].as_array().unwrap();
+    let fields = summary["alert_fields"].as_array().unwrap();
+    assert_eq!(prose.len(), fields.len());
+    let hires = run.csv("hires.csv");
+    let recruits: Vec<_> =
+        fields.iter().filter(|a| a["kind"] == "recruit").collect();
+    assert_eq!(recruits.len(), hires.len());
+    assert!(!hires.is_empty(), "the small scenario hires");
+    for (a, h) in recruits.iter().zip(&hires) {
+        assert_eq!(a["queue"], h["queue"].as_str());
+        assert_eq!(a["count"].to_string(), h["count"]);
+        assert_eq!(a["recruit_by"], h["recruit_by"].as_str());
+    }
+    for (text, a) in prose.iter().zip(fields) {
+        let text = text.as_str().unwrap();
+        if a["kind"] == "recruit" {
+            let want = format!(
+                "recruit {} for {} by ",
+                a["count"],
+                a["queue"].as_str().unwrap()
+            );
+            assert!(text.starts_with(&want), "{text}");
+        }
+        if a["kind"] == "partner_notice" {
+            let name = a["partner"].as_str().unwrap();
+            assert!(text.starts_with(&format!("give {name} notice by ")));
+        }
+    }
+}

@@ -24,15 +24,15 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::capacity::plan::Plan;
-use crate::capacity::report;
+use crate::capacity::plan::Alert;
 use crate::capacity::{self, Scenario, ScenarioPlan, StaffTo, forecast_csv};
 use crate::cli::Global;
 use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
 use crate::pipeline::{self, HistoryForecast};
-use crate::report::Format;
-use crate::report::plot::{self, PlanChartWeek};
+use crate::report::plan::{self, PlanReport};
+use crate::report::term::Look;
+use crate::report::{self, Format};
 
 /// Flags of `peakplan plan`.
 #[derive(Debug, clap::Args)]
@@ -104,7 +104,8 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         args.staff_to,
         actuals.as_deref(),
     )?;
-    result.base.alerts.extend(planned.notes);
+    let notes = planned.notes.into_iter().map(|note| Alert::Forecast { note });
+    result.base.alerts.extend(notes);
     write(&args, &scenario, &result, &planned.calendar, global)?;
     let gaps = result.base.weeks.iter().filter(|w| w.gap_fte > 0.0).count();
     if args.strict && gaps > 0 {
@@ -161,8 +162,8 @@ fn planning_forecast(
     )
 }
 
-/// Writes the files of the plan in one atomic set, then the summary on
-/// stdout.
+/// Writes the files of the plan (and the chart, wherever it goes) in one
+/// atomic set, then the summary on stdout.
 fn write(
     args: &Args,
     scenario: &Scenario,
@@ -170,50 +171,25 @@ fn write(
     calendar: &Calendar,
     global: &Global,
 ) -> Result<()> {
-    let base = &result.base;
-    let variants = &result.variants;
-    let evaluation = &result.evaluation;
-    let mut summary = report::summary_json(
-        base,
-        &args.scenario.display().to_string(),
-        &scenario.as_of.to_string(),
-        (&scenario.horizon.from.to_string(), &scenario.horizon.to.to_string()),
-        variants,
-    );
-    if let (Some(ev), Some(obj)) = (evaluation, summary.as_object_mut()) {
-        obj.insert("evaluation".into(), report::evaluation_json(ev));
-    }
-    let mut summary_bytes = serde_json::to_vec_pretty(&summary)
-        .map_err(|e| Error::write("summary.json", std::io::Error::other(e)))?;
-    summary_bytes.push(b'\n');
-    let dialect = global.dialect();
-    let weeks = report::weeks_csv(base, dialect)?;
-    let svg = if args.out_dir.is_some() || args.chart.is_some() {
-        chart_svg(base, calendar)?
-    } else {
-        Vec::new()
+    let scenario_file = args.scenario.display().to_string();
+    let out = PlanReport {
+        result,
+        scenario_file: &scenario_file,
+        as_of: scenario.as_of,
+        horizon: (scenario.horizon.from, scenario.horizon.to),
     };
-    // Every file of the run, the chart included wherever it goes, lands in
-    // one atomic set.
-    let intervals;
-    let hires;
-    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    let dialect = global.dialect();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(dir) = &args.out_dir {
-        intervals = report::intervals_csv(base, dialect)?;
-        hires = report::hires_csv(base, dialect)?;
-        files.push((dir.join("intervals.csv"), &intervals));
-        files.push((dir.join("weeks.csv"), &weeks));
-        files.push((dir.join("hires.csv"), &hires));
-        files.push((dir.join("summary.json"), &summary_bytes));
-        if args.chart.is_none() {
-            files.push((dir.join("plan.svg"), &svg));
-        }
+        let named = out.files(dialect)?;
+        files.extend(named.into_iter().map(|(n, b)| (dir.join(n), b)));
     }
-    if let Some(path) = &args.chart {
-        files.push((path.clone(), &svg));
+    let in_dir = args.out_dir.as_ref().map(|d| d.join("plan.svg"));
+    if let Some(path) = args.chart.clone().or(in_dir) {
+        files.push((path, plan::chart_svg(&result.base, calendar)?));
     }
     let set: Vec<(&Path, &[u8])> =
-        files.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+        files.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
     match &args.out_dir {
         Some(dir) => crate::output::write_files_atomic(dir, &set)?,
         None => crate::output::write_all_atomic(&set)?,
@@ -224,28 +200,9 @@ fn write(
     if let Some(path) = &args.chart {
         global.info(format!("chart written to {}", path.display()));
     }
-    let stdout = match args.format {
-        Format::Table => {
-            let look = crate::report::term::Look::stdout();
-            let mut text = report::summary_text(base, variants, look);
-            if let Some(ev) = &evaluation {
-                text.push_str(&report::evaluation_text(ev, look));
-            }
-            text.into_bytes()
-        }
-        Format::Csv => weeks,
-        Format::Json => summary_bytes,
-    };
-    crate::output::emit(None, &stdout)
-}
-
-/// The plan chart: required FTE per week and queue against the supply by
-/// source, with the calendar's events marked.
-fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
-    let weeks: Vec<PlanChartWeek> =
-        plan.weeks.iter().map(PlanChartWeek::from).collect();
-    let chart = plot::plan_chart(&weeks, calendar)
-        .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
-        .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
-    Ok(chart.into_bytes())
+    let look = Look::stdout();
+    crate::output::emit(
+        None,
+        &report::render(&out, args.format, look, dialect)?,
+    )
 }

@@ -1,25 +1,171 @@
-//! The plan's files: `intervals.csv`, `weeks.csv`, `hires.csv`,
-//! `summary.json`, and the text summary for a person.
+//! The plan's outputs: `intervals.csv`, `weeks.csv`, `hires.csv`,
+//! `summary.json`, the chart `plan.svg`, and the text summary for a
+//! person. [`PlanReport`] holds the plain data; [`Render`] gives its three
+//! stdout formats, [`PlanReport::files`] the out-dir set.
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use crate::capacity::plan::{Evaluation, Plan};
-use crate::error::Result;
+use crate::calendar::Calendar;
+use crate::capacity::hires::HireWave;
+use crate::capacity::plan::{Alert, Evaluation, Plan, WeekPlan};
+use crate::capacity::{ScenarioPlan, VariantFigures};
+use crate::error::{Error, Result};
 use crate::report::csv::CsvOut;
 use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
-use crate::report::{Dialect, fixed};
+use crate::report::{Dialect, Render, fixed, json_bytes, plot};
 
-pub use crate::capacity::variants::VariantFigures;
+/// A plan with what its summary names: the scenario file and dates.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanReport<'a> {
+    /// The plan, its variants and evaluation.
+    pub result: &'a ScenarioPlan,
+    /// The scenario file as the user named it.
+    pub scenario_file: &'a str,
+    /// The scenario's planning date.
+    pub as_of: NaiveDate,
+    /// The horizon asked for (before widening to whole weeks).
+    pub horizon: (NaiveDate, NaiveDate),
+}
+
+impl Render for PlanReport<'_> {
+    /// The summary, then the evaluation on actual volumes if any.
+    fn table(&self, look: Look) -> String {
+        let r = self.result;
+        let mut text = summary_text(&r.base, &r.variants, look);
+        if let Some(ev) = &r.evaluation {
+            text.push_str(&evaluation_text(ev, look));
+        }
+        text
+    }
+
+    /// `weeks.csv`.
+    fn csv(&self, dialect: Dialect) -> Result<Vec<u8>> {
+        weeks_csv(&self.result.base, dialect)
+    }
+
+    /// `summary.json`.
+    fn json(&self) -> Value {
+        let r = self.result;
+        let mut summary = summary_json(
+            &r.base,
+            self.scenario_file,
+            &self.as_of.to_string(),
+            (&self.horizon.0.to_string(), &self.horizon.1.to_string()),
+            &r.variants,
+        );
+        if let (Some(ev), Some(obj)) = (&r.evaluation, summary.as_object_mut())
+        {
+            obj.insert("evaluation".into(), evaluation_json(ev));
+        }
+        summary
+    }
+}
+
+impl PlanReport<'_> {
+    /// The files of `--out-dir`, by name: intervals, weeks, hires and the
+    /// summary (the chart is [`chart_svg`]).
+    ///
+    /// # Errors
+    ///
+    /// Only on an internal encoding error.
+    pub fn files(
+        &self,
+        dialect: Dialect,
+    ) -> Result<Vec<(&'static str, Vec<u8>)>> {
+        let base = &self.result.base;
+        Ok(vec![
+            ("intervals.csv", intervals_csv(base, dialect)?),
+            ("weeks.csv", weeks_csv(base, dialect)?),
+            ("hires.csv", hires_csv(base, dialect)?),
+            ("summary.json", json_bytes(&self.json())?),
+        ])
+    }
+}
+
+/// The plan chart as SVG: required FTE per week and queue against the
+/// supply by source, with the calendar's events marked.
+///
+/// # Errors
+///
+/// [`Error::Usage`] when the plan has nothing to draw.
+pub fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
+    let weeks: Vec<plot::PlanChartWeek> =
+        plan.weeks.iter().map(plot::PlanChartWeek::from).collect();
+    let chart = plot::plan_chart(&weeks, calendar)
+        .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
+        .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
+    Ok(chart.into_bytes())
+}
+
+/// An alert as the planner reads it.
+pub fn alert_text(alert: &Alert) -> String {
+    match alert {
+        Alert::Recruit {
+            count,
+            queue,
+            recruit_by,
+            train_from,
+            productive_from,
+            until,
+        } => format!(
+            "recruit {count} for {queue} by {recruit_by} (training from \
+             {train_from}, on the phones {productive_from} to {until})"
+        ),
+        Alert::PartnerNotice {
+            partner,
+            notify_by,
+            peak_fte,
+            from,
+            fte_weeks,
+        } => {
+            format!(
+                "give {partner} notice by {notify_by} for up to {} FTE from \
+                 {from} ({} FTE-weeks)",
+                fixed(*peak_fte, 1),
+                fixed(*fte_weeks, 1)
+            )
+        }
+        Alert::TooLateToHire {
+            first_hire_week,
+            recruit_weeks,
+            train_weeks,
+            as_of,
+            queue,
+            with_partners,
+        } => format!(
+            "too late to hire for the weeks before {first_hire_week} \
+             (recruiting takes {recruit_weeks} + {train_weeks} weeks from \
+             {as_of}): {queue} is covered by overtime{} there",
+            if *with_partners { " and partners" } else { "" }
+        ),
+        Alert::TargetMissed {
+            queue,
+            weeks_short,
+            gap_fte_weeks,
+            worst_week,
+            worst_gap_fte,
+        } => format!(
+            "target missed on {queue}: {weeks_short} week(s) short, {} \
+             FTE-weeks in all, worst {} FTE in the week of {worst_week}; no \
+             source can cover it (raise max_hires, add a partner for the \
+             queue, or accept the lower service level)",
+            fixed(*gap_fte_weeks, 1),
+            fixed(*worst_gap_fte, 1)
+        ),
+        Alert::Forecast { note } => note.clone(),
+    }
+}
 
 /// `intervals.csv`.
 ///
 /// # Errors
 ///
 /// Only on an internal encoding error.
-pub fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
     let mut out = CsvOut::new(
         dialect,
         &[
@@ -56,7 +202,7 @@ pub fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
 /// # Errors
 ///
 /// Only on an internal encoding error.
-pub fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
     let mut out = CsvOut::new(
         dialect,
         &[
@@ -93,7 +239,7 @@ pub fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
 /// # Errors
 ///
 /// Only on an internal encoding error.
-pub fn hires_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+fn hires_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
     let mut out = CsvOut::new(
         dialect,
         &[
@@ -107,17 +253,23 @@ pub fn hires_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
         ],
     )?;
     for h in &plan.hires {
-        out.row([
-            h.queue.clone(),
-            h.count.to_string(),
-            h.recruit_by.to_string(),
-            h.train_from.to_string(),
-            h.productive_from.to_string(),
-            h.until.to_string(),
-            dialect.number(h.cost, 2),
-        ])?;
+        out.row(hire_cells(h, dialect.number(h.cost, 2)))?;
     }
     out.into_bytes()
+}
+
+/// The cells of a hire wave, in the columns of `hires.csv` and of the
+/// table, with its `cost` already written.
+fn hire_cells(h: &HireWave, cost: String) -> [String; 7] {
+    [
+        h.queue.clone(),
+        h.count.to_string(),
+        h.recruit_by.to_string(),
+        h.train_from.to_string(),
+        h.productive_from.to_string(),
+        h.until.to_string(),
+        cost,
+    ]
 }
 
 fn round(x: f64, d: i32) -> f64 {
@@ -128,8 +280,7 @@ fn round(x: f64, d: i32) -> f64 {
 
 /// Per queue: agent-hours, expected service level, peak week, gaps.
 fn queue_summaries(plan: &Plan) -> Vec<Value> {
-    let mut queues: BTreeMap<&str, Vec<&crate::capacity::plan::WeekPlan>> =
-        BTreeMap::new();
+    let mut queues: BTreeMap<&str, Vec<&WeekPlan>> = BTreeMap::new();
     for w in &plan.weeks {
         queues.entry(&w.queue).or_default().push(w);
     }
@@ -163,7 +314,7 @@ fn queue_summaries(plan: &Plan) -> Vec<Value> {
 }
 
 /// `summary.json`.
-pub fn summary_json(
+fn summary_json(
     plan: &Plan,
     scenario_file: &str,
     as_of: &str,
@@ -207,7 +358,8 @@ pub fn summary_json(
             "fte_weeks": round(p.fte_weeks, 3),
             "cost": round(p.cost, 2),
         })).collect::<Vec<_>>(),
-        "alerts": plan.alerts,
+        "alerts": plan.alerts.iter().map(alert_text).collect::<Vec<_>>(),
+        "alert_fields": plan.alerts,
         "whatif": variants.iter().map(|v| json!({
             "name": v.name,
             "contacts": round(v.contacts, 1),
@@ -225,7 +377,7 @@ pub fn summary_json(
 ///
 /// `look` decides colour and fitting (use [`Look::PLAIN`] for files and
 /// pipes): gaps and missed targets are red on a colour terminal.
-pub fn summary_text(
+fn summary_text(
     plan: &Plan,
     variants: &[VariantFigures],
     look: Look,
@@ -278,15 +430,7 @@ pub fn summary_text(
             "cost",
         ]);
         for h in &plan.hires {
-            t.row([
-                h.queue.clone(),
-                h.count.to_string(),
-                h.recruit_by.to_string(),
-                h.train_from.to_string(),
-                h.productive_from.to_string(),
-                h.until.to_string(),
-                money(h.cost),
-            ]);
+            t.row(hire_cells(h, money(h.cost)));
         }
         s.push_str("\nSeasonal hires\n");
         s.push_str(&t.render_with(look));
@@ -328,14 +472,14 @@ pub fn summary_text(
     if !plan.alerts.is_empty() {
         s.push_str("\nTo do\n");
         for a in &plan.alerts {
-            s.push_str(&format!("- {a}\n"));
+            s.push_str(&format!("- {}\n", alert_text(a)));
         }
     }
     s
 }
 
 /// The evaluation on actual volumes, for `summary.json`.
-pub fn evaluation_json(ev: &[Evaluation]) -> Value {
+fn evaluation_json(ev: &[Evaluation]) -> Value {
     Value::Array(
         ev.iter()
             .map(|e| {
@@ -361,7 +505,7 @@ pub fn evaluation_json(ev: &[Evaluation]) -> Value {
 }
 
 /// The evaluation on actual volumes, for a person.
-pub fn evaluation_text(ev: &[Evaluation], look: Look) -> String {
+fn evaluation_text(ev: &[Evaluation], look: Look) -> String {
     let mut t = Table::new([
         "queue",
         "intervals",
