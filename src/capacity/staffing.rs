@@ -57,6 +57,24 @@ pub const QUADRATURE_POINTS: usize = 48;
 /// The standard normal quantile of 0.9.
 const Z90: f64 = 1.281_551_565_544_600_4;
 
+/// A service level (or occupancy) within this of its target meets it:
+/// the Erlang sums carry rounding near 1e-14, and a level computed as
+/// 0.79999999999999 for an exact 0.8 is not a miss.
+pub const SL_TOLERANCE: f64 = 1e-12;
+
+/// A count within this of a whole number is that number: 2.5 sessions × 4
+/// agents computed as 9.999999999 are 10 session slots, and a workload of
+/// 12.000000001 agents is 12.
+const COUNT_TOLERANCE: f64 = 1e-9;
+
+/// A volume whose log-spread is below this is certain: a lognormal that
+/// narrow is a single point, and its quadrature would divide by ~0.
+const MIN_LOG_SPREAD: f64 = 1e-9;
+
+/// The relative precision of [`QueueModel::capacity_at_target`]: a
+/// ten-thousandth of the volume, as intervals.csv shows hundredths.
+const CAPACITY_PRECISION: f64 = 1e-4;
+
 /// Which volume each interval is staffed for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum StaffTo {
@@ -112,7 +130,7 @@ impl VolumeDist {
         let cv = sd / self.mean;
         let var = (1.0 + cv * cv).ln();
         let sigma = var.sqrt();
-        (sigma > 1e-9).then(|| (self.mean.ln() - var / 2.0, sigma))
+        (sigma > MIN_LOG_SPREAD).then(|| (self.mean.ln() - var / 2.0, sigma))
     }
 
     /// The `q` quantile of the fitted distribution.
@@ -229,7 +247,8 @@ impl QueueModel {
 
     /// Servers (agents, or chat session slots) that `agents` agents offer.
     fn servers(&self, agents: u32) -> u64 {
-        (f64::from(agents) * self.concurrency() + 1e-9).floor() as u64
+        (f64::from(agents) * self.concurrency() + COUNT_TOLERANCE).floor()
+            as u64
     }
 
     /// The waiting time the service level is read at.
@@ -285,7 +304,7 @@ impl QueueModel {
     /// Whether `m` keeps the occupancy cap: the work answered (abandoned
     /// calls take no agent time) over the agents, or session slots.
     fn occupancy_ok(&self, m: &Measures) -> bool {
-        self.max_occupancy.is_none_or(|occ| m.occupancy <= occ + 1e-12)
+        self.max_occupancy.is_none_or(|occ| m.occupancy <= occ + SL_TOLERANCE)
     }
 
     /// Fewest agents meeting the goal and the occupancy cap for a volume
@@ -296,10 +315,6 @@ impl QueueModel {
         if a <= 0.0 {
             return 0;
         }
-        if let Channel::Email { .. } = self.channel {
-            return ceil_u32(a / self.max_occupancy.unwrap_or(1.0) - 1e-9);
-        }
-        let Ok(load) = self.load(volume) else { return u32::MAX };
         let target = match self.goal {
             Goal::ServiceLevel { sl, within_s } => {
                 Target::service_level(sl, within_s)
@@ -311,9 +326,24 @@ impl QueueModel {
             None => target,
         };
         let Ok(target) = target else { return u32::MAX };
+        if let Channel::Email { .. } = self.channel {
+            // The volume is already spread over the deadline: each
+            // interval's share is cleared within the interval.
+            let backlog = erlang::channels::backlog_agents(
+                volume,
+                self.aht_s,
+                self.interval_s,
+                &target,
+            );
+            return backlog.map_or(u32::MAX, |b| {
+                u32::try_from(b.agents).unwrap_or(u32::MAX)
+            });
+        }
+        let Ok(load) = self.load(volume) else { return u32::MAX };
         let servers = erlang::required_agents(&load, &target).agents;
         // The fewest agents offering that many servers.
-        let mut n = ceil_u32(servers as f64 / self.concurrency() - 1e-9);
+        let mut n =
+            ceil_u32(servers as f64 / self.concurrency() - COUNT_TOLERANCE);
         while self.servers(n) < servers && n < u32::MAX {
             n += 1;
         }
@@ -377,7 +407,7 @@ impl QueueModel {
         let mut spread = Spread::new(self, &points, guess)?;
         let mut mean =
             Evaluator::new(self.load(dist.mean)?, self.servers(guess));
-        let target = self.target() - 1e-12;
+        let target = self.target() - SL_TOLERANCE;
         let within = self.within_s();
         let mut meets = |n: u32| -> Option<f64> {
             if self.max_occupancy.is_some() {
@@ -419,7 +449,7 @@ impl QueueModel {
         if agents == 0 {
             return 0.0;
         }
-        let target = self.target() - 1e-12;
+        let target = self.target() - SL_TOLERANCE;
         let ok = |v: f64| {
             self.measures(agents, v).is_some_and(|m| {
                 self.score(&m) >= target && self.occupancy_ok(&m)
@@ -430,8 +460,7 @@ impl QueueModel {
         if ok(hi) {
             return hi;
         }
-        // To a ten-thousandth of the volume: the file shows hundredths.
-        while hi - lo > 1e-4 * hi {
+        while hi - lo > CAPACITY_PRECISION * hi {
             let mid = 0.5 * (lo + hi);
             if ok(mid) { lo = mid } else { hi = mid }
         }
