@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 
 use crate::capacity::hires::{self, HireWave};
-use crate::capacity::mix::{MixHiring, MixPartner, MixProblem, MixQueue};
+use crate::capacity::mix::{
+    MixHiring, MixPartner, MixProblem, MixQueue, MixSolution,
+};
 use crate::capacity::scenario::{Channel, Scenario};
 use crate::capacity::staffing::{self, QueueModel, StaffTo, VolumeDist};
 use crate::error::{Error, Result};
@@ -318,24 +320,92 @@ pub fn build(
     intervals: Vec<IntervalPlan>,
     rule: StaffTo,
 ) -> Result<Plan> {
-    let (first, last) = plan_days(s);
-    let nw = ((last - first).num_days() as usize + 1) / 7;
-    let wh = s.team.weekly_hours;
-    let interval_h = s.horizon.interval.seconds() / 3600.0;
-    let week_of = |d: NaiveDate| ((d - first).num_days() / 7) as usize;
-    let monday = |w: usize| hires::add_weeks(first, w as i64);
+    let g = Grid::of(s);
+    let need = weekly_need(s, &g, &intervals);
+    let (problem, partner_first) = mix_problem(s, &g, &need);
+    let sol = problem.solve()?;
+    let mut costs = Costs::default();
+    let (hired, paid, waves) =
+        hire_supply(s, &g, problem.hiring.as_ref(), &sol, &mut costs);
+    let weeks = week_rows(s, &g, &need, &hired, &paid, &sol, &mut costs);
+    costs.total = costs.in_house
+        + costs.hires
+        + costs.hires_outside_horizon
+        + costs.overtime
+        + costs.partners;
+    let partners = partner_use(s, &g, &sol, &partner_first);
+    let earliest_hire_week =
+        problem.hiring.as_ref().map(|h| g.monday(h.earliest));
+    let alerts = alerts(s, &waves, &weeks, &partners, earliest_hire_week);
+    Ok(Plan {
+        first_monday: g.first,
+        last_sunday: g.last,
+        staff_to: rule,
+        intervals,
+        weeks,
+        hires: waves,
+        partners,
+        costs,
+        alerts,
+        earliest_hire_week,
+    })
+}
 
-    let mut hours = vec![vec![0.0; nw]; s.queues.len()];
-    let qi: BTreeMap<&str, usize> = s
-        .queues
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.name.as_str(), i))
-        .collect();
-    for r in &intervals {
-        if let Some(&q) = qi.get(r.queue.as_str()) {
-            let w = week_of(r.start.date_naive());
-            if w < nw {
+/// The weeks planned and the scenario's queues, as indices.
+struct Grid<'a> {
+    first: NaiveDate,
+    last: NaiveDate,
+    /// Weeks planned.
+    nw: usize,
+    /// Paid hours of a week.
+    wh: f64,
+    /// Queue index by name.
+    qi: BTreeMap<&'a str, usize>,
+}
+
+impl Grid<'_> {
+    fn of(s: &Scenario) -> Grid<'_> {
+        let (first, last) = plan_days(s);
+        Grid {
+            first,
+            last,
+            nw: ((last - first).num_days() as usize + 1) / 7,
+            wh: s.team.weekly_hours,
+            qi: s
+                .queues
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.name.as_str(), i))
+                .collect(),
+        }
+    }
+
+    /// The Monday of week `w`.
+    fn monday(&self, w: usize) -> NaiveDate {
+        hires::add_weeks(self.first, w as i64)
+    }
+
+    /// The indices of the queues named.
+    fn indices(&self, names: &[String]) -> Vec<usize> {
+        names.iter().filter_map(|q| self.qi.get(q.as_str()).copied()).collect()
+    }
+}
+
+/// Per queue and week: agent-hours and FTE required; per queue, in-house
+/// FTE.
+struct Need {
+    hours: Vec<Vec<f64>>,
+    required: Vec<Vec<f64>>,
+    in_house: Vec<f64>,
+}
+
+fn weekly_need(s: &Scenario, g: &Grid, intervals: &[IntervalPlan]) -> Need {
+    let interval_h = s.horizon.interval.seconds() / 3600.0;
+    let mut hours = vec![vec![0.0; g.nw]; s.queues.len()];
+    for r in intervals {
+        if let Some(&q) = g.qi.get(r.queue.as_str()) {
+            let w = ((r.start.date_naive() - g.first).num_days() / 7) as usize;
+            if w < g.nw {
                 hours[q][w] += f64::from(r.required_agents) * interval_h;
             }
         }
@@ -345,7 +415,7 @@ pub fn build(
         .iter()
         .zip(&hours)
         .map(|(q, h)| {
-            h.iter().map(|x| x / (wh * (1.0 - q.shrinkage))).collect()
+            h.iter().map(|x| x / (g.wh * (1.0 - q.shrinkage))).collect()
         })
         .collect();
     let in_house: Vec<f64> = s
@@ -353,14 +423,20 @@ pub fn build(
         .iter()
         .map(|q| s.team.fte.get(&q.name).copied().unwrap_or(0.0))
         .collect();
+    Need { hours, required, in_house }
+}
 
+/// The cheapest-mix problem of the scenario, and each partner's first
+/// usable week.
+fn mix_problem(
+    s: &Scenario,
+    g: &Grid,
+    need: &Need,
+) -> (MixProblem, Vec<usize>) {
+    let (nw, wh) = (g.nw, g.wh);
     let mix_hiring = s.hiring.as_ref().map(|h| MixHiring {
-        queues: h
-            .queues
-            .iter()
-            .filter_map(|q| qi.get(q.as_str()).copied())
-            .collect(),
-        earliest: hires::earliest_week(first, s.as_of, h),
+        queues: g.indices(&h.queues),
+        earliest: hires::earliest_week(g.first, s.as_of, h),
         train_weeks: h.train_weeks as usize,
         ramp: h.ramp.clone(),
         min_contract_weeks: h.min_contract_weeks as usize,
@@ -372,10 +448,9 @@ pub fn build(
         .iter()
         .map(|p| {
             let ready = hires::add_weeks(s.as_of, i64::from(p.notice_weeks));
-            (0..nw).find(|&w| monday(w) >= ready).unwrap_or(nw)
+            (0..nw).find(|&w| g.monday(w) >= ready).unwrap_or(nw)
         })
         .collect();
-    let overtime_cost = wh * s.team.cost_per_hour * s.overtime.premium;
     let top_rate = s
         .partners
         .iter()
@@ -391,24 +466,21 @@ pub fn build(
         .map_or(1, |h| h.min_contract_weeks.max(nw) + h.train_weeks);
     let problem = MixProblem {
         weeks: nw,
-        queues: required
+        queues: need
+            .required
             .iter()
-            .zip(&in_house)
+            .zip(&need.in_house)
             .map(|(r, &i)| MixQueue { required: r.clone(), in_house: i })
             .collect(),
         overtime_share: s.overtime.max_hours_per_week / wh,
-        overtime_cost,
-        hiring: mix_hiring.clone(),
+        overtime_cost: overtime_week_cost(s),
+        hiring: mix_hiring,
         partners: s
             .partners
             .iter()
             .zip(&partner_first)
             .map(|(p, &f)| MixPartner {
-                queues: p
-                    .queues
-                    .iter()
-                    .filter_map(|q| qi.get(q.as_str()).copied())
-                    .collect(),
+                queues: g.indices(&p.queues),
                 max_fte: p.max_fte,
                 first_week: f,
                 week_cost: wh * p.cost_per_hour,
@@ -416,14 +488,28 @@ pub fn build(
             .collect(),
         gap_penalty: 100.0 * top_rate * wh * longest as f64 * 2.0,
     };
-    let sol = problem.solve()?;
+    (problem, partner_first)
+}
 
-    // Hired FTE and paid headcount per queue and week.
+/// The cost of one FTE-week of overtime.
+fn overtime_week_cost(s: &Scenario) -> f64 {
+    s.team.weekly_hours * s.team.cost_per_hour * s.overtime.premium
+}
+
+/// Per queue and week: productive FTE from hires and paid headcount; the
+/// dated waves, by recruiting date then queue. Adds the hires' cost.
+fn hire_supply(
+    s: &Scenario,
+    g: &Grid,
+    mix_hiring: Option<&MixHiring>,
+    sol: &MixSolution,
+    costs: &mut Costs,
+) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<HireWave>) {
+    let nw = g.nw;
     let mut hired = vec![vec![0.0; nw]; s.queues.len()];
     let mut paid = vec![vec![0.0; nw]; s.queues.len()];
-    let mut costs = Costs::default();
     let mut waves = Vec::new();
-    if let (Some(h), Some(mh)) = (&s.hiring, &mix_hiring) {
+    if let (Some(h), Some(mh)) = (&s.hiring, mix_hiring) {
         for wave in &sol.waves {
             let n = f64::from(wave.count);
             for (w, slot) in hired[wave.queue].iter_mut().enumerate() {
@@ -441,16 +527,31 @@ pub fn build(
                 }
             }
             let name = &s.queues[wave.queue].name;
-            waves.push(hires::dated(wave, name, first, h, mh, wh));
+            waves.push(hires::dated(wave, name, g.first, h, mh, g.wh));
         }
     }
     waves.sort_by(|a, b| {
         (a.recruit_by, &a.queue).cmp(&(b.recruit_by, &b.queue))
     });
+    (hired, paid, waves)
+}
 
+/// One row per week and queue, by week then queue. Adds the in-house,
+/// overtime and partner costs.
+fn week_rows(
+    s: &Scenario,
+    g: &Grid,
+    need: &Need,
+    hired: &[Vec<f64>],
+    paid: &[Vec<f64>],
+    sol: &MixSolution,
+    costs: &mut Costs,
+) -> Vec<WeekPlan> {
+    let wh = g.wh;
     let hire_rate = s.hiring.as_ref().map_or(0.0, |h| h.cost_per_hour);
+    let overtime_cost = overtime_week_cost(s);
     let mut weeks = Vec::new();
-    for w in 0..nw {
+    for w in 0..g.nw {
         for (q, spec) in s.queues.iter().enumerate() {
             let partner_fte: f64 = sol.partner.iter().map(|k| k[q][w]).sum();
             let partner_cost: f64 = sol
@@ -460,36 +561,41 @@ pub fn build(
                 .map(|(k, p)| k[q][w] * wh * p.cost_per_hour)
                 .sum();
             let ot = sol.overtime[q][w];
-            let supply = in_house[q] + hired[q][w] + ot + partner_fte;
-            let gap = (required[q][w] - supply).max(0.0);
-            let in_house_cost = in_house[q] * wh * s.team.cost_per_hour;
+            let in_house = need.in_house[q];
+            let supply = in_house + hired[q][w] + ot + partner_fte;
+            let gap = (need.required[q][w] - supply).max(0.0);
+            let in_house_cost = in_house * wh * s.team.cost_per_hour;
             let ot_cost = ot * overtime_cost;
             let hire_cost = paid[q][w] * wh * hire_rate;
             costs.in_house += in_house_cost;
             costs.overtime += ot_cost;
             costs.partners += partner_cost;
             weeks.push(WeekPlan {
-                week_start: monday(w),
+                week_start: g.monday(w),
                 queue: spec.name.clone(),
-                agent_hours: hours[q][w],
-                required_fte: required[q][w],
-                in_house_fte: in_house[q],
+                agent_hours: need.hours[q][w],
+                required_fte: need.required[q][w],
+                in_house_fte: in_house,
                 hired_fte: hired[q][w],
                 overtime_fte: ot,
                 partner_fte,
-                gap_fte: if gap < 1e-6 { 0.0 } else { gap },
+                gap_fte: if gap < FTE_TOLERANCE { 0.0 } else { gap },
                 cost: in_house_cost + ot_cost + hire_cost + partner_cost,
             });
         }
     }
-    costs.total = costs.in_house
-        + costs.hires
-        + costs.hires_outside_horizon
-        + costs.overtime
-        + costs.partners;
+    weeks
+}
 
-    let partners: Vec<PartnerUse> = s
-        .partners
+/// How much of each partner the plan uses, and from when.
+fn partner_use(
+    s: &Scenario,
+    g: &Grid,
+    sol: &MixSolution,
+    partner_first: &[usize],
+) -> Vec<PartnerUse> {
+    let nw = g.nw;
+    s.partners
         .iter()
         .enumerate()
         .map(|(k, p)| {
@@ -499,32 +605,17 @@ pub fn build(
             let fte_weeks: f64 = per_week.iter().sum();
             PartnerUse {
                 name: p.name.clone(),
-                available_from: monday(partner_first[k].min(nw)),
+                available_from: g.monday(partner_first[k].min(nw)),
                 fte_weeks,
-                cost: fte_weeks * wh * p.cost_per_hour,
+                cost: fte_weeks * g.wh * p.cost_per_hour,
                 first_week_used: per_week
                     .iter()
-                    .position(|&x| x > 1e-6)
-                    .map(monday),
+                    .position(|&x| x > FTE_TOLERANCE)
+                    .map(|w| g.monday(w)),
                 peak_fte: per_week.iter().copied().fold(0.0, f64::max),
             }
         })
-        .collect();
-
-    let earliest_hire_week = mix_hiring.as_ref().map(|h| monday(h.earliest));
-    let alerts = alerts(s, &waves, &weeks, &partners, earliest_hire_week);
-    Ok(Plan {
-        first_monday: first,
-        last_sunday: last,
-        staff_to: rule,
-        intervals,
-        weeks,
-        hires: waves,
-        partners,
-        costs,
-        alerts,
-        earliest_hire_week,
-    })
+        .collect()
 }
 
 fn alerts(
@@ -703,7 +794,7 @@ pub fn evaluate(
             e.intervals += 1;
             e.contacts += v;
             served += v * sl;
-            if sl >= target - 1e-12 {
+            if sl >= target - staffing::SL_TOLERANCE {
                 met += 1;
             }
             e.agent_hours += f64::from(agents) * h;
