@@ -32,11 +32,15 @@
 //! it against enumeration of every wave combination on small horizons.
 
 use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, microlp,
-    variable,
+    Constraint, Expression, ProblemVariables, Solution, SolverModel, Variable,
+    microlp, variable,
 };
 
 use crate::error::{Error, Result};
+
+/// The LP solver's rounding on FTE values (it reports 1e-10 below zero,
+/// 3.9999999999 for 4): differences below this are noise, not staff.
+const SOLVER_NOISE: f64 = 1e-9;
 
 /// A capacity problem in plain numbers (weeks are indices).
 #[derive(Clone, Debug)]
@@ -188,19 +192,40 @@ impl MixProblem {
     /// Fails only if the solver reports a numerical failure (the problem
     /// itself is always feasible thanks to the gap).
     pub fn solve(&self) -> Result<MixSolution> {
-        let nq = self.queues.len();
-        let nw = self.weeks;
+        let shapes = self.wave_shapes();
         let mut vars = ProblemVariables::new();
         let mut objective = Expression::from(0.0);
-        let shapes = self.wave_shapes();
+        let lp = self.variables(&shapes, &mut vars, &mut objective);
+        let mut model = vars.minimise(objective).using(microlp);
+        for c in self.constraints(&shapes, &lp) {
+            model = model.with(c);
+        }
+        let sol = model.solve().map_err(|e| {
+            Error::usage(format!("the capacity optimiser failed: {e}"))
+        })?;
+        let mut out = self.read(&shapes, &lp, &sol);
+        self.uncovered(&mut out);
+        out.cost = self.cost_of(&out);
+        Ok(out)
+    }
+
+    /// The programme's variables, their costs added to `objective`.
+    fn variables(
+        &self,
+        shapes: &[(usize, usize, usize)],
+        vars: &mut ProblemVariables,
+        objective: &mut Expression,
+    ) -> LpVars {
+        let nq = self.queues.len();
+        let nw = self.weeks;
         let mut wave_vars: Vec<Variable> = Vec::with_capacity(shapes.len());
         if let Some(h) = &self.hiring {
-            for &(q, p, u) in &shapes {
+            for &(q, p, u) in shapes {
                 let v = vars.add(
                     variable().integer().min(0).max(f64::from(h.max_hires)),
                 );
                 let wave = Wave { queue: q, start: p, end: u, count: 1 };
-                objective += v * (wave.paid_weeks(h) as f64 * h.week_cost);
+                *objective += v * (wave.paid_weeks(h) as f64 * h.week_cost);
                 wave_vars.push(v);
             }
         }
@@ -210,7 +235,7 @@ impl MixProblem {
             if cap > 0.0 {
                 for slot in ot[q].iter_mut() {
                     let v = vars.add(variable().min(0).max(cap));
-                    objective += v * self.overtime_cost;
+                    *objective += v * self.overtime_cost;
                     *slot = Some(v);
                 }
             }
@@ -223,7 +248,7 @@ impl MixProblem {
             for &q in &p.queues {
                 for slot in px[k][q].iter_mut().skip(p.first_week) {
                     let v = vars.add(variable().min(0).max(p.max_fte));
-                    objective += v * p.week_cost;
+                    *objective += v * p.week_cost;
                     *slot = Some(v);
                 }
             }
@@ -231,18 +256,27 @@ impl MixProblem {
         let mut gap = vec![vec![None; nw]; nq];
         for (q, queue) in self.queues.iter().enumerate() {
             for (slot, need) in gap[q].iter_mut().zip(&queue.required) {
-                if *need > queue.in_house + 1e-9 {
+                if *need > queue.in_house + SOLVER_NOISE {
                     let v = vars.add(variable().min(0));
-                    objective += v * self.gap_penalty;
+                    *objective += v * self.gap_penalty;
                     *slot = Some(v);
                 }
             }
         }
+        LpVars { waves: wave_vars, ot, px, gap }
+    }
 
-        let mut model = vars.minimise(objective).using(microlp);
+    /// Every week's cover, the hiring cap and each partner's cap.
+    fn constraints(
+        &self,
+        shapes: &[(usize, usize, usize)],
+        lp: &LpVars,
+    ) -> Vec<Constraint> {
+        let nw = self.weeks;
+        let mut cons = Vec::new();
         for (q, queue) in self.queues.iter().enumerate() {
             for w in 0..nw {
-                if queue.required[w] <= queue.in_house + 1e-9 {
+                if queue.required[w] <= queue.in_house + SOLVER_NOISE {
                     continue;
                 }
                 let mut supply = Expression::from(queue.in_house);
@@ -252,53 +286,61 @@ impl MixProblem {
                             Wave { queue: wq, start: p, end: u, count: 1 };
                         let r = wave.productivity(h, w);
                         if wq == q && r > 0.0 {
-                            supply += wave_vars[i] * r;
+                            supply += lp.waves[i] * r;
                         }
                     }
                 }
-                if let Some(v) = ot[q][w] {
+                if let Some(v) = lp.ot[q][w] {
                     supply += v;
                 }
-                for partner in &px {
+                for partner in &lp.px {
                     if let Some(v) = partner[q][w] {
                         supply += v;
                     }
                 }
-                if let Some(v) = gap[q][w] {
+                if let Some(v) = lp.gap[q][w] {
                     supply += v;
                 }
-                model = model.with(supply.geq(queue.required[w]));
+                cons.push(supply.geq(queue.required[w]));
             }
         }
         if let Some(h) = &self.hiring
-            && !wave_vars.is_empty()
+            && !lp.waves.is_empty()
         {
-            let total: Expression = wave_vars.iter().sum();
-            model = model.with(total.leq(f64::from(h.max_hires)));
+            let total: Expression = lp.waves.iter().sum();
+            cons.push(total.leq(f64::from(h.max_hires)));
         }
         for (k, p) in self.partners.iter().enumerate() {
-            let by_queue = &px[k];
+            let by_queue = &lp.px[k];
             for w in 0..nw {
                 let used: Vec<Variable> =
                     by_queue.iter().filter_map(|row| row[w]).collect();
                 if used.len() > 1 {
                     let sum: Expression = used.iter().sum();
-                    model = model.with(sum.leq(p.max_fte));
+                    cons.push(sum.leq(p.max_fte));
                 }
             }
         }
-        let sol = model.solve().map_err(|e| {
-            Error::usage(format!("the capacity optimiser failed: {e}"))
-        })?;
+        cons
+    }
 
+    /// The solver's values, cleaned, and the hire waves it chose.
+    fn read(
+        &self,
+        shapes: &[(usize, usize, usize)],
+        lp: &LpVars,
+        sol: &impl Solution,
+    ) -> MixSolution {
         let value =
             |v: Option<Variable>| v.map_or(0.0, |v| clean(sol.value(v)));
         let mut out = MixSolution {
-            overtime: ot
+            overtime: lp
+                .ot
                 .iter()
                 .map(|r| r.iter().map(|&v| value(v)).collect())
                 .collect(),
-            partner: px
+            partner: lp
+                .px
                 .iter()
                 .map(|k| {
                     k.iter()
@@ -306,14 +348,15 @@ impl MixProblem {
                         .collect()
                 })
                 .collect(),
-            gap: gap
+            gap: lp
+                .gap
                 .iter()
                 .map(|r| r.iter().map(|&v| value(v)).collect())
                 .collect(),
             ..MixSolution::default()
         };
         for (i, &(q, p, u)) in shapes.iter().enumerate() {
-            let n = sol.value(wave_vars[i]).round();
+            let n = sol.value(lp.waves[i]).round();
             if n >= 1.0 {
                 out.waves.push(Wave {
                     queue: q,
@@ -324,6 +367,12 @@ impl MixProblem {
             }
         }
         out.waves.sort_by_key(|w| (w.queue, w.start, w.end));
+        out
+    }
+
+    /// Sets each gap from the sources chosen.
+    fn uncovered(&self, out: &mut MixSolution) {
+        let nw = self.weeks;
         // The gap is whatever the chosen sources leave uncovered; computing
         // it from them (rather than reading the solver's value) keeps solver
         // tolerances out of a figure the gap penalty magnifies.
@@ -340,16 +389,23 @@ impl MixProblem {
                 out.gap[q][w] = clean((queue.required[w] - supply).max(0.0));
             }
         }
-        out.cost = self.cost_of(&out);
-        Ok(out)
     }
+}
+
+/// The programme's variables: hire-wave counts, and per queue and week
+/// overtime, partner FTE and gap (`None` where none can be used).
+struct LpVars {
+    waves: Vec<Variable>,
+    ot: Vec<Vec<Option<Variable>>>,
+    px: Vec<Vec<Vec<Option<Variable>>>>,
+    gap: Vec<Vec<Option<Variable>>>,
 }
 
 /// Snaps solver noise (1e-10 below zero, 3.9999999999) to clean values
 /// without rounding away real fractions of an FTE.
 fn clean(x: f64) -> f64 {
     let r = x.round();
-    if (x - r).abs() < 1e-9 { r } else { x }
+    if (x - r).abs() < SOLVER_NOISE { r } else { x }
 }
 
 #[cfg(test)]
