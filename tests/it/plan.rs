@@ -94,15 +94,25 @@ fn setup(
     (dir, scenario, forecast)
 }
 
+/// `peakplan plan` on `scenario` and the forecast file, into `out`.
+fn plan_on_forecast(
+    scenario: &Path,
+    forecast: &Path,
+    out: &Path,
+) -> assert_cmd::Command {
+    let mut cmd = peakplan();
+    cmd.args(["plan", "--scenario"])
+        .arg(scenario)
+        .arg("--forecast")
+        .arg(forecast)
+        .arg("--out-dir")
+        .arg(out);
+    cmd
+}
+
 fn run_plan(scenario_text: &str, scale: f64, extra: &[&str]) -> Run {
     let (dir, scenario, forecast) = setup(scenario_text, scale);
-    peakplan()
-        .args(["plan", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--out-dir")
-        .arg(dir.path().join("out"))
+    plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
         .args(extra)
         .assert()
         .success();
@@ -432,15 +442,8 @@ fn bad_scenarios_exit_2_with_key_and_place() {
         let (dir, scenario, forecast) =
             setup(&text.replacen(from, to, 1), 1.0);
         let out = dir.path().join("out");
-        let result = peakplan()
-            .args(["plan", "--scenario"])
-            .arg(&scenario)
-            .arg("--forecast")
-            .arg(&forecast)
-            .arg("--out-dir")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let result =
+            plan_on_forecast(&scenario, &forecast, &out).output().unwrap();
         let stderr = String::from_utf8_lossy(&result.stderr);
         assert_eq!(result.status.code(), Some(2), "{to}: {stderr}");
         assert!(
@@ -951,13 +954,7 @@ fn validate_rejects_an_invalid_scenario_or_an_unknown_queue() {
 #[test]
 fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
     let (dir, scenario, forecast) = setup(&small(), 1e7);
-    let out = peakplan()
-        .args(["plan", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--out-dir")
-        .arg(dir.path().join("out"))
+    let out = plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
         .args(["--staff-to", "mean"])
         .assert()
         .code(2)
@@ -976,14 +973,8 @@ fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
 fn first_interval_start(scenario_text: &str, cwd: &Path) -> String {
     let (dir, scenario, forecast) = setup(scenario_text, 1.0);
     let out = dir.path().join("out");
-    peakplan()
+    plan_on_forecast(&scenario, &forecast, &out)
         .current_dir(cwd)
-        .args(["plan", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--out-dir")
-        .arg(&out)
         .assert()
         .success();
     let text = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
