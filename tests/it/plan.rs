@@ -1037,3 +1037,27 @@ fn summary_alerts_carry_their_figures_beside_the_prose() {
         }
     }
 }
+
+#[test]
+fn the_calendar_comes_from_the_scenario_then_the_config_then_fr() {
+    let chart_in = |scenario_text: &str, cwd: &Path| {
+        let (dir, scenario, forecast) = setup(scenario_text, 1.0);
+        let out = dir.path().join("out");
+        plan_on_forecast(&scenario, &forecast, &out)
+            .current_dir(cwd)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("plan.svg")).unwrap()
+    };
+    let none = tempfile::tempdir().unwrap();
+    std::fs::write(none.path().join("peakplan.toml"), "calendar = \"none\"\n")
+        .unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let built_in = chart_in(&small(), empty.path());
+    assert!(built_in.contains("Black Friday"), "the fr calendar's events");
+    let from_config = chart_in(&small(), none.path());
+    assert!(!from_config.contains("Black Friday"), "calendar = none");
+    let fr = small()
+        .replace("[defaults]", "[inputs]\ncalendar = \"fr\"\n\n[defaults]");
+    assert_eq!(chart_in(&fr, none.path()), built_in, "the scenario wins");
+}
