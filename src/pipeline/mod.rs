@@ -1,5 +1,5 @@
 //! The steps a command chains, as library functions over plain data:
-//! [`load`] reads a history and its events into a series and a calendar,
+//! [`load()`] reads a history and its events into a series and a calendar,
 //! [`planning`] forecasts a scenario's queues for a plan. Neither prints:
 //! what a person may want to read goes to a [`Log`], which the command line
 //! writes on stderr and a library caller may ignore ([`Quiet`]).
