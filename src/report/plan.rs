@@ -382,7 +382,6 @@ fn summary_text(
     variants: &[VariantFigures],
     look: Look,
 ) -> String {
-    let money = |x: f64| format!("{} €", fixed(x.round(), 0));
     let mut s = String::new();
     s.push_str(&format!(
         "Capacity plan {} to {} (staffing rule: {})\n\n",
@@ -390,6 +389,34 @@ fn summary_text(
         plan.last_sunday,
         plan.staff_to.as_str()
     ));
+    s.push_str("FTE per week\n");
+    s.push_str(&weeks_table(plan).render_with(look));
+    if !plan.hires.is_empty() {
+        s.push_str("\nSeasonal hires\n");
+        s.push_str(&hires_table(plan).render_with(look));
+    }
+    s.push_str("\nCost\n");
+    s.push_str(&cost_table(plan).render_with(look));
+    if variants.len() > 1 {
+        s.push_str("\nWhat-ifs\n");
+        s.push_str(&variants_table(variants).render_with(look));
+    }
+    if !plan.alerts.is_empty() {
+        s.push_str("\nTo do\n");
+        for a in &plan.alerts {
+            s.push_str(&format!("- {}\n", alert_text(a)));
+        }
+    }
+    s
+}
+
+/// A sum of money for a person: `12 345 €`.
+fn money(x: f64) -> String {
+    format!("{} €", fixed(x.round(), 0))
+}
+
+/// FTE per week and source, gaps marked.
+fn weeks_table(plan: &Plan) -> Table {
     let mut t = Table::new([
         "week",
         "queue",
@@ -417,24 +444,28 @@ fn summary_text(
             emphasis,
         );
     }
-    s.push_str("FTE per week\n");
-    s.push_str(&t.render_with(look));
-    if !plan.hires.is_empty() {
-        let mut t = Table::new([
-            "queue",
-            "hires",
-            "recruit by",
-            "train from",
-            "productive",
-            "until",
-            "cost",
-        ]);
-        for h in &plan.hires {
-            t.row(hire_cells(h, money(h.cost)));
-        }
-        s.push_str("\nSeasonal hires\n");
-        s.push_str(&t.render_with(look));
+    t
+}
+
+/// The hire waves.
+fn hires_table(plan: &Plan) -> Table {
+    let mut t = Table::new([
+        "queue",
+        "hires",
+        "recruit by",
+        "train from",
+        "productive",
+        "until",
+        "cost",
+    ]);
+    for h in &plan.hires {
+        t.row(hire_cells(h, money(h.cost)));
     }
+    t
+}
+
+/// Cost by source.
+fn cost_table(plan: &Plan) -> Table {
     let c = &plan.costs;
     let mut t = Table::new(["source", "cost"]);
     t.row(["in-house team".to_string(), money(c.in_house)]);
@@ -445,37 +476,30 @@ fn summary_text(
     t.row(["overtime".to_string(), money(c.overtime)]);
     t.row(["partners".to_string(), money(c.partners)]);
     t.total(["total".to_string(), money(c.total)]);
-    s.push_str("\nCost\n");
-    s.push_str(&t.render_with(look));
-    if variants.len() > 1 {
-        let mut t = Table::new([
-            "variant",
-            "contacts",
-            "agent-hours",
-            "hires",
-            "flexible cost",
-            "gap FTE-weeks",
+    t
+}
+
+/// The variants side by side.
+fn variants_table(variants: &[VariantFigures]) -> Table {
+    let mut t = Table::new([
+        "variant",
+        "contacts",
+        "agent-hours",
+        "hires",
+        "flexible cost",
+        "gap FTE-weeks",
+    ]);
+    for v in variants {
+        t.row([
+            v.name.clone(),
+            fixed(v.contacts, 0),
+            fixed(v.agent_hours, 0),
+            v.hires.to_string(),
+            money(v.flexible_cost),
+            fixed(v.gap_fte_weeks, 1),
         ]);
-        for v in variants {
-            t.row([
-                v.name.clone(),
-                fixed(v.contacts, 0),
-                fixed(v.agent_hours, 0),
-                v.hires.to_string(),
-                money(v.flexible_cost),
-                fixed(v.gap_fte_weeks, 1),
-            ]);
-        }
-        s.push_str("\nWhat-ifs\n");
-        s.push_str(&t.render_with(look));
     }
-    if !plan.alerts.is_empty() {
-        s.push_str("\nTo do\n");
-        for a in &plan.alerts {
-            s.push_str(&format!("- {}\n", alert_text(a)));
-        }
-    }
-    s
+    t
 }
 
 /// The evaluation on actual volumes, for `summary.json`.
