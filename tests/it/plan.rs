@@ -969,15 +969,20 @@ fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
 }
 
 /// Runs `plan --forecast` in `cwd` on `scenario_text`, and returns the
-/// first interval start of intervals.csv.
-fn first_interval_start(scenario_text: &str, cwd: &Path) -> String {
+/// file `name` it wrote.
+fn plan_file_in(scenario_text: &str, cwd: &Path, name: &str) -> String {
     let (dir, scenario, forecast) = setup(scenario_text, 1.0);
     let out = dir.path().join("out");
     plan_on_forecast(&scenario, &forecast, &out)
         .current_dir(cwd)
         .assert()
         .success();
-    let text = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    std::fs::read_to_string(out.join(name)).unwrap()
+}
+
+/// The first interval start of intervals.csv of a plan run in `cwd`.
+fn first_interval_start(scenario_text: &str, cwd: &Path) -> String {
+    let text = plan_file_in(scenario_text, cwd, "intervals.csv");
     let row = text.lines().nth(1).unwrap();
     row.split(',').next().unwrap().to_string()
 }
@@ -1041,13 +1046,7 @@ fn summary_alerts_carry_their_figures_beside_the_prose() {
 #[test]
 fn the_calendar_comes_from_the_scenario_then_the_config_then_fr() {
     let chart_in = |scenario_text: &str, cwd: &Path| {
-        let (dir, scenario, forecast) = setup(scenario_text, 1.0);
-        let out = dir.path().join("out");
-        plan_on_forecast(&scenario, &forecast, &out)
-            .current_dir(cwd)
-            .assert()
-            .success();
-        std::fs::read_to_string(out.join("plan.svg")).unwrap()
+        plan_file_in(scenario_text, cwd, "plan.svg")
     };
     let none = tempfile::tempdir().unwrap();
     std::fs::write(none.path().join("peakplan.toml"), "calendar = \"none\"\n")
