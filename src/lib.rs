@@ -23,6 +23,7 @@ pub mod forecast;
 pub mod inputs;
 pub mod output;
 pub mod report;
+pub mod simulate;
 pub mod units;
 
 pub use error::{Error, InputError, Location, Result};
