@@ -23,7 +23,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::{Rng, RngExt};
 
 use super::arrivals::DayArrivals;
-use super::model::{OverflowRule, Redial, Staff};
+use super::model::{OverflowRule, QueueModel, Redial, Staff};
 use super::service::{Handle, exponential};
 use super::stats::{DayTally, SlotTally};
 
@@ -37,6 +37,20 @@ pub(crate) struct QueueRules {
     pub within_s: f64,
     pub concurrency: u32,
     pub overflow: Option<(f64, OverflowRule)>,
+}
+
+impl QueueRules {
+    pub(crate) fn new(q: &QueueModel) -> QueueRules {
+        QueueRules {
+            handle: Handle::new(q.aht_s, q.handle),
+            aht_s: q.aht_s,
+            patience_s: q.patience_s,
+            redial: q.redial,
+            within_s: q.target.within_s,
+            concurrency: q.channel.concurrency(),
+            overflow: q.overflow.map(|o| (o.eligible_share, o.rule)),
+        }
+    }
 }
 
 /// One day ready to play.

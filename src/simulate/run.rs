@@ -15,7 +15,6 @@ use super::SimError;
 use super::arrivals::{DayArrivals, DayFactor, calibrate, noise_sigma};
 use super::engine::{DaySetup, QueueRules, Scratch, play_day};
 use super::model::{Model, Volumes};
-use super::service::Handle;
 use super::stats::{DayAcc, DayStats, DayTally, SlotStats, SlotTally};
 
 /// Runs summed together before blocks are combined.
@@ -61,15 +60,7 @@ fn prepare(model: &Model) -> Prepared {
     let mut days = Vec::with_capacity(model.queues.len());
     let mut factors = Vec::new();
     for q in &model.queues {
-        rules.push(QueueRules {
-            handle: Handle::new(q.aht_s, q.handle),
-            aht_s: q.aht_s,
-            patience_s: q.patience_s,
-            redial: q.redial,
-            within_s: q.target.within_s,
-            concurrency: q.channel.concurrency(),
-            overflow: q.overflow.map(|o| (o.eligible_share, o.rule)),
-        });
+        rules.push(QueueRules::new(q));
         let sigma = noise_sigma(q.interval_cv);
         // Each day's calibration is independent: computed in parallel,
         // collected in day order.

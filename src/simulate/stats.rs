@@ -55,6 +55,9 @@ pub(crate) struct DayAcc {
     pub longest_wait_sum: f64,
     pub sl: Vec<f64>,
     pub slots: Vec<SlotTally>,
+    /// Each run's service level per slot, run after run (NaN for a slot
+    /// without contacts).
+    pub slot_sl: Vec<f64>,
 }
 
 impl DayAcc {
@@ -72,6 +75,13 @@ impl DayAcc {
             self.sl.push(t.within as f64 / t.arrivals as f64);
         }
         add_slots(&mut self.slots, slots);
+        self.slot_sl.extend(slots.iter().map(|t| {
+            if t.arrivals > 0 {
+                t.within as f64 / t.arrivals as f64
+            } else {
+                f64::NAN
+            }
+        }));
     }
 
     /// Adds the runs of `other`, which come after this one's.
@@ -80,6 +90,7 @@ impl DayAcc {
         self.longest_wait_sum += other.longest_wait_sum;
         self.sl.extend(other.sl);
         add_slots(&mut self.slots, &other.slots);
+        self.slot_sl.extend(other.slot_sl);
     }
 }
 
@@ -164,6 +175,14 @@ pub struct SlotStats {
     /// Contacts arriving in the slot answered within the threshold over
     /// those arriving, pooled over runs.
     pub sl_mean: Option<f64>,
+    /// 10 % quantile over runs of the slot's service level (runs with a
+    /// contact in the slot).
+    pub sl_p10: Option<f64>,
+    /// 90 % quantile over runs of the slot's service level.
+    pub sl_p90: Option<f64>,
+    /// Share of runs whose slot service level reaches the target (runs
+    /// without a contact in the slot count as reaching it).
+    pub p_meet_target: f64,
     /// Time-average number of callers waiting during the slot, mean over
     /// runs.
     pub queue_len_mean: f64,
@@ -208,13 +227,29 @@ impl DayAcc {
         } else {
             Some(self.sl.iter().sum::<f64>() / sl.len() as f64)
         };
+        let width = self.slots.len();
+        let mut column = Vec::with_capacity(runs as usize);
         for (i, t) in self.slots.iter().enumerate() {
+            column.clear();
+            column.extend(
+                self.slot_sl
+                    .iter()
+                    .skip(i)
+                    .step_by(width.max(1))
+                    .filter(|x| !x.is_nan()),
+            );
+            column.sort_unstable_by(f64::total_cmp);
+            let empty = runs as usize - column.len();
+            let met = column.iter().filter(|&&x| x >= target).count() + empty;
             out_slots.push(SlotStats {
                 queue: queue.to_string(),
                 day: day.to_string(),
                 slot: i,
                 arrivals_mean: t.arrivals as f64 / n,
                 sl_mean: ratio(t.within as f64, t.arrivals as f64),
+                sl_p10: quantile(&column, 0.1),
+                sl_p90: quantile(&column, 0.9),
+                p_meet_target: met as f64 / n,
                 queue_len_mean: t.queue_s / (n * slot_s),
             });
         }

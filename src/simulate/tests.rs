@@ -1,7 +1,6 @@
 //! The simulation against the Erlang maths, and its invariants.
 
 use super::engine::{DaySetup, QueueRules, Scratch, play_day};
-use super::service::Handle;
 use super::stats::{DayTally, SlotTally};
 use super::*;
 use crate::erlang::{self, Params};
@@ -89,18 +88,24 @@ fn check(name: &str, xs: &[f64], want: f64, max_half_width: f64) {
     );
 }
 
+/// SL, P(wait) and ASA of the replications against Erlang's: the first
+/// two to an interval under 0.01, the ASA to one under 10 %.
+fn check_waits(days: &[DayStats], e: &Measures) {
+    let of = |f: fn(&DayStats) -> Option<f64>| -> Vec<f64> {
+        days.iter().map(|d| f(d).unwrap()).collect()
+    };
+    check("SL", &of(|d| d.sl_mean), e.service_level, 0.01);
+    check("P(wait)", &of(|d| d.p_wait), e.p_wait, 0.01);
+    check("ASA", &of(|d| d.asa_s), e.asa_s, 0.1 * e.asa_s);
+}
+
 /// 40 replications of 25,000 calls: a million calls (at 83 % occupancy
 /// the waits are strongly correlated, so it takes that many to bring the
 /// 99 % interval of the service level under 0.01).
 #[test]
 fn stationary_slot_matches_erlang_c() {
     let (days, e) = stationary(12, None, 40, 2500.0);
-    let sl: Vec<f64> = days.iter().map(|d| d.sl_mean.unwrap()).collect();
-    let pw: Vec<f64> = days.iter().map(|d| d.p_wait.unwrap()).collect();
-    let asa: Vec<f64> = days.iter().map(|d| d.asa_s.unwrap()).collect();
-    check("SL", &sl, e.service_level, 0.01);
-    check("P(wait)", &pw, e.p_wait, 0.01);
-    check("ASA", &asa, e.asa_s, 0.1 * e.asa_s);
+    check_waits(&days, &e);
     assert!(days.iter().all(|d| d.abandon_rate == Some(0.0)));
 }
 
@@ -108,13 +113,8 @@ fn stationary_slot_matches_erlang_c() {
 fn stationary_slot_with_patience_matches_erlang_a() {
     // 40 replications of 10,000 calls.
     let (days, e) = stationary(10, Some(120.0), 40, 1000.0);
-    let sl: Vec<f64> = days.iter().map(|d| d.sl_mean.unwrap()).collect();
-    let pw: Vec<f64> = days.iter().map(|d| d.p_wait.unwrap()).collect();
-    let asa: Vec<f64> = days.iter().map(|d| d.asa_s.unwrap()).collect();
+    check_waits(&days, &e);
     let ab: Vec<f64> = days.iter().map(|d| d.abandon_rate.unwrap()).collect();
-    check("SL", &sl, e.service_level, 0.01);
-    check("P(wait)", &pw, e.p_wait, 0.01);
-    check("ASA", &asa, e.asa_s, 0.1 * e.asa_s);
     check("P(abandon)", &ab, e.p_abandon.unwrap(), 0.01);
 }
 
@@ -176,18 +176,6 @@ fn same_seed_same_results_whatever_the_thread_count() {
     assert_ne!(one.days, other.days);
 }
 
-fn rules(q: &QueueModel) -> QueueRules {
-    QueueRules {
-        handle: Handle::new(q.aht_s, q.handle),
-        aht_s: q.aht_s,
-        patience_s: q.patience_s,
-        redial: q.redial,
-        within_s: q.target.within_s,
-        concurrency: q.channel.concurrency(),
-        overflow: q.overflow.map(|o| (o.eligible_share, o.rule)),
-    }
-}
-
 fn play(
     q: &QueueModel,
     arrivals: DayArrivals,
@@ -204,7 +192,7 @@ fn play(
     let mut slots = vec![SlotTally::default(); setup.slots];
     let mut rng = Pcg64::new(seed, 3);
     play_day(
-        &rules(q),
+        &QueueRules::new(q),
         &setup,
         1800.0,
         &mut rng,
@@ -340,6 +328,22 @@ fn replay_holds_erlang_on_steady_slots_and_departs_after_overload() {
             .sum::<f64>()
     };
     assert!(q(5) > 3.0 * q(2), "queue {} vs {}", q(5), q(2));
+    // The hours that fail: per run, slot 5 rarely reaches 80 %, slot 2
+    // mostly does; each slot's band brackets its mean.
+    let meet = |i| {
+        out.slots
+            .iter()
+            .filter(|s| s.slot == i)
+            .map(|s| s.p_meet_target)
+            .sum::<f64>()
+            / 60.0
+    };
+    assert!(meet(5) < 0.2 && meet(2) > 0.6, "{} {}", meet(5), meet(2));
+    for s in &out.slots {
+        let (lo, m, hi) =
+            (s.sl_p10.unwrap(), s.sl_mean.unwrap(), s.sl_p90.unwrap());
+        assert!(lo <= m && m <= hi, "{s:?}");
+    }
 }
 
 /// Replaying the exact counts is the Poisson process given its counts:
