@@ -176,6 +176,16 @@ impl DayArrivals {
         out: &mut Vec<f64>,
     ) {
         out.clear();
+        self.counts(rng, |i, n, rng| uniform_in_slot(i, n, slot_s, rng, out));
+    }
+
+    /// Draws the day's count of each slot, in slot order, and hands it to
+    /// `each` with the generator (which then draws the slot's times).
+    fn counts<R: Rng>(
+        &self,
+        rng: &mut R,
+        mut each: impl FnMut(usize, u64, &mut R),
+    ) {
         match self {
             DayArrivals::Forecast { mean, factor, noise_sigma } => {
                 let z: f64 = rng.sample(StandardNormal);
@@ -188,14 +198,13 @@ impl DayArrivals {
                     } else {
                         1.0
                     };
-                    let lambda = m * f * eps;
-                    let n = poisson(lambda, rng);
-                    uniform_in_slot(i, n, slot_s, rng, out);
+                    let n = poisson(m * f * eps, rng);
+                    each(i, n, rng);
                 }
             }
             DayArrivals::Actual(counts) => {
                 for (i, &n) in counts.iter().enumerate() {
-                    uniform_in_slot(i, u64::from(n), slot_s, rng, out);
+                    each(i, u64::from(n), rng);
                 }
             }
         }
@@ -264,11 +273,11 @@ mod tests {
             noise_sigma: noise_sigma(cv),
         };
         let mut rng = Pcg64::new(7, 1);
-        let mut buf = Vec::new();
         let mut totals: Vec<f64> = (0..4000)
             .map(|_| {
-                day.draw(1800.0, &mut rng, &mut buf);
-                buf.len() as f64
+                let mut total = 0;
+                day.counts(&mut rng, |_, n, _| total += n);
+                total as f64
             })
             .collect();
         let q10 = empirical_quantile(&mut totals, 0.1);

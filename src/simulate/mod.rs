@@ -40,9 +40,24 @@
 //!
 //! # Inputs and outputs
 //!
-//! A [`Model`] is plain data (see [`model`]): the caller builds it from a
-//! plan's files. [`simulate`] returns [`DayStats`] per queue and day and
-//! [`SlotStats`] per slot (definitions in [`stats`]).
+//! A [`Model`] is plain data (see [`model`]); from a plan's folder:
+//!
+//! * one [`QueueModel`] per voice or chat queue of the scenario (AHT,
+//!   patience, target, chat concurrency, level 1 and the overflow rule);
+//!   e-mail is a backlog with a deadline, not a queue, and is not
+//!   simulated;
+//! * one [`DayPlan`] per date, its slots from the queue's opening to its
+//!   close: the forecast mean per interval with the day total's p10 and
+//!   p90 ([`Volumes::Forecast`]), or the actual counts
+//!   ([`Volumes::Actual`]);
+//! * the staff from the plan's shifts ([`Staff::from_shifts`], times in
+//!   seconds from the first slot, in-house, hired and overtime blocks
+//!   together) or, without shifts, the agents on the phones per interval
+//!   ([`Staff::per_slot`]); the partner's agents likewise.
+//!
+//! [`simulate`] returns [`DayStats`] per queue and day and [`SlotStats`]
+//! per slot (definitions in [`stats`]). Days are independent horizons: a
+//! queue left at one day's close does not reach the next morning.
 
 pub mod arrivals;
 mod engine;
