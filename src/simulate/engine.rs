@@ -278,6 +278,10 @@ impl<R: Rng> Day<'_, R> {
             return false;
         };
         let house = &self.s.pools[HOUSE];
+        if house.live == 0 && house.busy < house.staffed {
+            // An agent is free: no wait to judge.
+            return false;
+        }
         let over = match rule {
             OverflowRule::QueueLongerThan(n) => house.live > n,
             OverflowRule::ExpectedWaitAbove(w) => {

@@ -461,6 +461,18 @@ fn level_one_contacts_overflow_only_past_the_threshold() {
     let some =
         simulate(&one_day_model(15, 6, Some(rule(2))), &opts).unwrap().days;
     assert_eq!(never[0].overflow_share, Some(0.0));
+    // With agents to spare, one AHT over the staff (240 s / 60 = 4 s) is
+    // above the threshold, but nobody waits, so nobody is sent.
+    let wait = Overflow {
+        eligible_share: 1.0,
+        rule: OverflowRule::ExpectedWaitAbove(2.0),
+    };
+    let spare =
+        simulate(&one_day_model(60, 6, Some(wait)), &opts).unwrap().days;
+    assert_eq!(spare[0].overflow_share, Some(0.0));
+    let tight =
+        simulate(&one_day_model(15, 6, Some(wait)), &opts).unwrap().days;
+    assert!(tight[0].overflow_share.unwrap() > 0.1);
     assert_eq!(none[0].overflow_share, Some(0.0));
     let share = some[0].overflow_share.unwrap();
     // 16 Erlangs on 15 agents: the queue is often past 2, but only half
