@@ -299,6 +299,11 @@ fn slot_sl(out: &Outcome, i: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The sum over days of a figure of slot `i`.
+fn slot_sum(out: &Outcome, i: usize, f: fn(&SlotStats) -> f64) -> f64 {
+    out.slots.iter().filter(|s| s.slot == i).map(f).sum()
+}
+
 /// Poisson arrivals at the realized volumes, on a plan at the Erlang
 /// minimum: the steady slots (past the first, which opens on an empty
 /// queue) keep their Erlang service level within the 99 % interval; the
@@ -320,24 +325,11 @@ fn replay_holds_erlang_on_steady_slots_and_departs_after_overload() {
         "slot 5: {after} vs {}",
         erlang_sl[5]
     );
-    let q = |i| {
-        out.slots
-            .iter()
-            .filter(|s| s.slot == i)
-            .map(|s| s.queue_len_mean)
-            .sum::<f64>()
-    };
+    let q = |i| slot_sum(&out, i, |s| s.queue_len_mean);
     assert!(q(5) > 3.0 * q(2), "queue {} vs {}", q(5), q(2));
     // The hours that fail: per run, slot 5 rarely reaches 80 %, slot 2
     // mostly does; each slot's band brackets its mean.
-    let meet = |i| {
-        out.slots
-            .iter()
-            .filter(|s| s.slot == i)
-            .map(|s| s.p_meet_target)
-            .sum::<f64>()
-            / 60.0
-    };
+    let meet = |i| slot_sum(&out, i, |s| s.p_meet_target) / 60.0;
     assert!(meet(5) < 0.2 && meet(2) > 0.6, "{} {}", meet(5), meet(2));
     for s in &out.slots {
         let (lo, m, hi) =
