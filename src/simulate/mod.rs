@@ -44,8 +44,9 @@
 //!
 //! * one [`QueueModel`] per voice or chat queue of the scenario (AHT,
 //!   patience, target, chat concurrency, level 1 and the overflow rule);
-//!   e-mail is a backlog with a deadline, not a queue, and is not
-//!   simulated;
+//!   an e-mail queue plays as a queue with no patience whose target is
+//!   the share handled within the response deadline, as long as the
+//!   deadline ends within the day (a backlog is not carried overnight);
 //! * one [`DayPlan`] per date, its slots from the queue's opening to its
 //!   close: the forecast mean per interval with the day total's p10 and
 //!   p90 ([`Volumes::Forecast`]), or the actual counts
