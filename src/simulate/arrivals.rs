@@ -29,7 +29,8 @@
 //! `z₉₀ − z₁₀`. When the forecast's band is narrower than the Poisson and
 //! interval noise alone give, `σ` stops at 0 and the simulated band is
 //! that noise floor ([`DayFactor::p10`] / [`DayFactor::p90`] report what
-//! was reached). Without a band, `F = 1`.
+//! was reached). Without a band, `F = 1`. The band is matched by the
+//! first calls; redials come on top of it.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Poisson, StandardNormal};
