@@ -24,6 +24,7 @@ pub mod inputs;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod simulate;
 pub mod units;
 
 pub use error::{Error, InputError, Location, Result};
