@@ -8,6 +8,7 @@ mod conventions;
 mod cron;
 mod erlang;
 mod events;
+mod faults;
 mod forecast;
 mod history;
 mod plan;
