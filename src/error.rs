@@ -72,6 +72,9 @@ impl fmt::Display for Location {
     }
 }
 
+/// How much of an offending value a message quotes, in characters.
+pub const FOUND_CHARS: usize = 80;
+
 /// A problem with the content of an input file.
 ///
 /// Displays as `history.csv:57: column "volume": expected a non-negative
@@ -92,9 +95,14 @@ impl InputError {
         InputError { at, expected: expected.into(), found: None }
     }
 
-    /// Records the offending text.
+    /// Records the offending text, cut to [`FOUND_CHARS`] characters with
+    /// an ellipsis (a 10 MB field must not make a 20 MB message).
     pub fn found(mut self, found: impl Into<String>) -> InputError {
-        self.found = Some(found.into());
+        let found = found.into();
+        self.found = Some(match found.char_indices().nth(FOUND_CHARS) {
+            Some((cut, _)) => format!("{}…", &found[..cut]),
+            None => found,
+        });
         self
     }
 }
@@ -193,6 +201,18 @@ mod tests {
              number, found \"douze\""
         );
         assert_eq!(Error::from(err).exit_code(), 2);
+    }
+
+    #[test]
+    fn a_long_value_is_quoted_cut_with_an_ellipsis() {
+        let long = "é".repeat(10_000);
+        let err = InputError::new(Location::file("h.csv").line(2), "x")
+            .found(long.as_str());
+        let found = err.found.unwrap();
+        assert_eq!(found.chars().count(), FOUND_CHARS + 1);
+        assert!(found.ends_with("é…"), "{found}");
+        let short = InputError::new(Location::file("h.csv"), "x").found("ab");
+        assert_eq!(short.found.as_deref(), Some("ab"));
     }
 
     #[test]
