@@ -774,6 +774,34 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_behind_a_symlink_is_replaced_at_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::create_dir(real.join("archive")).unwrap();
+        std::fs::write(real.join("archive").join("w1.csv"), "kept").unwrap();
+        std::fs::write(real.join("a.csv"), "old").unwrap();
+        let link = dir.path().join("plan");
+        std::os::unix::fs::symlink("real", &link).unwrap();
+        let a = link.join("a.csv");
+        write_files_atomic(&link, &[(&a, b"new")]).unwrap();
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(meta.file_type().is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(real.join("a.csv")).unwrap(),
+            "new"
+        );
+        let kept = real.join("archive").join("w1.csv");
+        assert_eq!(std::fs::read_to_string(kept).unwrap(), "kept");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["plan", "real"]);
+    }
+
+    #[test]
     fn several_files_land_only_if_all_can_be_written() {
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("f.csv");
