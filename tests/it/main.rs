@@ -12,6 +12,7 @@ mod faults;
 mod forecast;
 mod history;
 mod plan;
+mod readme;
 mod reliability;
 mod snapshots;
 mod util;
