@@ -282,13 +282,16 @@ fn stage_all(
 /// Swaps every staged entry into place, journaled when there are several;
 /// undoes the swaps already done when one fails.
 fn swap_all(steps: &mut [Step]) -> Result<()> {
-    let journal = if steps.len() > 1 {
-        let first = &steps[0].dest;
-        write_journal(first, steps).map_err(|e| Error::write(first, e))?;
-        Some(journal_path(first))
-    } else {
-        None
-    };
+    if steps.len() > 1 {
+        // Beside every destination, so that the next run writing any of
+        // them finds it.
+        for step in steps.iter() {
+            if let Err(e) = write_journal(&step.dest, steps) {
+                remove_journals(steps);
+                return Err(Error::write(&step.dest, e));
+            }
+        }
+    }
     let mut failed = None;
     for step in steps.iter_mut() {
         if let Err(e) = swap(step) {
@@ -300,18 +303,22 @@ fn swap_all(steps: &mut [Step]) -> Result<()> {
         for step in steps.iter_mut().rev() {
             undo(step);
         }
-        if let Some(journal) = &journal {
-            let _ = fs::remove_file(journal);
-        }
+        remove_journals(steps);
         return Err(err);
     }
-    if let Some(journal) = &journal {
-        let _ = fs::remove_file(journal);
-    }
+    remove_journals(steps);
     for step in steps.iter() {
         remove_any(&step.staged);
     }
     Ok(())
+}
+
+fn remove_journals(steps: &[Step]) {
+    if steps.len() > 1 {
+        for step in steps {
+            let _ = fs::remove_file(journal_path(&step.dest));
+        }
+    }
 }
 
 /// Puts `step.staged` in place of `step.dest`: an exchange when the
@@ -349,8 +356,11 @@ fn undo(step: &mut Step) {
 fn recover(dest: &Path) -> Result<()> {
     let path = journal_path(dest);
     let Ok(text) = fs::read(&path) else { return Ok(()) };
-    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-        let Some(mut step) = parse_journal_line(line) else { continue };
+    let steps: Vec<Step> =
+        text.split(|&b| b == b'\n').filter_map(parse_journal_line).collect();
+    let journals: Vec<PathBuf> =
+        steps.iter().map(|s| journal_path(&s.dest)).collect();
+    for mut step in steps {
         if ino_of(&step.dest).ok() == Some(step.ino) {
             remove_any(&step.staged);
         } else if ino_of(&step.staged).ok() == Some(step.ino) {
@@ -358,11 +368,14 @@ fn recover(dest: &Path) -> Result<()> {
             remove_any(&step.staged);
         }
     }
+    for journal in journals.iter().filter(|j| **j != path) {
+        let _ = fs::remove_file(journal);
+    }
     fs::remove_file(&path).map_err(|e| Error::write(&path, e))?;
     Ok(())
 }
 
-/// Writes the journal beside the first destination, `first`, atomically.
+/// Writes the journal of `steps` beside `first`, atomically.
 fn write_journal(first: &Path, steps: &[Step]) -> io::Result<()> {
     let path = journal_path(first);
     let mut text = Vec::new();

@@ -92,6 +92,16 @@ fn restore(dir: &Path, files: &Files) {
     }
 }
 
+/// Makes `to` hold hard links to exactly the files of `from`.
+fn relink(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::hard_link(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
 /// peakplan's temporaries, staging folders and journals in `dir`.
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -229,6 +239,7 @@ fn forecast_out_and_chart_land_together_whatever_fails() {
     assert!(old["f.csv"] != new["f.csv"] && old["f.svg"] != new["f.svg"]);
 
     let new_args = forecast_args(dir, 2, true, true);
+    let keep = tempfile::tempdir().unwrap();
     restore(dir, &old);
     let log = tmp.path().join("trace.log");
     let calls = count_calls(&new_args, &log);
@@ -255,32 +266,39 @@ fn forecast_out_and_chart_land_together_whatever_fails() {
                             .filter(|(k, _)| k.starts_with("f."))
                             .map(|(k, v)| (k.clone(), v.clone()))
                             .collect();
-                        let journal = now
-                            .keys()
-                            .find(|k| k.ends_with(".peakplan-journal"))
-                            .cloned();
                         if visible != old && visible != new {
-                            // Killed between the two swaps: the journal
-                            // lets the next run writing its file finish.
-                            let journal = journal.unwrap_or_else(|| {
-                                panic!("{which}: mixed, with no journal")
-                            });
-                            let chart_first = journal.starts_with(".f.svg");
-                            let next = forecast_args(
-                                dir,
-                                1,
-                                !chart_first,
-                                chart_first,
-                            );
-                            run_ok(&next);
-                            let after = files_under(dir);
-                            let other =
-                                if chart_first { "f.csv" } else { "f.svg" };
-                            assert_eq!(
-                                file(&after, other),
-                                file(&new, other),
-                                "{which}: the set was not completed"
-                            );
+                            // Killed between the two swaps: the journals
+                            // let the next run writing either file finish.
+                            let journals = now
+                                .keys()
+                                .filter(|k| k.ends_with(".peakplan-journal"))
+                                .count();
+                            assert_eq!(journals, 2, "{which}: mixed");
+                            // The same killed state twice (hard links keep
+                            // the inodes the journal names).
+                            let killed = keep.path().join(&which);
+                            relink(dir, &killed);
+                            for chart in [false, true] {
+                                relink(&killed, dir);
+                                run_ok(&forecast_args(dir, 1, !chart, chart));
+                                let after = files_under(dir);
+                                let other =
+                                    if chart { "f.csv" } else { "f.svg" };
+                                assert!(
+                                    file(&after, other) == file(&new, other),
+                                    "{which}: the set was not completed"
+                                );
+                                let mine =
+                                    if chart { "f.svg" } else { "f.csv" };
+                                assert!(
+                                    file(&after, mine) == file(&old, mine),
+                                    "{which}: {mine} is not this run's"
+                                );
+                                assert_eq!(
+                                    leftovers(dir),
+                                    Vec::<String>::new()
+                                );
+                            }
                         } else {
                             run_ok(&forecast_args(dir, 1, true, true));
                             assert!(files_under(dir) == old, "{which}");

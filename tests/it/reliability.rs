@@ -292,3 +292,35 @@ fn a_lost_stdout_is_exit_1_and_a_broken_pipe_exit_0() {
         String::from_utf8_lossy(&done.stderr)
     );
 }
+
+#[test]
+fn a_scenario_history_that_is_a_folder_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenario.toml");
+    let text = std::fs::read_to_string(bundled).unwrap();
+    for history in ["\"\"", "\".\"", "\"/\""] {
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("history =") {
+                    format!("history = {history}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        let scenario = dir.path().join("scenario.toml");
+        std::fs::write(&scenario, lines.join("\n")).unwrap();
+        let out = dir.path().join("plan");
+        peakplan()
+            .args(["--no-config", "plan", "--scenario"])
+            .arg(&scenario)
+            .arg("--out-dir")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(stderr_has("expected a data file, found a folder"));
+        assert!(!out.exists(), "{history}");
+    }
+}
