@@ -456,17 +456,27 @@ fn classify(path: &Path) -> Result<Target> {
 /// file where the folder should be.
 fn resolve_folder(dir: &Path) -> Result<PathBuf> {
     let real = resolve_links(dir).map_err(|e| Error::write(dir, e))?;
-    match fs::metadata(&real) {
-        Ok(meta) if !meta.is_dir() => Err(Error::write(
-            dir,
-            io::Error::other("exists and is not a folder"),
-        )),
-        _ => {
-            let parent = parent_of(&real);
-            fs::create_dir_all(parent).map_err(|e| Error::write(dir, e))?;
-            Ok(real)
+    let real = match fs::metadata(&real) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(Error::write(
+                dir,
+                io::Error::other("exists and is not a folder"),
+            ));
         }
+        // `.`, `plan/..`, a symlink's relative target: the folder by its
+        // own name, which the exchange needs.
+        Ok(_) => fs::canonicalize(&real).map_err(|e| Error::write(dir, e))?,
+        Err(_) => real,
+    };
+    if real.file_name().is_none() {
+        return Err(Error::usage(format!(
+            "{}: the output folder cannot be replaced; name a folder \
+             inside it",
+            dir.display()
+        )));
     }
+    fs::create_dir_all(parent_of(&real)).map_err(|e| Error::write(dir, e))?;
+    Ok(real)
 }
 
 /// Follows symlinks at the end of `path` (not in its folders, which the
@@ -812,6 +822,20 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["plan", "real"]);
+    }
+
+    #[test]
+    fn the_working_folder_can_be_the_out_dir_but_not_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("plan");
+        std::fs::create_dir(&out).unwrap();
+        let dot = out.join(".");
+        let a = dot.join("a.csv");
+        write_files_atomic(&dot, &[(&a, b"1")]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "1");
+        let root = Path::new("/");
+        let err = write_files_atomic(root, &[(&root.join("a.csv"), b"1")]);
+        assert_eq!(err.unwrap_err().exit_code(), 2);
     }
 
     #[test]

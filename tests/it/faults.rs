@@ -32,14 +32,28 @@ fn strace(args: &[&str], run: &[OsString]) -> Output {
         .expect("strace is installed (apt-get install strace)")
 }
 
-/// How many times each of [`CALLS`] is made by a clean run of `run`.
+/// The system calls that clean up after a set is in place: a kill there
+/// must leave the set whole and nothing behind after the next run.
+const CLEANUP: [&str; 3] = ["unlink", "unlinkat", "rmdir"];
+
+/// The faults to try at the `when`-th `call`.
+fn faults_at(call: &str) -> Vec<Fault> {
+    if CLEANUP.contains(&call) {
+        vec![Fault::Kill]
+    } else {
+        vec![Fault::Refuse, Fault::Kill]
+    }
+}
+
+/// How many times each of [`CALLS`] and [`CLEANUP`] is made by a clean
+/// run of `run`.
 fn count_calls(run: &[OsString], log: &Path) -> Vec<(&'static str, usize)> {
-    let trace = format!("trace={}", CALLS.join(","));
+    let all: Vec<&str> = CALLS.iter().chain(&CLEANUP).copied().collect();
+    let trace = format!("trace={}", all.join(","));
     let out = strace(&["-o", log.to_str().unwrap(), "-e", &trace], run);
     assert!(out.status.success(), "{out:?}");
     let text = std::fs::read_to_string(log).unwrap();
-    CALLS
-        .iter()
+    all.iter()
         .map(|&call| {
             let opening = format!(" {call}(");
             let n = text.lines().filter(|l| l.contains(&opening)).count();
@@ -167,7 +181,7 @@ fn a_plan_folder_is_the_old_or_the_new_set_whatever_fails() {
     );
     for (call, n) in &calls {
         for when in 1..=*n {
-            for fault in [Fault::Refuse, Fault::Kill] {
+            for fault in faults_at(call) {
                 restore(&out, &old);
                 let got = inject(&new_args, call, when, &fault);
                 assert!(!got.status.success(), "{call} #{when}: {got:?}");
@@ -249,7 +263,7 @@ fn forecast_out_and_chart_land_together_whatever_fails() {
     let file = |files: &Files, name: &str| files.get(name).cloned();
     for (call, n) in &calls {
         for when in 1..=*n {
-            for fault in [Fault::Refuse, Fault::Kill] {
+            for fault in faults_at(call) {
                 restore(dir, &old);
                 let got = inject(&new_args, call, when, &fault);
                 let which = format!("{call} #{when}");
