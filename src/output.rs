@@ -839,6 +839,18 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_in_the_way_of_a_file_is_replaced_with_the_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("plan");
+        std::fs::create_dir_all(out.join("plan.svg")).unwrap();
+        std::fs::write(out.join("a.csv"), "old").unwrap();
+        let (a, svg) = (out.join("a.csv"), out.join("plan.svg"));
+        write_files_atomic(&out, &[(&a, b"new"), (&svg, b"<svg/>")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
+    }
+
+    #[test]
     fn several_files_land_only_if_all_can_be_written() {
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("f.csv");

@@ -629,12 +629,20 @@ fn check_span(rows: &[Vec<Row>], name: &str) -> Result<()> {
     {
         return Err(span_error(name, r, format!("a date from {lo} to {hi}")));
     }
-    // Per day: its rows and its first line.
-    let mut days: Vec<(i64, u64)> =
-        rows.iter().flatten().map(|r| (day(r), r.line)).collect();
+    // Each queue's days, once (its rows are in order of time), then all
+    // queues' together: the parts are weighed by queue-days.
+    let mut days: Vec<i64> = vec![];
+    for queue in rows {
+        let start = days.len();
+        for r in queue {
+            if days.len() == start || days.last() != Some(&day(r)) {
+                days.push(day(r));
+            }
+        }
+    }
     days.sort_unstable();
     let mut parts: Vec<(i64, i64, usize)> = vec![];
-    for &(d, _) in &days {
+    for &d in &days {
         match parts.last_mut() {
             Some((_, last, n)) if d - *last <= MAX_GAP_DAYS => {
                 *last = d;

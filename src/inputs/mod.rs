@@ -185,20 +185,47 @@ impl std::error::Error for Overlong {}
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            if b == b'\n' {
-                self.lines += 1;
-                self.run = 0;
-            } else {
-                self.run += 1;
+        let chunk = &buf[..n];
+        let too_long = |lines: u64| {
+            io::Error::other(Overlong {
+                line: lines + 1,
+                expected: format!(
+                    "expected a line of at most {MAX_LINE_BYTES} bytes"
+                ),
+            })
+        };
+        if n > MAX_LINE_BYTES {
+            // A line may lie whole inside the chunk: byte by byte.
+            for &b in chunk {
+                if b == b'\n' {
+                    self.lines += 1;
+                    self.run = 0;
+                } else {
+                    self.run += 1;
+                    if self.run > MAX_LINE_BYTES {
+                        return Err(too_long(self.lines));
+                    }
+                }
             }
-            if self.run > MAX_LINE_BYTES {
-                return Err(io::Error::other(Overlong {
-                    line: self.lines + 1,
-                    expected: format!(
-                        "expected a line of at most {MAX_LINE_BYTES} bytes"
-                    ),
-                }));
+        } else {
+            // Only the line running across chunks can be too long; the
+            // scans below are what the reader's speed allows.
+            match chunk.iter().position(|&b| b == b'\n') {
+                None => {
+                    self.run += n;
+                    if self.run > MAX_LINE_BYTES {
+                        return Err(too_long(self.lines));
+                    }
+                }
+                Some(first) => {
+                    if self.run + first > MAX_LINE_BYTES {
+                        return Err(too_long(self.lines));
+                    }
+                    let last = chunk.iter().rposition(|&b| b == b'\n');
+                    let newlines = chunk.iter().filter(|&&b| b == b'\n');
+                    self.lines += newlines.count() as u64;
+                    self.run = n - last.unwrap_or(first) - 1;
+                }
             }
         }
         self.delivered += n as u64;
