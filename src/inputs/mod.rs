@@ -210,21 +210,25 @@ impl<R: Read> Read for Bounded<R> {
         } else {
             // Only the line running across chunks can be too long; the
             // scans below are what the reader's speed allows.
-            match chunk.iter().position(|&b| b == b'\n') {
+            match chunk.iter().rposition(|&b| b == b'\n') {
                 None => {
                     self.run += n;
                     if self.run > MAX_LINE_BYTES {
                         return Err(too_long(self.lines));
                     }
                 }
-                Some(first) => {
-                    if self.run + first > MAX_LINE_BYTES {
-                        return Err(too_long(self.lines));
+                Some(last) => {
+                    // The first newline matters only when the line running
+                    // in could be too long by then.
+                    if self.run + last > MAX_LINE_BYTES {
+                        let first = chunk.iter().position(|&b| b == b'\n');
+                        if self.run + first.unwrap_or(last) > MAX_LINE_BYTES {
+                            return Err(too_long(self.lines));
+                        }
                     }
-                    let last = chunk.iter().rposition(|&b| b == b'\n');
                     let newlines = chunk.iter().filter(|&&b| b == b'\n');
                     self.lines += newlines.count() as u64;
-                    self.run = n - last.unwrap_or(first) - 1;
+                    self.run = n - last - 1;
                 }
             }
         }
@@ -570,8 +574,10 @@ impl CsvReader {
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
-            if let Some(i) =
-                record.iter().position(|f| f.len() > MAX_FIELD_BYTES)
+            let long = record.as_slice().len() > MAX_FIELD_BYTES;
+            if let Some(i) = long
+                .then(|| record.iter().position(|f| f.len() > MAX_FIELD_BYTES))
+                .flatten()
             {
                 let mut at = self.at(line);
                 if let Some(column) = self.headers.names.get(i) {
