@@ -144,20 +144,36 @@ fn plan_args(forecast: &Path, out: &Path, to: &str) -> Vec<OsString> {
     args
 }
 
-#[test]
-fn a_plan_folder_is_the_old_or_the_new_set_whatever_fails() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
+/// A forecast of the bundled data for the plans here, in `root`.
+fn bundled_forecast(root: &Path) -> std::path::PathBuf {
     let forecast = root.join("forecast.csv");
     let made = Command::new(env!("CARGO_BIN_EXE_peakplan"))
         .args(["--quiet", "--no-config", "forecast", "--history"])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/history.csv"))
-        .args(["--from", "2025-11-24", "--to", "2025-11-30", "--format"])
+        .args(["--from", "2025-11-24", "--to", "2025-12-07", "--format"])
         .args(["csv", "--out"])
         .arg(&forecast)
         .output()
         .unwrap();
     assert!(made.status.success(), "{made:?}");
+    forecast
+}
+
+/// The calls made by a clean run of `run`, checked to be enough to test.
+fn points_of(run: &[OsString], root: &Path) -> Vec<(&'static str, usize)> {
+    let log = root.join("trace.log");
+    let calls = count_calls(run, &log);
+    std::fs::remove_file(&log).unwrap();
+    let points: usize = calls.iter().map(|(_, n)| n).sum();
+    assert!(points >= 3, "fsyncs and renames: {calls:?}");
+    calls
+}
+
+#[test]
+fn a_plan_folder_is_the_old_or_the_new_set_whatever_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let forecast = bundled_forecast(root);
     let out = root.join("plan");
     let run = |to: &str| run_ok(&plan_args(&forecast, &out, to));
     // The old set holds a file of the user's, which every run keeps.
@@ -171,14 +187,7 @@ fn a_plan_folder_is_the_old_or_the_new_set_whatever_fails() {
 
     let new_args = plan_args(&forecast, &out, "2025-11-30");
     restore(&out, &old);
-    let log = root.join("trace.log");
-    let calls = count_calls(&new_args, &log);
-    std::fs::remove_file(&log).unwrap();
-    let points: usize = calls.iter().map(|(_, n)| n).sum();
-    assert!(
-        points >= 3,
-        "a set is written with fsyncs and a rename: {calls:?}"
-    );
+    let calls = points_of(&new_args, root);
     for (call, n) in &calls {
         for when in 1..=*n {
             for fault in faults_at(call) {
@@ -207,6 +216,77 @@ fn a_plan_folder_is_the_old_or_the_new_set_whatever_fails() {
             }
         }
     }
+}
+
+/// A plan whose chart is written outside its folder: the folder swap and
+/// the chart swap are one journaled set, which any later writer of either
+/// path completes.
+#[test]
+fn a_plan_and_its_chart_elsewhere_land_together_whatever_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let forecast = bundled_forecast(root);
+    let (out, chart) = (root.join("plan"), root.join("chart.svg"));
+    let args = |to: &str| {
+        let mut args = plan_args(&forecast, &out, to);
+        args.push("--chart".into());
+        args.push(chart.clone().into());
+        args
+    };
+    let state = || (files_under(&out), std::fs::read(&chart).ok());
+    let put = |s: &(Files, Option<Vec<u8>>)| {
+        restore(&out, &s.0);
+        std::fs::write(&chart, s.1.as_ref().unwrap()).unwrap();
+    };
+    run_ok(&args("2025-11-30"));
+    let old = state();
+    run_ok(&args("2025-12-07"));
+    let new = state();
+    assert!(old.0 != new.0 && old.1 != new.1);
+    put(&old);
+    let calls = points_of(&args("2025-12-07"), root);
+    let mut mixed = 0;
+    for (call, n) in &calls {
+        for when in 1..=*n {
+            for fault in faults_at(call) {
+                put(&old);
+                let got = inject(&args("2025-12-07"), call, when, &fault);
+                let which = format!("{call} #{when}");
+                assert!(!got.status.success(), "{which}: {got:?}");
+                let now = state();
+                if let Fault::Refuse = fault {
+                    assert!(now == old, "{which}: not the old set");
+                    assert_eq!(leftovers(root), Vec::<String>::new());
+                    continue;
+                }
+                let folder_new = now.0 == new.0;
+                assert!(folder_new || now.0 == old.0, "{which}: mixed folder");
+                assert!(
+                    now.1 == old.1 || now.1 == new.1,
+                    "{which}: torn chart"
+                );
+                if now != old && now != new {
+                    // Killed between the swaps: a forecast writing the
+                    // chart path completes the plan's folder first.
+                    mixed += 1;
+                    let mut other = forecast_args(root, 1, false, false);
+                    other.push("--chart".into());
+                    other.push(chart.clone().into());
+                    run_ok(&other);
+                    let folder = files_under(&out);
+                    assert!(
+                        folder == new.0,
+                        "{which}: the set was not completed"
+                    );
+                } else {
+                    run_ok(&args("2025-11-30"));
+                    assert!(state() == old, "{which}");
+                }
+                assert_eq!(leftovers(root), Vec::<String>::new(), "{which}");
+            }
+        }
+    }
+    assert!(mixed > 0, "no kill fell between the two swaps: {calls:?}");
 }
 
 fn forecast_args(
