@@ -850,6 +850,43 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the folder held, it then holds the new set and the
+        /// user's other files, and nothing is left beside it.
+        #[test]
+        fn a_folder_holds_the_new_set_and_the_user_s_files(
+            before in proptest::collection::btree_map("[a-e]", "[xy]{0,3}", 0..5),
+            set in proptest::collection::btree_map("[a-e]", "[xy]{0,3}", 1..5),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("plan");
+            std::fs::create_dir(&out).unwrap();
+            for (name, text) in &before {
+                std::fs::write(out.join(name), text).unwrap();
+            }
+            let paths: Vec<(PathBuf, &[u8])> = set
+                .iter()
+                .map(|(n, t)| (out.join(n), t.as_bytes()))
+                .collect();
+            let files: Vec<(&Path, &[u8])> =
+                paths.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+            write_files_atomic(&out, &files).unwrap();
+            let mut expected = before.clone();
+            expected.extend(set.clone());
+            let mut got = std::collections::BTreeMap::new();
+            for entry in std::fs::read_dir(&out).unwrap() {
+                let entry = entry.unwrap();
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                got.insert(entry.file_name().into_string().unwrap(), text);
+            }
+            proptest::prop_assert_eq!(got, expected);
+            let beside = std::fs::read_dir(dir.path()).unwrap().count();
+            proptest::prop_assert_eq!(beside, 1);
+        }
+    }
+
     #[test]
     fn several_files_land_only_if_all_can_be_written() {
         let dir = tempfile::tempdir().unwrap();

@@ -408,3 +408,29 @@ fn forecast_out_and_chart_land_together_whatever_fails() {
         }
     }
 }
+
+/// Several plans writing the same folder at once: each swap is whole, the
+/// folder lock orders them, and no staging folder is left.
+#[test]
+fn concurrent_plans_leave_one_whole_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let forecast = bundled_forecast(root);
+    let out = root.join("plan");
+    run_ok(&plan_args(&forecast, &out, "2025-11-30"));
+    let reference = files_under(&out);
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_peakplan"))
+                .args(plan_args(&forecast, &out, "2025-11-30"))
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    assert!(files_under(&out) == reference, "not one run's whole set");
+    assert_eq!(leftovers(root), Vec::<String>::new());
+}
