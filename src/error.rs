@@ -87,6 +87,9 @@ pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
     (line, col as u64 + 1)
 }
 
+/// How much of an offending value a message quotes, in characters.
+pub const FOUND_CHARS: usize = 80;
+
 /// A problem with the content of an input file.
 ///
 /// Displays as `history.csv:57: column "volume": expected a non-negative
@@ -107,9 +110,14 @@ impl InputError {
         InputError { at, expected: expected.into(), found: None }
     }
 
-    /// Records the offending text.
+    /// Records the offending text, cut to [`FOUND_CHARS`] characters with
+    /// an ellipsis (a 10 MB field must not make a 20 MB message).
     pub fn found(mut self, found: impl Into<String>) -> InputError {
-        self.found = Some(found.into());
+        let found = found.into();
+        self.found = Some(match found.char_indices().nth(FOUND_CHARS) {
+            Some((cut, _)) => format!("{}…", &found[..cut]),
+            None => found,
+        });
         self
     }
 }
@@ -224,6 +232,18 @@ mod tests {
         assert_eq!(line_col(text, 999), (3, 1));
         let at = Location::file("s.toml").offset(text, 6);
         assert_eq!(at.to_string(), "s.toml:2:1");
+    }
+
+    #[test]
+    fn a_long_value_is_quoted_cut_with_an_ellipsis() {
+        let long = "é".repeat(10_000);
+        let err = InputError::new(Location::file("h.csv").line(2), "x")
+            .found(long.as_str());
+        let found = err.found.unwrap();
+        assert_eq!(found.chars().count(), FOUND_CHARS + 1);
+        assert!(found.ends_with("é…"), "{found}");
+        let short = InputError::new(Location::file("h.csv"), "x").found("ab");
+        assert_eq!(short.found.as_deref(), Some("ab"));
     }
 
     #[test]

@@ -359,6 +359,45 @@ fn parse_uplift(text: &str, delimiter: u8) -> Option<f64> {
     (value.is_finite() && value > -1.0).then_some(value)
 }
 
+/// Checks that `name` is one of the event names in `known` (matched as
+/// the calendar matches names: case, accents and spaces aside), for a
+/// what-if or a `--window` that names an event: a name that matches none
+/// would silently do nothing.
+///
+/// # Errors
+///
+/// A message naming `what` (say `what-if "spread" events`) and the name,
+/// with the closest known name as a "did you mean" when one is near.
+///
+/// # Example
+///
+/// ```
+/// use peakplan::inputs::events::check_event_name;
+///
+/// let known = ["Black Friday", "Cyber Monday"];
+/// assert!(check_event_name("black  friday", known, "--window").is_ok());
+/// let err = check_event_name("Black Fridya", known, "--window").unwrap_err();
+/// assert!(err.ends_with("(did you mean \"Black Friday\"?)"), "{err}");
+/// ```
+pub fn check_event_name<'a>(
+    name: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    what: &str,
+) -> std::result::Result<(), String> {
+    let key = name_key(name);
+    let known: Vec<&str> = known.into_iter().collect();
+    if known.iter().any(|k| name_key(k) == key) {
+        return Ok(());
+    }
+    let keys: Vec<String> = known.iter().map(|k| name_key(k)).collect();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let hint = near_miss(&key, &key_refs)
+        .and_then(|near| key_refs.iter().position(|k| *k == near))
+        .map(|i| format!(" (did you mean {:?}?)", known[i]))
+        .unwrap_or_default();
+    Err(format!("{what}: no event is named {name:?} in the calendar{hint}"))
+}
+
 /// The candidate within a small edit distance of `word` (1 for short words,
 /// 2 from six letters), if any.
 fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -373,6 +412,22 @@ fn near_miss<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_event_name_is_an_error_with_a_suggestion() {
+        let known = ["Black Friday", "Fête des mères", "Noël"];
+        for ok in ["Black Friday", "FETE DES MERES", "noel"] {
+            assert_eq!(check_event_name(ok, known, "spread"), Ok(()), "{ok}");
+        }
+        assert_eq!(
+            check_event_name("Black Fridya", known, "what-if \"spread\""),
+            Err("what-if \"spread\": no event is named \"Black Fridya\" in \
+                 the calendar (did you mean \"Black Friday\"?)"
+                .to_string())
+        );
+        let far = check_event_name("Soldes", known, "--window").unwrap_err();
+        assert!(!far.contains("did you mean"), "{far}");
+    }
 
     fn ok(text: &str) -> Vec<Event> {
         parse(text.as_bytes(), "events.csv").unwrap()

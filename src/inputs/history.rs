@@ -45,6 +45,14 @@ pub const MAX_VOLUME: f64 = 1e9;
 /// Handle times must be below one day, in seconds.
 pub const MAX_AHT_S: f64 = 86_400.0;
 
+/// The dates a history may hold: the built-in calendar's years.
+pub const DATE_RANGE: (i32, i32) = (1970, 2100);
+
+/// The longest run of days without a row between two parts of one history:
+/// a row further than this from the rest is a typo in its year, not data
+/// (and would make every day in between a day to forecast).
+pub const MAX_GAP_DAYS: i64 = 731;
+
 /// What to do when the same queue and interval appear twice.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Duplicates {
@@ -556,6 +564,7 @@ impl<'o> Reader<'o> {
                 .collect();
         }
 
+        check_span(&rows, &name)?;
         let step = detect_step(&rows).map_err(|expected| {
             Error::from(InputError::new(Location::file(&name), expected))
         })?;
@@ -601,6 +610,81 @@ impl<'o> Reader<'o> {
         };
         Ok((history, report))
     }
+}
+
+/// Refuses a row dated outside [`DATE_RANGE`], or further than
+/// [`MAX_GAP_DAYS`] from the bulk of the rows (the longest stretch of dates
+/// without such a gap, by rows): a lone row in 9999 or 2200 is named by its
+/// line before anything allocates a day for every date in between.
+fn check_span(rows: &[Vec<Row>], name: &str) -> Result<()> {
+    let (lo, hi) = DATE_RANGE;
+    let lo_day = days_from_civil(lo as u32, 1, 1).unwrap_or(0);
+    let hi_day = days_from_civil(hi as u32, 12, 31).unwrap_or(i64::MAX);
+    let day = |r: &Row| r.local.div_euclid(86_400);
+    if let Some(r) = rows
+        .iter()
+        .flatten()
+        .filter(|r| !(lo_day..=hi_day).contains(&day(r)))
+        .min_by_key(|r| r.line)
+    {
+        return Err(span_error(name, r, format!("a date from {lo} to {hi}")));
+    }
+    // Each queue's days, once (its rows are in order of time), then all
+    // queues' together: the parts are weighed by queue-days.
+    let mut days: Vec<i64> = vec![];
+    for queue in rows {
+        let start = days.len();
+        for r in queue {
+            if days.len() == start || days.last() != Some(&day(r)) {
+                days.push(day(r));
+            }
+        }
+    }
+    days.sort_unstable();
+    let mut parts: Vec<(i64, i64, usize)> = vec![];
+    for &d in &days {
+        match parts.last_mut() {
+            Some((_, last, n)) if d - *last <= MAX_GAP_DAYS => {
+                *last = d;
+                *n += 1;
+            }
+            _ => parts.push((d, d, 1)),
+        }
+    }
+    if parts.len() < 2 {
+        return Ok(());
+    }
+    let bulk = parts.iter().max_by_key(|p| p.2).copied().unwrap_or_default();
+    let stray = rows
+        .iter()
+        .flatten()
+        .filter(|r| !(bulk.0..=bulk.1).contains(&day(r)))
+        .min_by_key(|r| r.line);
+    let Some(r) = stray else { return Ok(()) };
+    let shown = |d: i64| {
+        naive(d * 86_400).map(|t| t.date().to_string()).unwrap_or_default()
+    };
+    let away = if day(r) < bulk.0 { bulk.0 - day(r) } else { day(r) - bulk.1 };
+    Err(span_error(
+        name,
+        r,
+        format!(
+            "a date near the rest of the file ({} to {}), not {away} days \
+             away from it: a typo in the year? (an outlier: more than \
+             {MAX_GAP_DAYS} days from any other row)",
+            shown(bulk.0),
+            shown(bulk.1)
+        ),
+    ))
+}
+
+fn span_error(name: &str, r: &Row, expected: String) -> Error {
+    let found = naive(r.local)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    InputError::new(Location::file(name).line(r.line), expected)
+        .found(found)
+        .into()
 }
 
 /// The file's step, in minutes (a divisor of an hour).
@@ -1527,6 +1611,35 @@ mod tests {
         ok(
             "interval_start,queue,volume\n2025-03-30 10:00,a,1\n2025-03-30 10:00,b,1\n",
         );
+    }
+
+    #[test]
+    fn a_row_far_from_the_rest_is_refused_with_its_line() {
+        let head = "interval_start,volume\n2025-01-06 09:00,1\n\
+                    2025-01-06 09:30,2\n2025-01-07 09:00,3\n";
+        let far = err(&format!("{head}9999-06-01 10:00,4\n"));
+        assert_eq!(
+            far,
+            "h.csv:5: expected a date from 1970 to 2100, found \
+             \"9999-06-01 10:00\""
+        );
+        let lone = err(&format!("{head}2090-06-01 10:00,4\n"));
+        assert!(
+            lone.starts_with(
+                "h.csv:5: expected a date near the rest of \
+             the file (2025-01-06 to 2025-01-07), not 23886 days away"
+            ),
+            "{lone}"
+        );
+        // The stray row may come first: the bulk is where most rows are.
+        let first = err(&format!(
+            "interval_start,volume\n1999-01-06 09:00,1\n{}",
+            &head["interval_start,volume\n".len()..]
+        ));
+        assert!(first.starts_with("h.csv:2: expected a date near"), "{first}");
+        // A year without data between two is not a typo.
+        let h = ok(&format!("{head}2026-01-05 09:00,4\n"));
+        assert_eq!(h.queues[0].slots.len(), 4);
     }
 
     #[test]

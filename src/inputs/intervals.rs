@@ -57,12 +57,11 @@ pub fn parse(
     mut csv: CsvReader,
     default_aht: Option<f64>,
 ) -> Result<Vec<IntervalLoad>> {
-    let headers = csv.headers().clone();
+    // Through `Headers::find`, so that a column named twice is an error.
     let find = |names: &[&str]| {
-        headers
-            .names()
-            .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+        let found: Vec<_> =
+            names.iter().map(|n| csv.headers().find(n)).collect();
+        found.into_iter().flatten().next()
     };
     let missing = |what: &str| {
         InputError::new(
@@ -79,6 +78,7 @@ pub fn parse(
         find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
     let queue_col = find(&["queue"]);
     let aht_col = find(&["aht_s"]);
+    let headers = csv.headers().clone();
     let decimal_comma = csv.decimal_comma();
     let mut rows = vec![];
     let mut record = csv::ByteRecord::new();

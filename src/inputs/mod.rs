@@ -16,7 +16,17 @@
 //!   of empty cells, as spreadsheets append) are skipped everywhere;
 //! - a row with more or fewer fields than the header rejected with its line
 //!   (unless the reader is [`ragged`](CsvConfig::ragged));
-//! - line numbers are physical lines as an editor shows them.
+//! - line numbers are physical lines as an editor shows them;
+//! - bounded: a line longer than [`MAX_LINE_BYTES`], a record (a quoted
+//!   field may span lines) longer than [`MAX_RECORD_BYTES`] or a field
+//!   longer than [`MAX_FIELD_BYTES`] is an input error naming its line, so
+//!   that `/dev/zero` or a runaway quote never fills the memory;
+//! - a folder or a device where a file is expected is an input error
+//!   (exit 2); a FIFO or a pipe (`<(…)`) is read like a file.
+//!
+//! Text inputs that are not CSV (scenario, configuration) are read with
+//! [`read_text`], which applies the same rules about folders and devices
+//! and names the line and column of a byte that is not UTF-8.
 
 pub mod events;
 pub mod history;
@@ -24,13 +34,234 @@ pub mod intervals;
 pub mod validate;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use chrono_tz::Tz;
 
 use crate::error::{Error, InputError, Location, Result};
+
+/// The longest line a CSV input may have, in bytes.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The longest record (one row, over several lines when a quoted field
+/// holds newlines) a CSV input may have, in bytes.
+pub const MAX_RECORD_BYTES: u64 = 4 << 20;
+
+/// The longest field a CSV input may have, in bytes.
+pub const MAX_FIELD_BYTES: usize = 64 << 10;
+
+/// The largest text file (scenario, configuration) [`read_text`] reads.
+pub const MAX_TEXT_BYTES: u64 = 16 << 20;
+
+/// Opens an input file, refusing a folder or a device where a file is
+/// expected (an input error, exit 2). FIFOs and pipes are accepted.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be opened (exit 2 when it does not
+/// exist); [`Error::Input`] for a folder or a device.
+pub fn open_input(path: &Path) -> Result<File> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::read(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::read(path, e))?;
+    let kind = meta.file_type();
+    let what = if kind.is_dir() {
+        Some("a folder")
+    } else if is_device(&kind) {
+        Some("a device")
+    } else {
+        None
+    };
+    match what {
+        Some(what) => Err(InputError::new(
+            Location::file(if name.is_empty() { "\"\"".into() } else { name }),
+            format!("expected a data file, found {what}"),
+        )
+        .into()),
+        None => Ok(file),
+    }
+}
+
+#[cfg(unix)]
+fn is_device(kind: &std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    kind.is_char_device() || kind.is_block_device()
+}
+
+#[cfg(not(unix))]
+fn is_device(_: &std::fs::FileType) -> bool {
+    false
+}
+
+/// Reads a UTF-8 text file (a scenario, a configuration) whole: a BOM is
+/// dropped; UTF-16, a byte that is not UTF-8, a folder, a device or a file
+/// larger than [`MAX_TEXT_BYTES`] is an input error (exit 2), naming the
+/// line and column of the first undecodable byte.
+///
+/// # Errors
+///
+/// [`Error::Input`] as above; [`Error::Io`] when the file cannot be read.
+pub fn read_text(path: &Path) -> Result<String> {
+    let file = open_input(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TEXT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::read(path, e))?;
+    decode_text(&path.display().to_string(), bytes)
+}
+
+fn decode_text(name: &str, mut bytes: Vec<u8>) -> Result<String> {
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(InputError::new(
+            Location::file(name),
+            format!("expected a text file of at most {MAX_TEXT_BYTES} bytes"),
+        )
+        .into());
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(InputError::new(
+            Location::file(name).line_col(1, 1),
+            "expected UTF-8 text, found UTF-16 (save the file as UTF-8)",
+        )
+        .into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        let before = &bytes[..valid];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count() as u64;
+        let start =
+            before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let col = 1 + text(&before[start..]).chars().count() as u64;
+        InputError::new(
+            Location::file(name).line_col(line, col),
+            format!(
+                "expected UTF-8 text, found the byte 0x{:02X} (save the \
+                 file as UTF-8)",
+                bytes[valid]
+            ),
+        )
+        .into()
+    })
+}
+
+/// Counts lines as the bytes go by and fails a line longer than
+/// [`MAX_LINE_BYTES`], or a record (ending where the CSV parser says, in
+/// `record_end`) longer than [`MAX_RECORD_BYTES`].
+struct Bounded<R> {
+    inner: R,
+    /// Newlines passed so far.
+    lines: u64,
+    /// Bytes since the last newline.
+    run: usize,
+    /// Bytes delivered so far.
+    delivered: u64,
+    /// Where the last record the parser returned ended.
+    record_end: Rc<Cell<u64>>,
+}
+
+/// Why [`Bounded`] stopped a read: too long a line or record, at `line`.
+#[derive(Debug)]
+struct Overlong {
+    line: u64,
+    expected: String,
+}
+
+impl std::fmt::Display for Overlong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: expected {}", self.line, self.expected)
+    }
+}
+
+impl std::error::Error for Overlong {}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        let too_long = |lines: u64| {
+            io::Error::other(Overlong {
+                line: lines + 1,
+                expected: format!(
+                    "expected a line of at most {MAX_LINE_BYTES} bytes"
+                ),
+            })
+        };
+        if n > MAX_LINE_BYTES {
+            // A line may lie whole inside the chunk: byte by byte.
+            for &b in chunk {
+                if b == b'\n' {
+                    self.lines += 1;
+                    self.run = 0;
+                } else {
+                    self.run += 1;
+                    if self.run > MAX_LINE_BYTES {
+                        return Err(too_long(self.lines));
+                    }
+                }
+            }
+        } else {
+            // Only the line running across chunks can be too long; the
+            // scans below are what the reader's speed allows.
+            match chunk.iter().rposition(|&b| b == b'\n') {
+                None => {
+                    self.run += n;
+                    if self.run > MAX_LINE_BYTES {
+                        return Err(too_long(self.lines));
+                    }
+                }
+                Some(last) => {
+                    // The first newline matters only when the line running
+                    // in could be too long by then.
+                    if self.run + last > MAX_LINE_BYTES {
+                        let first = chunk.iter().position(|&b| b == b'\n');
+                        if self.run + first.unwrap_or(last) > MAX_LINE_BYTES {
+                            return Err(too_long(self.lines));
+                        }
+                    }
+                    let newlines = chunk.iter().filter(|&&b| b == b'\n');
+                    self.lines += newlines.count() as u64;
+                    self.run = n - last - 1;
+                }
+            }
+        }
+        self.delivered += n as u64;
+        // The parser reads ahead by its buffer's size.
+        let slack = 1 << 16;
+        if self.delivered - self.record_end.get().min(self.delivered)
+            > MAX_RECORD_BYTES + slack
+        {
+            return Err(io::Error::other(Overlong {
+                line: self.lines + 1,
+                expected: format!(
+                    "expected a row of at most {MAX_RECORD_BYTES} bytes (is \
+                     a quote left open above?)"
+                ),
+            }));
+        }
+        Ok(n)
+    }
+}
+
+/// A reading error in `name`: an input error at its line when the input
+/// was too long, an I/O error otherwise.
+fn read_error(name: &str, e: io::Error) -> Error {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<Overlong>()) {
+        Some(o) => InputError::new(
+            Location::file(name).line(o.line),
+            o.expected.clone(),
+        )
+        .into(),
+        None => Error::read(name, e),
+    }
+}
 
 /// Opens CSV inputs: a path or `-`, delimiter detection, BOM, headers.
 ///
@@ -97,8 +328,7 @@ impl CsvConfig {
         let source: Box<dyn Read> = if self.path == Path::new("-") {
             Box::new(io::stdin().lock())
         } else {
-            let file = File::open(&self.path).map_err(|e| self.io_error(e))?;
-            Box::new(file)
+            Box::new(open_input(&self.path)?)
         };
         let csv = CsvReader::new_maybe_empty(&name, source, self.delimiter)
             .map_err(|e| self.retag(e))?;
@@ -125,6 +355,12 @@ pub struct CsvReader {
     /// Blank lines skipped before the header.
     skipped: u64,
     ragged: bool,
+    /// Where the last record ended, for [`Bounded`].
+    record_end: Rc<Cell<u64>>,
+    /// Bytes before the header line (a BOM, blank lines).
+    base: u64,
+    /// Whether the columns looked up were checked for repeats.
+    checked: bool,
     inner: csv::Reader<Box<dyn Read>>,
 }
 
@@ -169,14 +405,24 @@ impl CsvReader {
         source: Box<dyn Read>,
         delimiter: Option<u8>,
     ) -> Result<Option<CsvReader>> {
-        let mut source = BufReader::with_capacity(1 << 16, source);
+        let record_end = Rc::new(Cell::new(0));
+        let bounded = Bounded {
+            inner: source,
+            lines: 0,
+            run: 0,
+            delivered: 0,
+            record_end: Rc::clone(&record_end),
+        };
+        let mut source = BufReader::with_capacity(1 << 16, bounded);
         let mut first = Vec::new();
         let mut skipped = 0;
+        let mut consumed = 0;
         loop {
             first.clear();
             let n = source
                 .read_until(b'\n', &mut first)
-                .map_err(|e| Error::read(name, e))?;
+                .map_err(|e| read_error(name, e))?;
+            consumed += n as u64;
             if skipped == 0
                 && let Some(rest) = first.strip_prefix(b"\xEF\xBB\xBF")
             {
@@ -194,6 +440,9 @@ impl CsvReader {
             }
             skipped += 1;
         }
+        // The parser counts bytes from the header line on.
+        let base = consumed - first.len() as u64;
+        record_end.set(base);
         let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&first));
         // Records end at `\n` (a `\r` before it is trimmed with the field),
         // and a final `\n` is always appended (an extra blank line is
@@ -223,9 +472,16 @@ impl CsvReader {
         Ok(Some(CsvReader {
             name: name.to_string(),
             delimiter,
-            headers: Headers { names, line: skipped + 1 },
+            headers: Headers {
+                names,
+                line: skipped + 1,
+                wanted: std::cell::RefCell::default(),
+            },
             skipped,
             ragged: false,
+            record_end,
+            base,
+            checked: false,
             inner,
         }))
     }
@@ -288,6 +544,10 @@ impl CsvReader {
         &mut self,
         record: &mut csv::ByteRecord,
     ) -> Result<Option<u64>> {
+        if !self.checked {
+            self.headers.repeated_wanted(&self.name)?;
+            self.checked = true;
+        }
         loop {
             let more = self
                 .inner
@@ -310,8 +570,26 @@ impl CsvReader {
                 .saturating_sub(inner_newlines as u64 + 1)
                 .max(start)
                 + self.skipped;
+            self.record_end.set(self.base + self.inner.position().byte());
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
+            }
+            let long = record.as_slice().len() > MAX_FIELD_BYTES;
+            if let Some(i) = long
+                .then(|| record.iter().position(|f| f.len() > MAX_FIELD_BYTES))
+                .flatten()
+            {
+                let mut at = self.at(line);
+                if let Some(column) = self.headers.names.get(i) {
+                    at = at.column(column.clone());
+                }
+                let field = record.get(i).unwrap_or_default();
+                return Err(InputError::new(
+                    at,
+                    format!("a field of at most {MAX_FIELD_BYTES} bytes"),
+                )
+                .found(text(field))
+                .into());
             }
             if self.ragged || record.len() == self.headers.len() {
                 return Ok(Some(line));
@@ -330,11 +608,18 @@ impl CsvReader {
 }
 
 /// The header line of a CSV input.
+///
+/// Every column a reader looks up with [`find`](Headers::find) is noted:
+/// if the header names one of them twice, the reader's first
+/// [`next_record`](CsvReader::next_record) fails at the header line, so no
+/// reader silently takes the first of two `volume` columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Headers {
     names: Vec<String>,
     /// The line it is on.
     line: u64,
+    /// The columns looked up so far, lower-case.
+    wanted: std::cell::RefCell<Vec<String>>,
 }
 
 impl Headers {
@@ -353,9 +638,21 @@ impl Headers {
         &self.names
     }
 
-    /// The index of column `name`, matched case-insensitively.
+    /// The index of column `name`, matched case-insensitively (the first
+    /// one; a repeated column is an error when rows are read).
     pub fn find(&self, name: &str) -> Option<usize> {
+        self.wanted.borrow_mut().push(name.to_ascii_lowercase());
         self.names.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// The first column looked up with [`find`](Headers::find) that the
+    /// header names twice, as an error at the header line of `file`.
+    fn repeated_wanted(&self, file: &str) -> Result<()> {
+        let wanted = self.wanted.borrow().clone();
+        for name in wanted {
+            self.find_unique(&name, file)?;
+        }
+        Ok(())
     }
 
     /// The index of column `name`, if present, rejecting a header that
@@ -461,7 +758,7 @@ fn detect_delimiter(line: &[u8]) -> u8 {
 fn csv_error(name: &str, err: csv::Error) -> Error {
     let line = err.position().map(|p| p.line());
     match err.into_kind() {
-        csv::ErrorKind::Io(e) => Error::read(name, e),
+        csv::ErrorKind::Io(e) => read_error(name, e),
         other => {
             let mut at = Location::file(name);
             at.line = line;
@@ -571,6 +868,102 @@ mod tests {
         let mut c = open("a,b\n\"x\n,1\n").ragged();
         assert_eq!(rows(&mut c)[0].0, 2, "an unterminated quote");
         assert_eq!(got[1].1.len(), 3);
+    }
+
+    #[test]
+    fn undecodable_text_names_line_and_column() {
+        let err = |bytes: &[u8]| {
+            decode_text("s.toml", bytes.to_vec()).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(b"a = 1\nname = \"caf\xe9\"\n"),
+            "s.toml:2:12: expected UTF-8 text, found the byte 0xE9 (save \
+             the file as UTF-8)"
+        );
+        assert!(err(b"\xc3\xa9 = \xff").starts_with("s.toml:1:5: "));
+        assert!(err(b"\xff\xfea\0").contains(
+            "s.toml:1:1: expected UTF-8 \
+             text, found UTF-16"
+        ));
+        let ok = decode_text("s.toml", b"\xEF\xBB\xBFa = 1".to_vec());
+        assert_eq!(ok.unwrap(), "a = 1");
+    }
+
+    #[test]
+    fn folders_and_devices_are_not_data_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in [dir.path(), Path::new("/dev/zero")] {
+            let err = CsvConfig::new(path).open().unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{err}");
+            assert!(err.to_string().contains("expected a data file"), "{err}");
+            assert_eq!(read_text(path).unwrap_err().exit_code(), 2);
+        }
+    }
+
+    #[test]
+    fn lines_rows_and_fields_are_bounded() {
+        let open_bytes = |bytes: Vec<u8>| {
+            CsvReader::new("b.csv", Box::new(io::Cursor::new(bytes)), None)
+        };
+        let err = open_bytes(vec![b'a'; MAX_LINE_BYTES + 10]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "b.csv:1: expected a line of at most {MAX_LINE_BYTES} bytes"
+            )
+        );
+        let mut long = b"a,b\n1,2\n3,4\n".to_vec();
+        long.resize(long.len() + MAX_LINE_BYTES + 1, b'x');
+        let mut c = open_bytes(long).unwrap();
+        let mut rec = csv::ByteRecord::new();
+        assert_eq!(c.next_record(&mut rec).unwrap(), Some(2));
+        // The parser reads ahead: the long line may fail the row before.
+        let err = match c.next_record(&mut rec) {
+            Ok(line) => {
+                assert_eq!(line, Some(3));
+                c.next_record(&mut rec).unwrap_err()
+            }
+            Err(err) => err,
+        };
+        assert!(
+            err.to_string().starts_with("b.csv:4: expected a line"),
+            "{err}"
+        );
+        // An open quote swallowing short lines.
+        let mut quoted = b"a,b\n1,\"".to_vec();
+        while quoted.len() as u64 <= MAX_RECORD_BYTES + (1 << 17) {
+            quoted.extend_from_slice(b"x\n");
+        }
+        let mut c = open_bytes(quoted).unwrap();
+        let err = c.next_record(&mut rec).unwrap_err();
+        assert!(
+            err.to_string().contains("expected a row of at most"),
+            "{err}"
+        );
+        let field = format!("a,b\n1,{}\n", "9".repeat(MAX_FIELD_BYTES + 1));
+        let mut c = open_bytes(field.into_bytes()).unwrap();
+        let err = c.next_record(&mut rec).unwrap_err().to_string();
+        assert!(err.starts_with("b.csv:2: column \"b\": expected a field"));
+        assert!(err.len() < 200, "{err}");
+    }
+
+    #[test]
+    fn a_column_looked_up_and_named_twice_fails_the_first_row() {
+        let mut c = open("Volume,x,volume\n1,2,3\n");
+        assert_eq!(c.headers().find("volume"), Some(0));
+        let mut rec = csv::ByteRecord::new();
+        let err = c.next_record(&mut rec).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "t.csv:1: column \"volume\": expected the \
+             column once"
+            ),
+            "{err}"
+        );
+        // A repeated column nobody asks for is left alone.
+        let mut c = open("note,volume,note\n1,2,3\n");
+        assert_eq!(c.headers().find("volume"), Some(1));
+        assert_eq!(c.next_record(&mut rec).unwrap(), Some(2));
     }
 
     #[test]
