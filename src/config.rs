@@ -24,7 +24,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::calendar::CalendarChoice;
-use crate::error::{Error, InputError, Location, Result};
+use crate::error::{InputError, Location, Result};
 use crate::report::Dialect;
 
 /// The config file's name.
@@ -148,8 +148,7 @@ impl Config {
         config_home: Option<&Path>,
     ) -> Result<Config> {
         if let Some(path) = explicit {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::read(path, e))?;
+            let text = crate::inputs::read_text(path)?;
             return Config::parse(&text, path);
         }
         let mut candidates = vec![cwd.join(FILE_NAME)];
@@ -157,10 +156,14 @@ impl Config {
             candidates.push(dir.join("peakplan").join(FILE_NAME));
         }
         for path in candidates {
-            match std::fs::read_to_string(&path) {
-                Ok(text) => return Config::parse(&text, &path),
+            // A missing file is no config; anything else there is read
+            // (and its bad bytes or a folder in its place reported).
+            match std::fs::symlink_metadata(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::read(path, e)),
+                _ => {
+                    let text = crate::inputs::read_text(&path)?;
+                    return Config::parse(&text, &path);
+                }
             }
         }
         Ok(Config::default())

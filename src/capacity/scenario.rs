@@ -1081,8 +1081,9 @@ impl Scenario {
     /// [`Error::Io`] when the file cannot be read; [`Error::Input`] (exit
     /// 2) naming the file, line, column and key for any invalid content.
     pub fn read(path: &Path, defaults: &Settings) -> Result<Scenario> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
+        // Undecodable bytes are an input error at their line and column,
+        // not an I/O failure.
+        let text = crate::inputs::read_text(path)?;
         let base = path.parent().unwrap_or(Path::new(""));
         Scenario::parse(&path.display().to_string(), &text, base, defaults)
     }

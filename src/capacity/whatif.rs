@@ -5,8 +5,35 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::calendar::{Calendar, name_key};
 use crate::capacity::scenario::WhatIf;
+use crate::error::{Error, Result};
 use crate::forecast::ForecastRow;
+
+/// Checks that every event a spread what-if names is in `calendar`: a
+/// misspelt name would otherwise spread nothing, silently.
+///
+/// # Errors
+///
+/// [`Error::Usage`] naming the what-if and the unknown event, with the
+/// nearest calendar name when one is close.
+pub fn check_events(whatifs: &[WhatIf], calendar: &Calendar) -> Result<()> {
+    let known: Vec<&str> =
+        calendar.events().iter().map(|e| e.name.as_str()).collect();
+    for w in whatifs {
+        let Some(spread) = &w.spread else { continue };
+        for name in &spread.events {
+            let what = format!("what-if {:?} spread", w.name);
+            crate::inputs::events::check_event_name(
+                name,
+                known.iter().copied(),
+                &what,
+            )
+            .map_err(Error::usage)?;
+        }
+    }
+    Ok(())
+}
 
 /// Applies `w` to `rows` (any order) and returns the changed rows.
 ///
@@ -25,10 +52,14 @@ pub fn apply(rows: &[ForecastRow], w: &WhatIf) -> Vec<ForecastRow> {
         scale(row, 1.0 - share);
     }
     if let Some(s) = &w.spread {
+        // Names match as the calendar matches them (case and accents
+        // aside), the way `check_events` accepted them.
+        let names: Vec<String> =
+            s.events.iter().map(|n| name_key(n)).collect();
         let is_event = |r: &ForecastRow| {
             r.events
                 .iter()
-                .any(|e| s.events.is_empty() || s.events.contains(e))
+                .any(|e| s.events.is_empty() || names.contains(&name_key(e)))
         };
         // Per queue and day: total volume and whether it is an event day.
         let mut days: BTreeMap<(String, NaiveDate), (f64, bool)> =

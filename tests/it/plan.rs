@@ -1060,3 +1060,37 @@ fn the_calendar_comes_from_the_scenario_then_the_config_then_fr() {
         .replace("[defaults]", "[inputs]\ncalendar = \"fr\"\n\n[defaults]");
     assert_eq!(chart_in(&fr, none.path()), built_in, "the scenario wins");
 }
+
+#[test]
+fn a_misspelt_event_in_a_spread_whatif_is_an_error_with_a_suggestion() {
+    let text = format!(
+        "{}\n[[whatif]]\nname = \"typo\"\nspread = {{ share = 0.2, days = 1, \
+         events = [\"Black Fridya\"] }}\n",
+        small()
+    );
+    let (dir, scenario, forecast) = setup(&text, 1.0);
+    plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "what-if \"typo\" spread: no event is named \"Black Fridya\" in \
+             the calendar (did you mean \"Black Friday\"?)",
+        ));
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_scenario_that_is_not_utf8_is_an_input_error_at_its_byte() {
+    let mut bytes = small().into_bytes();
+    // Latin-1 `é` in a comment on line 2.
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    bytes.splice(at..at, b"# r\xe9sum\xe9\n".iter().copied());
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, bytes).unwrap();
+    let forecast = write_forecast(dir.path(), 1.0);
+    plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("scenario.toml:2:4"));
+}

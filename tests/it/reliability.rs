@@ -324,3 +324,25 @@ fn a_scenario_history_that_is_a_folder_is_exit_2() {
         assert!(!out.exists(), "{history}");
     }
 }
+
+#[test]
+fn a_config_file_that_is_not_utf8_is_an_input_error_at_its_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("peakplan.toml");
+    std::fs::write(&config, b"# caf\xe9\ntz = \"Europe/Paris\"\n").unwrap();
+    peakplan()
+        .arg("--config")
+        .arg(&config)
+        .args(["calendar", "--year", "2025"])
+        .assert()
+        .code(2)
+        .stderr(stderr_has("peakplan.toml:1:6"));
+    // Found by discovery in the working folder, the same.
+    peakplan()
+        .args(["calendar", "--year", "2025"])
+        .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(stderr_has("peakplan.toml:1:6"));
+}

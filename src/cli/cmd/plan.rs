@@ -25,7 +25,9 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::capacity::plan::Alert;
-use crate::capacity::{self, Scenario, ScenarioPlan, StaffTo, forecast_csv};
+use crate::capacity::{
+    self, Scenario, ScenarioPlan, StaffTo, forecast_csv, whatif,
+};
 use crate::cli::Global;
 use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
@@ -94,6 +96,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let scenario = scenario(&args, global)?;
     let planned = planning_forecast(&args, &scenario, global)?;
     global.detail(format!("{} forecast rows", planned.rows.len()));
+    whatif::check_events(&scenario.whatifs, &planned.calendar)?;
     let actuals = match &args.evaluate {
         Some(path) => Some(forecast_csv::read(path, scenario.horizon.tz)?),
         None => None,
