@@ -15,6 +15,7 @@ pub mod hires;
 pub mod mix;
 pub mod plan;
 pub mod report;
+pub mod roster;
 pub mod scenario;
 pub mod staffing;
 pub mod whatif;
