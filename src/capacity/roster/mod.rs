@@ -106,6 +106,9 @@ mod shortfall;
 mod solve;
 mod waves;
 
+#[cfg(test)]
+mod tests;
+
 pub use check::{Violation, check};
 pub use people::{Assignment, individual_roster};
 pub use shortfall::Shortfall;

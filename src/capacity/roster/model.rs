@@ -111,6 +111,9 @@ impl<'a> WeekModel<'a> {
                 (o.max_hours_per_day / sh + 1e-9).floor() as usize
             }
         });
+        // Overtime is offered in whole hours (whole slots when slots are
+        // longer): finer steps multiply the columns for little gain.
+        let ot_step = (60 / q.slot_minutes.max(1)).max(1) as usize;
         for day in 0..7 {
             let gd = week * 7 + day;
             let n = q.days[gd].slots.len();
@@ -130,7 +133,7 @@ impl<'a> WeekModel<'a> {
                     });
                     let o_cost =
                         q.overtime.as_ref().map_or(0.0, |o| o.cost_per_hour);
-                    for k in 1..=ot_slots {
+                    for k in (ot_step..=ot_slots).step_by(ot_step) {
                         for before in [true, false] {
                             let (a, b) = if before {
                                 if k > s {
@@ -220,21 +223,26 @@ impl<'a> WeekModel<'a> {
         let sh = q.slot_hours();
         let mut vars = ProblemVariables::new();
         let mut obj = Expression::from(self.partner_fixed());
-        let x: Vec<Variable> = self
-            .cols
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let v = match fixed {
-                    Some(f) => vars.add(variable().min(f[i]).max(f[i])),
-                    None => vars.add(variable().min(0)),
-                };
-                if c.cost > 0.0 {
-                    obj += v * c.cost;
-                }
-                v
-            })
-            .collect();
+        // Fixed people enter as constants: the programme that prices
+        // partners and the shortfall is then a small one.
+        let x: Vec<Variable> = match fixed {
+            Some(_) => vec![],
+            None => self
+                .cols
+                .iter()
+                .map(|c| {
+                    let v = vars.add(variable().min(0));
+                    if c.cost > 0.0 {
+                        obj += v * c.cost;
+                    }
+                    v
+                })
+                .collect(),
+        };
+        if let Some(f) = fixed {
+            obj +=
+                self.cols.iter().zip(f).map(|(c, n)| c.cost * n).sum::<f64>();
+        }
         let heads: Vec<Option<Variable>> = self
             .groups
             .iter()
@@ -254,9 +262,27 @@ impl<'a> WeekModel<'a> {
                 (0..n).map(|_| Expression::from(0.0)).collect()
             })
             .collect();
-        for (c, &v) in self.cols.iter().zip(&x) {
-            for e in &mut supply[c.day][c.start..c.end] {
-                *e += v * c.factor;
+        match fixed {
+            Some(f) => {
+                let mut constant: Vec<Vec<f64>> =
+                    supply.iter().map(|d| vec![0.0; d.len()]).collect();
+                for (c, n) in self.cols.iter().zip(f) {
+                    for e in &mut constant[c.day][c.start..c.end] {
+                        *e += n * c.factor;
+                    }
+                }
+                for (e, k) in
+                    supply.iter_mut().flatten().zip(constant.iter().flatten())
+                {
+                    *e += *k;
+                }
+            }
+            None => {
+                for (c, &v) in self.cols.iter().zip(&x) {
+                    for e in &mut supply[c.day][c.start..c.end] {
+                        *e += v * c.factor;
+                    }
+                }
             }
         }
         let mut partner = vec![vec![vec![None; 0]; 7]; q.partners.len()];
@@ -344,7 +370,10 @@ impl<'a> WeekModel<'a> {
                 .sum::<f64>();
         Ok(WeekLp {
             partner_cost,
-            x: x.iter().map(|&v| sol.value(v).max(0.0)).collect(),
+            x: match fixed {
+                Some(f) => f.to_vec(),
+                None => x.iter().map(|&v| sol.value(v).max(0.0)).collect(),
+            },
             heads: self
                 .groups
                 .iter()
