@@ -7,13 +7,14 @@
 //! cargo run --release --example roster_speed -- [QUEUES] [WEEKS]
 //! ```
 //!
-//! Defaults to the bundled size (2 queues × 9 weeks), then 100 × 13.
+//! Defaults to the bundled size (2 queues × 9 weeks), then 100 × 13 with
+//! each [`Effort`]. Peak memory is the process's high-water mark.
 
 use std::time::Instant;
 
 use peakplan::capacity::roster::{
-    Contract, Day, Hiring, Overtime, Partner, QueueInput, Shortfall, Slot,
-    Team, Template, solve,
+    Contract, Day, Effort, Hiring, Overtime, Partner, QueueInput, Shortfall,
+    Slot, Team, Template, solve_with,
 };
 use peakplan::erlang::{Params, Target, evaluate_at, required_agents};
 
@@ -148,10 +149,11 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn run(nq: usize, weeks: usize) {
+fn run(nq: usize, weeks: usize, effort: Effort) {
     let queues: Vec<QueueInput> = (0..nq).map(|i| queue(i, weeks)).collect();
     let t = Instant::now();
-    let sols = solve(&queues).expect("the synthetic queues are valid");
+    let sols =
+        solve_with(&queues, effort).expect("the synthetic queues are valid");
     let secs = t.elapsed().as_secs_f64();
     let objective: f64 = sols.iter().map(|s| s.objective).sum();
     let bound: f64 = sols.iter().map(|s| s.bound).sum();
@@ -164,7 +166,7 @@ fn run(nq: usize, weeks: usize) {
         .filter(|s| s.gap > 1e-9)
         .count();
     println!(
-        "{nq} queues x {weeks} weeks: {secs:.2} s, objective {objective:.0}, \
+        "{nq} queues x {weeks} weeks, {effort:?}: {secs:.2} s, objective {objective:.0}, \
          bound {bound:.0}, gap {:.2} %, integral week LPs {integral}/{}, \
          hires {hires}, partner {partner:.0} EUR, slots short {gap_slots}",
         100.0 * (objective - bound) / objective.max(1e-9),
@@ -176,10 +178,12 @@ fn main() {
     let args: Vec<usize> =
         std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     if let [nq, weeks, ..] = args[..] {
-        run(nq, weeks);
+        run(nq, weeks, Effort::Thorough);
+        run(nq, weeks, Effort::Fast);
     } else {
-        run(2, 9);
-        run(100, 13);
+        run(2, 9, Effort::Thorough);
+        run(100, 13, Effort::Thorough);
+        run(100, 13, Effort::Fast);
     }
     if let Some(mb) = peak_rss_mb() {
         println!("peak memory {mb:.0} MB");

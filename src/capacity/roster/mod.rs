@@ -113,8 +113,8 @@ pub use check::{Violation, check};
 pub use people::{Assignment, individual_roster};
 pub use shortfall::Shortfall;
 pub use solve::{
-    Costs, QueueSolution, ShiftRow, SlotSupply, Source, Wave, solve,
-    solve_queue,
+    Costs, Effort, QueueSolution, ShiftRow, SlotSupply, Source, Wave, solve,
+    solve_queue, solve_queue_with, solve_with,
 };
 
 /// One queue's roster problem.

@@ -187,6 +187,18 @@ impl<'a> WeekModel<'a> {
         WeekModel { q, week, groups, cols }
     }
 
+    /// What column `i` does, independent of the week's hire groups:
+    /// `(kind, contract, day, template, start, end)`.
+    pub fn key(&self, i: usize) -> (u8, usize, usize, usize, usize, usize) {
+        let c = &self.cols[i];
+        let (kind, contract) = match c.kind {
+            Kind::InHouse => (0, 0),
+            Kind::Overtime { before, .. } => (1 + u8::from(before), 0),
+            Kind::Hire(g) => (3, self.groups[g].contract),
+        };
+        (kind, contract, c.day, c.tpl, c.start, c.end)
+    }
+
     /// Partner `k` may answer slot `s` of week-day `day`.
     pub fn partner_open(&self, k: usize, day: usize, s: usize) -> bool {
         let p = &self.q.partners[k];

@@ -330,6 +330,10 @@ fn hires_come_when_worth_it_and_keep_their_rules() {
     assert!(
         s.rows.iter().filter(|r| r.source == Source::Hire).all(|r| r.day >= 7)
     );
+    // The fast path keeps every rule too, and stays above the bound.
+    let fast = solve_queue_with(&q, Effort::Fast).unwrap();
+    assert_valid(&q, &fast);
+    assert_eq!(fast.bound, s.bound);
     // Too late to hire: no wave.
     q.hiring = Some(hiring(3));
     let s = solve_queue(&q).unwrap();
