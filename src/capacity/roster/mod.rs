@@ -22,6 +22,8 @@
 //!   max_hours_per_day`, one extension per person and day (so the daily cap
 //!   holds per person), `Σ o ≤ x` per group, weekly overtime hours `≤ F ·
 //!   max_hours_per_week`. Cost per hour as given (premium × in-house rate).
+//!   Extensions come in whole hours (whole slots when slots are longer
+//!   than an hour): half-hour steps would double the overtime columns.
 //! * **Seasonal hires**: integer waves `(contract, start week)` of `n`
 //!   people, productive from their start week to the end of the horizon,
 //!   never before `earliest_week` (recruiting and training lead times),
@@ -62,18 +64,29 @@
 //!    for this LP at no higher cost, so the sum of the weekly optima is a
 //!    **lower bound** on the whole problem ([`QueueSolution::bound`]).
 //! 2. **Hire waves**: a small integer programme over `(contract, start
-//!    week)` that buys the relaxed weeks' effective hires at the true wave
-//!    costs (lead time, ramp, minimum contract, maximum hires).
+//!    week)` that buys the relaxed weeks' effective hires (headcount ×
+//!    ramp) at the true wave costs (lead time, ramp, minimum contract,
+//!    maximum hires). An effective hire left unbought costs what the week
+//!    would pay without hires, per effective hire of the relaxation (one
+//!    more LP, only in weeks where the relaxation hires).
 //! 3. **Integer shifts per week**, waves fixed: the week LP again, its
 //!    shift counts rounded down (every roster limit is a `≤` with positive
 //!    coefficients, so rounding down keeps them), then repaired greedily by
 //!    adding the single shift, hire shift or overtime extension that
 //!    lowers the objective most while the limits hold; finally an LP with
-//!    every shift fixed prices partners and the shortfall exactly. The
+//!    every shift fixed prices partners and the shortfall exactly.
+//!    [`Effort::Fast`] skips the re-solve and rounds the relaxation's
+//!    shifts instead (hire shifts shared among the chosen waves by
+//!    headcount, so every limit still holds). The
 //!    share of week LPs that came out integral is reported
 //!    ([`QueueSolution::integral_weeks`]): a day without weekly links is an
 //!    interval matrix, the weekly limits and overtime links are what can
 //!    make it fractional.
+//!
+//! Where the distance to the bound comes from: on the bench, rounding and
+//! repair lose about 1 % per week; most of the rest is the relaxation
+//! pricing hires per productive week while a real wave pays its whole
+//! contract, so the bound is loose exactly where hiring is chosen.
 //!
 //! Queues are independent and solved in parallel ([`solve`]); each
 //! queue's result depends only on its own input, so the output is the same
@@ -97,7 +110,27 @@
 //! longest shifts go to whoever has the fewest hours so far; the roster
 //! reports every person's hours so the caller can flag anyone above `H`
 //! (the team total never is). Overtime is handed out the same way, to the
-//! people working the extended shift group, fewest overtime hours first.
+//! people working the extended shift group, fewest overtime hours first;
+//! the aggregate weekly overtime cap does not by itself guarantee every
+//! person's, so [`Assignment::overtime_hours`] is there to be checked.
+//!
+//! # Building the input from a scenario
+//!
+//! Per queue and day of the horizon (Monday first, whole weeks, closed
+//! days with no slots): one [`Slot`] per open interval with its local
+//! start, `required` = the Erlang agents, and a [`Shortfall`] from
+//! [`Shortfall::from_service_level`] with the interval's volume and
+//! `|n| service level of n agents` from the Erlang engine. Templates from
+//! `[shifts]` (hours × 60 / slot minutes; `starts` as minutes), or the
+//! default `weekly_hours / days_per_week` shift over the opening hours.
+//! [`Team`] from `[team]` and the queue's shrinkage; [`Overtime`] from
+//! `[overtime]` with `cost_per_hour = premium × hiring cost_per_hour`;
+//! [`Hiring`] from `[hiring]` for its queues, `earliest_week` from
+//! [`crate::capacity::hires::earliest_week`], `max_hires` the queue's
+//! share of the cap; one [`Partner`] per eligible `[[partners]]` entry,
+//! `first_week` from the notice, `slot_cost` from `cost_per_contact` ×
+//! contacts per agent-hour when priced per contact. [`ShiftRow::times`]
+//! gives wall-clock start and end for `shifts.csv`.
 
 mod check;
 mod model;
@@ -196,7 +229,7 @@ pub struct Overtime {
     pub cost_per_hour: f64,
 }
 
-/// Seasonal hiring on one queue.
+/// Seasonal hiring on one queue (`max_hires` is this queue's cap).
 #[derive(Clone, Debug)]
 pub struct Hiring {
     /// Contracts a wave can be hired on.

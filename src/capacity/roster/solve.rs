@@ -79,6 +79,16 @@ pub struct ShiftRow {
     pub extends: Option<usize>,
 }
 
+impl ShiftRow {
+    /// Local wall-clock start and end of the row, minutes after midnight
+    /// (the end is the last slot's start plus one slot).
+    pub fn times(&self, q: &QueueInput) -> (u32, u32) {
+        let slots = &q.days[self.day].slots;
+        let end = slots[self.end - 1].start_min + q.slot_minutes;
+        (slots[self.start].start_min, end)
+    }
+}
+
 /// A hire wave.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Wave {

@@ -372,6 +372,9 @@ fn a_dst_day_has_its_own_grid() {
     let s = solve_queue(&q).unwrap();
     assert_valid(&q, &s);
     assert_eq!(s.slots[1].len(), 8);
+    let row = s.rows.iter().find(|r| r.day == 1).unwrap();
+    let (a, b) = row.times(&q);
+    assert_eq!(b - a, 4 * 60, "{row:?}");
 }
 
 #[test]
@@ -395,6 +398,8 @@ fn the_individual_roster_exists() {
         assert_eq!(days.len(), n, "someone works twice a day: {p:?}");
         assert!(n <= 4, "more than days_per_week: {p:?}");
         worked += n;
+        // One template of 5 h, 4 days: 20 h ≤ 40 h for everyone.
+        assert!(p.hours <= q.team.weekly_hours + 1e-9, "{p:?}");
         for &o in &p.overtime {
             assert!(p.shifts.contains(&s.rows[o].extends.unwrap()));
         }
