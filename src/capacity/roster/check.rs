@@ -24,8 +24,10 @@ pub fn check(q: &QueueInput, sol: &QueueSolution) -> Vec<Violation> {
     let mut v = |m: String| bad.push(Violation(m));
     let sh = q.slot_hours();
     let f = f64::from(q.team.people);
-    if sol.slots.len() != q.days.len() {
-        v("one supply row per day".into());
+    if sol.slots.len() != q.days.len()
+        || sol.slots.iter().zip(&q.days).any(|(o, d)| o.len() != d.slots.len())
+    {
+        v("one supply row per day and slot".into());
         return bad;
     }
     // Supply per slot rebuilt from the rows.
@@ -45,6 +47,11 @@ pub fn check(q: &QueueInput, sol: &QueueSolution) -> Vec<Violation> {
             s[k] += r.on_phone;
         }
     }
+    if !bad.is_empty() {
+        // The rules below read the rows' slots.
+        return bad;
+    }
+    let mut v = |m: String| bad.push(Violation(m));
     for (d, day) in sol.slots.iter().enumerate() {
         for (s, o) in day.iter().enumerate() {
             let at = format!("day {d} slot {s}");
@@ -237,7 +244,7 @@ fn check_hires(
         };
         let w = &sol.waves[wi];
         let week = r.day / 7;
-        let c = &h.contracts[w.contract];
+        let Some(c) = h.contracts.get(w.contract) else { continue };
         let tpl = q.templates.iter().position(|t| t.name == r.shift);
         let start_min = q.days[r.day].slots[r.start].start_min;
         let ok = week >= w.start
@@ -268,7 +275,7 @@ fn check_hires(
     }
     for (&(wi, week, day), &(on_day, days, hours)) in &per {
         let w = &sol.waves[wi];
-        let c = &h.contracts[w.contract];
+        let Some(c) = h.contracts.get(w.contract) else { continue };
         let n = f64::from(w.count);
         if on_day > n + TOL
             || days > n * f64::from(c.days_per_week) + TOL

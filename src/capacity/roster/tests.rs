@@ -447,6 +447,29 @@ fn parallel_and_sequential_agree() {
 }
 
 #[test]
+fn the_checker_catches_broken_rosters() {
+    let req = vec![vec![2, 2, 2, 2]];
+    let mut q = base(&req, 2, 4);
+    q.partners.push(partner(1.0, 10.0));
+    let good = solve_queue(&q).unwrap();
+    assert_valid(&q, &good);
+    let broken = |f: &dyn Fn(&mut QueueSolution)| {
+        let mut s = good.clone();
+        f(&mut s);
+        check(&q, &s)
+    };
+    // One person too many on the day.
+    assert!(!broken(&|s| s.rows[0].people += 2).is_empty());
+    // Supply that no row explains, and a wrong gap.
+    assert!(!broken(&|s| s.slots[0][1].in_house += 1.0).is_empty());
+    assert!(!broken(&|s| s.slots[0][1].gap = 1.0).is_empty());
+    // A row off the day's grid is reported, not a panic.
+    assert!(!broken(&|s| s.rows[0].end = 99).is_empty());
+    // An objective that is not the costs.
+    assert!(!broken(&|s| s.objective -= 1.0).is_empty());
+}
+
+#[test]
 fn bad_input_is_an_error_not_a_panic() {
     let mut q = base(&[vec![1, 1, 1]], 1, 2);
     q.days.pop();
