@@ -38,7 +38,8 @@
 //!   billed agent-minutes, not half a person. Each available week pays
 //!   `min_hours_per_week` whether used or not; hours above it are paid at
 //!   the slot's price (per hour, or a per-contact price the caller turned
-//!   into a per-hour price for that slot).
+//!   into a per-hour price for that slot). A partner given is engaged from
+//!   its first week; the caller leaves out one it does not mean to engage.
 //!
 //! # Objective and the weighting of shortfalls
 //!
@@ -83,8 +84,9 @@
 //!    interval matrix, the weekly limits and overtime links are what can
 //!    make it fractional.
 //!
-//! Where the distance to the bound comes from: on the bench, rounding and
-//! repair lose about 1 % per week; most of the rest is the relaxation
+//! Where the distance to the bound comes from: on the bench's 2 × 9-week
+//! case, rounding and repair cost about 1 % of the objective in all; most
+//! of the rest is the relaxation
 //! pricing hires per productive week while a real wave pays its whole
 //! contract, so the bound is loose exactly where hiring is chosen.
 //!
