@@ -295,6 +295,16 @@ fn overtime_extends_shifts_at_a_peak() {
     assert_valid(&q, &s);
     assert!(s.costs.overtime > 0.0);
     assert!(s.rows.iter().any(|r| r.source == Source::Overtime));
+    // Both people stay an hour: 2 of the 3 agents at 12:00.
+    let short =
+        |s: &QueueSolution| s.slots[0].iter().map(|x| x.gap).sum::<f64>();
+    assert!((short(&s) - 1.0).abs() < 1e-9, "{:?}", s.slots[0]);
+    // Dearer than every missing agent's weight: the gap stays, reported.
+    q.overtime.as_mut().unwrap().cost_per_hour = 500.0;
+    let s = solve_queue(&q).unwrap();
+    assert_valid(&q, &s);
+    assert_eq!(s.costs.overtime, 0.0);
+    assert!((short(&s) - 3.0).abs() < 1e-9, "{:?}", s.slots[0]);
 }
 
 fn hiring(earliest_week: usize) -> Hiring {
@@ -503,6 +513,9 @@ proptest::proptest! {
         let s = solve_queue(&q).unwrap();
         let bad = check(&q, &s);
         proptest::prop_assert!(bad.is_empty(), "{:?}", bad);
+        let fast = solve_queue_with(&q, Effort::Fast).unwrap();
+        let bad = check(&q, &fast);
+        proptest::prop_assert!(bad.is_empty(), "fast: {:?}", bad);
         for x in s.slots.iter().flatten() {
             proptest::prop_assert!(x.gap >= 0.0);
             proptest::prop_assert!((x.scheduled - (x.in_house + x.hire + x.overtime + x.partner)).abs() < 1e-9);
