@@ -211,6 +211,23 @@ fn brute_force(q: &QueueInput) -> f64 {
     }
 }
 
+/// Asserts the reported bound and objective bracket the optimum `best`;
+/// true when the objective is the optimum.
+fn brackets(case: usize, s: &QueueSolution, best: f64) -> bool {
+    let tol = 1e-6 * best.max(1.0);
+    assert!(
+        s.bound <= best + tol,
+        "case {case}: bound {} above {best}",
+        s.bound
+    );
+    assert!(
+        s.objective >= best - tol,
+        "case {case}: objective {} below {best}",
+        s.objective
+    );
+    s.objective <= best + tol
+}
+
 /// A small deterministic generator for case lists.
 struct Lcg(u64);
 impl Lcg {
@@ -247,18 +264,7 @@ fn brute_force_optimum_lies_between_bound_and_objective() {
         let s = solve_queue(&q).unwrap();
         assert_valid(&q, &s);
         let want = brute_force(&q);
-        let tol = 1e-6 * want.max(1.0);
-        assert!(
-            s.bound <= want + tol,
-            "case {case}: bound {} above optimum {want}",
-            s.bound
-        );
-        assert!(
-            s.objective >= want - tol,
-            "case {case}: objective {} below optimum {want}",
-            s.objective
-        );
-        exact += usize::from(s.objective <= want + tol);
+        exact += usize::from(brackets(case, &s, want));
     }
     // Rounding and repair find the optimum on most tiny cases.
     assert!(exact * 10 >= cases * 8, "optimal on only {exact} of {cases}");
@@ -631,18 +637,7 @@ fn brute_force_with_hire_waves() {
                 break;
             }
         }
-        let tol = 1e-6 * best.max(1.0);
-        assert!(
-            s.bound <= best + tol,
-            "case {case}: bound {} above {best}",
-            s.bound
-        );
-        assert!(
-            s.objective >= best - tol,
-            "case {case}: objective {} below {best}",
-            s.objective
-        );
-        exact += usize::from(s.objective <= best + tol);
+        exact += usize::from(brackets(case, &s, best));
         hired += usize::from(!s.waves.is_empty());
     }
     // The cases must exercise the choice, both ways.
