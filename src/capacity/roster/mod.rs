@@ -105,13 +105,13 @@
 //! builds exactly this and the tests check it.
 //!
 //! Hours: the rules cap the team's paid hours, `Σ x·hours ≤ F·H`. When
-//! every in-house template lasts the same `L` hours with `D·L ≤ H`, the
-//! day bound gives every person at most `H` hours as well. With templates
-//! of different lengths, the cyclic hand-out above keeps each person's
-//! number of days within one of anyone else's, and within a day the
-//! longest shifts go to whoever has the fewest hours so far; the roster
-//! reports every person's hours so the caller can flag anyone above `H`
-//! (the team total never is). Overtime is handed out the same way, to the
+//! `D` times the longest in-house template is at most `H` (7 h × 5 days ≤
+//! 35 h for the example scenario), the day bound gives every person at
+//! most `H` hours too, whatever the mix of templates. Beyond that, the
+//! cyclic hand-out keeps each person's number of days within one of
+//! anyone else's, and within a day the longest shifts go to whoever has
+//! the fewest hours so far; the roster reports every person's hours so
+//! the caller can flag anyone above `H` (the team total never is). Overtime is handed out the same way, to the
 //! people working the extended shift group, fewest overtime hours first;
 //! the aggregate weekly overtime cap does not by itself guarantee every
 //! person's, so [`Assignment::overtime_hours`] is there to be checked.
