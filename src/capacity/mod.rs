@@ -16,6 +16,7 @@ pub mod forecast_csv;
 pub mod hires;
 pub mod mix;
 pub mod plan;
+pub mod roster;
 pub mod scenario;
 pub mod staffing;
 pub mod variants;
