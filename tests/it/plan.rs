@@ -1051,12 +1051,20 @@ fn the_calendar_comes_from_the_scenario_then_the_config_then_fr() {
     let none = tempfile::tempdir().unwrap();
     std::fs::write(none.path().join("peakplan.toml"), "calendar = \"none\"\n")
         .unwrap();
+    // Without the spread what-if: naming Black Friday is an error where
+    // the calendar has none.
+    let small = small().replace(
+        "[[whatif]]\nname = \"spread Black Friday\"\nspread = { share = 0.3, \
+         days = 2, events = [\"Black Friday\"] }\n",
+        "",
+    );
+    assert!(!small.contains("events = [\"Black Friday\"]"));
     let empty = tempfile::tempdir().unwrap();
-    let built_in = chart_in(&small(), empty.path());
+    let built_in = chart_in(&small, empty.path());
     assert!(built_in.contains("Black Friday"), "the fr calendar's events");
-    let from_config = chart_in(&small(), none.path());
+    let from_config = chart_in(&small, none.path());
     assert!(!from_config.contains("Black Friday"), "calendar = none");
-    let fr = small()
+    let fr = small
         .replace("[defaults]", "[inputs]\ncalendar = \"fr\"\n\n[defaults]");
     assert_eq!(chart_in(&fr, none.path()), built_in, "the scenario wins");
 }
