@@ -400,13 +400,15 @@ impl QueueModel {
                 service_level: 1.0,
             });
         }
+        // The mean's load first: `required` reads a load beyond the Erlang
+        // maths as "no count is enough", which is no place to start from.
+        let mean_load = self.load(dist.mean)?;
         // Start from the agents of the mean volume (close below the
         // answer), then step by one: each step extends the Erlang tables
         // already built for every point.
         let guess = self.required(dist.mean).max(1);
         let mut spread = Spread::new(self, &points, guess)?;
-        let mut mean =
-            Evaluator::new(self.load(dist.mean)?, self.servers(guess));
+        let mut mean = Evaluator::new(mean_load, self.servers(guess));
         let target = self.target() - SL_TOLERANCE;
         let within = self.within_s();
         let mut meets = |n: u32| -> Option<f64> {

@@ -1060,3 +1060,24 @@ fn the_calendar_comes_from_the_scenario_then_the_config_then_fr() {
         .replace("[defaults]", "[inputs]\ncalendar = \"fr\"\n\n[defaults]");
     assert_eq!(chart_in(&fr, none.path()), built_in, "the scenario wins");
 }
+
+#[test]
+fn a_huge_forecast_staffed_to_auto_never_panics() {
+    // Stage-1 regression: ×1e5 volumes with `--staff-to auto` overflowed
+    // the exponent of the Erlang B table in debug builds. Black Friday's
+    // mean is then about 5 million Erlangs, beyond the Erlang maths: a
+    // clear error naming the queue, no output.
+    let (dir, scenario, forecast) = setup(&small(), 1e5);
+    let out = plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
+        .args(["--staff-to", "auto"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let msg = String::from_utf8(out).unwrap();
+    assert!(!msg.contains("panicked"), "{msg}");
+    assert!(msg.contains("queue \"commandes\""), "{msg}");
+    assert!(msg.contains("Erlangs"), "{msg}");
+    assert!(!dir.path().join("out").exists());
+}
