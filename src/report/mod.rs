@@ -12,6 +12,8 @@
 //! * [`plan`]: the capacity plan's files and summary.
 
 pub mod csv;
+pub mod forecast;
+pub mod forecast_layout;
 pub mod plan;
 pub mod plot;
 pub mod table;
@@ -158,18 +160,28 @@ impl FromStr for Dialect {
 /// (`12.50` → `12.5`, `3.000` → `3`) and normalising `-0` to `0`. Returns an
 /// empty string for NaN and infinities.
 pub fn fixed(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let mut s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        let trimmed = s.trim_end_matches('0').trim_end_matches('.').len();
-        s.truncate(trimmed);
-    }
-    if s == "-0" {
-        s = "0".to_string();
-    }
+    let mut s = String::new();
+    fixed_into(&mut s, x, decimals);
     s
+}
+
+/// [`fixed`], appended to `out` (which the CSV writer reuses).
+pub(crate) fn fixed_into(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write as _;
+    if !x.is_finite() {
+        return;
+    }
+    let start = out.len();
+    let _ = write!(out, "{x:.decimals$}");
+    if out[start..].contains('.') {
+        let trimmed =
+            out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(start + trimmed);
+    }
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
 }
 
 #[cfg(test)]

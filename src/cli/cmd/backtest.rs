@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::Global;
-use crate::cli::cmd::forecast::{InputArgs, svg, write_outputs};
+use crate::cli::cmd::forecast::InputArgs;
+use crate::cli::files::{svg, write_outputs};
 use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
 use crate::forecast::backtest::{
