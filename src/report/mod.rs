@@ -11,7 +11,10 @@
 //!
 //! * [`plan`]: the capacity plan's files and summary.
 
+pub mod backtest;
+pub mod calendar;
 pub mod csv;
+pub mod erlang;
 pub mod forecast;
 pub mod forecast_layout;
 pub mod plan;
@@ -36,6 +39,16 @@ pub trait Render {
     fn csv(&self, dialect: Dialect) -> Result<Vec<u8>>;
     /// The JSON document.
     fn json(&self) -> serde_json::Value;
+    /// The JSON document encoded by [`json_bytes`]. A result whose JSON is
+    /// a typed struct encodes the struct itself, so that its keys keep
+    /// their declared order (a [`serde_json::Value`] sorts them).
+    ///
+    /// # Errors
+    ///
+    /// Only on an internal encoding error.
+    fn json_bytes(&self) -> Result<Vec<u8>> {
+        json_bytes(&self.json())
+    }
 }
 
 /// `result` in `format`: the one place a format is chosen.
@@ -52,7 +65,7 @@ pub fn render(
     match format {
         Format::Table => Ok(result.table(look).into_bytes()),
         Format::Csv => result.csv(dialect),
-        Format::Json => json_bytes(&result.json()),
+        Format::Json => result.json_bytes(),
     }
 }
 
