@@ -55,6 +55,9 @@ pub enum ArgsError {
         /// `--to-year`.
         to_year: i32,
     },
+    /// A `--window` spec that does not parse.
+    #[error("--window: {0}")]
+    Window(String),
     /// `erlang --volume` without `--aht`.
     #[error("--aht: give the average handle time (180s, 3m, …)")]
     NoAht,
@@ -97,6 +100,24 @@ pub fn forecast_range(
             Err(ArgsError::ChartDayOutside { day, from, to })
         }
         _ => Ok(()),
+    }
+}
+
+/// `--from` and `--to` of `plan`, when both are given.
+///
+/// # Errors
+///
+/// [`ArgsError::FromAfterTo`].
+pub fn plan_range(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Option<(NaiveDate, NaiveDate)>, ArgsError> {
+    match (from, to) {
+        (Some(from), Some(to)) if from > to => {
+            Err(ArgsError::FromAfterTo { from, to })
+        }
+        (Some(from), Some(to)) => Ok(Some((from, to))),
+        _ => Ok(None),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod plot;
 pub mod table;
 pub mod term;
+pub mod validate;
 
 use serde::Serialize;
 

@@ -28,7 +28,7 @@ use crate::calendar::CalendarChoice;
 use crate::cli::log::StderrLog;
 use crate::cli::{Global, checks, files};
 use crate::config::Layer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::forecast::{self, Windows};
 use crate::pipeline::{self, Log, Sources, elapsed, plural};
 use crate::report::forecast::ForecastReport;
@@ -105,13 +105,13 @@ impl InputArgs {
     ///
     /// # Errors
     ///
-    /// [`Error::Usage`] naming `--window` for a bad spec.
+    /// [`checks::ArgsError::Window`] for a bad spec.
     pub fn sources(&self, global: &Global) -> Result<Sources> {
         let mut windows = Windows::default();
         for spec in &self.windows {
             windows
                 .apply(spec)
-                .map_err(|e| Error::usage(format!("--window: {e}")))?;
+                .map_err(|e| checks::ArgsError::Window(e.to_string()))?;
         }
         let flags =
             Layer { tz: self.tz, calendar: self.calendar, dialect: None };

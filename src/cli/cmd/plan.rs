@@ -26,8 +26,8 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::capacity::plan::Alert;
 use crate::capacity::{self, Scenario, ScenarioPlan, StaffTo, forecast_csv};
-use crate::cli::Global;
 use crate::cli::log::StderrLog;
+use crate::cli::{Global, checks};
 use crate::error::{Error, Result};
 use crate::pipeline::{self, HistoryForecast};
 use crate::report::plan::{self, PlanReport};
@@ -119,14 +119,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 
 /// The scenario, with `--from`/`--to` over its horizon.
 fn scenario(args: &Args, global: &Global) -> Result<Scenario> {
+    let range = checks::plan_range(args.from, args.to)?;
     let mut scenario =
         Scenario::read(&args.scenario, &global.below_scenario())?;
-    if let (Some(from), Some(to)) = (args.from, args.to) {
-        if from > to {
-            return Err(Error::usage(format!(
-                "--from {from} is after --to {to}"
-            )));
-        }
+    if let Some((from, to)) = range {
         scenario.horizon.from = from;
         scenario.horizon.to = to;
     }
