@@ -17,6 +17,9 @@ use std::path::Path;
 
 use crate::error::{InputError, Result};
 use crate::inputs::{CsvConfig, CsvReader, text};
+use crate::report::forecast_layout::{
+    self as layout, AHT_S, FORECAST, INTERVAL_START, QUEUE, VOLUME,
+};
 
 /// One interval to staff.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,12 +61,7 @@ pub fn parse(
     default_aht: Option<f64>,
 ) -> Result<Vec<IntervalLoad>> {
     let headers = csv.headers().clone();
-    let find = |names: &[&str]| {
-        headers
-            .names()
-            .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
-    };
+    let find = |names: &[&str]| layout::position(headers.names(), names);
     let missing = |what: &str| {
         InputError::new(
             csv.at(csv.header_line()),
@@ -74,11 +72,11 @@ pub fn parse(
         )
     };
     let start_col =
-        find(&["interval_start"]).ok_or_else(|| missing("interval_start"))?;
+        find(&[INTERVAL_START]).ok_or_else(|| missing(INTERVAL_START))?;
     let volume_col =
-        find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
-    let queue_col = find(&["queue"]);
-    let aht_col = find(&["aht_s"]);
+        find(&[VOLUME, FORECAST]).ok_or_else(|| missing(VOLUME))?;
+    let queue_col = find(&[QUEUE]);
+    let aht_col = find(&[AHT_S]);
     let decimal_comma = csv.decimal_comma();
     let mut rows = vec![];
     let mut record = csv::ByteRecord::new();
@@ -89,11 +87,7 @@ pub fn parse(
                 .get(col)
                 .map_or(String::new(), |f| text(f).trim().to_string())
         };
-        let number = |col: usize| {
-            let raw = field(col);
-            let text = if decimal_comma { raw.replace(',', ".") } else { raw };
-            text.parse::<f64>().ok().filter(|x| x.is_finite())
-        };
+        let number = |col: usize| layout::number(&field(col), decimal_comma);
         let interval_start = field(start_col);
         if interval_start.is_empty() {
             return Err(InputError::new(
