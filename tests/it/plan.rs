@@ -398,6 +398,11 @@ fn bad_scenarios_exit_2_with_key_and_place() {
             "scenario.toml:3:1: as_of: expected an ISO date",
         ),
         (
+            "channel = \"voice\"\naht = \"420s\"",
+            "channel = \"chat\"\nconcurrency = 2.5\naht = \"420s\"",
+            "queues.sav.concurrency: expected a whole number of sessions per agent",
+        ),
+        (
             "queues = [\"commandes\"]\nmax_fte",
             "queues = [\"sav\"]\nmax_fte",
             "partners[0].queues[0]: queue \"sav\" is level 2",
