@@ -6,6 +6,24 @@ use std::path::Path;
 use crate::cli::Global;
 use crate::error::{Error, Result};
 use crate::report::plot::{self, ChartError};
+use crate::report::term::Look;
+use crate::report::{self, Format, Render};
+
+/// `result` in the format `--format` asks for, else the one `--out`'s
+/// extension implies, for a terminal when it goes to stdout.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+pub(crate) fn render(
+    result: &dyn Render,
+    format: Option<Format>,
+    out: Option<&Path>,
+    global: &Global,
+) -> Result<Vec<u8>> {
+    let format = Format::resolve(format, out);
+    report::render(result, format, Look::for_output(out), global.dialect())
+}
 
 /// Writes `data` to `out` (or stdout) and the extra `files`, all computed
 /// beforehand: files first, together or not at all, then stdout.

@@ -125,18 +125,13 @@ impl<W: Write> CsvWriter<W> {
     ///
     /// [`Error::Io`] when the output fails.
     pub fn number(&mut self, x: f64, decimals: usize) -> Result<&mut Self> {
-        let mut s = std::mem::take(&mut self.scratch);
-        s.clear();
-        super::fixed_into(&mut s, x, decimals);
-        if self.dialect == Dialect::Fr
-            && let Some(dot) = s.find('.')
-        {
-            s.replace_range(dot..=dot, ",");
-        }
-        let done = self.writer.write_field(&s).map_err(csv_error);
-        self.scratch = s;
-        done?;
-        Ok(self)
+        let comma = self.dialect == Dialect::Fr;
+        self.formatted(|s| {
+            super::fixed_into(s, x, decimals);
+            if comma && let Some(dot) = s.find('.') {
+                s.replace_range(dot..=dot, ",");
+            }
+        })
     }
 
     /// [`Self::number`], or an empty field for `None`.
@@ -161,13 +156,9 @@ impl<W: Write> CsvWriter<W> {
     ///
     /// [`Error::Io`] when the output fails.
     pub fn show(&mut self, value: impl Display) -> Result<&mut Self> {
-        let mut s = std::mem::take(&mut self.scratch);
-        s.clear();
-        let _ = write!(s, "{value}");
-        let done = self.writer.write_field(&s).map_err(csv_error);
-        self.scratch = s;
-        done?;
-        Ok(self)
+        self.formatted(|s| {
+            let _ = write!(s, "{value}");
+        })
     }
 
     /// Appends `items` joined by `sep` as one field.
@@ -180,17 +171,24 @@ impl<W: Write> CsvWriter<W> {
         items: &[String],
         sep: &str,
     ) -> Result<&mut Self> {
-        let mut s = std::mem::take(&mut self.scratch);
-        s.clear();
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                s.push_str(sep);
+        self.formatted(|s| {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(sep);
+                }
+                s.push_str(item);
             }
-            s.push_str(item);
-        }
-        let done = self.writer.write_field(&s).map_err(csv_error);
-        self.scratch = s;
-        done?;
+        })
+    }
+
+    /// Appends the field `fill` writes into the reused buffer.
+    fn formatted(
+        &mut self,
+        fill: impl FnOnce(&mut String),
+    ) -> Result<&mut Self> {
+        self.scratch.clear();
+        fill(&mut self.scratch);
+        self.writer.write_field(&self.scratch).map_err(csv_error)?;
         Ok(self)
     }
 

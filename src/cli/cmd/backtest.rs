@@ -24,15 +24,15 @@ use std::time::Instant;
 
 use crate::cli::Global;
 use crate::cli::cmd::forecast::InputArgs;
-use crate::cli::files::{svg, write_outputs};
+use crate::cli::files::{self, svg, write_outputs};
 use crate::cli::log::StderrLog;
 use crate::error::Result;
 use crate::forecast::backtest::{self, BacktestOptions};
 use crate::pipeline::{self, elapsed, plural};
+use crate::report::Format;
 use crate::report::backtest::{BacktestReport, chart_days};
 use crate::report::plot;
-use crate::report::term::{Look, Status};
-use crate::report::{self, Format};
+use crate::report::term::Status;
 use crate::units::parse_duration;
 
 /// Flags of `peakplan backtest`.
@@ -108,14 +108,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         plural(report.windows.len(), "window"),
         elapsed(started)
     ));
-    let format = Format::resolve(args.format, args.out.as_deref());
-    let look = Look::for_output(args.out.as_deref());
-    let bytes = report::render(
-        &BacktestReport(&report),
-        format,
-        look,
-        global.dialect(),
-    )?;
+    let out = args.out.as_deref();
+    let bytes =
+        files::render(&BacktestReport(&report), args.format, out, global)?;
     let chart = match &args.chart {
         Some(path) => {
             let days = chart_days(&report.days);

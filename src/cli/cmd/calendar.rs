@@ -15,12 +15,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::calendar::{Calendar, Country, Event, FIRST_YEAR, LAST_YEAR};
-use crate::cli::{Global, checks};
+use crate::cli::{Global, checks, files};
 use crate::error::{Error, Result};
 use crate::inputs::events;
+use crate::report::Format;
 use crate::report::calendar::CalendarReport;
-use crate::report::term::Look;
-use crate::report::{self, Format};
 
 /// Flags of `peakplan calendar`.
 #[derive(Debug, clap::Args)]
@@ -88,14 +87,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         _ => return Err(Error::usage("--year is out of range")),
     };
     let rows: Vec<&Event> = calendar.between(from, to).collect();
-    let format = Format::resolve(args.format, args.out.as_deref());
-    let look = Look::for_output(args.out.as_deref());
-    let bytes = report::render(
-        &CalendarReport(&rows),
-        format,
-        look,
-        global.dialect(),
-    )?;
+    let out = args.out.as_deref();
+    let bytes =
+        files::render(&CalendarReport(&rows), args.format, out, global)?;
     crate::output::emit(args.out.as_deref(), &bytes)
 }
 

@@ -31,10 +31,9 @@ use crate::config::Layer;
 use crate::error::Result;
 use crate::forecast::{self, Windows};
 use crate::pipeline::{self, Log, Sources, elapsed, plural};
+use crate::report::Format;
 use crate::report::forecast::ForecastReport;
 use crate::report::plot;
-use crate::report::term::Look;
-use crate::report::{self, Format};
 use crate::units::IntervalLen;
 
 /// Flags shared by `forecast` and `backtest`: where the history and events
@@ -167,10 +166,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
             "note: the history runs to {end}; days up to it are fitted values"
         ));
     }
-    let format = Format::resolve(args.format, args.out.as_deref());
-    let look = Look::for_output(args.out.as_deref());
     let report = ForecastReport { forecast: &f, days: &days };
-    let bytes = report::render(&report, format, look, global.dialect())?;
+    let out = args.out.as_deref();
+    let bytes = files::render(&report, args.format, out, global)?;
     let history = Some(&inputs.history);
     let chart = args.chart.as_deref().map(|path| {
         let svg = match args.chart_day {
