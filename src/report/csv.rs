@@ -6,11 +6,12 @@ use std::io::Write;
 use crate::error::{Error, Result};
 use crate::report::Dialect;
 
-/// Builds a CSV document in memory: the caller writes it out atomically with
-/// [`crate::output::emit`], so a failure never leaves half a file.
+/// Builds a CSV document in memory from rows of formatted fields: the
+/// caller writes it out atomically with [`crate::output::emit`], so a
+/// failure never leaves half a file. The same setup as [`CsvWriter`],
+/// which streams and formats the fields itself.
 pub struct CsvOut {
-    dialect: Dialect,
-    writer: ::csv::Writer<Vec<u8>>,
+    inner: CsvWriter<Vec<u8>>,
 }
 
 impl CsvOut {
@@ -20,21 +21,12 @@ impl CsvOut {
     ///
     /// Fails only if the header cannot be encoded (never in practice).
     pub fn new(dialect: Dialect, header: &[&str]) -> Result<CsvOut> {
-        let mut buf = Vec::new();
-        if dialect == Dialect::Fr {
-            buf.extend_from_slice("\u{feff}".as_bytes());
-        }
-        let writer = ::csv::WriterBuilder::new()
-            .delimiter(dialect.delimiter())
-            .from_writer(buf);
-        let mut out = CsvOut { dialect, writer };
-        out.row(header)?;
-        Ok(out)
+        Ok(CsvOut { inner: CsvWriter::new(Vec::new(), dialect, header)? })
     }
 
     /// The dialect numbers should be formatted in ([`Dialect::number`]).
     pub fn dialect(&self) -> Dialect {
-        self.dialect
+        self.inner.dialect
     }
 
     /// Appends one row of already formatted fields.
@@ -47,7 +39,7 @@ impl CsvOut {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.writer.write_record(fields).map_err(csv_error)
+        self.inner.writer.write_record(fields).map_err(csv_error)
     }
 
     /// The finished document.
@@ -56,9 +48,7 @@ impl CsvOut {
     ///
     /// Fails only on an internal encoding error.
     pub fn into_bytes(self) -> Result<Vec<u8>> {
-        self.writer.into_inner().map_err(|e| {
-            Error::write("-", std::io::Error::other(e.to_string()))
-        })
+        self.inner.finish()
     }
 }
 
@@ -239,7 +229,13 @@ mod tests {
                 new.text(t).unwrap().number(x, 3).unwrap();
                 new.maybe(None, 2).unwrap().show(n).unwrap().end().unwrap();
             }
-            assert_eq!(new.finish().unwrap(), old.into_bytes().unwrap());
+            let bytes = new.finish().unwrap();
+            assert_eq!(bytes, old.into_bytes().unwrap());
+            if dialect == Dialect::Fr {
+                let want =
+                    "\u{feff}a;b;c;d\n\"x;y\";1,25;;7\n\"q\"\"\";0;;0\n";
+                assert_eq!(String::from_utf8(bytes).unwrap(), want);
+            }
         }
     }
 }
