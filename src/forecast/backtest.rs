@@ -212,13 +212,15 @@ fn slot_map(
 ///
 /// # Errors
 ///
-/// [`Error::Usage`] when the history is too short for the origins asked.
+/// [`Error::Usage`] with a [`BacktestError`] when the history is too
+/// short for the windows asked; fitting errors.
 pub fn run(
     history: &History,
     calendar: &Calendar,
     opts: &BacktestOptions,
 ) -> Result<Report> {
-    let cuts = origins(history, opts)?;
+    let cuts =
+        windows(history, opts).map_err(|e| Error::usage(e.to_string()))?;
     let mut scores = Scores::new(history.queues.len() > 1);
     let mut windows = vec![];
     for (cut, end) in cuts {
@@ -240,11 +242,48 @@ pub fn run(
     Ok(Report { windows, metrics, days: scores.days })
 }
 
-/// The origins (last day fitted) and window ends, oldest first.
-fn origins(
+/// Why a history cannot be backtested as asked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BacktestError {
+    /// No queue has a row.
+    #[error("{file}: the history is empty")]
+    Empty {
+        /// The history's file.
+        file: String,
+    },
+    /// Fewer than [`MIN_TRAINING_DAYS`] days before the first window.
+    #[error(
+        "{origins} windows of {horizon_days} days need at least \
+         {MIN_TRAINING_DAYS} days of history before the first one; {file} \
+         covers {first} to {last} ({days} days)"
+    )]
+    TooShort {
+        /// Windows asked.
+        origins: usize,
+        /// Days of each window.
+        horizon_days: i64,
+        /// The history's file.
+        file: String,
+        /// First day of history.
+        first: NaiveDate,
+        /// Last day of history.
+        last: NaiveDate,
+        /// Days from the first to the last.
+        days: i64,
+    },
+}
+
+/// The origins (last day fitted) and window ends of a backtest of
+/// `history`, oldest first.
+///
+/// # Errors
+///
+/// [`BacktestError`] when the history is empty or too short.
+pub fn windows(
     history: &History,
     opts: &BacktestOptions,
-) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+) -> std::result::Result<Vec<(NaiveDate, NaiveDate)>, BacktestError> {
     let h = i64::from(opts.horizon_days.max(1));
     let step = i64::from(opts.step_days.unwrap_or(opts.horizon_days).max(1));
     let dates: Vec<NaiveDate> = history
@@ -255,25 +294,19 @@ fn origins(
         .collect();
     let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max())
     else {
-        return Err(Error::usage(format!(
-            "{}: the history is empty",
-            history.source
-        )));
+        return Err(BacktestError::Empty { file: history.source.clone() });
     };
     let origins = opts.origins.max(1) as i64;
     let earliest_cut = last - chrono::Duration::days(h + (origins - 1) * step);
     if (earliest_cut - first).num_days() < MIN_TRAINING_DAYS {
-        return Err(Error::usage(format!(
-            "--origins {} --horizon {}d needs at least {MIN_TRAINING_DAYS} days of history before the \
-             first test window; {} covers {} to {} ({} days): use fewer origins or a \
-             shorter horizon",
-            opts.origins,
-            h,
-            history.source,
+        return Err(BacktestError::TooShort {
+            origins: opts.origins,
+            horizon_days: h,
+            file: history.source.clone(),
             first,
             last,
-            (last - first).num_days() + 1
-        )));
+            days: (last - first).num_days() + 1,
+        });
     }
     Ok((0..origins)
         .rev()
@@ -286,7 +319,7 @@ fn origins(
 
 /// History before the first window: four weeks, so that every weekday is
 /// seen several times.
-const MIN_TRAINING_DAYS: i64 = 28;
+pub const MIN_TRAINING_DAYS: i64 = 28;
 
 /// `history` up to `cut`, inclusive.
 fn history_until(history: &History, cut: NaiveDate) -> History {

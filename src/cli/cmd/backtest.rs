@@ -26,8 +26,10 @@ use crate::cli::Global;
 use crate::cli::cmd::forecast::InputArgs;
 use crate::cli::files::{self, svg, write_outputs};
 use crate::cli::log::StderrLog;
-use crate::error::Result;
-use crate::forecast::backtest::{self, BacktestOptions};
+use crate::error::{Error, Result};
+use crate::forecast::backtest::{
+    self, BacktestError, BacktestOptions, MIN_TRAINING_DAYS,
+};
 use crate::pipeline::{self, elapsed, plural};
 use crate::report::Format;
 use crate::report::backtest::{BacktestReport, chart_days};
@@ -64,6 +66,26 @@ pub struct Args {
     pub chart: Option<PathBuf>,
 }
 
+/// `e` in the flags that set the windows.
+fn too_short(e: BacktestError) -> Error {
+    match e {
+        BacktestError::TooShort {
+            origins,
+            horizon_days,
+            file,
+            first,
+            last,
+            days,
+        } => Error::usage(format!(
+            "--origins {origins} --horizon {horizon_days}d needs at least \
+             {MIN_TRAINING_DAYS} days of history before the first test \
+             window; {file} covers {first} to {last} ({days} days): use \
+             fewer origins or a shorter horizon"
+        )),
+        e => Error::usage(e.to_string()),
+    }
+}
+
 fn whole_days(s: &str) -> std::result::Result<u32, String> {
     let secs = parse_duration(s)?;
     let days = secs / 86_400.0;
@@ -93,6 +115,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         step_days: args.step,
         fit: inputs.fit,
     };
+    backtest::windows(&inputs.history, &opts).map_err(too_short)?;
     let status = Status::new(global.quiet);
     status.show(&format!(
         "backtesting {} of {} days…",
