@@ -61,6 +61,13 @@ pub enum ArgsError {
     /// `erlang --volume` without `--aht`.
     #[error("--aht: give the average handle time (180s, 3m, …)")]
     NoAht,
+    /// `plan` with neither `--forecast`, `--history` nor a scenario
+    /// history.
+    #[error(
+        "no history: set `inputs.history` in the scenario, or pass \
+         --history FILE or --forecast FILE"
+    )]
+    NoPlanHistory,
     /// `validate` with neither `--history` nor a scenario naming one.
     #[error(
         "no history: pass --history FILE or set `inputs.history` in the \

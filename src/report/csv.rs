@@ -216,6 +216,43 @@ mod tests {
         assert_eq!(text, "\u{feff}a;b\nx;1,5\n");
     }
 
+    proptest::proptest! {
+        /// Whatever the text and numbers, streaming a row gives the bytes
+        /// of formatting its fields first and writing them whole.
+        #[test]
+        fn streamed_rows_are_the_formatted_rows(
+            rows in proptest::collection::vec(
+                ("\\PC{0,12}", proptest::num::f64::ANY, 0usize..10, 0u64..5),
+                0..8,
+            ),
+            fr: bool,
+        ) {
+            let dialect = if fr { Dialect::Fr } else { Dialect::En };
+            let header = ["t", "x", "n"];
+            let mut whole = Vec::new();
+            if fr {
+                whole.extend_from_slice("\u{feff}".as_bytes());
+            }
+            let mut plain = ::csv::WriterBuilder::new()
+                .delimiter(dialect.delimiter())
+                .from_writer(whole);
+            plain.write_record(header).unwrap();
+            let mut streamed =
+                CsvWriter::new(Vec::new(), dialect, &header).unwrap();
+            for (t, x, decimals, n) in &rows {
+                let x_text = dialect.number(*x, *decimals);
+                plain.write_record([t.as_str(), &x_text, &n.to_string()])
+                    .unwrap();
+                streamed.text(t).unwrap().number(*x, *decimals).unwrap();
+                streamed.show(n).unwrap().end().unwrap();
+            }
+            proptest::prop_assert_eq!(
+                streamed.finish().unwrap(),
+                plain.into_inner().unwrap()
+            );
+        }
+    }
+
     #[test]
     fn the_streaming_writer_matches_the_row_writer() {
         for dialect in [Dialect::En, Dialect::Fr] {

@@ -143,13 +143,8 @@ fn planning_forecast(
             notes: vec![],
         });
     }
-    let Some(history) = args.history.as_ref().or(s.inputs.history.as_ref())
-    else {
-        return Err(Error::usage(
-            "no history: set `inputs.history` in the scenario, or pass \
-             --history FILE or --forecast FILE",
-        ));
-    };
+    let history = args.history.as_ref().or(s.inputs.history.as_ref());
+    let history = history.ok_or(checks::ArgsError::NoPlanHistory)?;
     pipeline::forecast_for_plan(
         s,
         history,
