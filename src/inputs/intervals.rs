@@ -17,9 +17,7 @@ use std::path::Path;
 
 use crate::error::{InputError, Result};
 use crate::inputs::{CsvConfig, CsvReader, text};
-use crate::report::forecast_layout::{
-    self as layout, AHT_S, FORECAST, INTERVAL_START, QUEUE, VOLUME,
-};
+use crate::report::forecast_layout as layout;
 
 /// One interval to staff.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +59,12 @@ pub fn parse(
     default_aht: Option<f64>,
 ) -> Result<Vec<IntervalLoad>> {
     let headers = csv.headers().clone();
-    let find = |names: &[&str]| layout::position(headers.names(), names);
+    let find = |names: &[&str]| {
+        headers
+            .names()
+            .iter()
+            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    };
     let missing = |what: &str| {
         InputError::new(
             csv.at(csv.header_line()),
@@ -72,11 +75,11 @@ pub fn parse(
         )
     };
     let start_col =
-        find(&[INTERVAL_START]).ok_or_else(|| missing(INTERVAL_START))?;
+        find(&["interval_start"]).ok_or_else(|| missing("interval_start"))?;
     let volume_col =
-        find(&[VOLUME, FORECAST]).ok_or_else(|| missing(VOLUME))?;
-    let queue_col = find(&[QUEUE]);
-    let aht_col = find(&[AHT_S]);
+        find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
+    let queue_col = find(&["queue"]);
+    let aht_col = find(&["aht_s"]);
     let decimal_comma = csv.decimal_comma();
     let mut rows = vec![];
     let mut record = csv::ByteRecord::new();

@@ -973,6 +973,27 @@ fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
     assert!(!dir.path().join("out").exists());
 }
 
+#[test]
+fn a_huge_forecast_staffed_to_auto_never_panics() {
+    // Regression: ×1e5 volumes with `--staff-to auto` used to overflow
+    // the exponent of the Erlang B table in debug builds. Black Friday's
+    // mean is then about 5 million Erlangs, beyond the Erlang maths: a
+    // clear error naming the queue, no output.
+    let (dir, scenario, forecast) = setup(&small(), 1e5);
+    let out = plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
+        .args(["--staff-to", "auto"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let msg = String::from_utf8(out).unwrap();
+    assert!(!msg.contains("panicked"), "{msg}");
+    assert!(msg.contains("queue \"commandes\""), "{msg}");
+    assert!(msg.contains("Erlangs"), "{msg}");
+    assert!(!dir.path().join("out").exists());
+}
+
 /// Runs `plan --forecast` in `cwd` on `scenario_text`, and returns the
 /// file `name` it wrote.
 fn plan_file_in(scenario_text: &str, cwd: &Path, name: &str) -> String {
@@ -1064,25 +1085,4 @@ fn the_calendar_comes_from_the_scenario_then_the_config_then_fr() {
     let fr = small()
         .replace("[defaults]", "[inputs]\ncalendar = \"fr\"\n\n[defaults]");
     assert_eq!(chart_in(&fr, none.path()), built_in, "the scenario wins");
-}
-
-#[test]
-fn a_huge_forecast_staffed_to_auto_never_panics() {
-    // Stage-1 regression: ×1e5 volumes with `--staff-to auto` overflowed
-    // the exponent of the Erlang B table in debug builds. Black Friday's
-    // mean is then about 5 million Erlangs, beyond the Erlang maths: a
-    // clear error naming the queue, no output.
-    let (dir, scenario, forecast) = setup(&small(), 1e5);
-    let out = plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
-        .args(["--staff-to", "auto"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let msg = String::from_utf8(out).unwrap();
-    assert!(!msg.contains("panicked"), "{msg}");
-    assert!(msg.contains("queue \"commandes\""), "{msg}");
-    assert!(msg.contains("Erlangs"), "{msg}");
-    assert!(!dir.path().join("out").exists());
 }

@@ -26,8 +26,8 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::capacity::plan::Alert;
 use crate::capacity::{self, Scenario, ScenarioPlan, StaffTo, forecast_csv};
+use crate::cli::Global;
 use crate::cli::log::StderrLog;
-use crate::cli::{Global, checks};
 use crate::error::{Error, Result};
 use crate::pipeline::{self, HistoryForecast};
 use crate::report::plan::{self, PlanReport};
@@ -119,7 +119,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 
 /// The scenario, with `--from`/`--to` over its horizon.
 fn scenario(args: &Args, global: &Global) -> Result<Scenario> {
-    let range = checks::plan_range(args.from, args.to)?;
+    let range = crate::cli::checks::plan_range(args.from, args.to)?;
     let mut scenario =
         Scenario::read(&args.scenario, &global.below_scenario())?;
     if let Some((from, to)) = range {
@@ -144,7 +144,8 @@ fn planning_forecast(
         });
     }
     let history = args.history.as_ref().or(s.inputs.history.as_ref());
-    let history = history.ok_or(checks::ArgsError::NoPlanHistory)?;
+    let history =
+        history.ok_or(crate::cli::checks::ArgsError::NoPlanHistory)?;
     pipeline::forecast_for_plan(
         s,
         history,
