@@ -15,11 +15,12 @@ use std::process::ExitCode;
 use chrono::{Datelike, NaiveDate, TimeDelta, TimeZone, Weekday};
 use chrono_tz::Europe::Paris;
 use peakplan::calendar::{Calendar, Event, EventKind, fr};
+use peakplan::capacity::WeekPlan;
 use peakplan::forecast::{Forecast, ForecastRow};
 use peakplan::inputs::history::{History, QueueHistory, Slot};
 use peakplan::report::plot::{
-    BacktestDay, Chart, PlanChartWeek, TimeAxis, backtest_chart,
-    forecast_daily_chart, forecast_intraday_chart, plan_chart, write_svg,
+    BacktestDay, Chart, TimeAxis, backtest_chart, forecast_daily_chart,
+    forecast_intraday_chart, plan_chart, write_svg,
 };
 use peakplan::units::IntervalLen;
 
@@ -201,7 +202,7 @@ fn backtest_days(cal: &Calendar, last_year: &Calendar) -> Vec<BacktestDay> {
     out
 }
 
-fn plan_weeks() -> Vec<PlanChartWeek> {
+fn plan_weeks() -> Vec<WeekPlan> {
     let mut out = vec![];
     for (queue, scale) in [("commandes", 1.0), ("sav", 0.55)] {
         for i in 0..14 {
@@ -233,9 +234,11 @@ fn plan_weeks() -> Vec<PlanChartWeek> {
             };
             let supply =
                 in_house + hired + overtime.max(0.0) + partner.max(0.0);
-            out.push(PlanChartWeek {
+            out.push(WeekPlan {
                 week_start,
                 queue: queue.to_string(),
+                agent_hours: 0.0,
+                cost: 0.0,
                 required_fte: required,
                 in_house_fte: in_house,
                 hired_fte: hired.max(0.0),

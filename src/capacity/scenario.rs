@@ -76,8 +76,9 @@ pub enum Channel {
     Voice,
     /// Chat: each agent serves `concurrency` sessions at once.
     Chat {
-        /// Sessions per agent.
-        concurrency: f64,
+        /// Sessions per agent, a whole number as
+        /// [`crate::erlang::channels::chat_agents`] takes it.
+        concurrency: u32,
     },
     /// Email: a backlog to clear within `deadline_s`.
     Email {
@@ -657,14 +658,14 @@ impl Checker<'_> {
             "voice" => Channel::Voice,
             "chat" => {
                 let conc = q.concurrency.unwrap_or(1.0);
-                if !(1.0..=20.0).contains(&conc) {
+                if !(1.0..=20.0).contains(&conc) || conc.fract() != 0.0 {
                     return Err(self.bad(
                         &p("concurrency"),
-                        "sessions per agent from 1 to 20",
+                        "a whole number of sessions per agent from 1 to 20",
                         conc,
                     ));
                 }
-                Channel::Chat { concurrency: conc }
+                Channel::Chat { concurrency: conc as u32 }
             }
             "email" => {
                 let Some(t) = &q.deadline else {

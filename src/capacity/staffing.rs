@@ -62,11 +62,6 @@ const Z90: f64 = 1.281_551_565_544_600_4;
 /// 0.79999999999999 for an exact 0.8 is not a miss.
 pub const SL_TOLERANCE: f64 = 1e-12;
 
-/// A count within this of a whole number is that number: 2.5 sessions × 4
-/// agents computed as 9.999999999 are 10 session slots, and a workload of
-/// 12.000000001 agents is 12.
-const COUNT_TOLERANCE: f64 = 1e-9;
-
 /// A volume whose log-spread is below this is certain: a lognormal that
 /// narrow is a single point, and its quadrature would divide by ~0.
 const MIN_LOG_SPREAD: f64 = 1e-9;
@@ -222,17 +217,17 @@ impl QueueModel {
     }
 
     /// Sessions one agent serves at once (1 but for chat).
-    fn concurrency(&self) -> f64 {
+    fn concurrency(&self) -> u32 {
         match self.channel {
             Channel::Chat { concurrency } => concurrency,
-            _ => 1.0,
+            _ => 1,
         }
     }
 
     /// Traffic in Erlangs of agents (agent-equivalents busy) for `volume`
     /// contacts.
     pub fn traffic(&self, volume: f64) -> f64 {
-        volume * self.aht_s / self.interval_s / self.concurrency()
+        volume * self.aht_s / self.interval_s / f64::from(self.concurrency())
     }
 
     /// The queue the Erlang maths sees for `volume` contacts: one server
@@ -247,8 +242,7 @@ impl QueueModel {
 
     /// Servers (agents, or chat session slots) that `agents` agents offer.
     fn servers(&self, agents: u32) -> u64 {
-        (f64::from(agents) * self.concurrency() + COUNT_TOLERANCE).floor()
-            as u64
+        u64::from(agents) * u64::from(self.concurrency())
     }
 
     /// The waiting time the service level is read at.
@@ -340,14 +334,14 @@ impl QueueModel {
             });
         }
         let Ok(load) = self.load(volume) else { return u32::MAX };
-        let servers = erlang::required_agents(&load, &target).agents;
-        // The fewest agents offering that many servers.
-        let mut n =
-            ceil_u32(servers as f64 / self.concurrency() - COUNT_TOLERANCE);
-        while self.servers(n) < servers && n < u32::MAX {
-            n += 1;
-        }
-        n
+        let agents = match self.channel {
+            Channel::Chat { concurrency } => {
+                erlang::channels::chat_agents(&load, &target, concurrency)
+                    .map_or(u64::MAX, |s| s.agents)
+            }
+            _ => erlang::required_agents(&load, &target).agents,
+        };
+        u32::try_from(agents).unwrap_or(u32::MAX)
     }
 
     /// Expected call-weighted service level with `agents` over `points`
@@ -400,13 +394,15 @@ impl QueueModel {
                 service_level: 1.0,
             });
         }
+        // The mean's load first: `required` reads a load beyond the Erlang
+        // maths as "no count is enough", which is no place to start from.
+        let mean_load = self.load(dist.mean)?;
         // Start from the agents of the mean volume (close below the
         // answer), then step by one: each step extends the Erlang tables
         // already built for every point.
         let guess = self.required(dist.mean).max(1);
         let mut spread = Spread::new(self, &points, guess)?;
-        let mut mean =
-            Evaluator::new(self.load(dist.mean)?, self.servers(guess));
+        let mut mean = Evaluator::new(mean_load, self.servers(guess));
         let target = self.target() - SL_TOLERANCE;
         let within = self.within_s();
         let mut meets = |n: u32| -> Option<f64> {
@@ -512,10 +508,6 @@ impl Spread {
             .sum();
         served / self.total
     }
-}
-
-fn ceil_u32(x: f64) -> u32 {
-    if x <= 0.0 { 0 } else { x.ceil().min(f64::from(u32::MAX)) as u32 }
 }
 
 /// Spreads email work over its deadline: work arriving in an interval may
@@ -669,7 +661,7 @@ mod tests {
         // As `erlang::channels::chat_agents`: the sessions queue for
         // slots, an agent offers `concurrency` of them.
         let chat = QueueModel {
-            channel: Channel::Chat { concurrency: 3.0 },
+            channel: Channel::Chat { concurrency: 3 },
             goal: Goal::ServiceLevel { sl: 0.8, within_s: 60.0 },
             ..voice(720.0)
         };

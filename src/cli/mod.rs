@@ -1,7 +1,9 @@
 //! The command line: flag definitions and dispatch to one file per
 //! subcommand under `cmd/`. No planning logic lives here.
 
+pub mod checks;
 pub mod cmd;
+mod files;
 pub mod log;
 mod settings;
 

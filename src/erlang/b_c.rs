@@ -21,6 +21,12 @@
 /// Exponent step used to keep the mantissa of `R` below `2^512`.
 const RESCALE: i32 = 512;
 
+/// The largest binary exponent of `R` kept: `1/B` beyond `2^(2^30)` is
+/// saturated there. Every measure has long flushed to its limit (`P(wait)`
+/// below `2^−1074` is 0), so the cap changes no result, and it keeps the
+/// exponent far from `i32` overflow however many agents are asked about.
+const MAX_EXP: i32 = 1 << 30;
+
 /// `1/B(n, A)` for `n` from `lo` upward, computed on demand.
 #[derive(Clone, Debug)]
 pub(crate) struct InvB {
@@ -105,9 +111,13 @@ impl InvB {
         for i in last + 1..=n {
             m = (i as f64 * inv_a).mul_add(m, one);
             if m > 2f64.powi(RESCALE) {
-                m *= 2f64.powi(-RESCALE);
-                e += RESCALE;
-                one *= 2f64.powi(-RESCALE);
+                if e >= MAX_EXP {
+                    m = 2f64.powi(RESCALE);
+                } else {
+                    m *= 2f64.powi(-RESCALE);
+                    e += RESCALE;
+                    one *= 2f64.powi(-RESCALE);
+                }
             }
             self.m.push(m);
             self.e.push(e);
@@ -150,6 +160,7 @@ fn far_above(a: f64, n0: u64) -> Option<Scaled> {
     if ln_r.is_nan() || ln_r <= 1000.0 {
         return None;
     }
+    let ln_r = ln_r.min(f64::from(MAX_EXP) * std::f64::consts::LN_2);
     let e = (ln_r / std::f64::consts::LN_2).floor() as i32 - 500;
     let m = (ln_r - f64::from(e) * std::f64::consts::LN_2).exp();
     Some(Scaled { m, e })
@@ -264,6 +275,18 @@ mod tests {
         let c = erlang_c(&mut t, 60_000, 0.1).unwrap();
         assert_eq!(c.p_wait, 0.0);
         assert_eq!(c.service_level, 1.0);
+    }
+
+    #[test]
+    fn astronomically_many_agents_saturate_instead_of_overflowing() {
+        // 4 billion agents for 800,000 Erlangs: `1/B` is about
+        // `2^(1.3e11)`, beyond any exponent; the measures are the limits.
+        let n = u64::from(u32::MAX);
+        let mut t = InvB::new(792_939.157, n);
+        let r = t.inv_b(n + 1_000);
+        assert!(r.m.is_finite() && r.e <= MAX_EXP + RESCALE, "{r:?}");
+        let c = erlang_c(&mut t, n + 2_000, 0.1).unwrap();
+        assert_eq!((c.p_wait, c.service_level), (0.0, 1.0));
     }
 
     #[test]

@@ -35,8 +35,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate, Timelike};
 use serde::Serialize;
 
-use super::{FitOptions, fit, predict, quantiles::poisson_mad};
-use crate::calendar::{Calendar, EventKind};
+use super::{FitOptions, ForecastRow, fit, predict, quantiles::poisson_mad};
+use crate::calendar::{Calendar, Event, EventKind};
 use crate::error::{Error, Result};
 use crate::inputs::history::{History, QueueHistory};
 
@@ -206,16 +206,84 @@ fn slot_map(
     map
 }
 
-/// Runs a backtest of `history` with the events of `calendar`.
+/// Runs a backtest of `history` with the events of `calendar`: for each
+/// origin, fit on the history up to it, forecast the window after it,
+/// and score peakplan and the naive baselines against the actuals.
 ///
 /// # Errors
 ///
-/// [`Error::Usage`] when the history is too short for the origins asked.
+/// [`Error::Usage`] with a [`BacktestError`] when the history is too
+/// short for the windows asked; fitting errors.
 pub fn run(
     history: &History,
     calendar: &Calendar,
     opts: &BacktestOptions,
 ) -> Result<Report> {
+    let cuts =
+        windows(history, opts).map_err(|e| Error::usage(e.to_string()))?;
+    let mut scores = Scores::new(history.queues.len() > 1);
+    let mut windows = vec![];
+    for (cut, end) in cuts {
+        windows.push((cut + chrono::Duration::days(1), end));
+        let train = history_until(history, cut);
+        if !train.queues.iter().any(|q| q.slots.iter().any(|s| s.volume > 0.0))
+        {
+            continue;
+        }
+        let model = fit(&train, calendar, &opts.fit)?;
+        let forecast = predict(&model, cut + chrono::Duration::days(1), end);
+        let mut peak = by_queue_and_slot(&forecast.rows);
+        for (q, tq) in history.queues.iter().zip(&train.queues) {
+            let peakplan = peak.remove(q.name.as_str()).unwrap_or_default();
+            scores.window(q, tq, calendar, (cut, end), peakplan);
+        }
+    }
+    let metrics = scores.metrics(history);
+    Ok(Report { windows, metrics, days: scores.days })
+}
+
+/// Why a history cannot be backtested as asked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BacktestError {
+    /// No queue has a row.
+    #[error("{file}: the history is empty")]
+    Empty {
+        /// The history's file.
+        file: String,
+    },
+    /// Fewer than [`MIN_TRAINING_DAYS`] days before the first window.
+    #[error(
+        "{origins} windows of {horizon_days} days need at least \
+         {MIN_TRAINING_DAYS} days of history before the first one; {file} \
+         covers {first} to {last} ({days} days)"
+    )]
+    TooShort {
+        /// Windows asked.
+        origins: usize,
+        /// Days of each window.
+        horizon_days: i64,
+        /// The history's file.
+        file: String,
+        /// First day of history.
+        first: NaiveDate,
+        /// Last day of history.
+        last: NaiveDate,
+        /// Days from the first to the last.
+        days: i64,
+    },
+}
+
+/// The origins (last day fitted) and window ends of a backtest of
+/// `history`, oldest first.
+///
+/// # Errors
+///
+/// [`BacktestError`] when the history is empty or too short.
+pub fn windows(
+    history: &History,
+    opts: &BacktestOptions,
+) -> std::result::Result<Vec<(NaiveDate, NaiveDate)>, BacktestError> {
     let h = i64::from(opts.horizon_days.max(1));
     let step = i64::from(opts.step_days.unwrap_or(opts.horizon_days).max(1));
     let dates: Vec<NaiveDate> = history
@@ -226,220 +294,304 @@ pub fn run(
         .collect();
     let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max())
     else {
-        return Err(Error::usage(format!(
-            "{}: the history is empty",
-            history.source
-        )));
+        return Err(BacktestError::Empty { file: history.source.clone() });
     };
     let origins = opts.origins.max(1) as i64;
     let earliest_cut = last - chrono::Duration::days(h + (origins - 1) * step);
-    if (earliest_cut - first).num_days() < 28 {
-        return Err(Error::usage(format!(
-            "--origins {} --horizon {}d needs at least 28 days of history before the \
-             first test window; {} covers {} to {} ({} days): use fewer origins or a \
-             shorter horizon",
-            opts.origins,
-            h,
-            history.source,
+    if (earliest_cut - first).num_days() < MIN_TRAINING_DAYS {
+        return Err(BacktestError::TooShort {
+            origins: opts.origins,
+            horizon_days: h,
+            file: history.source.clone(),
             first,
             last,
-            (last - first).num_days() + 1
-        )));
+            days: (last - first).num_days() + 1,
+        });
     }
+    Ok((0..origins)
+        .rev()
+        .map(|i| {
+            let cut = last - chrono::Duration::days(h + i * step);
+            (cut, cut + chrono::Duration::days(h))
+        })
+        .collect())
+}
 
-    let mut acc: BTreeMap<(String, Scope, Method), Acc> = BTreeMap::new();
-    let mut available: BTreeSet<Method> = BTreeSet::new();
-    let mut windows = vec![];
-    let mut days = vec![];
-    let multi = history.queues.len() > 1;
-    for i in (0..origins).rev() {
-        let cut = last - chrono::Duration::days(h + i * step);
-        let end = cut + chrono::Duration::days(h);
-        windows.push((cut + chrono::Duration::days(1), end));
-        let train = History {
-            queues: history
-                .queues
-                .iter()
-                .map(|q| QueueHistory {
-                    name: q.name.clone(),
-                    slots: q
-                        .slots
-                        .iter()
-                        .filter(|s| s.start.naive_local().date() <= cut)
-                        .cloned()
-                        .collect(),
-                })
-                .collect(),
-            ..history.clone()
-        };
-        if !train.queues.iter().any(|q| q.slots.iter().any(|s| s.volume > 0.0))
-        {
-            continue;
-        }
-        let model = fit(&train, calendar, &opts.fit)?;
-        let forecast = predict(&model, cut + chrono::Duration::days(1), end);
-        let mut peak: BTreeMap<&str, BTreeMap<Key, Value>> = BTreeMap::new();
-        for r in &forecast.rows {
-            let local = r.start.naive_local();
-            let m = (local.hour() * 60 + local.minute()) as u16;
-            let v = peak
-                .entry(r.queue.as_str())
-                .or_default()
-                .entry((local.date(), m))
-                .or_default();
-            v.mean += r.mean;
-            let (lo, hi) = v.band.unwrap_or((0.0, 0.0));
-            v.band = Some((lo + r.p10, hi + r.p90));
-        }
-        for (q, tq) in history.queues.iter().zip(&train.queues) {
-            let actual = slot_map(q, |d| d > cut && d <= end);
-            let past = slot_map(tq, |_| true);
-            let scale = naive_scale(&past);
-            let events: Vec<_> = calendar
-                .events()
-                .iter()
-                .filter(|e| e.applies_to(&q.name))
-                .collect();
-            let event_day = |d: NaiveDate| events.iter().any(|e| e.covers(d));
-            let gap = gap_days(&actual, &past, cut, end, |d| {
-                events
+/// History before the first window: four weeks, so that every weekday is
+/// seen several times.
+pub const MIN_TRAINING_DAYS: i64 = 28;
+
+/// `history` up to `cut`, inclusive.
+fn history_until(history: &History, cut: NaiveDate) -> History {
+    History {
+        queues: history
+            .queues
+            .iter()
+            .map(|q| QueueHistory {
+                name: q.name.clone(),
+                slots: q
+                    .slots
                     .iter()
-                    .any(|e| e.kind == EventKind::Closure && e.covers(d))
-            });
-            let mut methods: Vec<(Method, BTreeMap<Key, Value>)> = vec![(
-                Method::Peakplan,
-                peak.remove(q.name.as_str()).unwrap_or_default(),
-            )];
-            methods.push((Method::LastWeek, last_week(&past, cut, end)));
-            if let Some(f) = last_year(&past, cut, end) {
-                methods.push((Method::LastYear, f));
-            }
-            for (method, f) in methods {
-                available.insert(method);
-                let keys: BTreeSet<Key> = actual
-                    .keys()
-                    .chain(f.keys())
-                    .filter(|k| !gap.contains(&k.0))
-                    .copied()
-                    .collect();
-                let mut day_totals: BTreeMap<NaiveDate, (f64, f64)> =
-                    BTreeMap::new();
-                for key in keys {
-                    let a = actual.get(&key).copied();
-                    let v = f.get(&key).copied().unwrap_or_default();
-                    let av = a.unwrap_or(0.0);
-                    let t = day_totals.entry(key.0).or_default();
-                    t.0 += v.mean;
-                    t.1 += av;
-                    let scopes: &[Scope] = if event_day(key.0) {
-                        &[Scope::All, Scope::EventDays]
-                    } else {
-                        &[Scope::All]
-                    };
-                    for &scope in scopes {
-                        let mut labels = vec!["all".to_string()];
-                        if multi {
-                            labels.push(q.name.clone());
-                        }
-                        for label in labels {
-                            let x =
-                                acc.entry((label, scope, method)).or_default();
-                            x.n += 1;
-                            x.actual += av;
-                            x.abs += (v.mean - av).abs();
-                            x.signed += v.mean - av;
-                            if let Some(s) = scale {
-                                x.scaled += (v.mean - av).abs() / s;
-                            }
-                            if method == Method::Peakplan {
-                                x.noise += poisson_mad(v.mean);
-                                if a.is_some() {
-                                    let (lo, hi) =
-                                        v.band.unwrap_or((0.0, 0.0));
-                                    x.cov_n += 1;
-                                    x.covered +=
-                                        usize::from(lo <= av && av <= hi);
-                                }
-                            }
-                        }
-                    }
+                    .filter(|s| s.start.naive_local().date() <= cut)
+                    .cloned()
+                    .collect(),
+            })
+            .collect(),
+        ..history.clone()
+    }
+}
+
+/// peakplan's forecast per queue and local slot, p10–p90 band included.
+fn by_queue_and_slot(
+    rows: &[ForecastRow],
+) -> BTreeMap<&str, BTreeMap<Key, Value>> {
+    let mut peak: BTreeMap<&str, BTreeMap<Key, Value>> = BTreeMap::new();
+    for r in rows {
+        let local = r.start.naive_local();
+        let m = (local.hour() * 60 + local.minute()) as u16;
+        let v = peak
+            .entry(r.queue.as_str())
+            .or_default()
+            .entry((local.date(), m))
+            .or_default();
+        v.mean += r.mean;
+        let (lo, hi) = v.band.unwrap_or((0.0, 0.0));
+        v.band = Some((lo + r.p10, hi + r.p90));
+    }
+    peak
+}
+
+/// One queue's test window, as every method is scored on it.
+struct Window<'a> {
+    queue: &'a str,
+    /// First day forecast.
+    start: NaiveDate,
+    actual: BTreeMap<Key, f64>,
+    /// Data-gap days, left out of the scores.
+    gap: BTreeSet<NaiveDate>,
+    /// The naive in-sample error MASE divides by.
+    scale: Option<f64>,
+    events: Vec<&'a Event>,
+}
+
+impl Window<'_> {
+    /// The scopes a day counts in: all days, and event days.
+    fn scopes(&self, d: NaiveDate) -> &'static [Scope] {
+        if self.events.iter().any(|e| e.covers(d)) {
+            &[Scope::All, Scope::EventDays]
+        } else {
+            &[Scope::All]
+        }
+    }
+}
+
+/// The running sums of every queue (and `all`), scope and method.
+struct Scores {
+    acc: BTreeMap<(String, Scope, Method), Acc>,
+    available: BTreeSet<Method>,
+    days: Vec<DayTotal>,
+    multi: bool,
+}
+
+impl Scores {
+    fn new(multi: bool) -> Scores {
+        Scores {
+            acc: BTreeMap::new(),
+            available: BTreeSet::new(),
+            days: vec![],
+            multi,
+        }
+    }
+
+    /// Scores queue `q` (`tq` its training history) over `cut < d ≤ end`:
+    /// peakplan's forecast `peakplan`, and the baselines made from `tq`.
+    fn window<'a>(
+        &mut self,
+        q: &'a QueueHistory,
+        tq: &QueueHistory,
+        calendar: &'a Calendar,
+        (cut, end): (NaiveDate, NaiveDate),
+        peakplan: BTreeMap<Key, Value>,
+    ) {
+        let actual = slot_map(q, |d| d > cut && d <= end);
+        let past = slot_map(tq, |_| true);
+        let events: Vec<&Event> = calendar
+            .events()
+            .iter()
+            .filter(|e| e.applies_to(&q.name))
+            .collect();
+        let gap = gap_days(&actual, &past, cut, end, |d| {
+            events.iter().any(|e| e.kind == EventKind::Closure && e.covers(d))
+        });
+        let w = Window {
+            queue: &q.name,
+            start: cut + chrono::Duration::days(1),
+            scale: naive_scale(&past),
+            actual,
+            gap,
+            events,
+        };
+        let mut methods = vec![(Method::Peakplan, peakplan)];
+        methods.push((Method::LastWeek, last_week(&past, cut, end)));
+        if let Some(f) = last_year(&past, cut, end) {
+            methods.push((Method::LastYear, f));
+        }
+        for (method, f) in methods {
+            self.available.insert(method);
+            let day_totals = self.intervals(&w, method, &f);
+            self.day_totals(&w, method, day_totals);
+        }
+    }
+
+    /// Adds every interval of `w` forecast by `method` as `f`; returns the
+    /// daily totals (forecast, actual).
+    fn intervals(
+        &mut self,
+        w: &Window<'_>,
+        method: Method,
+        f: &BTreeMap<Key, Value>,
+    ) -> BTreeMap<NaiveDate, (f64, f64)> {
+        let keys: BTreeSet<Key> = w
+            .actual
+            .keys()
+            .chain(f.keys())
+            .filter(|k| !w.gap.contains(&k.0))
+            .copied()
+            .collect();
+        let mut day_totals: BTreeMap<NaiveDate, (f64, f64)> = BTreeMap::new();
+        for key in keys {
+            let a = w.actual.get(&key).copied();
+            let v = f.get(&key).copied().unwrap_or_default();
+            let av = a.unwrap_or(0.0);
+            let t = day_totals.entry(key.0).or_default();
+            t.0 += v.mean;
+            t.1 += av;
+            for &scope in w.scopes(key.0) {
+                let mut labels = vec!["all".to_string()];
+                if self.multi {
+                    labels.push(w.queue.to_string());
                 }
-                for (date, (fd, ad)) in day_totals {
-                    days.push(DayTotal {
-                        queue: q.name.clone(),
-                        window_start: cut + chrono::Duration::days(1),
-                        date,
-                        method,
-                        forecast: fd,
-                        actual: ad,
-                    });
-                    let scopes: &[Scope] = if event_day(date) {
-                        &[Scope::All, Scope::EventDays]
-                    } else {
-                        &[Scope::All]
-                    };
-                    for &scope in scopes {
-                        for label in std::iter::once("all")
-                            .chain(multi.then_some(q.name.as_str()))
-                        {
-                            if let Some(x) = acc.get_mut(&(
-                                label.to_string(),
-                                scope,
-                                method,
-                            )) {
-                                x.day_abs += (fd - ad).abs();
-                                x.day_actual += ad;
-                            }
-                        }
+                for label in labels {
+                    let x =
+                        self.acc.entry((label, scope, method)).or_default();
+                    x.add(v, a, w.scale, method == Method::Peakplan);
+                }
+            }
+        }
+        day_totals
+    }
+
+    /// Adds the daily totals of `w` forecast by `method`.
+    fn day_totals(
+        &mut self,
+        w: &Window<'_>,
+        method: Method,
+        totals: BTreeMap<NaiveDate, (f64, f64)>,
+    ) {
+        for (date, (fd, ad)) in totals {
+            self.days.push(DayTotal {
+                queue: w.queue.to_string(),
+                window_start: w.start,
+                date,
+                method,
+                forecast: fd,
+                actual: ad,
+            });
+            for &scope in w.scopes(date) {
+                for label in
+                    std::iter::once("all").chain(self.multi.then_some(w.queue))
+                {
+                    let key = (label.to_string(), scope, method);
+                    if let Some(x) = self.acc.get_mut(&key) {
+                        x.day_abs += (fd - ad).abs();
+                        x.day_actual += ad;
                     }
                 }
             }
         }
     }
 
-    let mut labels = vec!["all".to_string()];
-    if multi {
-        labels.extend(history.queues.iter().map(|q| q.name.clone()));
-    }
-    let mut metrics = vec![];
-    for label in &labels {
-        for scope in [Scope::All, Scope::EventDays] {
-            for method in Method::ALL {
-                let x = acc.get(&(label.clone(), scope, method));
-                if x.is_none()
-                    && !(scope == Scope::All && available.contains(&method))
-                {
-                    continue;
+    /// The metrics: `all`, then each queue when there are several; every
+    /// scope a method was scored in (all days even when empty).
+    fn metrics(&self, history: &History) -> Vec<Metrics> {
+        let mut labels = vec!["all".to_string()];
+        if self.multi {
+            labels.extend(history.queues.iter().map(|q| q.name.clone()));
+        }
+        let mut metrics = vec![];
+        for label in &labels {
+            for scope in [Scope::All, Scope::EventDays] {
+                for method in Method::ALL {
+                    let x = self.acc.get(&(label.clone(), scope, method));
+                    if x.is_none()
+                        && !(scope == Scope::All
+                            && self.available.contains(&method))
+                    {
+                        continue;
+                    }
+                    let x = x.cloned().unwrap_or_default();
+                    metrics.push(x.metrics(label, scope, method));
                 }
-                let x = x.cloned().unwrap_or_default();
-                let ratio =
-                    |num: f64, den: f64| (den > 0.0).then(|| num / den);
-                let peak = method == Method::Peakplan;
-                metrics.push(Metrics {
-                    queue: label.clone(),
-                    scope,
-                    method,
-                    intervals: x.n,
-                    volume: x.actual,
-                    wape: ratio(x.abs, x.actual),
-                    wape_daily: ratio(x.day_abs, x.day_actual),
-                    mase: ratio(x.scaled, x.n as f64),
-                    bias: ratio(x.signed, x.actual),
-                    coverage: if peak {
-                        ratio(x.covered as f64, x.cov_n as f64)
-                    } else {
-                        None
-                    },
-                    noise_floor: if peak {
-                        ratio(x.noise, x.actual)
-                    } else {
-                        None
-                    },
-                });
+            }
+        }
+        metrics
+    }
+}
+
+impl Acc {
+    /// Adds one interval: forecast `v`, actual `a` (none: no row), MASE
+    /// scale `scale`; the band and noise only for peakplan.
+    fn add(
+        &mut self,
+        v: Value,
+        a: Option<f64>,
+        scale: Option<f64>,
+        peakplan: bool,
+    ) {
+        let av = a.unwrap_or(0.0);
+        self.n += 1;
+        self.actual += av;
+        self.abs += (v.mean - av).abs();
+        self.signed += v.mean - av;
+        if let Some(s) = scale {
+            self.scaled += (v.mean - av).abs() / s;
+        }
+        if peakplan {
+            self.noise += poisson_mad(v.mean);
+            if a.is_some() {
+                let (lo, hi) = v.band.unwrap_or((0.0, 0.0));
+                self.cov_n += 1;
+                self.covered += usize::from(lo <= av && av <= hi);
             }
         }
     }
-    Ok(Report { windows, metrics, days })
+
+    /// The ratios of the sums.
+    fn metrics(&self, queue: &str, scope: Scope, method: Method) -> Metrics {
+        let ratio = |num: f64, den: f64| (den > 0.0).then(|| num / den);
+        let peak = method == Method::Peakplan;
+        Metrics {
+            queue: queue.to_string(),
+            scope,
+            method,
+            intervals: self.n,
+            volume: self.actual,
+            wape: ratio(self.abs, self.actual),
+            wape_daily: ratio(self.day_abs, self.day_actual),
+            mase: ratio(self.scaled, self.n as f64),
+            bias: ratio(self.signed, self.actual),
+            coverage: if peak {
+                ratio(self.covered as f64, self.cov_n as f64)
+            } else {
+                None
+            },
+            noise_floor: if peak {
+                ratio(self.noise, self.actual)
+            } else {
+                None
+            },
+        }
+    }
 }
 
 /// Days of the test window with no history row at all, on a weekday the

@@ -247,7 +247,7 @@ pub(crate) struct DailyModel {
     origin: NaiveDate,
     end: NaiveDate,
     /// Column of `t` and the hinge knots (years since `origin`).
-    trend: Option<(usize, Vec<f64>)>,
+    trend: Trend,
     fourier: (usize, usize),
     catch_up: Option<usize>,
     kind_bins: BTreeMap<(EventKind, Bin), usize>,
@@ -318,6 +318,99 @@ pub(crate) fn hits<'a>(
         .map(|(e, b, _)| (e, b))
 }
 
+/// The event columns a history supports: one per kind and bin, one per
+/// name and bin, each with the seasons it was seen in.
+#[derive(Default)]
+struct EventColumns {
+    catch_up: bool,
+    kind_occ: BTreeMap<(EventKind, Bin), BTreeSet<NaiveDate>>,
+    name_occ: BTreeMap<(String, Bin), BTreeSet<NaiveDate>>,
+    seen_kinds: BTreeSet<EventKind>,
+    seen_names: BTreeSet<String>,
+}
+
+impl EventColumns {
+    /// The columns of the observed days `obs`.
+    fn find(
+        obs: &[&DayData],
+        open: &Openness,
+        events: &[Scheduled],
+        separable: &BTreeSet<String>,
+    ) -> EventColumns {
+        let mut c = EventColumns::default();
+        for d in obs {
+            c.catch_up |= open.catch_up(d.date);
+            for (e, b) in hits(events, d.date, separable) {
+                c.kind_occ
+                    .entry((e.event.kind, b))
+                    .or_default()
+                    .insert(e.event.start);
+                c.name_occ
+                    .entry((e.key.clone(), b))
+                    .or_default()
+                    .insert(e.event.start);
+                if matches!(b, Bin::During(_)) {
+                    c.seen_kinds.insert(e.event.kind);
+                    c.seen_names.insert(e.key.clone());
+                }
+            }
+        }
+        c
+    }
+}
+
+/// Names with two seasons or more between `first` and `end`.
+fn separable_names(
+    events: &[Scheduled],
+    first: NaiveDate,
+    end: NaiveDate,
+) -> BTreeSet<String> {
+    let mut seasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.event.start <= end) {
+        let first_day = e.event.start.max(first);
+        if e.event.end >= first_day {
+            *seasons.entry(e.key.as_str()).or_default() += 1;
+        }
+    }
+    seasons
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(k, _)| k.to_owned())
+        .collect()
+}
+
+/// The trend column and its hinge knots, as [`DailyModel`] keeps them.
+type Trend = Option<(usize, Vec<f64>)>;
+
+/// The trend column and knots (none below eight weeks of history), the
+/// first Fourier column and its number of terms, and the next free
+/// column after them; the seven weekday columns come first.
+fn season_columns(
+    span: i64,
+    opts: &DailyOptions,
+) -> (Trend, (usize, usize), usize) {
+    let mut p = 7;
+    let trend = (span >= 56).then(|| {
+        let col = p;
+        let mut knots = vec![];
+        let mut k = i64::from(opts.knot_days.max(7));
+        while span >= 84 && k <= span - 28 {
+            knots.push(k as f64 / 365.25);
+            k += i64::from(opts.knot_days.max(7));
+        }
+        p += 1 + knots.len();
+        (col, knots)
+    });
+    let k_annual = match span {
+        ..364 => 0,
+        364..728 => opts.annual_terms.div_ceil(2),
+        _ => opts.annual_terms,
+    };
+    let fourier = (p, k_annual);
+    p += 2 * k_annual;
+    (trend, fourier, p)
+}
+
 impl DailyModel {
     /// Fits the model to the open days of `days` (sorted by date).
     /// Returns `None` when there is no open day.
@@ -331,95 +424,25 @@ impl DailyModel {
             days.iter().filter(|d| d.total > 0.0).collect();
         let first = obs.first()?.date;
         let end = open.last();
-        let span = (end - first).num_days();
-
-        let mut p = 7;
-        let trend = (span >= 56).then(|| {
-            let col = p;
-            let mut knots = vec![];
-            let mut k = i64::from(opts.knot_days.max(7));
-            while span >= 84 && k <= span - 28 {
-                knots.push(k as f64 / 365.25);
-                k += i64::from(opts.knot_days.max(7));
-            }
-            p += 1 + knots.len();
-            (col, knots)
-        });
-        let k_annual = match span {
-            ..364 => 0,
-            364..728 => opts.annual_terms.div_ceil(2),
-            _ => opts.annual_terms,
-        };
-        let fourier = (p, k_annual);
-        p += 2 * k_annual;
-
-        let mut catch_up = None;
-        let mut kind_keys = BTreeSet::new();
-        let mut name_keys = BTreeSet::new();
-        let mut seen_kinds = BTreeSet::new();
-        let mut seen_names = BTreeSet::new();
-        let mut seasons: BTreeMap<&str, usize> = BTreeMap::new();
-        for e in events.iter().filter(|e| e.event.start <= end) {
-            let first_day = e.event.start.max(first);
-            if e.event.end >= first_day {
-                *seasons.entry(e.key.as_str()).or_default() += 1;
-            }
-        }
-        let separable: BTreeSet<String> = seasons
-            .into_iter()
-            .filter(|(_, n)| *n >= 2)
-            .map(|(k, _)| k.to_owned())
-            .collect();
-        let mut kind_occ: BTreeMap<(EventKind, Bin), BTreeSet<NaiveDate>> =
-            BTreeMap::new();
-        let mut name_occ: BTreeMap<(String, Bin), BTreeSet<NaiveDate>> =
-            BTreeMap::new();
-        for d in &obs {
-            if catch_up.is_none() && open.catch_up(d.date) {
-                catch_up = Some(());
-            }
-            for (e, b) in hits(events, d.date, &separable) {
-                kind_keys.insert((e.event.kind, b));
-                name_keys.insert((e.key.clone(), b));
-                kind_occ
-                    .entry((e.event.kind, b))
-                    .or_default()
-                    .insert(e.event.start);
-                name_occ
-                    .entry((e.key.clone(), b))
-                    .or_default()
-                    .insert(e.event.start);
-                if matches!(b, Bin::During(_)) {
-                    seen_kinds.insert(e.event.kind);
-                    seen_names.insert(e.key.clone());
-                }
-            }
-        }
-        let catch_up = catch_up.map(|()| {
+        let (trend, fourier, mut p) =
+            season_columns((end - first).num_days(), opts);
+        let separable = separable_names(events, first, end);
+        let found = EventColumns::find(&obs, open, events, &separable);
+        let mut next = || {
             p += 1;
             p - 1
-        });
-        let kind_bins: BTreeMap<_, _> = kind_keys
-            .into_iter()
-            .map(|k| {
-                p += 1;
-                (k, p - 1)
-            })
-            .collect();
-        let name_bins: BTreeMap<_, _> = name_keys
-            .into_iter()
-            .map(|k| {
-                p += 1;
-                (k, p - 1)
-            })
-            .collect();
-
+        };
+        let catch_up = found.catch_up.then(&mut next);
+        let kind_bins: BTreeMap<_, _> =
+            found.kind_occ.keys().map(|k| (*k, next())).collect();
+        let name_bins: BTreeMap<_, _> =
+            found.name_occ.keys().map(|k| (k.clone(), next())).collect();
         let mut support = BTreeMap::new();
         for (k, c) in &kind_bins {
-            support.insert(*c, kind_occ.get(k).map_or(0, BTreeSet::len));
+            support.insert(*c, found.kind_occ.get(k).map_or(0, BTreeSet::len));
         }
         for (k, c) in &name_bins {
-            support.insert(*c, name_occ.get(k).map_or(0, BTreeSet::len));
+            support.insert(*c, found.name_occ.get(k).map_or(0, BTreeSet::len));
         }
         let mut model = DailyModel {
             origin: first,
@@ -429,15 +452,14 @@ impl DailyModel {
             catch_up,
             kind_bins,
             name_bins,
-            seen_kinds,
-            seen_names,
+            seen_kinds: found.seen_kinds,
+            seen_names: found.seen_names,
             support,
             separable,
             beta: vec![0.0; p],
             sigma: 0.0,
             damping: opts.damping,
         };
-
         let rows: Vec<Row> = obs
             .iter()
             .map(|d| {
@@ -454,30 +476,50 @@ impl DailyModel {
                 0.5f64.powf(age / opts.halflife_days.max(1.0))
             })
             .collect();
+        let tau = model.prior_scales(opts);
+        model.sigma = model.solve(&rows, &y, &recency, &tau, opts.huber);
+        Some(model)
+    }
 
-        // Prior scales per column.
-        let mut tau = vec![1.0; p];
+    /// Prior scale of every column: the intercept free, the others shrunk
+    /// by their kind's scale.
+    fn prior_scales(&self, opts: &DailyOptions) -> Vec<f64> {
+        let mut tau = vec![1.0; self.beta.len()];
         tau[0] = f64::INFINITY;
-        if let Some((col, knots)) = &model.trend {
+        if let Some((col, knots)) = &self.trend {
             for t in &mut tau[col + 1..col + 1 + knots.len()] {
                 *t = opts.tau_hinge;
             }
         }
+        let fourier = self.fourier;
         for t in &mut tau[fourier.0..fourier.0 + 2 * fourier.1] {
             *t = opts.tau_fourier;
         }
-        if let Some(c) = catch_up {
+        if let Some(c) = self.catch_up {
             tau[c] = 0.5;
         }
-        for &c in model.kind_bins.values() {
+        for &c in self.kind_bins.values() {
             tau[c] = opts.tau_kind;
         }
-        for &c in model.name_bins.values() {
+        for &c in self.name_bins.values() {
             tau[c] = opts.tau_name;
         }
+        tau
+    }
 
+    /// Iteratively reweighted ridge regression of `y` on `rows`, weights
+    /// `recency` times Huber weights of threshold `huber`·σ: sets the
+    /// coefficients, returns σ (the robust scale of the residuals).
+    fn solve(
+        &mut self,
+        rows: &[Row],
+        y: &[f64],
+        recency: &[f64],
+        tau: &[f64],
+        huber_k: f64,
+    ) -> f64 {
         let mut sigma: f64 = 0.1;
-        let mut huber = vec![1.0; obs.len()];
+        let mut huber = vec![1.0; y.len()];
         for _ in 0..6 {
             let s2 = sigma.max(0.01).powi(2);
             let penalty: Vec<f64> = tau
@@ -486,23 +528,22 @@ impl DailyModel {
                 .collect();
             let w: Vec<f64> =
                 recency.iter().zip(&huber).map(|(a, b)| a * b).collect();
-            let Some(beta) = ridge(&rows, &y, &w, &penalty) else { break };
-            model.beta = beta;
+            let Some(beta) = ridge(rows, y, &w, &penalty) else { break };
+            self.beta = beta;
             let resid: Vec<f64> = rows
                 .iter()
-                .zip(&y)
-                .map(|(row, yi)| yi - model.dot(row))
+                .zip(y)
+                .map(|(row, yi)| yi - self.dot(row))
                 .collect();
             sigma = robust_scale(&resid).max(1e-6);
             // Floored so that a near-exact fit (synthetic or very smooth
             // data) does not call every event day an outlier.
-            let c = opts.huber * sigma.max(0.01);
+            let c = huber_k * sigma.max(0.01);
             for (h, r) in huber.iter_mut().zip(&resid) {
                 *h = if r.abs() <= c { 1.0 } else { c / r.abs() };
             }
         }
-        model.sigma = sigma;
-        Some(model)
+        sigma
     }
 
     fn dot(&self, row: &Row) -> f64 {

@@ -270,6 +270,38 @@ fn backtest_beats_naive_and_quantiles_are_calibrated_on_known_truth() {
     assert_eq!(report.windows[3].1, d("2025-03-29"));
 }
 
+#[test]
+fn backtest_windows_are_back_to_back_and_a_short_history_says_why() {
+    let h = synth("2025-01-06", "2025-03-30", 60, |_, m| {
+        (9 * 60..18 * 60).contains(&m).then_some(10.0)
+    });
+    let opts = |origins, step_days| BacktestOptions {
+        horizon_days: 14,
+        origins,
+        step_days,
+        ..BacktestOptions::default()
+    };
+    let w = backtest::windows(&h, &opts(3, None)).unwrap();
+    // (last day fitted, last day forecast), ending on the last day.
+    assert_eq!(
+        w,
+        [
+            (d("2025-02-16"), d("2025-03-02")),
+            (d("2025-03-02"), d("2025-03-16")),
+            (d("2025-03-16"), d("2025-03-30")),
+        ]
+    );
+    let weekly = backtest::windows(&h, &opts(3, Some(7))).unwrap();
+    assert_eq!(weekly[2], w[2]);
+    assert_eq!(weekly[0].0, w[2].0 - chrono::Days::new(14));
+    let err = backtest::windows(&h, &opts(5, None)).unwrap_err();
+    assert!(matches!(
+        err,
+        backtest::BacktestError::TooShort { origins: 5, days: 84, .. }
+    ));
+    assert!(!err.to_string().contains("--"), "{err}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 

@@ -17,6 +17,7 @@ use std::path::Path;
 
 use crate::error::{InputError, Result};
 use crate::inputs::{CsvConfig, CsvReader, text};
+use crate::report::forecast_layout as layout;
 
 /// One interval to staff.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,11 +90,7 @@ pub fn parse(
                 .get(col)
                 .map_or(String::new(), |f| text(f).trim().to_string())
         };
-        let number = |col: usize| {
-            let raw = field(col);
-            let text = if decimal_comma { raw.replace(',', ".") } else { raw };
-            text.parse::<f64>().ok().filter(|x| x.is_finite())
-        };
+        let number = |col: usize| layout::number(&field(col), decimal_comma);
         let interval_start = field(start_col);
         if interval_start.is_empty() {
             return Err(InputError::new(

@@ -298,7 +298,7 @@ fn describe(q: &QueueSpec) -> (String, String) {
         Channel::Voice => "voice".to_string(),
         Channel::Chat { concurrency } => format!(
             "chat ({} sessions per agent)",
-            crate::report::fixed(concurrency, 1)
+            crate::report::fixed(f64::from(concurrency), 1)
         ),
         Channel::Email { deadline_s } => {
             format!("email (answered within {})", secs(deadline_s))

@@ -11,11 +11,17 @@
 //!
 //! * [`plan`]: the capacity plan's files and summary.
 
+pub mod backtest;
+pub mod calendar;
 pub mod csv;
+pub mod erlang;
+pub mod forecast;
+pub mod forecast_layout;
 pub mod plan;
 pub mod plot;
 pub mod table;
 pub mod term;
+pub mod validate;
 
 use serde::Serialize;
 
@@ -34,6 +40,16 @@ pub trait Render {
     fn csv(&self, dialect: Dialect) -> Result<Vec<u8>>;
     /// The JSON document.
     fn json(&self) -> serde_json::Value;
+    /// The JSON document encoded by [`json_bytes`]. A result whose JSON is
+    /// a typed struct encodes the struct itself, so that its keys keep
+    /// their declared order (a [`serde_json::Value`] sorts them).
+    ///
+    /// # Errors
+    ///
+    /// Only on an internal encoding error.
+    fn json_bytes(&self) -> Result<Vec<u8>> {
+        json_bytes(&self.json())
+    }
 }
 
 /// `result` in `format`: the one place a format is chosen.
@@ -50,7 +66,7 @@ pub fn render(
     match format {
         Format::Table => Ok(result.table(look).into_bytes()),
         Format::Csv => result.csv(dialect),
-        Format::Json => json_bytes(&result.json()),
+        Format::Json => result.json_bytes(),
     }
 }
 
@@ -158,18 +174,28 @@ impl FromStr for Dialect {
 /// (`12.50` → `12.5`, `3.000` → `3`) and normalising `-0` to `0`. Returns an
 /// empty string for NaN and infinities.
 pub fn fixed(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let mut s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        let trimmed = s.trim_end_matches('0').trim_end_matches('.').len();
-        s.truncate(trimmed);
-    }
-    if s == "-0" {
-        s = "0".to_string();
-    }
+    let mut s = String::new();
+    fixed_into(&mut s, x, decimals);
     s
+}
+
+/// [`fixed`], appended to `out` (which the CSV writer reuses).
+pub(crate) fn fixed_into(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write as _;
+    if !x.is_finite() {
+        return;
+    }
+    let start = out.len();
+    let _ = write!(out, "{x:.decimals$}");
+    if out[start..].contains('.') {
+        let trimmed =
+            out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(start + trimmed);
+    }
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
 }
 
 #[cfg(test)]

@@ -93,9 +93,7 @@ impl PlanReport<'_> {
 ///
 /// [`Error::Usage`] when the plan has nothing to draw.
 pub fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
-    let weeks: Vec<plot::PlanChartWeek> =
-        plan.weeks.iter().map(plot::PlanChartWeek::from).collect();
-    let chart = plot::plan_chart(&weeks, calendar)
+    let chart = plot::plan_chart(&plan.weeks, calendar)
         .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
         .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
     Ok(chart.into_bytes())

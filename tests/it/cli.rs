@@ -71,3 +71,37 @@ fn missing_explicit_config_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("no-such.toml"));
 }
+
+#[test]
+fn flags_that_do_not_fit_together_are_named_before_any_file_is_read() {
+    // None of these files exist: the check of the flags comes first.
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["plan", "--scenario", "missing.toml", "--from", "2025-12-07"],
+            "--from 2025-12-07 is after --to 2025-12-01",
+        ),
+        (
+            &["forecast", "--history", "missing.csv", "--from", "2025-11-24"],
+            "--chart-day 2025-12-08 is outside --from 2025-11-24 --to \
+             2025-12-01",
+        ),
+        (
+            &["erlang", "--volume", "100", "--interval", "30m", "--sl", "0.8"],
+            "--aht: give the average handle time",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut cmd = peakplan();
+        cmd.current_dir(dir.path()).arg("--no-config").args(args);
+        match args[0] {
+            "erlang" => cmd.args(["--target", "20s"]),
+            "forecast" => cmd
+                .args(["--to", "2025-12-01", "--chart", "c.svg"])
+                .args(["--chart-day", "2025-12-08"]),
+            _ => cmd.args(["--to", "2025-12-01"]),
+        };
+        cmd.assert().code(2).stderr(predicate::str::contains(want));
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -398,6 +398,11 @@ fn bad_scenarios_exit_2_with_key_and_place() {
             "scenario.toml:3:1: as_of: expected an ISO date",
         ),
         (
+            "channel = \"voice\"\naht = \"420s\"",
+            "channel = \"chat\"\nconcurrency = 2.5\naht = \"420s\"",
+            "queues.sav.concurrency: expected a whole number of sessions per agent",
+        ),
+        (
             "queues = [\"commandes\"]\nmax_fte",
             "queues = [\"sav\"]\nmax_fte",
             "partners[0].queues[0]: queue \"sav\" is level 2",
@@ -951,11 +956,13 @@ fn validate_rejects_an_invalid_scenario_or_an_unknown_queue() {
         .stderr(predicates::str::contains("defaults.shrinkage"));
 }
 
-#[test]
-fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
-    let (dir, scenario, forecast) = setup(&small(), 1e7);
+/// Plans the forecast scaled by `scale`, staffed `staff_to`, expecting a
+/// traffic beyond the Erlang maths: exit 2 naming the queue, no out-dir.
+/// Returns the message.
+fn too_much_traffic(scale: f64, staff_to: &str) -> String {
+    let (dir, scenario, forecast) = setup(&small(), scale);
     let out = plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
-        .args(["--staff-to", "mean"])
+        .args(["--staff-to", staff_to])
         .assert()
         .code(2)
         .get_output()
@@ -964,8 +971,23 @@ fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
     let msg = String::from_utf8(out).unwrap();
     assert!(msg.contains("queue \"commandes\""), "{msg}");
     assert!(msg.contains("Erlangs"), "{msg}");
-    assert!(!msg.contains("--"), "plan has no such flag: {msg}");
     assert!(!dir.path().join("out").exists());
+    msg
+}
+
+#[test]
+fn too_much_traffic_is_explained_without_naming_an_erlang_flag() {
+    let msg = too_much_traffic(1e7, "mean");
+    assert!(!msg.contains("--"), "plan has no such flag: {msg}");
+}
+
+#[test]
+fn a_huge_forecast_staffed_to_auto_never_panics() {
+    // Regression: ×1e5 volumes with `--staff-to auto` used to overflow
+    // the exponent of the Erlang B table in debug builds. Black Friday's
+    // mean is then about 5 million Erlangs, beyond the Erlang maths.
+    let msg = too_much_traffic(1e5, "auto");
+    assert!(!msg.contains("panicked"), "{msg}");
 }
 
 /// Runs `plan --forecast` in `cwd` on `scenario_text`, and returns the

@@ -23,18 +23,18 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::Global;
-use crate::cli::cmd::forecast::{InputArgs, svg, write_outputs};
+use crate::cli::cmd::forecast::InputArgs;
+use crate::cli::files::{self, svg, write_outputs};
 use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
 use crate::forecast::backtest::{
-    self, BacktestOptions, DayTotal, Method, Metrics, Report,
+    self, BacktestError, BacktestOptions, MIN_TRAINING_DAYS,
 };
 use crate::pipeline::{self, elapsed, plural};
-use crate::report::csv::CsvOut;
-use crate::report::plot::{self, BacktestDay};
-use crate::report::table::Table;
-use crate::report::term::{Emphasis, Look, Status};
-use crate::report::{Dialect, Format, fixed};
+use crate::report::Format;
+use crate::report::backtest::{BacktestReport, chart_days};
+use crate::report::plot;
+use crate::report::term::Status;
 use crate::units::parse_duration;
 
 /// Flags of `peakplan backtest`.
@@ -66,6 +66,26 @@ pub struct Args {
     pub chart: Option<PathBuf>,
 }
 
+/// `e` in the flags that set the windows.
+fn too_short(e: BacktestError) -> Error {
+    match e {
+        BacktestError::TooShort {
+            origins,
+            horizon_days,
+            file,
+            first,
+            last,
+            days,
+        } => Error::usage(format!(
+            "--origins {origins} --horizon {horizon_days}d needs at least \
+             {MIN_TRAINING_DAYS} days of history before the first test \
+             window; {file} covers {first} to {last} ({days} days): use \
+             fewer origins or a shorter horizon"
+        )),
+        e => Error::usage(e.to_string()),
+    }
+}
+
 fn whole_days(s: &str) -> std::result::Result<u32, String> {
     let secs = parse_duration(s)?;
     let days = secs / 86_400.0;
@@ -95,6 +115,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         step_days: args.step,
         fit: inputs.fit,
     };
+    backtest::windows(&inputs.history, &opts).map_err(too_short)?;
     let status = Status::new(global.quiet);
     status.show(&format!(
         "backtesting {} of {} days…",
@@ -110,18 +131,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         plural(report.windows.len(), "window"),
         elapsed(started)
     ));
-    let bytes = match Format::resolve(args.format, args.out.as_deref()) {
-        Format::Table => {
-            table(&report, Look::for_output(args.out.as_deref())).into_bytes()
-        }
-        Format::Csv => csv(&report, global.dialect())?,
-        Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&report)
-                .map_err(|e| Error::write("-", std::io::Error::other(e)))?;
-            b.push(b'\n');
-            b
-        }
-    };
+    let out = args.out.as_deref();
+    let bytes =
+        files::render(&BacktestReport(&report), args.format, out, global)?;
     let chart = match &args.chart {
         Some(path) => {
             let days = chart_days(&report.days);
@@ -134,140 +146,6 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let files: Vec<(&Path, &[u8])> =
         chart.iter().map(|(p, b)| (*p, b.as_slice())).collect();
     write_outputs(global, args.out.as_deref(), &bytes, &files)
-}
-
-/// The chart's rows: peakplan's daily totals with the `last_week`
-/// baseline of the same queue, window and day beside them.
-fn chart_days(days: &[DayTotal]) -> Vec<BacktestDay> {
-    use std::collections::BTreeMap;
-    let baseline: BTreeMap<_, f64> = days
-        .iter()
-        .filter(|d| d.method == Method::LastWeek)
-        .map(|d| ((d.queue.as_str(), d.window_start, d.date), d.forecast))
-        .collect();
-    days.iter()
-        .filter(|d| d.method == Method::Peakplan)
-        .map(|d| BacktestDay {
-            queue: d.queue.clone(),
-            window_start: d.window_start,
-            date: d.date,
-            actual: d.actual,
-            forecast: d.forecast,
-            baseline: baseline
-                .get(&(d.queue.as_str(), d.window_start, d.date))
-                .copied(),
-        })
-        .collect()
-}
-
-const HEADER: [&str; 11] = [
-    "queue",
-    "scope",
-    "method",
-    "intervals",
-    "volume",
-    "wape",
-    "wape_daily",
-    "mase",
-    "bias",
-    "coverage_p10_p90",
-    "noise_floor",
-];
-
-fn cells(m: &Metrics, f: impl Fn(Option<f64>) -> String) -> Vec<String> {
-    vec![
-        m.queue.clone(),
-        m.scope.as_str().to_string(),
-        m.method.as_str().to_string(),
-        m.intervals.to_string(),
-        fixed(m.volume, 0),
-        f(m.wape),
-        f(m.wape_daily),
-        f(m.mase),
-        f(m.bias),
-        f(m.coverage),
-        f(m.noise_floor),
-    ]
-}
-
-/// Titles of the table, units included; same columns as [`HEADER`].
-const TITLES: [&str; 11] = [
-    "queue",
-    "scope",
-    "method",
-    "intervals",
-    "contacts",
-    "wape (%)",
-    "daily wape (%)",
-    "mase",
-    "bias (%)",
-    "p10-p90 cover (%)",
-    "noise floor (%)",
-];
-
-fn table(r: &Report, look: Look) -> String {
-    let mut out = String::new();
-    for (i, (a, b)) in r.windows.iter().enumerate() {
-        out.push_str(&format!("window {}: {a} .. {b}\n", i + 1));
-    }
-    out.push('\n');
-    let mut t = Table::new(TITLES);
-    // Hidden first on a narrow terminal: the least read columns.
-    t.droppable(3, 1).droppable(10, 2).droppable(7, 3).droppable(6, 4);
-    t.droppable(9, 5).droppable(8, 6);
-    let percent = |x: Option<f64>| {
-        x.map_or("n/a".to_string(), |v| format!("{:.1}", 100.0 * v))
-    };
-    let multi = r.metrics.iter().any(|m| m.queue != "all");
-    // Per queue first, then `all` as the totals when there are several.
-    let mut order: Vec<&Metrics> =
-        r.metrics.iter().filter(|m| m.queue != "all").collect();
-    order.extend(r.metrics.iter().filter(|m| m.queue == "all"));
-    for m in order {
-        let mut row = cells(m, |_| String::new());
-        for (i, x) in [(5, m.wape), (6, m.wape_daily), (8, m.bias)]
-            .into_iter()
-            .chain([(9, m.coverage), (10, m.noise_floor)])
-        {
-            row[i] = percent(x);
-        }
-        row[7] = m.mase.map_or("n/a".to_string(), |v| format!("{v:.2}"));
-        if multi && m.queue == "all" {
-            t.total(row);
-        } else {
-            t.row(row);
-        }
-        let group = r
-            .metrics
-            .iter()
-            .filter(|o| o.queue == m.queue && o.scope == m.scope);
-        let best = group.clone().filter_map(|o| o.wape).min_by(f64::total_cmp);
-        let baseline_best = group
-            .filter(|o| o.method != Method::Peakplan)
-            .filter_map(|o| o.wape)
-            .min_by(f64::total_cmp);
-        if m.wape.is_some() && m.wape == best {
-            t.mark(5, Emphasis::Bold);
-        }
-        if let (Method::Peakplan, Some(w), Some(b)) =
-            (m.method, m.wape, baseline_best)
-            && w > b
-        {
-            t.mark(5, Emphasis::Alert);
-        }
-    }
-    out.push_str(&t.render_with(look));
-    out
-}
-
-fn csv(r: &Report, dialect: Dialect) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(dialect, &HEADER)?;
-    for m in &r.metrics {
-        out.row(cells(m, |x| {
-            x.map_or(String::new(), |v| dialect.number(v, 4))
-        }))?;
-    }
-    out.into_bytes()
 }
 
 #[cfg(test)]

@@ -14,16 +14,12 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::calendar::{
-    Calendar, Country, Event, EventKind, FIRST_YEAR, LAST_YEAR,
-};
-use crate::cli::Global;
+use crate::calendar::{Calendar, Country, Event, FIRST_YEAR, LAST_YEAR};
+use crate::cli::{Global, checks, files};
 use crate::error::{Error, Result};
 use crate::inputs::events;
 use crate::report::Format;
-use crate::report::csv::CsvOut;
-use crate::report::table::Table;
-use crate::report::term::{Emphasis, Look};
+use crate::report::calendar::CalendarReport;
 
 /// Flags of `peakplan calendar`.
 #[derive(Debug, clap::Args)]
@@ -65,18 +61,12 @@ pub struct Args {
 ///
 /// # Errors
 ///
-/// [`Error::Usage`] when `--to-year` is before `--year`; [`Error::Input`]
+/// [`ArgsError::ToYearBeforeYear`](checks::ArgsError) when `--to-year`
+/// is before `--year`; [`Error::Input`]
 /// or [`Error::Io`] for an unreadable events file; [`Error::Io`] when the
 /// output cannot be written.
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let to_year = args.to_year.unwrap_or(args.year);
-    if to_year < args.year {
-        return Err(Error::usage(format!(
-            "--to-year {to_year} is before --year {}: give the first year \
-             with --year and the last with --to-year",
-            args.year
-        )));
-    }
+    let to_year = checks::year_range(args.year, args.to_year)?;
     let mut user = Vec::new();
     for path in &args.events {
         let read = events::read(path)?;
@@ -97,56 +87,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         _ => return Err(Error::usage("--year is out of range")),
     };
     let rows: Vec<&Event> = calendar.between(from, to).collect();
-    let bytes = match Format::resolve(args.format, args.out.as_deref()) {
-        Format::Table => {
-            table(&rows, Look::for_output(args.out.as_deref())).into_bytes()
-        }
-        Format::Csv => csv(&rows, global)?,
-        Format::Json => json(&rows)?,
-    };
+    let out = args.out.as_deref();
+    let bytes =
+        files::render(&CalendarReport(&rows), args.format, out, global)?;
     crate::output::emit(args.out.as_deref(), &bytes)
-}
-
-const HEADER: [&str; 4] = ["name", "kind", "start", "end"];
-
-fn cells(e: &Event) -> [String; 4] {
-    [
-        e.name.clone(),
-        e.kind.to_string(),
-        e.start.to_string(),
-        e.end.to_string(),
-    ]
-}
-
-/// One row per event; on a colour terminal closures are faint, and the
-/// name column is cut short on a narrow one.
-fn table(rows: &[&Event], look: Look) -> String {
-    let mut t = Table::new(HEADER);
-    t.shrinkable(0);
-    for e in rows {
-        let closure = e.kind == EventKind::Closure;
-        t.row_with(
-            cells(e),
-            if closure { Emphasis::Dim } else { Emphasis::None },
-        );
-    }
-    t.render_with(look)
-}
-
-fn csv(rows: &[&Event], global: &Global) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(global.dialect(), &HEADER)?;
-    for e in rows {
-        out.row(cells(e))?;
-    }
-    out.into_bytes()
-}
-
-fn json(rows: &[&Event]) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(rows).map_err(|e| {
-        Error::write("-", std::io::Error::other(e.to_string()))
-    })?;
-    bytes.push(b'\n');
-    Ok(bytes)
 }
 
 #[cfg(test)]

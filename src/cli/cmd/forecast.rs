@@ -25,17 +25,15 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use crate::calendar::CalendarChoice;
-use crate::cli::Global;
 use crate::cli::log::StderrLog;
+use crate::cli::{Global, checks, files};
 use crate::config::Layer;
-use crate::error::{Error, Result};
-use crate::forecast::{self, DayForecast, Forecast, Windows};
+use crate::error::Result;
+use crate::forecast::{self, Windows};
 use crate::pipeline::{self, Log, Sources, elapsed, plural};
-use crate::report::csv::CsvOut;
-use crate::report::plot::{self, ChartError};
-use crate::report::table::Table;
-use crate::report::term::{Emphasis, Look};
-use crate::report::{Dialect, Format};
+use crate::report::Format;
+use crate::report::forecast::ForecastReport;
+use crate::report::plot;
 use crate::units::IntervalLen;
 
 /// Flags shared by `forecast` and `backtest`: where the history and events
@@ -106,13 +104,13 @@ impl InputArgs {
     ///
     /// # Errors
     ///
-    /// [`Error::Usage`] naming `--window` for a bad spec.
+    /// [`checks::ArgsError::Window`] for a bad spec.
     pub fn sources(&self, global: &Global) -> Result<Sources> {
         let mut windows = Windows::default();
         for spec in &self.windows {
             windows
                 .apply(spec)
-                .map_err(|e| Error::usage(format!("--window: {e}")))?;
+                .map_err(|e| checks::ArgsError::Window(e.to_string()))?;
         }
         let flags =
             Layer { tz: self.tz, calendar: self.calendar, dialect: None };
@@ -129,78 +127,15 @@ impl InputArgs {
     }
 }
 
-/// Writes `data` to `out` (or stdout) and the extra `files`, all computed
-/// beforehand: files first, together or not at all, then stdout.
-pub(crate) fn write_outputs(
-    global: &Global,
-    out: Option<&Path>,
-    data: &[u8],
-    files: &[(&Path, &[u8])],
-) -> Result<()> {
-    let out = out.filter(|p| *p != Path::new("-"));
-    let mut all: Vec<(&Path, &[u8])> = files.to_vec();
-    all.extend(out.map(|p| (p, data)));
-    crate::output::write_all_atomic(&all)?;
-    for (path, bytes) in &all {
-        global.detail(format!(
-            "wrote {} ({} bytes)",
-            path.display(),
-            bytes.len()
-        ));
-    }
-    if out.is_none() {
-        crate::output::emit(None, data)?;
-    }
-    Ok(())
-}
-
-/// The SVG of `chart`, or an error naming `path`: exit 2 when there is
-/// nothing to draw (a usage problem), 1 when drawing itself fails.
-pub(crate) fn svg<X: plot::TimeAxis>(
-    path: &Path,
-    chart: std::result::Result<plot::Chart<X>, ChartError>,
-) -> Result<Vec<u8>> {
-    let fail = |e: ChartError| match e {
-        ChartError::Draw(msg) => {
-            Error::write(path, std::io::Error::other(msg))
-        }
-        e => Error::usage(format!("--chart {}: {e}", path.display())),
-    };
-    let chart = chart.map_err(fail)?;
-    plot::render_svg(&chart, plot::WIDTH, plot::PANEL_HEIGHT)
-        .map(String::into_bytes)
-        .map_err(fail)
-}
-
-/// Runs `peakplan forecast`.
+/// Runs `peakplan forecast`: load, fit and predict, report.
 ///
 /// # Errors
 ///
-/// [`Error::Usage`] for `--from` after `--to` or an unknown queue; input
-/// errors from the history and events files; I/O errors writing `--out`.
+/// [`ArgsError`](crate::cli::checks::ArgsError) for a range that does not
+/// fit; input errors from the history and events files; I/O errors
+/// writing `--out` or `--chart`.
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    if args.from > args.to {
-        return Err(Error::usage(format!(
-            "--from {} is after --to {}: give the first day, then the last",
-            args.from, args.to
-        )));
-    }
-    if (args.to - args.from).num_days() > 3 * 366 {
-        return Err(Error::usage(format!(
-            "--from {} --to {} spans more than three years; forecast at most \
-             three years at once",
-            args.from, args.to
-        )));
-    }
-    if let Some(day) = args.chart_day
-        && !(args.from..=args.to).contains(&day)
-    {
-        return Err(Error::usage(format!(
-            "--chart-day {day} is outside --from {} --to {}: chart a day \
-             of the forecast",
-            args.from, args.to
-        )));
-    }
+    checks::forecast_range(args.from, args.to, args.chart_day)?;
     let log = StderrLog::new(global);
     let inputs =
         pipeline::load(&args.input.sources(global)?, Some(args.to), &log)?;
@@ -231,194 +166,25 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
             "note: the history runs to {end}; days up to it are fitted values"
         ));
     }
-    let bytes = match Format::resolve(args.format, args.out.as_deref()) {
-        Format::Csv => csv(&f, global.dialect())?,
-        Format::Json => json(&f, &days)?,
-        Format::Table => {
-            let look = Look::for_output(args.out.as_deref());
-            table(&days, f.interval, look).into_bytes()
-        }
-    };
-    let chart = match (&args.chart, args.chart_day) {
-        (Some(path), Some(day)) => Some((
-            path.as_path(),
-            svg(
+    let report = ForecastReport { forecast: &f, days: &days };
+    let out = args.out.as_deref();
+    let bytes = files::render(&report, args.format, out, global)?;
+    let history = Some(&inputs.history);
+    let chart = args.chart.as_deref().map(|path| {
+        let svg = match args.chart_day {
+            Some(day) => files::svg(
                 path,
-                plot::forecast_intraday_chart(&f, Some(&inputs.history), day),
-            )?,
-        )),
-        (Some(path), None) => Some((
-            path.as_path(),
-            svg(
+                plot::forecast_intraday_chart(&f, history, day),
+            ),
+            None => files::svg(
                 path,
-                plot::forecast_daily_chart(
-                    &f,
-                    Some(&inputs.history),
-                    &inputs.calendar,
-                ),
-            )?,
-        )),
-        (None, _) => None,
-    };
-    let files: Vec<(&Path, &[u8])> =
-        chart.iter().map(|(p, b)| (*p, b.as_slice())).collect();
-    write_outputs(global, args.out.as_deref(), &bytes, &files)
-}
-
-/// The interval CSV.
-///
-/// # Errors
-///
-/// Only on an internal encoding error.
-pub fn csv(f: &Forecast, dialect: Dialect) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(
-        dialect,
-        &[
-            "interval_start",
-            "queue",
-            "forecast",
-            "p10",
-            "p50",
-            "p90",
-            "aht_s",
-            "events",
-        ],
-    )?;
-    for r in &f.rows {
-        let n = |x: f64| dialect.number(x, 3);
-        out.row([
-            r.start.to_rfc3339(),
-            r.queue.clone(),
-            n(r.mean),
-            n(r.p10),
-            n(r.p50),
-            n(r.p90),
-            r.aht_s.map_or(String::new(), |a| dialect.number(a, 1)),
-            r.events.join("|"),
-        ])?;
-    }
-    out.into_bytes()
-}
-
-fn round3(x: f64) -> serde_json::Value {
-    let v = (x * 1000.0).round() / 1000.0;
-    serde_json::Number::from_f64(if v == 0.0 { 0.0 } else { v })
-        .map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-fn json(f: &Forecast, days: &[DayForecast]) -> Result<Vec<u8>> {
-    use serde_json::{Value, json};
-    let intervals: Vec<Value> = f
-        .rows
-        .iter()
-        .map(|r| {
-            json!({
-                "interval_start": r.start.to_rfc3339(),
-                "queue": r.queue,
-                "forecast": round3(r.mean),
-                "p10": round3(r.p10),
-                "p50": round3(r.p50),
-                "p90": round3(r.p90),
-                "aht_s": r.aht_s.map(|a| round3((a * 10.0).round() / 10.0)),
-                "events": r.events,
-            })
-        })
-        .collect();
-    let days: Vec<Value> = days
-        .iter()
-        .map(|d| {
-            json!({
-                "date": d.date.to_string(),
-                "queue": d.queue,
-                "forecast": round3(d.total),
-                "p10": round3(d.p10),
-                "p90": round3(d.p90),
-                "intervals": d.intervals,
-                "events": d.events,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "tz": f.tz.name(),
-        "interval": f.interval.to_string(),
-        "days": days,
-        "intervals": intervals,
+                plot::forecast_daily_chart(&f, history, &inputs.calendar),
+            ),
+        };
+        svg.map(|svg| (path, svg))
     });
-    let mut bytes = serde_json::to_vec_pretty(&doc)
-        .map_err(|e| Error::write("-", std::io::Error::other(e)))?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
-/// The daily table: one row per queue and open day, event days in bold,
-/// then a total per queue (and for all queues when there are several).
-/// The p10/p90 of a total are left blank: the sum of daily quantiles is
-/// not a quantile of the sum.
-fn table(days: &[DayForecast], interval: IntervalLen, look: Look) -> String {
-    use crate::report::fixed;
-    if days.is_empty() {
-        return "no open day in the range: every day is forecast closed\n"
-            .to_string();
-    }
-    let mut t = Table::new([
-        "date".to_string(),
-        "day".to_string(),
-        "queue".to_string(),
-        "contacts".to_string(),
-        "p10".to_string(),
-        "p90".to_string(),
-        format!("{interval} slots"),
-        "events".to_string(),
-    ]);
-    t.droppable(6, 1).droppable(1, 2).droppable(4, 3).droppable(5, 3);
-    t.shrinkable(7);
-    let mut totals: Vec<(&str, f64, usize)> = vec![];
-    for d in days {
-        let emphasis =
-            if d.events.is_empty() { Emphasis::None } else { Emphasis::Bold };
-        t.row_with(
-            [
-                d.date.to_string(),
-                d.date.format("%a").to_string(),
-                d.queue.clone(),
-                fixed(d.total, 0),
-                fixed(d.p10, 0),
-                fixed(d.p90, 0),
-                d.intervals.to_string(),
-                d.events.join(", "),
-            ],
-            emphasis,
-        );
-        match totals.iter_mut().find(|(q, ..)| *q == d.queue) {
-            Some(x) => {
-                x.1 += d.total;
-                x.2 += d.intervals;
-            }
-            None => totals.push((&d.queue, d.total, d.intervals)),
-        }
-    }
-    let n_days = |q: Option<&str>| {
-        days.iter().filter(|d| q.is_none_or(|q| d.queue == q)).count()
-    };
-    let total_row = |queue: &str, sum: f64, slots: usize, n: usize| {
-        [
-            "total".to_string(),
-            format!("{n}d"),
-            queue.to_string(),
-            fixed(sum, 0),
-            String::new(),
-            String::new(),
-            slots.to_string(),
-            String::new(),
-        ]
-    };
-    for (queue, sum, slots) in &totals {
-        t.total(total_row(queue, *sum, *slots, n_days(Some(queue))));
-    }
-    if totals.len() > 1 {
-        let sum = totals.iter().map(|x| x.1).sum();
-        let slots = totals.iter().map(|x| x.2).sum();
-        t.total(total_row("all", sum, slots, n_days(None)));
-    }
-    t.render_with(look)
+    let chart = chart.transpose()?;
+    let extra: Vec<(&Path, &[u8])> =
+        chart.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+    files::write_outputs(global, args.out.as_deref(), &bytes, &extra)
 }

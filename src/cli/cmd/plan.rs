@@ -122,14 +122,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 
 /// The scenario, with `--from`/`--to` over its horizon.
 fn scenario(args: &Args, global: &Global) -> Result<Scenario> {
+    let range = crate::cli::checks::plan_range(args.from, args.to)?;
     let mut scenario =
         Scenario::read(&args.scenario, &global.below_scenario())?;
-    if let (Some(from), Some(to)) = (args.from, args.to) {
-        if from > to {
-            return Err(Error::usage(format!(
-                "--from {from} is after --to {to}"
-            )));
-        }
+    if let Some((from, to)) = range {
         scenario.horizon.from = from;
         scenario.horizon.to = to;
     }
@@ -150,13 +146,9 @@ fn planning_forecast(
             notes: vec![],
         });
     }
-    let Some(history) = args.history.as_ref().or(s.inputs.history.as_ref())
-    else {
-        return Err(Error::usage(
-            "no history: set `inputs.history` in the scenario, or pass \
-             --history FILE or --forecast FILE",
-        ));
-    };
+    let history = args.history.as_ref().or(s.inputs.history.as_ref());
+    let history =
+        history.ok_or(crate::cli::checks::ArgsError::NoPlanHistory)?;
     pipeline::forecast_for_plan(
         s,
         history,
