@@ -369,16 +369,16 @@ fn a_plan_and_its_chart_elsewhere_land_together_whatever_fails() {
     run_ok(&args("2025-12-07"));
     let new = state();
     assert!(old.0 != new.0 && old.1 != new.1);
+    let new_args = args("2025-12-07");
     for layer in layers() {
         put(&old);
-        let calls = points_of(layer, &args("2025-12-07"), root, 3);
+        let calls = points_of(layer, &new_args, root, 3);
         let mut mixed = 0;
         for (call, n) in &calls {
             for when in 1..=*n {
                 for fault in layer.faults_at(call) {
                     put(&old);
-                    let got =
-                        layer.inject(&args("2025-12-07"), call, when, &fault);
+                    let got = layer.inject(&new_args, call, when, &fault);
                     let which = format!("{layer:?} {call} #{when}");
                     assert!(!got.status.success(), "{which}: {got:?}");
                     let now = state();
@@ -398,7 +398,7 @@ fn a_plan_and_its_chart_elsewhere_land_together_whatever_fails() {
                     );
                     if now != old && now != new {
                         // Killed between the swaps: a forecast writing the
-                        // chart path completes the plan's folder first.
+                        // chart path completes the plan's folder first...
                         mixed += 1;
                         let mut other = forecast_args(root, 1, false, false);
                         other.push("--chart".into());
@@ -408,6 +408,19 @@ fn a_plan_and_its_chart_elsewhere_land_together_whatever_fails() {
                         assert!(
                             folder == new.0,
                             "{which}: the set was not completed"
+                        );
+                        assert_eq!(leftovers(root), Vec::<String>::new());
+                        // ...and, killed there again, a plan writing only
+                        // the folder completes the chart first.
+                        put(&old);
+                        let again =
+                            layer.inject(&new_args, call, when, &fault);
+                        assert!(!again.status.success(), "{which}: {again:?}");
+                        assert!(state() == now, "{which}: not the same kill");
+                        run_ok(&plan_args(&forecast, &out, "2025-11-30"));
+                        assert!(
+                            std::fs::read(&chart).ok() == new.1,
+                            "{which}: the chart was not completed"
                         );
                     } else {
                         run_ok(&args("2025-11-30"));
