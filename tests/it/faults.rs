@@ -11,7 +11,8 @@
 //!   `renameat2`, `fsync`, `fdatasync`; SIGKILL at `unlink`, `unlinkat`,
 //!   `rmdir`), which reaches calls the seam does not see, such as each
 //!   removal inside a folder tree. Without strace this layer says on stderr
-//!   that it was skipped, and why; the first layer still fails if the
+//!   that it was skipped, and why (or fails, with
+//!   `PEAKPLAN_TEST_STRACE=require`); the first layer still fails if the
 //!   guarantee breaks.
 //!
 //! After every fault the outputs must be the old set or the new set byte for
@@ -142,7 +143,8 @@ impl Layer {
 
 /// The layers to run: the fault points always, strace when it runs here.
 /// When it does not, says so once on stderr (past the test harness's
-/// capture, so that a passing run shows it too).
+/// capture, so that a passing run shows it too), or fails when
+/// `PEAKPLAN_TEST_STRACE=require` (as `.ci/run` sets).
 fn layers() -> Vec<Layer> {
     static STRACE: OnceLock<bool> = OnceLock::new();
     let strace = *STRACE.get_or_init(|| {
@@ -154,6 +156,10 @@ fn layers() -> Vec<Layer> {
             }
             Err(e) => format!("strace cannot be run ({e})"),
         };
+        // CI installs strace: there, a skipped layer is a failure.
+        let required = std::env::var_os("PEAKPLAN_TEST_STRACE")
+            .is_some_and(|v| v == "require");
+        assert!(!required, "PEAKPLAN_TEST_STRACE=require, but {why}");
         let _ = writeln!(
             std::io::stderr(),
             "faults: strace layer skipped: {why}; the debug binary's fault \
