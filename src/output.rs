@@ -43,6 +43,11 @@
 //! On systems without `RENAME_EXCHANGE` a folder is replaced by two renames
 //! (old folder aside, new one in): a crash between them leaves no folder at
 //! the destination, and the old one under its hidden name.
+//!
+//! Every rename, flush and clean-up removal goes through one of the small
+//! wrappers at the end of this file, which in a debug build are the fault
+//! points of [`fault`]: tests make any one of them fail or kill the process
+//! there, and check the guarantee above.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
@@ -51,6 +56,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
+
+mod fault;
+use fault::Kind;
 
 /// Writes `bytes` to `path` atomically (temporary file + rename), or
 /// directly when `path` is a stream (`/dev/stdout`, a FIFO, a device).
@@ -316,7 +324,7 @@ fn swap_all(steps: &mut [Step]) -> Result<()> {
 fn remove_journals(steps: &[Step]) {
     if steps.len() > 1 {
         for step in steps {
-            let _ = fs::remove_file(journal_path(&step.dest));
+            let _ = remove_file(&journal_path(&step.dest));
         }
     }
 }
@@ -343,7 +351,7 @@ fn undo(step: &mut Step) {
             let _ = exchange(&step.staged, &step.dest);
         }
         Some(false) => {
-            let _ = fs::rename(&step.dest, &step.staged);
+            let _ = rename(&step.dest, &step.staged);
         }
         None => return,
     }
@@ -369,9 +377,9 @@ fn recover(dest: &Path) -> Result<()> {
         }
     }
     for journal in journals.iter().filter(|j| **j != path) {
-        let _ = fs::remove_file(journal);
+        let _ = remove_file(journal);
     }
-    fs::remove_file(&path).map_err(|e| Error::write(&path, e))?;
+    remove_file(&path).map_err(|e| Error::write(&path, e))?;
     Ok(())
 }
 
@@ -390,11 +398,11 @@ fn write_journal(first: &Path, steps: &[Step]) -> io::Result<()> {
     // Named like the stages, so that a run killed here is cleaned up.
     let tmp = sibling(first, "journal");
     let written = write_new(&tmp, &text, &path)
-        .and_then(|()| fs::rename(&tmp, &path))
+        .and_then(|()| rename(&tmp, &path))
         .and_then(|()| fsync_dir(parent_of(&path)));
     if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-        let _ = fs::remove_file(&path);
+        let _ = remove_file(&tmp);
+        let _ = remove_file(&path);
     }
     written
 }
@@ -553,10 +561,10 @@ fn clean_leftovers(dest: &Path) {
 fn remove_any(path: &Path) {
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => {
-            let _ = fs::remove_dir_all(path);
+            let _ = remove_dir_all(path);
         }
         Ok(_) => {
-            let _ = fs::remove_file(path);
+            let _ = remove_file(path);
         }
         Err(_) => {}
     }
@@ -624,10 +632,10 @@ fn write_new(path: &Path, bytes: &[u8], like: &Path) -> io::Result<()> {
             }
         }
         file.write_all(bytes)?;
-        file.sync_all()
+        sync(&file)
     })();
     if written.is_err() {
-        let _ = fs::remove_file(path);
+        let _ = remove_file(path);
     }
     written
 }
@@ -675,7 +683,7 @@ fn fsync_tree(dir: &Path) -> io::Result<()> {
 }
 
 fn fsync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
+    sync(&File::open(dir)?)
 }
 
 fn ino_of(path: &Path) -> io::Result<u64> {
@@ -695,6 +703,7 @@ fn ino_of(path: &Path) -> io::Result<u64> {
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
+    fault::step(Kind::Rename)?;
     renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE)
         .map_err(io::Error::from)
 }
@@ -704,25 +713,51 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let aside = sibling(b, "old");
-    fs::rename(b, &aside)?;
-    if let Err(e) = fs::rename(a, b) {
-        let _ = fs::rename(&aside, b);
+    rename(b, &aside)?;
+    if let Err(e) = rename(a, b) {
+        let _ = rename(&aside, b);
         return Err(e);
     }
-    fs::rename(&aside, a)
+    rename(&aside, a)
 }
 
 /// Renames `from` to `to`, which must not exist.
 #[cfg(target_os = "linux")]
 fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
+    fault::step(Kind::Rename)?;
     renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE)
         .map_err(io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]
 fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+    rename(from, to)
+}
+
+/// `fs::rename`, as a fault point.
+fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    fault::step(Kind::Rename)?;
     fs::rename(from, to)
+}
+
+/// Flushes `file` (a file or a folder) to disk, as a fault point.
+fn sync(file: &File) -> io::Result<()> {
+    fault::step(Kind::Fsync)?;
+    file.sync_all()
+}
+
+/// `fs::remove_file`, as a fault point.
+fn remove_file(path: &Path) -> io::Result<()> {
+    fault::step(Kind::Remove)?;
+    fs::remove_file(path)
+}
+
+/// `fs::remove_dir_all`, as one fault point (the removals inside it are
+/// the system's).
+fn remove_dir_all(path: &Path) -> io::Result<()> {
+    fault::step(Kind::Remove)?;
+    fs::remove_dir_all(path)
 }
 
 fn write_stream(target: &Target, shown: &Path, bytes: &[u8]) -> Result<()> {

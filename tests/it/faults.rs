@@ -1,24 +1,186 @@
-//! Fault injection into multi-file writes: the real binary runs under
-//! strace, which makes the file system refuse (EIO), or kills the process
-//! (SIGKILL), at each rename and fsync in turn. After every fault the
-//! outputs must be the old set or the new set byte for byte, and the next
-//! run must leave no temporary file behind.
+//! Fault injection into multi-file writes, in two layers over the same
+//! cases and the same checks:
 //!
-//! strace is required (`.ci/run` installs it); these tests fail without it
-//! rather than pass without checking anything.
+//! - **the fault points**, always: the debug binary's own seam
+//!   (`src/output/fault.rs`), driven by `PEAKPLAN_FAULT`, makes the file
+//!   system refuse (EIO), or kills the process (SIGKILL), at each rename,
+//!   fsync and clean-up removal of `src/output.rs` in turn. It needs nothing
+//!   but the binary.
+//! - **strace**, when it is on `PATH` (`.ci/run` installs it): the same
+//!   faults injected into the real system calls (`rename`, `renameat`,
+//!   `renameat2`, `fsync`, `fdatasync`; SIGKILL at `unlink`, `unlinkat`,
+//!   `rmdir`), which reaches calls the seam does not see, such as each
+//!   removal inside a folder tree. Without strace this layer says on stderr
+//!   that it was skipped, and why (or fails, with
+//!   `PEAKPLAN_TEST_STRACE=require`); the first layer still fails if the
+//!   guarantee breaks.
+//!
+//! After every fault the outputs must be the old set or the new set byte for
+//! byte, and the next run must leave no temporary file behind.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use crate::util::data;
 
-/// The system calls a set is written with.
-const CALLS: [&str; 5] =
-    ["rename", "renameat", "renameat2", "fsync", "fdatasync"];
-
 type Files = BTreeMap<String, Vec<u8>>;
+
+/// Where the faults are injected.
+#[derive(Clone, Copy, Debug)]
+enum Layer {
+    /// The debug binary's fault points.
+    Seam,
+    /// The system calls, through strace.
+    Strace,
+}
+
+impl Layer {
+    /// The steps or system calls a set is written with.
+    fn points(self) -> &'static [&'static str] {
+        match self {
+            Layer::Seam => &["rename", "fsync", "remove"],
+            Layer::Strace => &[
+                "rename",
+                "renameat",
+                "renameat2",
+                "fsync",
+                "fdatasync",
+                "unlink",
+                "unlinkat",
+                "rmdir",
+            ],
+        }
+    }
+
+    /// The points that clean up after a set is in place: a kill there must
+    /// leave the set whole and nothing behind after the next run (they
+    /// are not refused: a failed clean-up is the next run's to finish).
+    fn cleanup(self) -> &'static [&'static str] {
+        match self {
+            Layer::Seam => &["remove"],
+            Layer::Strace => &["unlink", "unlinkat", "rmdir"],
+        }
+    }
+
+    /// The faults to try at `point`.
+    fn faults_at(self, point: &str) -> Vec<Fault> {
+        if self.cleanup().contains(&point) {
+            vec![Fault::Kill]
+        } else {
+            vec![Fault::Refuse, Fault::Kill]
+        }
+    }
+
+    /// How many times each point is reached by a clean run of `run`
+    /// (points never reached left out), logged to `log`.
+    fn count(
+        self,
+        run: &[OsString],
+        log: &Path,
+    ) -> Vec<(&'static str, usize)> {
+        let out = match self {
+            Layer::Seam => {
+                peakplan(run).env("PEAKPLAN_FAULT_LOG", log).output().unwrap()
+            }
+            Layer::Strace => {
+                let trace = format!("trace={}", self.points().join(","));
+                strace(&["-o", log.to_str().unwrap(), "-e", &trace], run)
+            }
+        };
+        assert!(out.status.success(), "{self:?}: {out:?}");
+        let text = std::fs::read_to_string(log).unwrap();
+        std::fs::remove_file(log).unwrap();
+        self.points()
+            .iter()
+            .map(|&point| {
+                let opening = format!(" {point}(");
+                let n = text
+                    .lines()
+                    .filter(|l| match self {
+                        Layer::Seam => *l == point,
+                        Layer::Strace => l.contains(&opening),
+                    })
+                    .count();
+                (point, n)
+            })
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
+
+    /// Runs `run` with `fault` at the `when`-th `point`.
+    fn inject(
+        self,
+        run: &[OsString],
+        point: &str,
+        when: usize,
+        fault: &Fault,
+    ) -> Output {
+        match self {
+            Layer::Seam => {
+                let action = match fault {
+                    Fault::Refuse => "eio",
+                    Fault::Kill => "kill",
+                };
+                let fault = format!("{point}:{when}:{action}");
+                peakplan(run).env("PEAKPLAN_FAULT", fault).output().unwrap()
+            }
+            Layer::Strace => {
+                let action = match fault {
+                    Fault::Refuse => "error=EIO",
+                    Fault::Kill => "signal=KILL",
+                };
+                let trace = format!("trace={point}");
+                let inject = format!("inject={point}:{action}:when={when}");
+                strace(&["-o", "/dev/null", "-e", &trace, "-e", &inject], run)
+            }
+        }
+    }
+}
+
+/// The layers to run: the fault points always, strace when it runs here.
+/// When it does not, says so once on stderr (past the test harness's
+/// capture, so that a passing run shows it too), or fails when
+/// `PEAKPLAN_TEST_STRACE=require` (as `.ci/run` sets).
+fn layers() -> Vec<Layer> {
+    static STRACE: OnceLock<bool> = OnceLock::new();
+    let strace = *STRACE.get_or_init(|| {
+        let why = match Command::new("strace").arg("-V").output() {
+            Ok(out) if out.status.success() => return true,
+            Ok(out) => format!("`strace -V` failed ({})", out.status),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "strace is not on PATH".to_string()
+            }
+            Err(e) => format!("strace cannot be run ({e})"),
+        };
+        // CI installs strace: there, a skipped layer is a failure.
+        let required = std::env::var_os("PEAKPLAN_TEST_STRACE")
+            .is_some_and(|v| v == "require");
+        assert!(!required, "PEAKPLAN_TEST_STRACE=require, but {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "faults: strace layer skipped: {why}; the debug binary's fault \
+             points were checked alone (apt-get install strace to check the \
+             system calls too)"
+        );
+        false
+    });
+    if strace { vec![Layer::Seam, Layer::Strace] } else { vec![Layer::Seam] }
+}
+
+/// The binary, with no fault of the caller's environment.
+fn peakplan(run: &[OsString]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_peakplan"));
+    command
+        .args(run)
+        .env("NO_COLOR", "1")
+        .env_remove("PEAKPLAN_FAULT")
+        .env_remove("PEAKPLAN_FAULT_LOG");
+    command
+}
 
 fn strace(args: &[&str], run: &[OsString]) -> Output {
     Command::new("strace")
@@ -28,54 +190,15 @@ fn strace(args: &[&str], run: &[OsString]) -> Output {
         .arg(env!("CARGO_BIN_EXE_peakplan"))
         .args(run)
         .env("NO_COLOR", "1")
+        .env_remove("PEAKPLAN_FAULT")
+        .env_remove("PEAKPLAN_FAULT_LOG")
         .output()
-        .expect("strace is installed (apt-get install strace)")
-}
-
-/// The system calls that clean up after a set is in place: a kill there
-/// must leave the set whole and nothing behind after the next run.
-const CLEANUP: [&str; 3] = ["unlink", "unlinkat", "rmdir"];
-
-/// The faults to try at the `when`-th `call`.
-fn faults_at(call: &str) -> Vec<Fault> {
-    if CLEANUP.contains(&call) {
-        vec![Fault::Kill]
-    } else {
-        vec![Fault::Refuse, Fault::Kill]
-    }
-}
-
-/// How many times each of [`CALLS`] and [`CLEANUP`] is made by a clean
-/// run of `run`.
-fn count_calls(run: &[OsString], log: &Path) -> Vec<(&'static str, usize)> {
-    let all: Vec<&str> = CALLS.iter().chain(&CLEANUP).copied().collect();
-    let trace = format!("trace={}", all.join(","));
-    let out = strace(&["-o", log.to_str().unwrap(), "-e", &trace], run);
-    assert!(out.status.success(), "{out:?}");
-    let text = std::fs::read_to_string(log).unwrap();
-    all.iter()
-        .map(|&call| {
-            let opening = format!(" {call}(");
-            let n = text.lines().filter(|l| l.contains(&opening)).count();
-            (call, n)
-        })
-        .filter(|&(_, n)| n > 0)
-        .collect()
+        .unwrap()
 }
 
 enum Fault {
     Refuse,
     Kill,
-}
-
-fn inject(run: &[OsString], call: &str, when: usize, fault: &Fault) -> Output {
-    let action = match fault {
-        Fault::Refuse => "error=EIO",
-        Fault::Kill => "signal=KILL",
-    };
-    let trace = format!("trace={call}");
-    let inject = format!("inject={call}:{action}:when={when}");
-    strace(&["-o", "/dev/null", "-e", &trace, "-e", &inject], run)
 }
 
 /// Every file under `dir`, hidden ones included, by relative path.
@@ -159,13 +282,17 @@ fn bundled_forecast(root: &Path) -> std::path::PathBuf {
     forecast
 }
 
-/// The calls made by a clean run of `run`, checked to be enough to test.
-fn points_of(run: &[OsString], root: &Path) -> Vec<(&'static str, usize)> {
-    let log = root.join("trace.log");
-    let calls = count_calls(run, &log);
-    std::fs::remove_file(&log).unwrap();
+/// The points reached by a clean run of `run` in `layer`, checked to be
+/// at least `least` in all.
+fn points_of(
+    layer: Layer,
+    run: &[OsString],
+    root: &Path,
+    least: usize,
+) -> Vec<(&'static str, usize)> {
+    let calls = layer.count(run, &root.join("trace.log"));
     let points: usize = calls.iter().map(|(_, n)| n).sum();
-    assert!(points >= 3, "fsyncs and renames: {calls:?}");
+    assert!(points >= least, "{layer:?}: fsyncs and renames: {calls:?}");
     calls
 }
 
@@ -186,31 +313,36 @@ fn a_plan_folder_is_the_old_or_the_new_set_whatever_fails() {
     assert_eq!(new["notes.txt"], b"mine");
 
     let new_args = plan_args(&forecast, &out, "2025-11-30");
-    restore(&out, &old);
-    let calls = points_of(&new_args, root);
-    for (call, n) in &calls {
-        for when in 1..=*n {
-            for fault in faults_at(call) {
-                restore(&out, &old);
-                let got = inject(&new_args, call, when, &fault);
-                assert!(!got.status.success(), "{call} #{when}: {got:?}");
-                let now = files_under(&out);
-                let which = format!("{call} #{when}");
-                match fault {
-                    Fault::Refuse => {
-                        assert_eq!(got.status.code(), Some(1), "{which}");
-                        let err = String::from_utf8_lossy(&got.stderr);
-                        assert!(err.contains("error: "), "{which}: {err}");
-                        assert!(now == old, "{which}: not the old set");
-                        assert_eq!(leftovers(root), Vec::<String>::new());
-                    }
-                    Fault::Kill => {
-                        assert!(now == old || now == new, "{which}: mixed");
-                        // The next run (here writing the old set back)
-                        // cleans up whatever the killed one left.
-                        run("2025-11-27");
-                        assert!(files_under(&out) == old, "{which}");
-                        assert_eq!(leftovers(root), Vec::<String>::new());
+    for layer in layers() {
+        restore(&out, &old);
+        let calls = points_of(layer, &new_args, root, 3);
+        for (call, n) in &calls {
+            for when in 1..=*n {
+                for fault in layer.faults_at(call) {
+                    restore(&out, &old);
+                    let got = layer.inject(&new_args, call, when, &fault);
+                    let which = format!("{layer:?} {call} #{when}");
+                    assert!(!got.status.success(), "{which}: {got:?}");
+                    let now = files_under(&out);
+                    match fault {
+                        Fault::Refuse => {
+                            assert_eq!(got.status.code(), Some(1), "{which}");
+                            let err = String::from_utf8_lossy(&got.stderr);
+                            assert!(err.contains("error: "), "{which}: {err}");
+                            assert!(now == old, "{which}: not the old set");
+                            assert_eq!(leftovers(root), Vec::<String>::new());
+                        }
+                        Fault::Kill => {
+                            assert!(
+                                now == old || now == new,
+                                "{which}: mixed"
+                            );
+                            // The next run (here writing the old set back)
+                            // cleans up whatever the killed one left.
+                            run("2025-11-27");
+                            assert!(files_under(&out) == old, "{which}");
+                            assert_eq!(leftovers(root), Vec::<String>::new());
+                        }
                     }
                 }
             }
@@ -243,50 +375,73 @@ fn a_plan_and_its_chart_elsewhere_land_together_whatever_fails() {
     run_ok(&args("2025-12-07"));
     let new = state();
     assert!(old.0 != new.0 && old.1 != new.1);
-    put(&old);
-    let calls = points_of(&args("2025-12-07"), root);
-    let mut mixed = 0;
-    for (call, n) in &calls {
-        for when in 1..=*n {
-            for fault in faults_at(call) {
-                put(&old);
-                let got = inject(&args("2025-12-07"), call, when, &fault);
-                let which = format!("{call} #{when}");
-                assert!(!got.status.success(), "{which}: {got:?}");
-                let now = state();
-                if let Fault::Refuse = fault {
-                    assert!(now == old, "{which}: not the old set");
-                    assert_eq!(leftovers(root), Vec::<String>::new());
-                    continue;
-                }
-                let folder_new = now.0 == new.0;
-                assert!(folder_new || now.0 == old.0, "{which}: mixed folder");
-                assert!(
-                    now.1 == old.1 || now.1 == new.1,
-                    "{which}: torn chart"
-                );
-                if now != old && now != new {
-                    // Killed between the swaps: a forecast writing the
-                    // chart path completes the plan's folder first.
-                    mixed += 1;
-                    let mut other = forecast_args(root, 1, false, false);
-                    other.push("--chart".into());
-                    other.push(chart.clone().into());
-                    run_ok(&other);
-                    let folder = files_under(&out);
+    let new_args = args("2025-12-07");
+    for layer in layers() {
+        put(&old);
+        let calls = points_of(layer, &new_args, root, 3);
+        let mut mixed = 0;
+        for (call, n) in &calls {
+            for when in 1..=*n {
+                for fault in layer.faults_at(call) {
+                    put(&old);
+                    let got = layer.inject(&new_args, call, when, &fault);
+                    let which = format!("{layer:?} {call} #{when}");
+                    assert!(!got.status.success(), "{which}: {got:?}");
+                    let now = state();
+                    if let Fault::Refuse = fault {
+                        assert!(now == old, "{which}: not the old set");
+                        assert_eq!(leftovers(root), Vec::<String>::new());
+                        continue;
+                    }
+                    let folder_new = now.0 == new.0;
                     assert!(
-                        folder == new.0,
-                        "{which}: the set was not completed"
+                        folder_new || now.0 == old.0,
+                        "{which}: mixed folder"
                     );
-                } else {
-                    run_ok(&args("2025-11-30"));
-                    assert!(state() == old, "{which}");
+                    assert!(
+                        now.1 == old.1 || now.1 == new.1,
+                        "{which}: torn chart"
+                    );
+                    if now != old && now != new {
+                        // Killed between the swaps: a forecast writing the
+                        // chart path completes the plan's folder first...
+                        mixed += 1;
+                        let mut other = forecast_args(root, 1, false, false);
+                        other.push("--chart".into());
+                        other.push(chart.clone().into());
+                        run_ok(&other);
+                        let folder = files_under(&out);
+                        assert!(
+                            folder == new.0,
+                            "{which}: the set was not completed"
+                        );
+                        assert_eq!(leftovers(root), Vec::<String>::new());
+                        // ...and, killed there again, a plan writing only
+                        // the folder completes the chart first.
+                        put(&old);
+                        let again =
+                            layer.inject(&new_args, call, when, &fault);
+                        assert!(!again.status.success(), "{which}: {again:?}");
+                        assert!(state() == now, "{which}: not the same kill");
+                        run_ok(&plan_args(&forecast, &out, "2025-11-30"));
+                        assert!(
+                            std::fs::read(&chart).ok() == new.1,
+                            "{which}: the chart was not completed"
+                        );
+                    } else {
+                        run_ok(&args("2025-11-30"));
+                        assert!(state() == old, "{which}");
+                    }
+                    assert_eq!(
+                        leftovers(root),
+                        Vec::<String>::new(),
+                        "{which}"
+                    );
                 }
-                assert_eq!(leftovers(root), Vec::<String>::new(), "{which}");
             }
         }
+        assert!(mixed > 0, "{layer:?}: no kill between the swaps: {calls:?}");
     }
-    assert!(mixed > 0, "no kill fell between the two swaps: {calls:?}");
 }
 
 fn forecast_args(
@@ -334,74 +489,80 @@ fn forecast_out_and_chart_land_together_whatever_fails() {
 
     let new_args = forecast_args(dir, 2, true, true);
     let keep = tempfile::tempdir().unwrap();
-    restore(dir, &old);
-    let log = tmp.path().join("trace.log");
-    let calls = count_calls(&new_args, &log);
-    std::fs::remove_file(&log).unwrap();
-    let points: usize = calls.iter().map(|(_, n)| n).sum();
-    assert!(points >= 4, "two files, each fsynced and renamed: {calls:?}");
     let file = |files: &Files, name: &str| files.get(name).cloned();
-    for (call, n) in &calls {
-        for when in 1..=*n {
-            for fault in faults_at(call) {
-                restore(dir, &old);
-                let got = inject(&new_args, call, when, &fault);
-                let which = format!("{call} #{when}");
-                assert!(!got.status.success(), "{which}: {got:?}");
-                let now = files_under(dir);
-                match fault {
-                    Fault::Refuse => {
-                        assert_eq!(got.status.code(), Some(1), "{which}");
-                        assert!(now == old, "{which}: not the old set");
-                    }
-                    Fault::Kill => {
-                        let visible: Files = now
-                            .iter()
-                            .filter(|(k, _)| k.starts_with("f."))
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect();
-                        if visible != old && visible != new {
-                            // Killed between the two swaps: the journals
-                            // let the next run writing either file finish.
-                            let journals = now
-                                .keys()
-                                .filter(|k| k.ends_with(".peakplan-journal"))
-                                .count();
-                            assert_eq!(journals, 2, "{which}: mixed");
-                            // The same killed state twice (hard links keep
-                            // the inodes the journal names).
-                            let killed = keep.path().join(&which);
-                            relink(dir, &killed);
-                            for chart in [false, true] {
-                                relink(&killed, dir);
-                                run_ok(&forecast_args(dir, 1, !chart, chart));
-                                let after = files_under(dir);
-                                let other =
-                                    if chart { "f.csv" } else { "f.svg" };
-                                assert!(
-                                    file(&after, other) == file(&new, other),
-                                    "{which}: the set was not completed"
-                                );
-                                let mine =
-                                    if chart { "f.svg" } else { "f.csv" };
-                                assert!(
-                                    file(&after, mine) == file(&old, mine),
-                                    "{which}: {mine} is not this run's"
-                                );
-                                assert_eq!(
-                                    leftovers(dir),
-                                    Vec::<String>::new()
-                                );
-                            }
-                        } else {
-                            run_ok(&forecast_args(dir, 1, true, true));
-                            assert!(files_under(dir) == old, "{which}");
+    // The counting run's log, outside the folder of the set.
+    let logs = tempfile::tempdir().unwrap();
+    for layer in layers() {
+        restore(dir, &old);
+        // Two files, each fsynced and renamed.
+        let calls = points_of(layer, &new_args, logs.path(), 4);
+        for (call, n) in &calls {
+            for when in 1..=*n {
+                for fault in layer.faults_at(call) {
+                    restore(dir, &old);
+                    let got = layer.inject(&new_args, call, when, &fault);
+                    let which = format!("{layer:?} {call} #{when}");
+                    assert!(!got.status.success(), "{which}: {got:?}");
+                    let now = files_under(dir);
+                    match fault {
+                        Fault::Refuse => {
+                            assert_eq!(got.status.code(), Some(1), "{which}");
+                            assert!(now == old, "{which}: not the old set");
                         }
-                        assert_eq!(
-                            leftovers(dir),
-                            Vec::<String>::new(),
-                            "{which}"
-                        );
+                        Fault::Kill => {
+                            let visible: Files = now
+                                .iter()
+                                .filter(|(k, _)| k.starts_with("f."))
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect();
+                            if visible != old && visible != new {
+                                // Killed between the two swaps: the journals
+                                // let the next run writing either file finish.
+                                let journals = now
+                                    .keys()
+                                    .filter(|k| {
+                                        k.ends_with(".peakplan-journal")
+                                    })
+                                    .count();
+                                assert_eq!(journals, 2, "{which}: mixed");
+                                // The same killed state twice (hard links keep
+                                // the inodes the journal names).
+                                let killed = keep.path().join(&which);
+                                relink(dir, &killed);
+                                for chart in [false, true] {
+                                    relink(&killed, dir);
+                                    run_ok(&forecast_args(
+                                        dir, 1, !chart, chart,
+                                    ));
+                                    let after = files_under(dir);
+                                    let other =
+                                        if chart { "f.csv" } else { "f.svg" };
+                                    assert!(
+                                        file(&after, other)
+                                            == file(&new, other),
+                                        "{which}: the set was not completed"
+                                    );
+                                    let mine =
+                                        if chart { "f.svg" } else { "f.csv" };
+                                    assert!(
+                                        file(&after, mine) == file(&old, mine),
+                                        "{which}: {mine} is not this run's"
+                                    );
+                                    assert_eq!(
+                                        leftovers(dir),
+                                        Vec::<String>::new()
+                                    );
+                                }
+                            } else {
+                                run_ok(&forecast_args(dir, 1, true, true));
+                                assert!(files_under(dir) == old, "{which}");
+                            }
+                            assert_eq!(
+                                leftovers(dir),
+                                Vec::<String>::new(),
+                                "{which}"
+                            );
+                        }
                     }
                 }
             }
