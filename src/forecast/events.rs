@@ -61,6 +61,10 @@ impl fmt::Display for Window {
 pub struct Windows {
     by_kind: BTreeMap<EventKind, Window>,
     by_name: BTreeMap<String, Window>,
+    /// The names given by [`Windows::set_name`], as written: the caller
+    /// checks them against its calendar, since a misspelt name would
+    /// silently change nothing.
+    named: Vec<String>,
 }
 
 impl Default for Windows {
@@ -80,7 +84,7 @@ impl Default for Windows {
             (name_key("Noël"), w(28, 10)),
             (name_key("Christmas"), w(28, 10)),
         ]);
-        Windows { by_kind, by_name }
+        Windows { by_kind, by_name, named: vec![] }
     }
 }
 
@@ -106,6 +110,12 @@ impl Windows {
     /// Overrides the window of every event called `name`.
     pub fn set_name(&mut self, name: &str, window: Window) {
         self.by_name.insert(name_key(name), window);
+        self.named.push(name.trim().to_string());
+    }
+
+    /// The event names given windows of their own (not the defaults).
+    pub fn named(&self) -> &[String] {
+        &self.named
     }
 
     /// Applies an override written `KEY=BEFORE..AFTER`, where `KEY` is a

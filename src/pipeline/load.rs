@@ -6,7 +6,7 @@ use std::time::Instant;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::calendar::{Calendar, CalendarChoice, Event};
+use crate::calendar::{Calendar, CalendarChoice, Event, EventKind};
 use crate::error::Result;
 use crate::forecast::{self, FitOptions, Windows};
 use crate::inputs::history::{self, History, HistoryOptions};
@@ -107,9 +107,31 @@ pub fn load(
         format!("{choice:?}").to_lowercase(),
         plural(calendar.events().len(), "event")
     ));
+    check_window_names(&src.windows, &calendar)?;
     let fit =
         FitOptions { windows: src.windows.clone(), ..FitOptions::default() };
     Ok(Loaded { history, calendar, fit })
+}
+
+/// Every event name given a window must be in the calendar (or be a
+/// kind's name, misspelt): a window for no event would change nothing.
+fn check_window_names(windows: &Windows, calendar: &Calendar) -> Result<()> {
+    let kinds = EventKind::ALL.map(EventKind::as_str);
+    let known: Vec<&str> = calendar
+        .events()
+        .iter()
+        .map(|e| e.name.as_str())
+        .chain(kinds)
+        .collect();
+    for name in windows.named() {
+        crate::inputs::events::check_event_name(
+            name,
+            known.iter().copied(),
+            "event window",
+        )
+        .map_err(crate::Error::usage)?;
+    }
+    Ok(())
 }
 
 /// The first and last day of `h`, for a person.

@@ -229,3 +229,23 @@ fn chart_day_outside_the_range_or_without_chart_is_a_usage_error() {
         .stderr(predicate::str::contains("--chart"));
     assert!(!svg.exists());
 }
+
+#[test]
+fn a_window_for_an_unknown_event_is_an_error_with_a_suggestion() {
+    let range = ["--from", "2025-02-03", "--to", "2025-02-09"];
+    let with = |spec: &str| {
+        let mut cmd = forecast(&["--calendar", "fr", "--window", spec]);
+        cmd.args(range);
+        cmd
+    };
+    with("Noel=-28..10").assert().success();
+    with("Noël=-28..10").assert().success();
+    with("Noëll=-28..10").assert().code(2).stderr(predicate::str::contains(
+        "event window: no event is named \"Noëll\" in the calendar \
+             (did you mean \"Noël\"?)",
+    ));
+    with("black_fridy=-3..14")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"black_friday\"?"));
+}
