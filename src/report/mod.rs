@@ -10,10 +10,12 @@
 //! plain chart data, one renderer.
 //!
 //! * [`plan`]: the capacity plan's files and summary.
+//! * [`simulate`]: the simulated days and intervals of a plan.
 
 pub mod csv;
 pub mod plan;
 pub mod plot;
+pub mod simulate;
 pub mod table;
 pub mod term;
 

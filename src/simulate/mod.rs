@@ -62,7 +62,9 @@
 
 pub mod arrivals;
 mod engine;
+pub mod from_plan;
 pub mod model;
+pub mod plan_dir;
 mod run;
 mod service;
 pub mod stats;

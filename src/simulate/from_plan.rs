@@ -1,0 +1,672 @@
+//! A [`Model`] from a plan folder ([`super::plan_dir`]) and its scenario.
+//!
+//! * **Queues**: each queue of the scenario that `intervals.csv` has, in
+//!   the scenario's order: AHT the scenario's override, else the
+//!   volume-weighted mean of the file's `aht_s`; patience and the
+//!   service-level target the scenario's; chat concurrency rounded down
+//!   (at least 1). A queue with an ASA goal has no service level to judge
+//!   and is left out with a note; an e-mail queue plays as a queue without
+//!   patience whose target is the share handled within the deadline,
+//!   when the deadline ends within the day (else it is left out).
+//! * **Days**: one per queue and local date, its slots from the day's
+//!   first interval to its last on the scenario's interval grid (a closed
+//!   interval inside the day is a slot without contacts or staff).
+//! * **Volumes**: the forecast mean per interval, with the day total's
+//!   band ([`daily_band`]); with actual volumes, each interval's count
+//!   (rounded to a whole contact; an interval absent from the actuals has
+//!   none, a day absent altogether is not played).
+//! * **Staff**, from the best source the folder has: `shifts.csv` (people
+//!   join and leave at their shift's boundaries), else the per-interval
+//!   counts of `intervals.csv` (`in_house_agents + hired_agents +
+//!   overtime_agents`, or `scheduled_agents`), else `required_agents`
+//!   (a folder written before plans carried their schedule; noted).
+//!   Agents on the phones are fractional once shrinkage is taken off; the
+//!   servers of each stretch of time are `floor(Σ on_phone + 1e-9)` over
+//!   the shifts covering it, the rule the plan's own service level uses
+//!   for `scheduled_agents`. Partner rows make the partner's staff.
+//! * **Overflow**: a level-1 queue with partner staff sends its contacts
+//!   (all of them are level 1) to the partner when the expected in-house
+//!   wait is above the target's answer time, unless told otherwise.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, TimeDelta};
+use chrono_tz::Tz;
+
+use super::model::{
+    Channel, DailyBand, DayPlan, HandleTime, Model, Overflow, OverflowRule,
+    QueueModel, Redial, Shift, SlTarget, Staff, Volumes,
+};
+use super::plan_dir::{PlanFolder, PlanInterval, PlanShift, ShiftSource};
+use crate::capacity::Scenario;
+use crate::capacity::scenario::{Channel as ScenarioChannel, Goal};
+use crate::error::{Error, InputError, Result};
+use crate::forecast::ForecastRow;
+use crate::forecast::quantiles::gamma_quantiles;
+
+/// Slack under a whole agent that still counts as one (as the plan's own
+/// service level does).
+const AGENT_EPS: f64 = 1e-9;
+
+/// Choices the plan folder and scenario do not make.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BuildOptions {
+    /// The law of handle times.
+    pub handle: HandleTime,
+    /// Callers who hang up and call again, if any.
+    pub redial: Option<Redial>,
+    /// When level-1 contacts go to the partner; `None`: when the expected
+    /// wait is above the target's answer time.
+    pub overflow: Option<OverflowRule>,
+    /// Only the dates in this range (inclusive), if given.
+    pub days: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> BuildOptions {
+        BuildOptions {
+            handle: HandleTime::Exponential,
+            redial: None,
+            overflow: None,
+            days: None,
+        }
+    }
+}
+
+/// Parses a day range `2025-11-24..2025-12-01` (inclusive), or one day.
+///
+/// # Errors
+///
+/// A message for a malformed range or one that ends before it starts.
+pub fn parse_days(
+    text: &str,
+) -> std::result::Result<(NaiveDate, NaiveDate), String> {
+    let date = |t: &str| {
+        NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+            format!("expected DATE..DATE like 2025-11-24..2025-12-01, found {text:?}")
+        })
+    };
+    let (a, b) = match text.split_once("..") {
+        Some((a, b)) => (date(a)?, date(b)?),
+        None => (date(text)?, date(text)?),
+    };
+    if b < a {
+        return Err(format!("the range {text} ends before it starts"));
+    }
+    Ok((a, b))
+}
+
+/// Where the in-house staff of the model came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffSource {
+    /// `shifts.csv`.
+    Shifts,
+    /// The scheduled agents of `intervals.csv`.
+    ScheduledAgents,
+    /// The required agents of `intervals.csv`.
+    RequiredAgents,
+}
+
+/// One day of one queue of the model, as the reports name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayInfo {
+    /// The queue.
+    pub queue: String,
+    /// The local date.
+    pub date: NaiveDate,
+    /// Start of every slot of the day, in the scenario's zone.
+    pub slot_starts: Vec<DateTime<Tz>>,
+    /// The queue's target.
+    pub target: SlTarget,
+}
+
+/// The model of a plan folder, with what the reports need to name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanModel {
+    /// What to simulate.
+    pub model: Model,
+    /// One entry per queue-day of the model, in its order.
+    pub days: Vec<DayInfo>,
+    /// Where the staff came from.
+    pub staff: StaffSource,
+    /// What the planner should know about how the model was built.
+    pub notes: Vec<String>,
+}
+
+/// Builds the model of `folder` with `scenario`'s queues, on `actuals`
+/// (interval volumes) when given.
+///
+/// # Errors
+///
+/// [`Error::Input`] naming the file and line of an interval off the
+/// scenario's grid or repeated; [`Error::Usage`] when nothing is left to
+/// simulate or a queue has no handle time.
+pub fn build(
+    folder: &PlanFolder,
+    scenario: &Scenario,
+    actuals: Option<&[ForecastRow]>,
+    options: &BuildOptions,
+) -> Result<PlanModel> {
+    let tz = scenario.horizon.tz;
+    let slot_s = scenario.horizon.interval.seconds();
+    let mut notes = Vec::new();
+    let staff = staff_source(folder);
+    if staff == StaffSource::RequiredAgents {
+        notes.push(
+            "the plan folder has no shifts.csv nor scheduled_agents: \
+             simulating the required agents of intervals.csv"
+                .to_string(),
+        );
+    }
+    let actual = actuals.map(actual_counts);
+    let shifts = shifts_by_day(folder.shifts.as_deref());
+    let mut by_day: BTreeMap<(&str, NaiveDate), Vec<&PlanInterval>> =
+        BTreeMap::new();
+    for r in &folder.intervals {
+        let date = r.start.with_timezone(&tz).date_naive();
+        if options.days.is_some_and(|(a, b)| date < a || date > b) {
+            continue;
+        }
+        by_day.entry((r.queue.as_str(), date)).or_default().push(r);
+    }
+    let mut queues = Vec::new();
+    let mut infos = Vec::new();
+    for spec in &scenario.queues {
+        let days: Vec<(NaiveDate, &Vec<&PlanInterval>)> = by_day
+            .range((spec.name.as_str(), NaiveDate::MIN)..)
+            .take_while(|((q, _), _)| *q == spec.name)
+            .map(|((_, d), rows)| (*d, rows))
+            .collect();
+        if days.is_empty() {
+            continue;
+        }
+        let Goal::ServiceLevel { sl, within_s } = spec.goal else {
+            notes.push(format!(
+                "queue {}: an ASA goal has no service level to simulate; \
+                 left out",
+                spec.name
+            ));
+            continue;
+        };
+        let (channel, patience_s) = match spec.channel {
+            ScenarioChannel::Voice => (Channel::Voice, spec.patience_s),
+            ScenarioChannel::Chat { concurrency } => (
+                Channel::Chat {
+                    concurrency: (concurrency.floor() as u32).max(1),
+                },
+                spec.patience_s,
+            ),
+            ScenarioChannel::Email { deadline_s } => {
+                let longest = days.iter().map(|(_, r)| r.len()).max();
+                if deadline_s > longest.unwrap_or(0) as f64 * slot_s {
+                    notes.push(format!(
+                        "queue {}: the e-mail deadline ends after the day; \
+                         a backlog carried overnight is not simulated, \
+                         left out",
+                        spec.name
+                    ));
+                    continue;
+                }
+                (Channel::Voice, None)
+            }
+        };
+        let target = match spec.channel {
+            ScenarioChannel::Email { deadline_s } => {
+                SlTarget { share: sl, within_s: deadline_s }
+            }
+            _ => SlTarget { share: sl, within_s },
+        };
+        let all: Vec<&PlanInterval> =
+            days.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+        let Some(aht_s) = spec.aht_s.or_else(|| mean_aht(&all)) else {
+            return Err(Error::usage(format!(
+                "queue {}: no handle time: set `aht` in the scenario \
+                 (intervals.csv has no aht_s for it)",
+                spec.name
+            )));
+        };
+        let mut plans = Vec::new();
+        for (date, rows) in days {
+            let counts = match &actual {
+                Some(a) => match a.get(spec.name.as_str()) {
+                    Some(m) => Some(m),
+                    None => break,
+                },
+                None => None,
+            };
+            let day = DayGrid::new(rows, slot_s)?;
+            let volumes = match counts {
+                Some(m) => {
+                    let v: Vec<u32> = day
+                        .starts
+                        .iter()
+                        .map(|s| m.get(&s.timestamp()).copied().unwrap_or(0))
+                        .collect();
+                    if !day
+                        .starts
+                        .iter()
+                        .any(|s| m.contains_key(&s.timestamp()))
+                    {
+                        continue;
+                    }
+                    Volumes::Actual(v)
+                }
+                None => Volumes::Forecast {
+                    mean: day
+                        .slots
+                        .iter()
+                        .map(|r| r.map_or(0.0, |r| r.forecast))
+                        .collect(),
+                    band: Some(daily_band(&day.present())),
+                },
+            };
+            let key = (spec.name.as_str(), date);
+            let (own, partner) = match staff {
+                StaffSource::Shifts => day_staff_from_shifts(
+                    shifts.get(&key).map_or(&[][..], Vec::as_slice),
+                    &day,
+                    tz,
+                )?,
+                _ => day_staff_from_intervals(
+                    &day,
+                    staff == StaffSource::RequiredAgents,
+                ),
+            };
+            infos.push(DayInfo {
+                queue: spec.name.clone(),
+                date,
+                slot_starts: day
+                    .starts
+                    .iter()
+                    .map(|s| s.with_timezone(&tz))
+                    .collect(),
+                target,
+            });
+            plans.push(DayPlan {
+                label: date.to_string(),
+                volumes,
+                staff: own,
+                partner_staff: partner,
+            });
+        }
+        if plans.is_empty() {
+            continue;
+        }
+        let has_partner =
+            plans.iter().any(|d| !d.partner_staff.steps().is_empty());
+        let overflow = (spec.level == 1 && has_partner).then(|| Overflow {
+            eligible_share: 1.0,
+            rule: options
+                .overflow
+                .unwrap_or(OverflowRule::ExpectedWaitAbove(target.within_s)),
+        });
+        queues.push(QueueModel {
+            name: spec.name.clone(),
+            channel,
+            aht_s,
+            handle: options.handle,
+            patience_s,
+            redial: options.redial,
+            target,
+            interval_cv: 0.0,
+            overflow,
+            days: plans,
+        });
+    }
+    for r in &folder.intervals {
+        if scenario.queue(&r.queue).is_none() {
+            notes.push(format!(
+                "queue {} of intervals.csv is not in the scenario; left out",
+                r.queue
+            ));
+            break;
+        }
+    }
+    if queues.is_empty() {
+        return Err(Error::usage(format!(
+            "{}: no queue and day to simulate (check --days, --actuals and \
+             that the scenario names the plan's queues)",
+            folder.dir.display()
+        )));
+    }
+    Ok(PlanModel {
+        model: Model { slot_s, queues },
+        days: infos,
+        staff,
+        notes,
+    })
+}
+
+fn staff_source(folder: &PlanFolder) -> StaffSource {
+    if folder.shifts.is_some() {
+        StaffSource::Shifts
+    } else if folder
+        .intervals
+        .iter()
+        .all(|r| r.own_agents.is_some() || r.scheduled_agents.is_some())
+        && !folder.intervals.is_empty()
+    {
+        StaffSource::ScheduledAgents
+    } else {
+        StaffSource::RequiredAgents
+    }
+}
+
+/// Actual counts by queue and interval start (Unix seconds).
+fn actual_counts(rows: &[ForecastRow]) -> BTreeMap<&str, BTreeMap<i64, u32>> {
+    let mut out: BTreeMap<&str, BTreeMap<i64, u32>> = BTreeMap::new();
+    for r in rows {
+        let n = r.mean.round().clamp(0.0, f64::from(u32::MAX)) as u32;
+        *out.entry(r.queue.as_str())
+            .or_default()
+            .entry(r.start.timestamp())
+            .or_default() += n;
+    }
+    out
+}
+
+fn shifts_by_day(
+    shifts: Option<&[PlanShift]>,
+) -> BTreeMap<(&str, NaiveDate), Vec<&PlanShift>> {
+    let mut out: BTreeMap<(&str, NaiveDate), Vec<&PlanShift>> =
+        BTreeMap::new();
+    for s in shifts.unwrap_or_default() {
+        out.entry((s.queue.as_str(), s.date)).or_default().push(s);
+    }
+    out
+}
+
+fn mean_aht(rows: &[&PlanInterval]) -> Option<f64> {
+    let (mut w, mut sum) = (0.0, 0.0);
+    for r in rows {
+        if let Some(a) = r.aht_s {
+            w += r.forecast.max(1e-9);
+            sum += r.forecast.max(1e-9) * a;
+        }
+    }
+    (w > 0.0).then(|| sum / w)
+}
+
+/// A day's intervals on its slot grid.
+struct DayGrid<'a> {
+    starts: Vec<DateTime<chrono::FixedOffset>>,
+    slots: Vec<Option<&'a PlanInterval>>,
+    slot_s: f64,
+}
+
+impl<'a> DayGrid<'a> {
+    fn new(rows: &[&'a PlanInterval], slot_s: f64) -> Result<DayGrid<'a>> {
+        let first = rows
+            .iter()
+            .map(|r| r.start)
+            .min()
+            .ok_or_else(|| Error::usage("a day without intervals"))?;
+        let step = slot_s as i64;
+        let mut slots: Vec<Option<&PlanInterval>> = Vec::new();
+        for r in rows {
+            let off = (r.start - first).num_seconds();
+            if off % step != 0 {
+                return Err(grid_error(r, slot_s));
+            }
+            let k = (off / step) as usize;
+            if slots.len() <= k {
+                slots.resize(k + 1, None);
+            }
+            if slots[k].is_some() {
+                return Err(InputError::new(
+                    crate::Location::file("intervals.csv")
+                        .line(r.line)
+                        .column("interval_start"),
+                    "each interval of a queue once",
+                )
+                .found(r.start.to_rfc3339())
+                .into());
+            }
+            slots[k] = Some(r);
+        }
+        let starts = (0..slots.len())
+            .map(|k| first + TimeDelta::seconds(k as i64 * step))
+            .collect();
+        Ok(DayGrid { starts, slots, slot_s })
+    }
+
+    fn present(&self) -> Vec<&'a PlanInterval> {
+        self.slots.iter().flatten().copied().collect()
+    }
+}
+
+fn grid_error(r: &PlanInterval, slot_s: f64) -> Error {
+    InputError::new(
+        crate::Location::file("intervals.csv")
+            .line(r.line)
+            .column("interval_start"),
+        format!(
+            "an interval start on the scenario's {}-minute grid",
+            slot_s / 60.0
+        ),
+    )
+    .found(r.start.to_rfc3339())
+    .into()
+}
+
+fn whole_agents(x: f64) -> u32 {
+    (x + AGENT_EPS).floor().clamp(0.0, f64::from(u32::MAX)) as u32
+}
+
+fn day_staff_from_intervals(
+    day: &DayGrid<'_>,
+    required: bool,
+) -> (Staff, Staff) {
+    let own: Vec<u32> = day
+        .slots
+        .iter()
+        .map(|r| {
+            r.map_or(0, |r| {
+                let n = if required {
+                    r.required_agents
+                } else {
+                    r.own_agents.or(r.scheduled_agents).unwrap_or(0.0)
+                };
+                whole_agents(n)
+            })
+        })
+        .collect();
+    let partner: Vec<u32> = day
+        .slots
+        .iter()
+        .map(|r| r.and_then(|r| r.partner_agents).map_or(0, whole_agents))
+        .collect();
+    let partner = if partner.iter().all(|&n| n == 0) {
+        Staff::none()
+    } else {
+        Staff::per_slot(&partner, day.slot_s)
+    };
+    (Staff::per_slot(&own, day.slot_s), partner)
+}
+
+/// In-house (in-house, hires, overtime) and partner staff of a day from
+/// its shifts.
+fn day_staff_from_shifts(
+    shifts: &[&PlanShift],
+    day: &DayGrid<'_>,
+    tz: Tz,
+) -> Result<(Staff, Staff)> {
+    let Some(first) = day.starts.first() else {
+        return Ok((Staff::none(), Staff::none()));
+    };
+    let mut own = Vec::new();
+    let mut partner = Vec::new();
+    for s in shifts {
+        let local = |t| {
+            let at = s.date.and_time(t);
+            at.and_local_timezone(tz).earliest().ok_or_else(|| {
+                Error::from(
+                    InputError::new(
+                        crate::Location::file("shifts.csv")
+                            .line(s.line)
+                            .column("start"),
+                        "a local time that exists on that date",
+                    )
+                    .found(at.to_string()),
+                )
+            })
+        };
+        let start = local(s.start)?;
+        let mut end = local(s.end)?;
+        if end <= start {
+            end += TimeDelta::days(1);
+        }
+        let block = (
+            (start.fixed_offset() - *first).num_seconds() as f64,
+            (end.fixed_offset() - *first).num_seconds() as f64,
+            s.on_phone,
+        );
+        match s.source {
+            ShiftSource::Partner => partner.push(block),
+            _ => own.push(block),
+        }
+    }
+    Ok((whole_servers(&own)?, whole_servers(&partner)?))
+}
+
+/// The staff of fractional blocks `(start_s, end_s, on_phone)`: between
+/// consecutive boundaries, `floor(Σ on_phone + 1e-9)` servers.
+fn whole_servers(blocks: &[(f64, f64, f64)]) -> Result<Staff> {
+    let mut cuts: Vec<f64> = blocks.iter().flat_map(|b| [b.0, b.1]).collect();
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let mut shifts = Vec::new();
+    for w in cuts.windows(2) {
+        let sum: f64 = blocks
+            .iter()
+            .filter(|b| b.0 <= w[0] && b.1 >= w[1])
+            .map(|b| b.2)
+            .sum();
+        let people = whole_agents(sum);
+        if people > 0 {
+            shifts.push(Shift { start_s: w[0], end_s: w[1], people });
+        }
+    }
+    Staff::from_shifts(&shifts).map_err(|e| Error::usage(e.to_string()))
+}
+
+/// The band of a day's total from its intervals' p10 and p90.
+///
+/// `intervals.csv` has per-interval quantiles only, and a day's p90 is
+/// not the sum of its intervals'. The forecast writes each interval as
+/// `F·Y`, `F` the day's lognormal error of log-sd `σ` and `Y` the count
+/// given the day (variance `λ + φλ²`), read off a gamma law with the
+/// product's mean and variance (see [`crate::forecast::quantiles`]); the
+/// day's own band is the same law at the day total with `φ = 0`. So each
+/// interval's p10–p90 is inverted for its variance, and, taking `φ = 0`,
+/// for `e^{σ²} = (var + λ²) / (λ² + λ)`; any `φ > 0` only widens an
+/// interval, so the narrowest `σ` over the day's intervals is kept (exact
+/// when `φ = 0`, an upper bound otherwise). The day's band is then
+/// `Q(M, M²(e^{σ²} − 1) + e^{σ²}·M)` at the day total `M`. Intervals
+/// without a band (`p10 = p90`) give `σ = 0`: the Poisson floor.
+pub fn daily_band(rows: &[&PlanInterval]) -> DailyBand {
+    let total: f64 = rows.iter().map(|r| r.forecast).sum();
+    let mut es2 = f64::INFINITY;
+    for r in rows.iter().filter(|r| r.forecast > 0.0) {
+        let var = variance_for_width(r.forecast, r.p90 - r.p10);
+        let m = r.forecast;
+        es2 = es2.min(((var + m * m) / (m * m + m)).max(1.0));
+    }
+    if !es2.is_finite() {
+        es2 = 1.0;
+    }
+    let var = total * total * (es2 - 1.0) + es2 * total;
+    let [p10, _, p90] = gamma_quantiles(total, var);
+    DailyBand { p10, p90 }
+}
+
+/// The variance whose gamma law of mean `mean` has this p10–p90 width
+/// (bisection: the width grows with the variance).
+fn variance_for_width(mean: f64, width: f64) -> f64 {
+    if width <= 0.0 {
+        return 0.0;
+    }
+    let w = |var: f64| {
+        let [a, _, b] = gamma_quantiles(mean, var);
+        b - a
+    };
+    let (mut lo, mut hi) = (0.0, mean * mean + mean);
+    while w(hi) < width && hi < 1e30 {
+        hi *= 4.0;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if w(mid) < width {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forecast::quantiles::interval_quantiles;
+
+    fn row(m: f64, sigma: f64, phi: f64) -> PlanInterval {
+        let [p10, _, p90] = interval_quantiles(m, sigma, phi);
+        PlanInterval {
+            start: DateTime::parse_from_rfc3339("2025-11-28T09:00:00+01:00")
+                .unwrap(),
+            queue: "q".into(),
+            forecast: m,
+            p10,
+            p90,
+            aht_s: None,
+            required_agents: 0.0,
+            scheduled_agents: None,
+            own_agents: None,
+            partner_agents: None,
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn the_daily_band_is_the_forecasts_own_when_counts_are_poisson() {
+        let rows: Vec<PlanInterval> = [40.0, 90.0, 150.0, 120.0, 60.0]
+            .iter()
+            .map(|&m| row(m, 0.12, 0.0))
+            .collect();
+        let refs: Vec<&PlanInterval> = rows.iter().collect();
+        let band = daily_band(&refs);
+        let [p10, _, p90] = interval_quantiles(460.0, 0.12, 0.0);
+        assert!((band.p10 / p10 - 1.0).abs() < 1e-3, "{band:?} {p10}");
+        assert!((band.p90 / p90 - 1.0).abs() < 1e-3, "{band:?} {p90}");
+        // Far narrower than the sum of the intervals' bands.
+        let summed: f64 = rows.iter().map(|r| r.p90 - r.p10).sum();
+        assert!(band.p90 - band.p10 < summed);
+    }
+
+    #[test]
+    fn overdispersion_only_widens_the_daily_band() {
+        let rows: Vec<PlanInterval> =
+            [40.0, 90.0, 150.0].iter().map(|&m| row(m, 0.1, 0.02)).collect();
+        let refs: Vec<&PlanInterval> = rows.iter().collect();
+        let band = daily_band(&refs);
+        let [p10, _, p90] = interval_quantiles(280.0, 0.1, 0.0);
+        assert!(band.p10 <= p10 + 1e-6 && band.p90 >= p90 - 1e-6);
+    }
+
+    #[test]
+    fn fractional_agents_become_whole_servers_per_stretch() {
+        // 2.1 + 1.4 = 3.5 -> 3 from 1 h to 2 h; 0.7 alone -> 0 before.
+        let staff =
+            whole_servers(&[(0.0, 7200.0, 2.1), (3600.0, 9000.0, 1.4)])
+                .unwrap();
+        assert_eq!(
+            staff.steps(),
+            &[(0.0, 2), (3600.0, 3), (7200.0, 1), (9000.0, 0)]
+        );
+        // Three thirds make one agent despite rounding.
+        let thirds = [(0.0, 1800.0, 1.0 / 3.0); 3];
+        assert_eq!(whole_servers(&thirds).unwrap().at(900.0), 1);
+    }
+}
