@@ -9,6 +9,8 @@
 //! target; its failing hours are the intervals whose mean simulated
 //! service level is under the target.
 
+use std::path::{Path, PathBuf};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
@@ -138,6 +140,64 @@ impl SimulationReport {
             .iter()
             .filter(|d| !d.events.is_empty() && d.flagged())
             .collect()
+    }
+
+    /// Writes every output as one atomic set: `days.csv` and
+    /// `intervals.csv` in `out_dir` (locked, see
+    /// [`crate::output::write_files_atomic`]), the chart of a day, and
+    /// `main` (the result in its format) at `out`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when the chart's day was not simulated;
+    /// [`Error::Io`] when a file cannot be written (then none is).
+    pub fn write(
+        &self,
+        dialect: Dialect,
+        out_dir: Option<&Path>,
+        chart: Option<(&Path, NaiveDate)>,
+        out: Option<(&Path, &[u8])>,
+    ) -> Result<()> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        if let Some(dir) = out_dir {
+            for (name, bytes) in self.files(dialect)? {
+                files.push((dir.join(name), bytes));
+            }
+        }
+        if let Some((path, day)) = chart {
+            files.push((path.to_path_buf(), chart_svg(self, day)?));
+        }
+        if let Some((path, bytes)) = out {
+            files.push((path.to_path_buf(), bytes.to_vec()));
+        }
+        let set: Vec<(&Path, &[u8])> =
+            files.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
+        match out_dir {
+            Some(dir) => crate::output::write_files_atomic(dir, &set),
+            None => crate::output::write_all_atomic(&set),
+        }
+    }
+
+    /// What `--strict` asks: every event day holds its target in at least
+    /// [`MIN_P_MEET`] of the runs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TargetsMissed`] (exit 3) naming the days that do not.
+    pub fn strict(&self) -> Result<()> {
+        let short: Vec<String> = self
+            .event_days_short()
+            .iter()
+            .map(|d| format!("{} {}", d.date, d.stats.queue))
+            .collect();
+        if short.is_empty() {
+            return Ok(());
+        }
+        Err(Error::TargetsMissed(format!(
+            "event day(s) holding the target in fewer than {} % of runs: {}",
+            fixed(100.0 * MIN_P_MEET, 0),
+            short.join(", ")
+        )))
     }
 
     /// The files of `--out-dir`: `days.csv` and `intervals.csv`.

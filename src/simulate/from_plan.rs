@@ -49,10 +49,10 @@ use crate::forecast::quantiles::gamma_quantiles;
 const AGENT_EPS: f64 = 1e-9;
 
 /// Choices the plan folder and scenario do not make.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct BuildOptions {
-    /// The law of handle times.
-    pub handle: HandleTime,
+    /// The law of handle times; `None`: exponential.
+    pub handle: Option<HandleTime>,
     /// Callers who hang up and call again, if any.
     pub redial: Option<Redial>,
     /// When level-1 contacts go to the partner; `None`: when the expected
@@ -62,13 +62,20 @@ pub struct BuildOptions {
     pub days: Option<(NaiveDate, NaiveDate)>,
 }
 
-impl Default for BuildOptions {
-    fn default() -> BuildOptions {
+impl BuildOptions {
+    /// Lognormal handle times of coefficient `handle_cv` if given,
+    /// overflow above `overflow_wait_s` of expected wait if given, the
+    /// dates of `days` only if given; no redials.
+    pub fn new(
+        handle_cv: Option<f64>,
+        overflow_wait_s: Option<f64>,
+        days: Option<(NaiveDate, NaiveDate)>,
+    ) -> BuildOptions {
         BuildOptions {
-            handle: HandleTime::Exponential,
+            handle: handle_cv.map(|cv| HandleTime::LogNormal { cv }),
             redial: None,
-            overflow: None,
-            days: None,
+            overflow: overflow_wait_s.map(OverflowRule::ExpectedWaitAbove),
+            days,
         }
     }
 }
@@ -305,7 +312,7 @@ pub fn build(
             name: spec.name.clone(),
             channel,
             aht_s,
-            handle: options.handle,
+            handle: options.handle.unwrap_or(HandleTime::Exponential),
             patience_s,
             redial: options.redial,
             target,
@@ -548,7 +555,7 @@ fn whole_servers(blocks: &[(f64, f64, f64)]) -> Result<Staff> {
             shifts.push(Shift { start_s: w[0], end_s: w[1], people });
         }
     }
-    Staff::from_shifts(&shifts).map_err(|e| Error::usage(e.to_string()))
+    Staff::from_shifts(&shifts).map_err(Error::from)
 }
 
 /// The band of a day's total from its intervals' p10 and p90.

@@ -127,3 +127,10 @@ pub enum SimError {
         end_s: f64,
     },
 }
+
+/// An invalid simulation value is an invalid input (exit 2).
+impl From<SimError> for crate::error::Error {
+    fn from(err: SimError) -> crate::error::Error {
+        crate::error::Error::usage(err.to_string())
+    }
+}

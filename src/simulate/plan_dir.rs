@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
+use crate::capacity::Scenario;
+use crate::config::Settings;
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::{CsvConfig, CsvReader, text};
 
@@ -101,6 +103,30 @@ pub struct PlanShift {
 }
 
 impl PlanFolder {
+    /// The scenario to simulate with: `explicit` if given, else
+    /// [`scenario_file`](PlanFolder::scenario_file), read with `settings`
+    /// under it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] when neither names one; the errors of
+    /// [`Scenario::read`].
+    pub fn scenario(
+        &self,
+        explicit: Option<&Path>,
+        settings: &Settings,
+    ) -> Result<Scenario> {
+        let path =
+            explicit.map(Path::to_path_buf).or_else(|| self.scenario_file());
+        let path = path.ok_or_else(|| {
+            Error::usage(format!(
+                "{}: summary.json names no scenario: pass --scenario FILE",
+                self.dir.display()
+            ))
+        })?;
+        Scenario::read(&path, settings)
+    }
+
     /// The scenario file `summary.json` names. `plan` records the path as
     /// it was given, relative to the folder it ran in: an absolute path is
     /// taken as is; a relative one is tried from the current folder (the

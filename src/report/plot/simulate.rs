@@ -138,7 +138,9 @@ mod tests {
             p_meet_target: 0.4,
             slots: vec![slot(9, 0.85), slot(10, 0.6)],
         };
-        let chart = simulate_chart(std::slice::from_ref(&day), date, 100, None).unwrap();
+        let chart =
+            simulate_chart(std::slice::from_ref(&day), date, 100, None)
+                .unwrap();
         assert_eq!(chart.panels.len(), 1);
         assert!(chart.panels[0].title.contains("Black Friday"));
         assert_eq!(chart.panels[0].lines[0].points[1].1, 60.0);
