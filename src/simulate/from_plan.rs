@@ -168,6 +168,10 @@ pub fn build(
     }
     let actual = actuals.map(actual_counts);
     let shifts = shifts_by_day(folder.shifts.as_deref());
+    let files = (
+        folder.dir.join("intervals.csv").display().to_string(),
+        folder.dir.join("shifts.csv").display().to_string(),
+    );
     let mut by_day: BTreeMap<(&str, NaiveDate), Vec<&PlanInterval>> =
         BTreeMap::new();
     for r in &folder.intervals {
@@ -242,7 +246,7 @@ pub fn build(
                 },
                 None => None,
             };
-            let day = DayGrid::new(rows, slot_s)?;
+            let day = DayGrid::new(rows, slot_s, &files.0)?;
             let volumes = match counts {
                 Some(m) => {
                     let v: Vec<u32> = day
@@ -274,6 +278,7 @@ pub fn build(
                     shifts.get(&key).map_or(&[][..], Vec::as_slice),
                     &day,
                     tz,
+                    &files.1,
                 )?,
                 _ => day_staff_from_intervals(
                     &day,
@@ -403,7 +408,11 @@ struct DayGrid<'a> {
 }
 
 impl<'a> DayGrid<'a> {
-    fn new(rows: &[&'a PlanInterval], slot_s: f64) -> Result<DayGrid<'a>> {
+    fn new(
+        rows: &[&'a PlanInterval],
+        slot_s: f64,
+        file: &str,
+    ) -> Result<DayGrid<'a>> {
         let first = rows
             .iter()
             .map(|r| r.start)
@@ -414,7 +423,7 @@ impl<'a> DayGrid<'a> {
         for r in rows {
             let off = (r.start - first).num_seconds();
             if off % step != 0 {
-                return Err(grid_error(r, slot_s));
+                return Err(grid_error(r, slot_s, file));
             }
             let k = (off / step) as usize;
             if slots.len() <= k {
@@ -422,7 +431,7 @@ impl<'a> DayGrid<'a> {
             }
             if slots[k].is_some() {
                 return Err(InputError::new(
-                    crate::Location::file("intervals.csv")
+                    crate::Location::file(file)
                         .line(r.line)
                         .column("interval_start"),
                     "each interval of a queue once",
@@ -443,11 +452,9 @@ impl<'a> DayGrid<'a> {
     }
 }
 
-fn grid_error(r: &PlanInterval, slot_s: f64) -> Error {
+fn grid_error(r: &PlanInterval, slot_s: f64, file: &str) -> Error {
     InputError::new(
-        crate::Location::file("intervals.csv")
-            .line(r.line)
-            .column("interval_start"),
+        crate::Location::file(file).line(r.line).column("interval_start"),
         format!(
             "an interval start on the scenario's {}-minute grid",
             slot_s / 60.0
@@ -498,6 +505,7 @@ fn day_staff_from_shifts(
     shifts: &[&PlanShift],
     day: &DayGrid<'_>,
     tz: Tz,
+    file: &str,
 ) -> Result<(Staff, Staff)> {
     let Some(first) = day.starts.first() else {
         return Ok((Staff::none(), Staff::none()));
@@ -510,7 +518,7 @@ fn day_staff_from_shifts(
             at.and_local_timezone(tz).earliest().ok_or_else(|| {
                 Error::from(
                     InputError::new(
-                        crate::Location::file("shifts.csv")
+                        crate::Location::file(file)
                             .line(s.line)
                             .column("start"),
                         "a local time that exists on that date",
