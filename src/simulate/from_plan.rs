@@ -684,4 +684,101 @@ mod tests {
         let thirds = [(0.0, 1800.0, 1.0 / 3.0); 3];
         assert_eq!(whole_servers(&thirds).unwrap().at(900.0), 1);
     }
+
+    fn fixture(name: &str) -> (PlanFolder, Scenario) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name);
+        let folder = super::super::plan_dir::read(&dir).unwrap();
+        let scenario = Scenario::read(
+            &dir.join("scenario.toml"),
+            &crate::config::Settings::default(),
+        )
+        .unwrap();
+        (folder, scenario)
+    }
+
+    #[test]
+    fn shifts_become_whole_servers_and_the_partner_serves_level_one() {
+        let (folder, scenario) = fixture("plan_shifts");
+        let built =
+            build(&folder, &scenario, None, &BuildOptions::default()).unwrap();
+        assert_eq!(built.staff, StaffSource::Shifts);
+        let [commandes, sav] = &built.model.queues[..] else {
+            panic!("two queues expected");
+        };
+        assert_eq!(commandes.days.len(), 2);
+        let day = &commandes.days[0];
+        // 7 in house; + 2.8 hired from 10:00 (9.8 -> 9); + 0.7 overtime
+        // from 11:00 (10.5 -> 10); all leave at 12:00.
+        assert_eq!(
+            day.staff.steps(),
+            &[(0.0, 7), (3600.0, 9), (7200.0, 10), (10800.0, 0)]
+        );
+        assert_eq!(day.partner_staff.steps(), &[(3600.0, 2), (10800.0, 0)]);
+        assert_eq!(
+            commandes.overflow.map(|o| o.rule),
+            Some(OverflowRule::ExpectedWaitAbove(20.0))
+        );
+        assert_eq!(commandes.patience_s, Some(120.0));
+        // sav is level 2: no overflow; 4.2 on the phones are 4 servers.
+        assert_eq!(sav.overflow, None);
+        assert_eq!(sav.days[0].staff.at(60.0), 4);
+        let Volumes::Forecast { mean, band: Some(band) } =
+            &commandes.days[1].volumes
+        else {
+            panic!("forecast volumes with a band expected");
+        };
+        let total: f64 = mean.iter().sum();
+        assert!(band.p10 < total && total < band.p90, "{band:?} {total}");
+        assert_eq!(built.days[1].date.to_string(), "2025-11-28");
+    }
+
+    #[test]
+    fn without_shifts_the_required_agents_play_with_a_note() {
+        let (folder, scenario) = fixture("plan_required");
+        let options = BuildOptions {
+            days: Some((
+                NaiveDate::from_ymd_opt(2025, 11, 28).unwrap(),
+                NaiveDate::from_ymd_opt(2025, 11, 28).unwrap(),
+            )),
+            ..BuildOptions::default()
+        };
+        let built = build(&folder, &scenario, None, &options).unwrap();
+        assert_eq!(built.staff, StaffSource::RequiredAgents);
+        assert!(built.notes[0].contains("required agents"));
+        let q = &built.model.queues[0];
+        assert_eq!(q.days.len(), 1);
+        // Required agents 7, 9, 10, 11, 10, 8 at the usual volume, × 1.4
+        // rounded up on Black Friday.
+        assert_eq!(q.days[0].staff.at(0.0), 10);
+        // No partner staff in today's folders: no overflow.
+        assert_eq!(q.overflow, None);
+    }
+
+    proptest::proptest! {
+        /// Between any two boundaries, the servers are the whole part of the
+        /// summed on-phone agents, never more.
+        #[test]
+        fn servers_are_the_floor_of_the_agents_on_the_phones(
+            blocks in proptest::collection::vec(
+                (0u32..48, 1u32..12, 0.0f64..6.0), 1..10),
+            probe in 0u32..60,
+        ) {
+            let blocks: Vec<(f64, f64, f64)> = blocks
+                .iter()
+                .map(|&(s, len, on)| {
+                    (f64::from(s) * 900.0, f64::from(s + len) * 900.0, on)
+                })
+                .collect();
+            let staff = whole_servers(&blocks).unwrap();
+            let t = f64::from(probe) * 900.0 + 1.0;
+            let sum: f64 = blocks
+                .iter()
+                .filter(|b| b.0 <= t && t < b.1)
+                .map(|b| b.2)
+                .sum();
+            proptest::prop_assert_eq!(staff.at(t), (sum + AGENT_EPS).floor() as u32);
+        }
+    }
 }

@@ -233,41 +233,28 @@ fn csv_on_stdout_is_days_csv_in_either_dialect() {
 fn outputs_are_one_set_that_lands_whole_or_not_at_all() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("sim");
-    let chart = tmp.path().join("no-such-folder").join("bf.svg");
-    simulate(
-        &data("plan_shifts"),
-        "20",
-        &["--chart-day", "2025-11-28", "--out-dir"],
-    )
-    .arg(&out)
-    .arg("--chart")
-    .arg(&chart)
-    .assert()
-    .code(1)
-    .stderr(predicate::str::contains("no-such-folder"));
+    let with_chart = |day: &str, chart: &Path, out: Option<&Path>| {
+        let mut cmd =
+            simulate(&data("plan_shifts"), "20", &["--chart-day", day]);
+        cmd.arg("--chart").arg(chart);
+        if let Some(dir) = out {
+            cmd.arg("--out-dir").arg(dir);
+        }
+        cmd.assert()
+    };
+    // The chart cannot be written: the out-dir files do not land either.
+    let nowhere = tmp.path().join("no-such-folder").join("bf.svg");
+    with_chart("2025-11-28", &nowhere, Some(&out))
+        .code(1)
+        .stderr(predicate::str::contains("no-such-folder"));
     assert!(!out.join("days.csv").exists());
     // A day that was not simulated: nothing is written either.
     let chart = tmp.path().join("bf.svg");
-    simulate(
-        &data("plan_shifts"),
-        "20",
-        &["--chart-day", "2025-12-25", "--out-dir"],
-    )
-    .arg(&out)
-    .arg("--chart")
-    .arg(&chart)
-    .assert()
-    .code(2)
-    .stderr(predicate::str::contains("2025-12-25"));
+    with_chart("2025-12-25", &chart, Some(&out))
+        .code(2)
+        .stderr(predicate::str::contains("2025-12-25"));
     assert!(!out.join("days.csv").exists() && !chart.exists());
-    simulate(
-        &data("plan_shifts"),
-        "20",
-        &["--chart-day", "2025-11-28", "--chart"],
-    )
-    .arg(&chart)
-    .assert()
-    .success();
+    with_chart("2025-11-28", &chart, None).success();
     let svg = std::fs::read_to_string(&chart).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("Black Friday"));
 }
