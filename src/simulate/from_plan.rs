@@ -532,11 +532,16 @@ fn day_staff_from_shifts(
         if end <= start {
             end += TimeDelta::days(1);
         }
+        // A shift that starts before the day's first interval is on from
+        // the opening: the day has no earlier time.
         let block = (
-            (start.fixed_offset() - *first).num_seconds() as f64,
+            ((start.fixed_offset() - *first).num_seconds() as f64).max(0.0),
             (end.fixed_offset() - *first).num_seconds() as f64,
             s.on_phone,
         );
+        if block.1 <= block.0 {
+            continue;
+        }
         match s.source {
             ShiftSource::Partner => partner.push(block),
             _ => own.push(block),
