@@ -12,7 +12,8 @@
 //!   first interval to its last on the scenario's interval grid (a closed
 //!   interval inside the day is a slot without contacts or staff).
 //! * **Volumes**: the forecast mean per interval, with the day total's
-//!   band ([`daily_band`]); with actual volumes, each interval's count
+//!   band and the interval noise of the forecast's own law, recovered
+//!   from the intervals' quantiles ([`DayLaw`]); with actual volumes, each interval's count
 //!   (rounded to a whole contact; an interval absent from the actuals has
 //!   none, a day absent altogether is not played).
 //! * **Staff**, from the best source the folder has: `shifts.csv` (people
@@ -176,9 +177,6 @@ pub fn build(
         BTreeMap::new();
     for r in &folder.intervals {
         let date = r.start.with_timezone(&tz).date_naive();
-        if options.days.is_some_and(|(a, b)| date < a || date > b) {
-            continue;
-        }
         by_day.entry((r.queue.as_str(), date)).or_default().push(r);
     }
     let mut queues = Vec::new();
@@ -237,8 +235,14 @@ pub fn build(
                 spec.name
             )));
         };
+        let rows: Vec<&[&PlanInterval]> =
+            days.iter().map(|(_, r)| r.as_slice()).collect();
+        let laws = DayLaw::fit_days(&rows);
         let mut plans = Vec::new();
-        for (date, rows) in days {
+        for (&(date, rows), law) in days.iter().zip(&laws) {
+            if options.days.is_some_and(|(a, b)| date < a || date > b) {
+                continue;
+            }
             let counts = match &actual {
                 Some(a) => match a.get(spec.name.as_str()) {
                     Some(m) => Some(m),
@@ -264,12 +268,14 @@ pub fn build(
                     Volumes::Actual(v)
                 }
                 None => Volumes::Forecast {
+                    band: Some(
+                        law.band(rows.iter().map(|r| r.forecast).sum()),
+                    ),
                     mean: day
                         .slots
                         .iter()
                         .map(|r| r.map_or(0.0, |r| r.forecast))
                         .collect(),
-                    band: Some(daily_band(&day.present())),
                 },
             };
             let key = (spec.name.as_str(), date);
@@ -321,7 +327,7 @@ pub fn build(
             patience_s,
             redial: options.redial,
             target,
-            interval_cv: 0.0,
+            interval_cv: laws.first().map_or(0.0, |l| l.phi.sqrt()),
             overflow,
             days: plans,
         });
@@ -446,10 +452,6 @@ impl<'a> DayGrid<'a> {
             .collect();
         Ok(DayGrid { starts, slots, slot_s })
     }
-
-    fn present(&self) -> Vec<&'a PlanInterval> {
-        self.slots.iter().flatten().copied().collect()
-    }
 }
 
 fn grid_error(r: &PlanInterval, slot_s: f64, file: &str) -> Error {
@@ -571,34 +573,100 @@ fn whole_servers(blocks: &[(f64, f64, f64)]) -> Result<Staff> {
     Staff::from_shifts(&shifts).map_err(Error::from)
 }
 
-/// The band of a day's total from its intervals' p10 and p90.
+/// The forecast's error law of one day, recovered from the intervals'
+/// p10 and p90.
 ///
-/// `intervals.csv` has per-interval quantiles only, and a day's p90 is
-/// not the sum of its intervals'. The forecast writes each interval as
-/// `F·Y`, `F` the day's lognormal error of log-sd `σ` and `Y` the count
-/// given the day (variance `λ + φλ²`), read off a gamma law with the
-/// product's mean and variance (see [`crate::forecast::quantiles`]); the
-/// day's own band is the same law at the day total with `φ = 0`. So each
-/// interval's p10–p90 is inverted for its variance, and, taking `φ = 0`,
-/// for `e^{σ²} = (var + λ²) / (λ² + λ)`; any `φ > 0` only widens an
-/// interval, so the narrowest `σ` over the day's intervals is kept (exact
-/// when `φ = 0`, an upper bound otherwise). The day's band is then
-/// `Q(M, M²(e^{σ²} − 1) + e^{σ²}·M)` at the day total `M`. Intervals
-/// without a band (`p10 = p90`) give `σ = 0`: the Poisson floor.
-pub fn daily_band(rows: &[&PlanInterval]) -> DailyBand {
-    let total: f64 = rows.iter().map(|r| r.forecast).sum();
-    let mut es2 = f64::INFINITY;
-    for r in rows.iter().filter(|r| r.forecast > 0.0) {
-        let var = variance_for_width(r.forecast, r.p90 - r.p10);
-        let m = r.forecast;
-        es2 = es2.min(((var + m * m) / (m * m + m)).max(1.0));
+/// The forecast writes each interval as `F·Y`: `F` the day's lognormal
+/// error of log-sd `σ` (one per day, by horizon), `Y` the count given the
+/// day, of variance `λ + φλ²` (Poisson plus the intraday profile's
+/// overdispersion `φ`, one per queue), read off a gamma law with the
+/// product's mean `λ` and variance `λ²(e^{σ²} − 1) + e^{σ²}(λ + φλ²)`
+/// (see [`crate::forecast::quantiles`]). So `var + λ² = a·λ + b·λ²` with
+/// `a = e^{σ²}` and `b = e^{σ²}(1 + φ)`. Each interval's p10–p90 is
+/// inverted for its variance, and `(a, b)` fitted per day by least
+/// squares in relative terms. `b` comes out sharp; `a` only through the
+/// small Poisson term, so `φ` is the mean of the days' `b/a − 1` (the
+/// queue's one value, pooled) and each day's `e^{σ²}` is then
+/// `b / (1 + φ)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DayLaw {
+    /// `e^{σ²}` of the day factor, at least 1.
+    pub es2: f64,
+    /// Overdispersion of the counts given the day, at least 0 (the
+    /// queue's, the same for every day).
+    pub phi: f64,
+}
+
+impl DayLaw {
+    /// The laws of one queue's days, each given by its intervals; a day
+    /// whose intervals have no band (`p10 = p90`) has `σ = 0`.
+    pub fn fit_days(days: &[&[&PlanInterval]]) -> Vec<DayLaw> {
+        let points: Vec<Vec<(f64, f64)>> =
+            days.iter().map(|rows| variance_points(rows)).collect();
+        let phis: Vec<f64> = points
+            .iter()
+            .filter_map(|p| fit_ab(p))
+            .map(|(a, b)| b / a - 1.0)
+            .collect();
+        let phi = if phis.is_empty() {
+            0.0
+        } else {
+            (phis.iter().sum::<f64>() / phis.len() as f64).max(0.0)
+        };
+        points
+            .iter()
+            .map(|p| DayLaw { es2: fit_a(p, phi).max(1.0), phi })
+            .collect()
     }
-    if !es2.is_finite() {
-        es2 = 1.0;
+
+    /// The band of a day total of `total` contacts: the forecast's own
+    /// daily law, `Q(M, M²(e^{σ²} − 1) + e^{σ²}·M)` (a day's p90 is not
+    /// the sum of its intervals').
+    pub fn band(&self, total: f64) -> DailyBand {
+        let var = total * total * (self.es2 - 1.0) + self.es2 * total;
+        let [p10, _, p90] = gamma_quantiles(total, var);
+        DailyBand { p10, p90 }
     }
-    let var = total * total * (es2 - 1.0) + es2 * total;
-    let [p10, _, p90] = gamma_quantiles(total, var);
-    DailyBand { p10, p90 }
+}
+
+/// `(λ, var + λ²)` of the intervals with a band.
+fn variance_points(rows: &[&PlanInterval]) -> Vec<(f64, f64)> {
+    rows.iter()
+        .filter(|r| r.forecast > 0.0 && r.p90 > r.p10)
+        .map(|r| {
+            let m = r.forecast;
+            (m, variance_for_width(m, r.p90 - r.p10) + m * m)
+        })
+        .collect()
+}
+
+/// Least squares `(a, b)` of `y = a·λ + b·λ²`, weights `1/y²`; `None`
+/// when the volumes are too alike to tell the two terms apart.
+fn fit_ab(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let (mut s2, mut s3, mut s4, mut t1, mut t2) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(l, y) in points {
+        let w = 1.0 / (y * y);
+        s2 += w * l * l;
+        s3 += w * l * l * l;
+        s4 += w * l * l * l * l;
+        t1 += w * l * y;
+        t2 += w * l * l * y;
+    }
+    let det = s2 * s4 - s3 * s3;
+    (det > 1e-6 * s2 * s4)
+        .then(|| ((t1 * s4 - t2 * s3) / det, (s2 * t2 - s3 * t1) / det))
+}
+
+/// Least squares `a` of `y = a·(λ + (1 + φ)·λ²)`, weights `1/y²`; 1
+/// without points.
+fn fit_a(points: &[(f64, f64)], phi: f64) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for &(l, y) in points {
+        let g = l + (1.0 + phi) * l * l;
+        num += g / y;
+        den += g * g / (y * y);
+    }
+    if den > 0.0 { num / den } else { 1.0 }
 }
 
 /// The variance whose gamma law of mean `mean` has this p10–p90 width
@@ -649,30 +717,59 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_daily_band_is_the_forecasts_own_when_counts_are_poisson() {
-        let rows: Vec<PlanInterval> = [40.0, 90.0, 150.0, 120.0, 60.0]
+    /// Rows as intervals.csv writes them: quantiles to two decimals.
+    fn day(means: &[f64], sigma: f64, phi: f64) -> Vec<PlanInterval> {
+        let r2 = |x: f64| (x * 100.0).round() / 100.0;
+        means
             .iter()
-            .map(|&m| row(m, 0.12, 0.0))
-            .collect();
-        let refs: Vec<&PlanInterval> = rows.iter().collect();
-        let band = daily_band(&refs);
-        let [p10, _, p90] = interval_quantiles(460.0, 0.12, 0.0);
-        assert!((band.p10 / p10 - 1.0).abs() < 1e-3, "{band:?} {p10}");
-        assert!((band.p90 / p90 - 1.0).abs() < 1e-3, "{band:?} {p90}");
-        // Far narrower than the sum of the intervals' bands.
-        let summed: f64 = rows.iter().map(|r| r.p90 - r.p10).sum();
-        assert!(band.p90 - band.p10 < summed);
+            .map(|&m| {
+                let mut r = row(m, sigma, phi);
+                (r.forecast, r.p10, r.p90) = (r2(m), r2(r.p10), r2(r.p90));
+                r
+            })
+            .collect()
     }
 
     #[test]
-    fn overdispersion_only_widens_the_daily_band() {
-        let rows: Vec<PlanInterval> =
-            [40.0, 90.0, 150.0].iter().map(|&m| row(m, 0.1, 0.02)).collect();
+    fn the_forecasts_day_law_is_recovered_from_its_intervals() {
+        let means = [12.0, 40.0, 90.0, 150.0, 120.0, 60.0, 25.0];
+        for phi in [0.0, 0.01, 0.03] {
+            // Eight weeks whose day error grows with the horizon.
+            let sigmas: Vec<f64> =
+                (0..56).map(|d| 0.06 + 0.0015 * f64::from(d)).collect();
+            let days: Vec<Vec<PlanInterval>> =
+                sigmas.iter().map(|&s| day(&means, s, phi)).collect();
+            let refs: Vec<Vec<&PlanInterval>> =
+                days.iter().map(|d| d.iter().collect()).collect();
+            let slices: Vec<&[&PlanInterval]> =
+                refs.iter().map(Vec::as_slice).collect();
+            let laws = DayLaw::fit_days(&slices);
+            assert!((laws[0].phi - phi).abs() < 0.001, "{:?} {phi}", laws[0]);
+            let total: f64 = means.iter().sum();
+            for (law, &sigma) in laws.iter().zip(&sigmas) {
+                let got = law.es2.ln().sqrt();
+                assert!((got - sigma).abs() < 0.005, "{got} {sigma} {phi}");
+                // The day's band is the forecast's own, far narrower than
+                // the sum of the intervals' bands.
+                let band = law.band(total);
+                let [p10, _, p90] = interval_quantiles(total, sigma, 0.0);
+                assert!((band.p10 / p10 - 1.0).abs() < 0.01, "{band:?} {p10}");
+                assert!((band.p90 / p90 - 1.0).abs() < 0.01, "{band:?} {p90}");
+            }
+            let summed: f64 = days[0].iter().map(|r| r.p90 - r.p10).sum();
+            let band = laws[0].band(total);
+            assert!(band.p90 - band.p10 < 0.8 * summed);
+        }
+    }
+
+    #[test]
+    fn intervals_without_a_band_leave_the_poisson_floor() {
+        let mut rows = day(&[30.0, 60.0], 0.1, 0.0);
+        rows.iter_mut()
+            .for_each(|r| (r.p10, r.p90) = (r.forecast, r.forecast));
         let refs: Vec<&PlanInterval> = rows.iter().collect();
-        let band = daily_band(&refs);
-        let [p10, _, p90] = interval_quantiles(280.0, 0.1, 0.0);
-        assert!(band.p10 <= p10 + 1e-6 && band.p90 >= p90 - 1e-6);
+        let laws = DayLaw::fit_days(&[refs.as_slice()]);
+        assert_eq!(laws, [DayLaw { es2: 1.0, phi: 0.0 }]);
     }
 
     #[test]
