@@ -145,7 +145,8 @@ impl SimulationReport {
     /// Writes every output as one atomic set: `days.csv` and
     /// `intervals.csv` in `out_dir` (locked, see
     /// [`crate::output::write_files_atomic`]), the chart of a day, and
-    /// `main` (the result in its format) at `out`.
+    /// `main` (the result in its format) at `out`; without `out`, `main`
+    /// goes to stdout once the set has landed.
     ///
     /// # Errors
     ///
@@ -156,7 +157,8 @@ impl SimulationReport {
         dialect: Dialect,
         out_dir: Option<&Path>,
         chart: Option<(&Path, NaiveDate)>,
-        out: Option<(&Path, &[u8])>,
+        out: Option<&Path>,
+        main: &[u8],
     ) -> Result<()> {
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         if let Some(dir) = out_dir {
@@ -167,14 +169,18 @@ impl SimulationReport {
         if let Some((path, day)) = chart {
             files.push((path.to_path_buf(), chart_svg(self, day)?));
         }
-        if let Some((path, bytes)) = out {
-            files.push((path.to_path_buf(), bytes.to_vec()));
+        if let Some(path) = out {
+            files.push((path.to_path_buf(), main.to_vec()));
         }
         let set: Vec<(&Path, &[u8])> =
             files.iter().map(|(p, b)| (p.as_path(), b.as_slice())).collect();
         match out_dir {
-            Some(dir) => crate::output::write_files_atomic(dir, &set),
-            None => crate::output::write_all_atomic(&set),
+            Some(dir) => crate::output::write_files_atomic(dir, &set)?,
+            None => crate::output::write_all_atomic(&set)?,
+        }
+        match out {
+            Some(_) => Ok(()),
+            None => crate::output::emit(None, main),
         }
     }
 

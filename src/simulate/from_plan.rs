@@ -65,17 +65,17 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// Lognormal handle times of coefficient `handle_cv` if given,
-    /// overflow above `overflow_wait_s` of expected wait if given, the
-    /// dates of `days` only if given; no redials.
+    /// callers who `redial` if given, the dates of `days` only if given;
+    /// the default overflow rule.
     pub fn new(
         handle_cv: Option<f64>,
-        overflow_wait_s: Option<f64>,
+        redial: Option<Redial>,
         days: Option<(NaiveDate, NaiveDate)>,
     ) -> BuildOptions {
         BuildOptions {
             handle: handle_cv.map(|cv| HandleTime::LogNormal { cv }),
-            redial: None,
-            overflow: overflow_wait_s.map(OverflowRule::ExpectedWaitAbove),
+            redial,
+            overflow: None,
             days,
         }
     }
@@ -102,6 +102,24 @@ pub fn parse_days(
         return Err(format!("the range {text} ends before it starts"));
     }
     Ok((a, b))
+}
+
+/// Parses `P@DELAY`, e.g. `0.3@15m`: a caller who hung up calls again
+/// with probability `P`, after an exponential delay of mean `DELAY`.
+///
+/// # Errors
+///
+/// A message for a malformed value, a probability outside [0, 1] or a
+/// delay that is not positive.
+pub fn parse_redial(text: &str) -> std::result::Result<Redial, String> {
+    let bad = || format!("expected P@DELAY like 0.3@15m, found {text:?}");
+    let (p, d) = text.split_once('@').ok_or_else(bad)?;
+    let probability: f64 = p.trim().parse().map_err(|_| bad())?;
+    let mean_delay_s = crate::units::parse_duration(d.trim())?;
+    if !(0.0..=1.0).contains(&probability) || mean_delay_s <= 0.0 {
+        return Err(bad());
+    }
+    Ok(Redial { probability, mean_delay_s })
 }
 
 /// Where the in-house staff of the model came from.
@@ -770,6 +788,29 @@ mod tests {
         let refs: Vec<&PlanInterval> = rows.iter().collect();
         let laws = DayLaw::fit_days(&[refs.as_slice()]);
         assert_eq!(laws, [DayLaw { es2: 1.0, phi: 0.0 }]);
+    }
+
+    #[test]
+    fn day_ranges_and_redials_parse_or_say_what_they_expect() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            parse_days("2025-11-24..2025-12-01"),
+            Ok((d("2025-11-24"), d("2025-12-01")))
+        );
+        assert_eq!(
+            parse_days("2025-11-28"),
+            Ok((d("2025-11-28"), d("2025-11-28")))
+        );
+        assert!(parse_days("2025-12-01..2025-11-24").is_err());
+        assert!(
+            parse_days("Black Friday").unwrap_err().contains("DATE..DATE")
+        );
+        assert_eq!(
+            parse_redial("0.3@15m"),
+            Ok(Redial { probability: 0.3, mean_delay_s: 900.0 })
+        );
+        assert!(parse_redial("1.5@15m").is_err());
+        assert!(parse_redial("0.3@0s").is_err());
     }
 
     #[test]

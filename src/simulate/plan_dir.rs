@@ -418,4 +418,32 @@ mod tests {
         let err = read(dir.path()).unwrap_err().to_string();
         assert!(err.contains("intervals.csv:2: column \"forecast\""), "{err}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Garbage in any of the three files is an error, never a panic.
+        #[test]
+        fn garbage_is_reported_not_panicked_on(
+            cells in proptest::collection::vec("[0-9a-z:.,;T+\\- ]{0,12}", 0..40),
+            which in 0usize..3,
+        ) {
+            let body: String = cells
+                .chunks(8)
+                .map(|c| c.join(","))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let shifts = format!(
+                "date,queue,source,contract,shift,start,end,people,on_phone\n{body}"
+            );
+            let intervals = format!("{}{body}", TODAY);
+            let summary = format!("{{\"scenario\": {body}}}");
+            let files = match which {
+                0 => vec![("intervals.csv", intervals.as_str())],
+                1 => vec![("intervals.csv", TODAY), ("shifts.csv", shifts.as_str())],
+                _ => vec![("intervals.csv", TODAY), ("summary.json", summary.as_str())],
+            };
+            let dir = folder(&files);
+            let _ = read(dir.path());
+        }
+    }
 }

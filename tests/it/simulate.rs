@@ -367,3 +367,27 @@ fn simulates_a_folder_written_by_plan() {
         assert!(d["sl_mean"].as_f64().unwrap() > 0.5, "{d}");
     }
 }
+
+#[test]
+fn redials_come_back_as_new_calls_and_bad_values_are_refused() {
+    let arrivals = |extra: &[&str]| {
+        let mut args = vec!["--format", "json", "--days", "2025-11-28"];
+        args.extend_from_slice(extra);
+        let out = stdout_of(&mut simulate(&data("plan_shifts"), "100", &args));
+        let days = days_json(&out);
+        let c = days.iter().find(|d| d["queue"] == "commandes").unwrap();
+        c["arrivals_mean"].as_f64().unwrap()
+    };
+    // commandes has patience, so callers hang up, and half of them call
+    // again five minutes later on average.
+    assert!(arrivals(&["--redial", "0.5@5m"]) > arrivals(&[]) + 5.0);
+    for bad in ["2@5m", "0.5", "0.5@soon", "--days=2025-12-01..2025-11-01"] {
+        let mut cmd = simulate(&data("plan_shifts"), "10", &[]);
+        if bad.starts_with("--") {
+            cmd.arg(bad);
+        } else {
+            cmd.args(["--redial", bad]);
+        }
+        cmd.assert().code(2);
+    }
+}

@@ -15,9 +15,10 @@ use crate::cli::Global;
 use crate::error::Result;
 use crate::report::simulate::SimulationReport;
 use crate::report::{self, Format, term::Look};
-use crate::simulate::from_plan::{self, BuildOptions, parse_days};
-use crate::simulate::{RunOptions, plan_dir, simulate};
-use crate::units::parse_duration;
+use crate::simulate::from_plan::{
+    self, BuildOptions, parse_days, parse_redial,
+};
+use crate::simulate::{Redial, RunOptions, plan_dir, simulate};
 
 /// Flags of `peakplan simulate`.
 #[derive(Debug, clap::Args)]
@@ -43,9 +44,9 @@ pub struct Args {
     /// Lognormal handle times of this coefficient of variation.
     #[arg(long, value_name = "CV")]
     pub handle_cv: Option<f64>,
-    /// Overflow when the expected wait is above this (default: target).
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
-    pub overflow_wait: Option<f64>,
+    /// Callers who hung up call again: probability@delay, e.g. 0.3@15m.
+    #[arg(long, value_name = "P@DELAY", value_parser = parse_redial)]
+    pub redial: Option<Redial>,
     /// Write the main result to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -77,8 +78,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let scenario = folder.scenario(args.scenario.as_deref(), &settings)?;
     let read = |p: &Path| forecast_csv::read(p, scenario.horizon.tz);
     let actuals = args.actuals.as_deref().map(read).transpose()?;
-    let options =
-        BuildOptions::new(args.handle_cv, args.overflow_wait, args.days);
+    let options = BuildOptions::new(args.handle_cv, args.redial, args.days);
     let plan =
         from_plan::build(&folder, &scenario, actuals.as_deref(), &options)?;
     plan.notes.iter().for_each(|n| global.info(format!("note: {n}")));
@@ -91,10 +91,6 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let main =
         report::render(&result, format, Look::for_output(out), dialect)?;
     let chart = args.chart.as_deref().zip(args.chart_day);
-    let out = out.map(|p| (p, main.as_slice()));
-    result.write(dialect, args.out_dir.as_deref(), chart, out)?;
-    if args.out.is_none() {
-        crate::output::emit(None, &main)?;
-    }
+    result.write(dialect, args.out_dir.as_deref(), chart, out, &main)?;
     if args.strict { result.strict() } else { Ok(()) }
 }
