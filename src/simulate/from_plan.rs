@@ -878,6 +878,26 @@ mod tests {
     }
 
     #[test]
+    fn scheduled_agents_by_source_give_the_same_staff_as_the_shifts() {
+        let (mut folder, scenario) = fixture("plan_shifts");
+        let from_shifts =
+            build(&folder, &scenario, None, &BuildOptions::default()).unwrap();
+        folder.shifts = None;
+        let from_intervals =
+            build(&folder, &scenario, None, &BuildOptions::default()).unwrap();
+        assert_eq!(from_intervals.staff, StaffSource::ScheduledAgents);
+        assert!(from_intervals.notes.is_empty());
+        for (a, b) in
+            from_shifts.model.queues.iter().zip(&from_intervals.model.queues)
+        {
+            for (x, y) in a.days.iter().zip(&b.days) {
+                assert_eq!(x.staff, y.staff, "{} {}", a.name, x.label);
+                assert_eq!(x.partner_staff, y.partner_staff);
+            }
+        }
+    }
+
+    #[test]
     fn without_shifts_the_required_agents_play_with_a_note() {
         let (folder, scenario) = fixture("plan_required");
         let options = BuildOptions {
