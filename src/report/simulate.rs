@@ -499,11 +499,11 @@ pub fn chart_svg(
     report: &SimulationReport,
     date: NaiveDate,
 ) -> Result<Vec<u8>> {
-    let days: Vec<plot::SimulatedDay> = report
+    let days: Vec<plot::simulate::SimulatedDay> = report
         .days
         .iter()
         .filter(|d| d.date == date)
-        .map(|d| plot::SimulatedDay {
+        .map(|d| plot::simulate::SimulatedDay {
             queue: d.stats.queue.clone(),
             date: d.date,
             events: d.events.clone(),
@@ -512,7 +512,7 @@ pub fn chart_svg(
             slots: d
                 .slots
                 .iter()
-                .map(|(start, s)| plot::SimulatedSlot {
+                .map(|(start, s)| plot::simulate::SimulatedSlot {
                     start: start.naive_local(),
                     sl_mean: s.sl_mean,
                     sl_p10: s.sl_p10,
@@ -526,7 +526,7 @@ pub fn chart_svg(
         .first()
         .and_then(|d| d.slots.first())
         .map(|s| s.0.timezone());
-    let chart = plot::simulate_chart(&days, date, report.runs, tz)
+    let chart = plot::simulate::simulate_chart(&days, date, report.runs, tz)
         .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
         .map_err(|e| Error::usage(format!("--chart: {e}")))?;
     Ok(chart.into_bytes())

@@ -24,7 +24,7 @@ mod backtest;
 mod forecast;
 mod plan;
 mod render;
-mod simulate;
+pub mod simulate;
 
 use std::fmt;
 use std::path::Path;
@@ -39,7 +39,6 @@ pub use forecast::{
     DailyTotal, daily_totals, forecast_daily_chart, forecast_intraday_chart,
 };
 pub use plan::{PlanChartWeek, plan_chart};
-pub use simulate::{SimulatedDay, SimulatedSlot, simulate_chart};
 
 /// Default SVG width in pixels.
 pub const WIDTH: u32 = 1200;
