@@ -391,3 +391,20 @@ fn redials_come_back_as_new_calls_and_bad_values_are_refused() {
         cmd.assert().code(2);
     }
 }
+
+#[test]
+fn days_csv_in_the_french_dialect_is_stable_for_a_seed() {
+    let mut cmd = simulate(
+        &data("plan_shifts"),
+        "20",
+        &["--days", "2025-11-28", "--format", "csv", "--csv-dialect", "fr"],
+    );
+    crate::peakplan_snapshot!(&mut cmd, @r"
+    exit_code: 0
+    ----- stdout -----
+    [BOM]date;queue;events;runs;target_sl;sl_mean;sl_p10;sl_p50;sl_p90;p_meet_target;flagged;failing_hours;arrivals_mean;abandon_rate;asa_s;longest_wait_mean_s;longest_wait_max_s;occupancy;overflow_share;waiting_at_close_mean
+    2025-11-28;commandes;Black Friday;20;0,8;0,7583;0,6679;0,7704;0,8372;0,35;true;09:30–11:00;438,85;0,2023;7,5179;474,5618;812,3418;0,7824;0,2944;0,2
+    2025-11-28;sav;Black Friday;20;0,8;0,2845;0,0891;0,2206;0,684;0,05;true;09:00–12:00;104,15;0;734,3416;1645,0785;3172,2433;0,842;0;10,7
+    ----- stderr -----
+    ");
+}
