@@ -243,11 +243,7 @@ impl SimulationReport {
         )?;
         let n = |x: f64| dialect.number(x, 4);
         let o = |x: Option<f64>| x.map(n).unwrap_or_default();
-        let mut rows: Vec<&DayRow> = self.days.iter().collect();
-        rows.sort_by(|a, b| {
-            (&a.stats.queue, a.date).cmp(&(&b.stats.queue, b.date))
-        });
-        for d in rows {
+        for d in self.by_queue() {
             for (start, s) in &d.slots {
                 out.row([
                     start.to_rfc3339(),
@@ -262,6 +258,16 @@ impl SimulationReport {
             }
         }
         out.into_bytes()
+    }
+
+    /// The days in queue and date order, as the interval files list
+    /// them.
+    fn by_queue(&self) -> Vec<&DayRow> {
+        let mut rows: Vec<&DayRow> = self.days.iter().collect();
+        rows.sort_by(|a, b| {
+            (&a.stats.queue, a.date).cmp(&(&b.stats.queue, b.date))
+        });
+        rows
     }
 
     fn day_json(d: &DayRow) -> Value {
@@ -415,8 +421,8 @@ impl Render for SimulationReport {
     /// The days with their figures, and the intervals.
     fn json(&self) -> Value {
         let intervals: Vec<Value> = self
-            .days
-            .iter()
+            .by_queue()
+            .into_iter()
             .flat_map(|d| d.slots.iter())
             .map(|(start, s)| {
                 json!({
