@@ -256,18 +256,25 @@ pub fn build(
         let rows: Vec<&[&PlanInterval]> =
             days.iter().map(|(_, r)| r.as_slice()).collect();
         let laws = DayLaw::fit_days(&rows);
+        let counts = match &actual {
+            Some(a) => match a.get(spec.name.as_str()) {
+                Some(m) => Some(m),
+                None => {
+                    notes.push(format!(
+                        "queue {}: no actual volumes; left out",
+                        spec.name
+                    ));
+                    continue;
+                }
+            },
+            None => None,
+        };
         let mut plans = Vec::new();
+        let mut without_actuals = 0;
         for (&(date, rows), law) in days.iter().zip(&laws) {
             if options.days.is_some_and(|(a, b)| date < a || date > b) {
                 continue;
             }
-            let counts = match &actual {
-                Some(a) => match a.get(spec.name.as_str()) {
-                    Some(m) => Some(m),
-                    None => break,
-                },
-                None => None,
-            };
             let day = DayGrid::new(rows, slot_s, &files.0)?;
             let volumes = match counts {
                 Some(m) => {
@@ -281,6 +288,7 @@ pub fn build(
                         .iter()
                         .any(|s| m.contains_key(&s.timestamp()))
                     {
+                        without_actuals += 1;
                         continue;
                     }
                     Volumes::Actual(v)
@@ -325,6 +333,13 @@ pub fn build(
                 staff: own,
                 partner_staff: partner,
             });
+        }
+        if without_actuals > 0 {
+            notes.push(format!(
+                "queue {}: {without_actuals} day(s) without actual volumes \
+                 not played",
+                spec.name
+            ));
         }
         if plans.is_empty() {
             continue;

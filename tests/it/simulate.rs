@@ -289,15 +289,18 @@ fn actual_volumes_are_replayed() {
         ));
     }
     std::fs::write(&actuals, text).unwrap();
-    let out = stdout_of(
-        simulate(
-            &data("plan_shifts"),
-            "30",
-            &["--format", "json", "--actuals"],
-        )
-        .arg(&actuals),
-    );
-    let days = days_json(&out);
+    let run = simulate(
+        &data("plan_shifts"),
+        "30",
+        &["--format", "json", "--actuals"],
+    )
+    .arg(&actuals)
+    .assert()
+    .success()
+    .stderr(predicate::str::contains(
+        "queue commandes: 1 day(s) without actual volumes not played",
+    ));
+    let days = days_json(&String::from_utf8_lossy(&run.get_output().stdout));
     // Only the day with actuals is played, with exactly its contacts.
     assert_eq!(days.len(), 2);
     let c = days.iter().find(|d| d["queue"] == "commandes").unwrap();
