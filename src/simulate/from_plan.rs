@@ -86,6 +86,17 @@ impl BuildOptions {
 /// # Errors
 ///
 /// A message for a malformed range or one that ends before it starts.
+///
+/// # Example
+///
+/// ```
+/// use peakplan::simulate::from_plan::parse_days;
+/// let (from, to) = parse_days("2025-11-24..2025-12-01")?;
+/// assert_eq!((from.to_string(), to.to_string()),
+///            ("2025-11-24".into(), "2025-12-01".into()));
+/// assert!(parse_days("2025-12-01..2025-11-24").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_days(
     text: &str,
 ) -> std::result::Result<(NaiveDate, NaiveDate), String> {
@@ -111,6 +122,15 @@ pub fn parse_days(
 ///
 /// A message for a malformed value, a probability outside [0, 1] or a
 /// delay that is not positive.
+///
+/// # Example
+///
+/// ```
+/// use peakplan::simulate::from_plan::parse_redial;
+/// let r = parse_redial("0.3@15m")?;
+/// assert_eq!((r.probability, r.mean_delay_s), (0.3, 900.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_redial(text: &str) -> std::result::Result<Redial, String> {
     let bad = || format!("expected P@DELAY like 0.3@15m, found {text:?}");
     let (p, d) = text.split_once('@').ok_or_else(bad)?;
