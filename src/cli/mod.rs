@@ -107,6 +107,12 @@ pub enum Command {
         after_help = "Example:\n  peakplan validate --history data/history.csv --events data/events.csv"
     )]
     Validate(cmd::validate::Args),
+    /// Simulate a plan folder's days many times: P(daily SL ≥ target),
+    /// abandonment, overflow.
+    #[command(
+        after_help = "Example:\n  peakplan simulate --plan plan/ --runs 1000 --seed 7 --chart bf.svg \\\n    --chart-day 2025-11-28"
+    )]
+    Simulate(cmd::simulate::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  peakplan completions bash > ~/.local/share/bash-completion/completions/peakplan"
@@ -176,6 +182,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Backtest(args) => cmd::backtest::run(args, g),
         Command::Calendar(args) => cmd::calendar::run(args, g),
         Command::Validate(args) => cmd::validate::run(args, g),
+        Command::Simulate(args) => cmd::simulate::run(args, g),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(

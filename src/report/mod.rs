@@ -10,6 +10,7 @@
 //! plain chart data, one renderer.
 //!
 //! * [`plan`]: the capacity plan's files and summary.
+//! * [`simulate`]: the simulated days and intervals of a plan.
 
 pub mod backtest;
 pub mod calendar;
@@ -19,6 +20,7 @@ pub mod forecast;
 pub mod forecast_layout;
 pub mod plan;
 pub mod plot;
+pub mod simulate;
 pub mod table;
 pub mod term;
 pub mod validate;

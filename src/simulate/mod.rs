@@ -62,7 +62,9 @@
 
 pub mod arrivals;
 mod engine;
+pub mod from_plan;
 pub mod model;
+pub mod plan_dir;
 mod run;
 mod service;
 pub mod stats;
@@ -124,4 +126,11 @@ pub enum SimError {
         /// Its end in seconds.
         end_s: f64,
     },
+}
+
+/// An invalid simulation value is an invalid input (exit 2).
+impl From<SimError> for crate::error::Error {
+    fn from(err: SimError) -> crate::error::Error {
+        crate::error::Error::usage(err.to_string())
+    }
 }

@@ -5,4 +5,5 @@ pub mod calendar;
 pub mod erlang;
 pub mod forecast;
 pub mod plan;
+pub mod simulate;
 pub mod validate;

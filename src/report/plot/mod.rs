@@ -24,6 +24,7 @@ mod backtest;
 mod forecast;
 mod plan;
 mod render;
+pub mod simulate;
 
 use std::fmt;
 use std::path::Path;
