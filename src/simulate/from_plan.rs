@@ -3,7 +3,7 @@
 //! * **Queues**: each queue of the scenario that `intervals.csv` has, in
 //!   the scenario's order: AHT the scenario's override, else the
 //!   volume-weighted mean of the file's `aht_s`; patience and the
-//!   service-level target the scenario's; chat concurrency rounded down
+//!   service-level target the scenario's; chat concurrency the scenario's
 //!   (at least 1). A queue with an ASA goal has no service level to judge
 //!   and is left out with a note; an e-mail queue plays as a queue without
 //!   patience whose target is the share handled within the deadline,
@@ -239,9 +239,7 @@ pub fn build(
         let (channel, patience_s) = match spec.channel {
             ScenarioChannel::Voice => (Channel::Voice, spec.patience_s),
             ScenarioChannel::Chat { concurrency } => (
-                Channel::Chat {
-                    concurrency: (concurrency.floor() as u32).max(1),
-                },
+                Channel::Chat { concurrency: concurrency.max(1) },
                 spec.patience_s,
             ),
             ScenarioChannel::Email { deadline_s } => {
