@@ -11,10 +11,12 @@
 //!
 //! * [`plan`]: the capacity plan's files and summary.
 //! * [`simulate`]: the simulated days and intervals of a plan.
+//! * [`reforecast`]: the intraday re-forecast and its actions.
 
 pub mod csv;
 pub mod plan;
 pub mod plot;
+pub mod reforecast;
 pub mod simulate;
 pub mod table;
 pub mod term;
