@@ -281,17 +281,32 @@ impl<'a> Context<'a> {
             let Some(j0) = rows.iter().position(|r| r.start == end) else {
                 continue;
             };
-            let mut stay = on_phone;
+            // Agents staying on may only fall along the extension: the
+            // suffix maximum of what each interval lacks, up to the last
+            // short interval within the cap.
+            let window: Vec<usize> = (j0..rows.len())
+                .take(cap)
+                .take_while(|&j| rows[j].remaining)
+                .collect();
+            let need: Vec<f64> =
+                window.iter().map(|&j| short_of(&rows[j]).max(0.0)).collect();
+            let Some(last) = need.iter().rposition(|&n| n > AGENT_EPS) else {
+                continue;
+            };
+            let mut stay = 0.0;
+            let mut stays = vec![0.0; last + 1];
+            for i in (0..=last).rev() {
+                stay = f64::max(stay, need[i]).min(on_phone);
+                stays[i] = stay;
+            }
             let mut any = false;
-            for j in (j0..rows.len()).take(cap) {
-                let short = short_of(&rows[j]);
-                if !rows[j].remaining || short <= AGENT_EPS {
-                    break;
+            for (&j, &x) in window.iter().zip(&stays) {
+                if x <= AGENT_EPS {
+                    continue;
                 }
-                stay = stay.min(short);
-                rows[j].overtime += stay;
-                peak[j] += stay;
-                hours_on += stay * slot as f64 / 3600.0;
+                rows[j].overtime += x;
+                peak[j] += x;
+                hours_on += x * slot as f64 / 3600.0;
                 span =
                     Some(span.map_or((j, j), |(a, b)| (a.min(j), b.max(j))));
                 any = true;
@@ -313,10 +328,10 @@ impl<'a> Context<'a> {
             sl_before: 0.0,
             sl_after: 0.0,
             detail: format!(
-                "extend {extended} shift(s) ending {}–{} by up to {}, {} \
-                 agents on the phones at most",
+                "extend {extended} in-house shift(s) into {}–{} (at most {} \
+                 per agent), {} agents on the phones at most",
                 rows[a].start.format("%H:%M"),
-                rows[b].start.format("%H:%M"),
+                (rows[b].start + TimeDelta::seconds(slot)).format("%H:%M"),
                 hours(self.options.max_overtime_per_day_s),
                 crate::report::fixed(peak, 1)
             ),

@@ -82,7 +82,7 @@ use crate::simulate::plan_dir::{PlanFolder, PlanInterval};
 
 pub use actions::{Action, ActionKind};
 pub use actuals::{Actuals, NowSpec, parse_now};
-pub use update::{Posterior, Predictive, Prior, predictive};
+pub use update::{Posterior, Predictive, Prior, extra_variance, predictive};
 
 /// Choices the plan folder and scenario do not make.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -238,6 +238,16 @@ pub fn reforecast(
     let date = now.date_naive();
     let mut notes = Vec::new();
     let (first, last) = horizon(folder, tz)?;
+    // A day the plan does not cover is named before anything else: it is
+    // what makes the default `now` fall outside the plan.
+    let outside = actuals.rows.iter().find(|r| {
+        let day = r.start.date_naive();
+        day < first || day > last
+    });
+    if let Some(row) = outside {
+        let expected = format!("a day of the plan ({first} to {last})");
+        return Err(actuals::future_row(actuals, row, expected));
+    }
     let mut by_queue: BTreeMap<&str, Vec<&PlanInterval>> = BTreeMap::new();
     for r in &folder.intervals {
         if r.start.with_timezone(&tz).date_naive() == date {
@@ -252,7 +262,7 @@ pub fn reforecast(
             folder.dir.display()
         )));
     }
-    let seen = seen_counts(actuals, &by_queue, now, slot_s, (first, last))?;
+    let seen = seen_counts(actuals, &by_queue, now, slot_s)?;
     if seen.earlier > 0 {
         notes.push(format!(
             "{}: {} interval(s) of days before {date} ignored",
@@ -291,14 +301,15 @@ pub fn reforecast(
             ));
         }
         let prior = Prior::of_day(rows);
-        let (mut y, mut m) = (0.0, 0.0);
+        let (mut y, mut m, mut extra) = (0.0, 0.0, 0.0);
         for (r, o) in rows.iter().zip(&observed) {
             if let Some(n) = o {
                 y += n;
                 m += r.forecast;
+                extra += extra_variance(r.forecast, r.p10, r.p90, &prior);
             }
         }
-        let posterior = prior.update(y, m);
+        let posterior = prior.update_overdispersed(y, m, extra);
         let mut intervals: Vec<IntervalRow> = rows
             .iter()
             .zip(&observed)
@@ -386,16 +397,11 @@ fn seen_counts<'a>(
     plan: &BTreeMap<&str, Vec<&PlanInterval>>,
     now: DateTime<Tz>,
     slot_s: i64,
-    (first, last): (NaiveDate, NaiveDate),
 ) -> Result<Seen<'a>> {
     let date = now.date_naive();
     let mut seen = Seen { counts: BTreeMap::new(), earlier: 0 };
     for row in &actuals.rows {
         let day = row.start.date_naive();
-        if day < first || day > last {
-            let expected = format!("a day of the plan ({first} to {last})");
-            return Err(actuals::future_row(actuals, row, expected));
-        }
         let end = row.start + TimeDelta::seconds(row.len_s);
         if end > now {
             let expected = format!(

@@ -60,6 +60,22 @@ impl Prior {
         }
     }
 
+    /// The posterior when the counts are overdispersed: `extra` is the
+    /// variance the seen intervals carry beyond Poisson and the day level
+    /// (Σ `e_s`, see [`extra_variance`]). The Poisson likelihood is
+    /// tempered by the dispersion `φ = 1 + extra / expected`, so the
+    /// morning counts as `Y/φ` contacts against `M/φ` expected.
+    pub fn update_overdispersed(
+        &self,
+        seen: f64,
+        expected: f64,
+        extra: f64,
+    ) -> Posterior {
+        let phi =
+            if expected > 0.0 { 1.0 + extra.max(0.0) / expected } else { 1.0 };
+        self.update(seen / phi, expected / phi)
+    }
+
     /// The prior's variance of `θ`, `1/a`.
     pub fn var(&self) -> f64 {
         if self.a.is_finite() { 1.0 / self.a } else { 0.0 }
@@ -89,6 +105,14 @@ pub struct Predictive {
     pub p90: f64,
 }
 
+/// The variance of an interval of mean `m` and band `p10..p90` that
+/// neither Poisson nor the day level explain: `e = max(0, sd² − m −
+/// m²/a)`, `sd = (p90 − p10)/(2·z₉₀)`.
+pub fn extra_variance(m: f64, p10: f64, p90: f64, prior: &Prior) -> f64 {
+    let sd = ((p90 - p10) / (2.0 * Z90)).max(0.0);
+    (sd * sd - m - m * m * prior.var()).max(0.0)
+}
+
 /// The re-forecast of one plan interval of mean `m` and band `p10..p90`
 /// under `prior` and `post`: the plan's band moved to the new mean and
 /// scaled by the ratio of the predictive's standard deviation to the
@@ -100,9 +124,8 @@ pub fn predictive(
     prior: &Prior,
     post: &Posterior,
 ) -> Predictive {
-    let sd = ((p90 - p10) / (2.0 * Z90)).max(0.0);
     let day = m * m * prior.var();
-    let extra = (sd * sd - m - day).max(0.0);
+    let extra = extra_variance(m, p10, p90, prior);
     let plan_var = m + day + extra;
     let t = post.mean;
     let new_var = t * m + m * m * post.var + extra * t * t;
@@ -151,6 +174,20 @@ mod tests {
         let on = prior.update(5000.0, 5000.0);
         assert_eq!(on.mean, 1.0);
         assert!(on.var < prior.var());
+    }
+
+    #[test]
+    fn overdispersed_counts_weigh_less() {
+        let prior = Prior::from_sigma(0.1);
+        let plain = prior.update(1300.0, 1000.0);
+        let tempered = prior.update_overdispersed(1300.0, 1000.0, 1000.0);
+        // φ = 2: as if 650 contacts were seen against 500.
+        assert_eq!(tempered, prior.update(650.0, 500.0));
+        assert!(tempered.mean < plain.mean && tempered.mean > 1.0);
+        assert_eq!(
+            prior.update_overdispersed(0.0, 0.0, 5.0),
+            prior.update(0.0, 0.0)
+        );
     }
 
     #[test]

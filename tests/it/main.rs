@@ -11,6 +11,7 @@ mod events;
 mod forecast;
 mod history;
 mod plan;
+mod reforecast;
 mod simulate;
 mod snapshots;
 mod util;
