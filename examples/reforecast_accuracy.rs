@@ -25,8 +25,8 @@
 //! cargo run --release --example reforecast_accuracy -- target/holdout/history.csv
 //! ```
 //!
-//! `--poisson` scores the update without the overdispersion tempering
-//! (the plain Gamma–Poisson posterior), for comparison.
+//! `--poisson` scores the plain Gamma–Poisson update, without the
+//! quasi-Poisson tempering by the morning's dispersion, for comparison.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ use peakplan::capacity::{Scenario, forecast_csv};
 use peakplan::config::Settings;
 use peakplan::forecast::ForecastRow;
 use peakplan::pipeline::{Quiet, forecast_for_plan};
-use peakplan::reforecast::{Prior, extra_variance, predictive};
+use peakplan::reforecast::{Prior, predictive};
 use peakplan::simulate::plan_dir::PlanInterval;
 
 const NOWS: [&str; 3] = ["10:00", "12:00", "14:00"];
@@ -129,18 +129,17 @@ fn holdout(
             let now =
                 date.and_time(t).and_local_timezone(s.horizon.tz).earliest();
             let now = now.ok_or("no such local time")?;
-            let (mut y, mut m, mut extra) = (0.0, 0.0, 0.0);
-            for (r, a) in rows.iter().zip(&truth) {
-                if r.start + slot <= now {
-                    y += a.unwrap_or(0.0);
-                    m += r.mean;
-                    extra += extra_variance(r.mean, r.p10, r.p90, &prior);
-                }
-            }
+            let seen: Vec<(f64, f64)> = rows
+                .iter()
+                .zip(&truth)
+                .filter(|(r, _)| r.start + slot <= now)
+                .map(|(r, a)| (a.unwrap_or(0.0), r.mean))
+                .collect();
             let post = if plain {
-                prior.update(y, m)
+                let y = seen.iter().map(|p| p.0).sum();
+                prior.update(y, seen.iter().map(|p| p.1).sum())
             } else {
-                prior.update_overdispersed(y, m, extra)
+                prior.update_counts(&seen)
             };
             let mut sc = Score { days: 1, ..Score::default() };
             for ((r, a), p) in rows.iter().zip(&truth).zip(&plan) {

@@ -38,8 +38,21 @@
 //! (`M ≫ a`: `w → 1`). With `σ = 0` (a band no wider than Poisson) the
 //! level is certain and does not move.
 //!
+//! **Dispersion.** Real mornings are not Poisson around the plan's shape:
+//! an event-day morning hump sharper than the plan's puts the intervals'
+//! ratios `y_s/m_s` further apart than Poisson noise would. The update is
+//! quasi-Poisson: the Pearson dispersion of the seen intervals,
+//!
+//! ```text
+//! φ = max(1, X²/(n − 1)),  X² = Σ (y_s − θ̂m_s)²/(θ̂m_s),  θ̂ = Y/M
+//! ```
+//!
+//! tempers the likelihood, `θ | y ~ Gamma(a + Y/φ, a + M/φ)`: a morning
+//! whose shape departs from the plan's moves the level less, and widens
+//! the band below.
+//!
 //! **Predictive.** An interval still to come has mean `E[θ|y]·m_s` and,
-//! given the day, the negative-binomial variance `E[θ|y]·m_s +
+//! given the day, the negative-binomial variance `φ·E[θ|y]·m_s +
 //! m_s²·Var[θ|y]`, plus the part of the plan's own interval variance
 //! that neither the day level nor Poisson explain (`e_s = max(0, sd_s² −
 //! m_s − m_s²/a)`, `sd_s = (p90_s − p10_s)/(2·z₉₀)`, scaled by
@@ -48,8 +61,8 @@
 //!
 //! ```text
 //! q' = E[θ|y]·m_s + (q − m_s)·√(V'_s / V_s)
-//! V_s  = m_s + m_s²/a + e_s                      (the plan's)
-//! V'_s = E[θ|y]·m_s + m_s²·Var[θ|y] + E[θ|y]²·e_s
+//! V_s  = m_s + m_s²/a + e_s                        (the plan's)
+//! V'_s = φ·E[θ|y]·m_s + m_s²·Var[θ|y] + E[θ|y]²·e_s
 //! ```
 //!
 //! With no actuals `q' = q`: the plan. A morning exactly on forecast
@@ -82,7 +95,7 @@ use crate::simulate::plan_dir::{PlanFolder, PlanInterval};
 
 pub use actions::{Action, ActionKind};
 pub use actuals::{Actuals, NowSpec, parse_now};
-pub use update::{Posterior, Predictive, Prior, extra_variance, predictive};
+pub use update::{Posterior, Predictive, Prior, dispersion, predictive};
 
 /// Choices the plan folder and scenario do not make.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -301,15 +314,14 @@ pub fn reforecast(
             ));
         }
         let prior = Prior::of_day(rows);
-        let (mut y, mut m, mut extra) = (0.0, 0.0, 0.0);
-        for (r, o) in rows.iter().zip(&observed) {
-            if let Some(n) = o {
-                y += n;
-                m += r.forecast;
-                extra += extra_variance(r.forecast, r.p10, r.p90, &prior);
-            }
-        }
-        let posterior = prior.update_overdispersed(y, m, extra);
+        let pairs: Vec<(f64, f64)> = rows
+            .iter()
+            .zip(&observed)
+            .filter_map(|(r, o)| o.map(|n| (n, r.forecast)))
+            .collect();
+        let posterior = prior.update_counts(&pairs);
+        let y: f64 = pairs.iter().map(|p| p.0).sum();
+        let m: f64 = pairs.iter().map(|p| p.1).sum();
         let mut intervals: Vec<IntervalRow> = rows
             .iter()
             .zip(&observed)

@@ -50,30 +50,31 @@ impl Prior {
     /// `expected`.
     pub fn update(&self, seen: f64, expected: f64) -> Posterior {
         if !self.a.is_finite() {
-            return Posterior { mean: 1.0, var: 0.0, weight: 0.0 };
+            return Posterior {
+                mean: 1.0,
+                var: 0.0,
+                weight: 0.0,
+                dispersion: 1.0,
+            };
         }
         let (shape, rate) = (self.a + seen, self.a + expected);
         Posterior {
             mean: shape / rate,
             var: shape / (rate * rate),
             weight: expected / rate,
+            dispersion: 1.0,
         }
     }
 
-    /// The posterior when the counts are overdispersed: `extra` is the
-    /// variance the seen intervals carry beyond Poisson and the day level
-    /// (Σ `e_s`, see [`extra_variance`]). The Poisson likelihood is
-    /// tempered by the dispersion `φ = 1 + extra / expected`, so the
-    /// morning counts as `Y/φ` contacts against `M/φ` expected.
-    pub fn update_overdispersed(
-        &self,
-        seen: f64,
-        expected: f64,
-        extra: f64,
-    ) -> Posterior {
-        let phi =
-            if expected > 0.0 { 1.0 + extra.max(0.0) / expected } else { 1.0 };
-        self.update(seen / phi, expected / phi)
+    /// The posterior after the seen intervals' `(count, plan mean)`
+    /// pairs, quasi-Poisson: the counts are tempered by their dispersion
+    /// ([`dispersion`]), so the morning weighs as `Y/φ` contacts against
+    /// `M/φ` expected.
+    pub fn update_counts(&self, seen: &[(f64, f64)]) -> Posterior {
+        let y: f64 = seen.iter().map(|p| p.0).sum();
+        let m: f64 = seen.iter().map(|p| p.1).sum();
+        let phi = dispersion(seen);
+        Posterior { dispersion: phi, ..self.update(y / phi, m / phi) }
     }
 
     /// The prior's variance of `θ`, `1/a`.
@@ -92,6 +93,26 @@ pub struct Posterior {
     /// The credibility of the morning, `w = M / (a + M)`:
     /// `E[θ | y] = w·Y/M + (1 − w)·1`.
     pub weight: f64,
+    /// The counts' dispersion `φ ≥ 1` the update was tempered by.
+    pub dispersion: f64,
+}
+
+/// The Pearson estimate of the dispersion of counts `y_s` around
+/// `θ̂·m_s`, `θ̂ = Σy/Σm`: `φ = max(1, X²/(n − 1))`, `X² = Σ (y_s −
+/// θ̂m_s)²/(θ̂m_s)` over the `n` pairs with `m_s > 0`; 1 with fewer than
+/// two such pairs or no contacts.
+pub fn dispersion(seen: &[(f64, f64)]) -> f64 {
+    let pairs: Vec<(f64, f64)> =
+        seen.iter().copied().filter(|p| p.1 > 0.0).collect();
+    let y: f64 = pairs.iter().map(|p| p.0).sum();
+    let m: f64 = pairs.iter().map(|p| p.1).sum();
+    if pairs.len() < 2 || y <= 0.0 {
+        return 1.0;
+    }
+    let t = y / m;
+    let x2: f64 =
+        pairs.iter().map(|&(y, m)| (y - t * m).powi(2) / (t * m)).sum();
+    (x2 / (pairs.len() - 1) as f64).max(1.0)
 }
 
 /// One interval's re-forecast volume.
@@ -108,7 +129,7 @@ pub struct Predictive {
 /// The variance of an interval of mean `m` and band `p10..p90` that
 /// neither Poisson nor the day level explain: `e = max(0, sd² − m −
 /// m²/a)`, `sd = (p90 − p10)/(2·z₉₀)`.
-pub fn extra_variance(m: f64, p10: f64, p90: f64, prior: &Prior) -> f64 {
+fn extra_variance(m: f64, p10: f64, p90: f64, prior: &Prior) -> f64 {
     let sd = ((p90 - p10) / (2.0 * Z90)).max(0.0);
     (sd * sd - m - m * m * prior.var()).max(0.0)
 }
@@ -128,7 +149,7 @@ pub fn predictive(
     let extra = extra_variance(m, p10, p90, prior);
     let plan_var = m + day + extra;
     let t = post.mean;
-    let new_var = t * m + m * m * post.var + extra * t * t;
+    let new_var = post.dispersion * t * m + m * m * post.var + extra * t * t;
     let k = if plan_var > 0.0 { (new_var / plan_var).sqrt() } else { 1.0 };
     let mean = t * m;
     Predictive {
@@ -179,15 +200,26 @@ mod tests {
     #[test]
     fn overdispersed_counts_weigh_less() {
         let prior = Prior::from_sigma(0.1);
-        let plain = prior.update(1300.0, 1000.0);
-        let tempered = prior.update_overdispersed(1300.0, 1000.0, 1000.0);
-        // φ = 2: as if 650 contacts were seen against 500.
-        assert_eq!(tempered, prior.update(650.0, 500.0));
-        assert!(tempered.mean < plain.mean && tempered.mean > 1.0);
+        // Poisson-like counts: no tempering.
+        let calm = [(105.0, 100.0), (195.0, 200.0), (310.0, 300.0)];
+        assert_eq!(dispersion(&calm), 1.0);
         assert_eq!(
-            prior.update_overdispersed(0.0, 0.0, 5.0),
-            prior.update(0.0, 0.0)
+            prior.update_counts(&calm).mean,
+            prior.update(610.0, 600.0).mean
         );
+        // The same total with a distorted shape: X²/(n−1) by hand.
+        let bent: [(f64, f64); 3] =
+            [(160.0, 100.0), (200.0, 200.0), (250.0, 300.0)];
+        let t: f64 = 610.0 / 600.0;
+        let x2: f64 =
+            bent.iter().map(|&(y, m)| (y - t * m).powi(2) / (t * m)).sum();
+        let phi = x2 / 2.0;
+        assert!((dispersion(&bent) - phi).abs() < 1e-12 && phi > 1.0);
+        let post = prior.update_counts(&bent);
+        let by_hand = prior.update(610.0 / phi, 600.0 / phi);
+        assert!((post.mean - by_hand.mean).abs() < 1e-12);
+        assert!(post.weight < prior.update(610.0, 600.0).weight);
+        assert_eq!(dispersion(&[(5.0, 4.0)]), 1.0);
     }
 
     #[test]

@@ -280,6 +280,7 @@ impl Render for Reforecast {
                     "level": q.posterior.mean,
                     "level_sd": q.posterior.var.sqrt(),
                     "weight": q.posterior.weight,
+                    "dispersion": q.posterior.dispersion,
                     "seen_actual": q.seen_actual,
                     "seen_forecast": q.seen_forecast,
                     "rest_plan": q.rest_plan,
