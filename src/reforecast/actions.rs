@@ -391,9 +391,9 @@ impl<'a> Context<'a> {
             sl_before: 0.0,
             sl_after: 0.0,
             detail: format!(
-                "call {} for {} more agents from {} to {}",
+                "call {} for {} from {} to {}",
                 p.name,
-                crate::report::fixed(peak, 0),
+                crate::pipeline::plural(peak as usize, "more agent"),
                 rows[a].start.format("%H:%M"),
                 (rows[b].start + TimeDelta::seconds(slot)).format("%H:%M")
             ),

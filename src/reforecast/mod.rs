@@ -235,8 +235,8 @@ impl IntervalRow {
 ///
 /// # Errors
 ///
-/// [`Error::Input`] naming file and line for an actual after `now`, past
-/// the plan's horizon or of a queue the plan does not have;
+/// [`Error::Input`] naming file and line for an actual after `now` or
+/// past the plan's horizon;
 /// [`Error::Usage`] when the plan has no interval that day or a queue has
 /// no handle time.
 pub fn reforecast(
@@ -280,6 +280,14 @@ pub fn reforecast(
         notes.push(format!(
             "{}: {} interval(s) of days before {date} ignored",
             actuals.file, seen.earlier
+        ));
+    }
+    if !seen.other_queues.is_empty() {
+        let names: Vec<&str> = seen.other_queues.iter().copied().collect();
+        notes.push(format!(
+            "{}: queue(s) the plan does not have on {date} ignored: {}",
+            actuals.file,
+            names.join(", ")
         ));
     }
     let mut queues = Vec::new();
@@ -402,6 +410,7 @@ fn horizon(folder: &PlanFolder, tz: Tz) -> Result<(NaiveDate, NaiveDate)> {
 struct Seen<'a> {
     counts: BTreeMap<&'a str, BTreeMap<i64, (f64, i64)>>,
     earlier: usize,
+    other_queues: std::collections::BTreeSet<&'a str>,
 }
 
 fn seen_counts<'a>(
@@ -411,7 +420,11 @@ fn seen_counts<'a>(
     slot_s: i64,
 ) -> Result<Seen<'a>> {
     let date = now.date_naive();
-    let mut seen = Seen { counts: BTreeMap::new(), earlier: 0 };
+    let mut seen = Seen {
+        counts: BTreeMap::new(),
+        earlier: 0,
+        other_queues: Default::default(),
+    };
     for row in &actuals.rows {
         let day = row.start.date_naive();
         let end = row.start + TimeDelta::seconds(row.len_s);
@@ -427,13 +440,8 @@ fn seen_counts<'a>(
             continue;
         }
         let Some(rows) = plan.get(row.queue.as_str()) else {
-            let known: Vec<&str> = plan.keys().copied().collect();
-            let at = actuals.at(row).column("queue");
-            let expected =
-                format!("a queue of the plan on {date}: {}", known.join(", "));
-            return Err(crate::InputError::new(at, expected)
-                .found(&row.queue)
-                .into());
+            seen.other_queues.insert(row.queue.as_str());
+            continue;
         };
         if row.len_s > slot_s {
             return Err(Error::usage(format!(

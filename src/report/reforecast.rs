@@ -191,6 +191,8 @@ fn action_json(a: &Action) -> Value {
 }
 
 fn interval_json(queue: &str, r: &IntervalRow) -> Value {
+    // Seen intervals are not restaffed: their staffing fields are null.
+    let rest = |x: Value| if r.remaining { x } else { Value::Null };
     json!({
         "interval_start": r.start.to_rfc3339(),
         "queue": queue,
@@ -203,15 +205,15 @@ fn interval_json(queue: &str, r: &IntervalRow) -> Value {
         "p10": r.forecast.p10,
         "p90": r.forecast.p90,
         "plan_required_agents": r.plan_required,
-        "required_agents": r.required,
-        "required_after_deflection": r.required_after,
         "scheduled_agents": r.scheduled,
-        "gap_agents": r.gap(),
-        "overtime_agents": r.overtime,
-        "partner_agents": r.partner,
-        "gap_after_agents": r.gap_after(),
-        "service_level": r.sl,
-        "service_level_after": r.sl_after,
+        "required_agents": rest(json!(r.required)),
+        "required_after_deflection": rest(json!(r.required_after)),
+        "gap_agents": rest(json!(r.gap())),
+        "overtime_agents": rest(json!(r.overtime)),
+        "partner_agents": rest(json!(r.partner)),
+        "gap_after_agents": rest(json!(r.gap_after())),
+        "service_level": rest(json!(r.sl)),
+        "service_level_after": rest(json!(r.sl_after)),
     })
 }
 
@@ -242,6 +244,10 @@ impl Render for Reforecast {
         let n = |x: f64, d: usize| dialect.number(x, d);
         for q in &self.queues {
             for r in &q.intervals {
+                // Seen intervals are not restaffed: their staffing cells
+                // stay empty.
+                let rest =
+                    |x: String| if r.remaining { x } else { String::new() };
                 out.row([
                     r.start.to_rfc3339(),
                     q.queue.clone(),
@@ -252,15 +258,15 @@ impl Render for Reforecast {
                     n(r.forecast.p10, 2),
                     n(r.forecast.p90, 2),
                     n(r.plan_required, 2),
-                    r.required.to_string(),
+                    rest(r.required.to_string()),
                     n(r.scheduled, 2),
-                    r.gap().to_string(),
-                    r.required_after.to_string(),
-                    n(r.overtime, 2),
-                    n(r.partner, 2),
-                    r.gap_after().to_string(),
-                    n(r.sl, 4),
-                    n(r.sl_after, 4),
+                    rest(r.gap().to_string()),
+                    rest(r.required_after.to_string()),
+                    rest(n(r.overtime, 2)),
+                    rest(n(r.partner, 2)),
+                    rest(r.gap_after().to_string()),
+                    rest(n(r.sl, 4)),
+                    rest(n(r.sl_after, 4)),
                 ])?;
             }
         }

@@ -183,12 +183,6 @@ fn every_bad_actual_is_named_by_file_and_line_exit_2() {
             &[][..],
             ":3",
         ),
-        // A queue the plan does not have.
-        (
-            "2025-11-28 09:00,commandes,46\n2025-11-28 09:00,chat,50\n",
-            &[][..],
-            ":3",
-        ),
     ];
     for (rows, extra, line) in cases {
         let (_tmp, path) = actuals_file(&format!("{HEADER}{rows}"));
@@ -201,6 +195,16 @@ fn every_bad_actual_is_named_by_file_and_line_exit_2() {
         );
         assert!(out.stdout.is_empty());
     }
+}
+
+#[test]
+fn a_queue_the_plan_does_not_have_is_noted_and_ignored() {
+    let rows = "2025-11-28 09:00,commandes,46\n2025-11-28 09:00,chat,50\n";
+    let (_tmp, path) = actuals_file(&format!("{HEADER}{rows}"));
+    let mut cmd = peakplan();
+    cmd.args(["reforecast", "--plan"]).arg(data("reforecast"));
+    cmd.arg("--actuals").arg(&path);
+    cmd.assert().success().stderr(predicates::str::contains("ignored: chat"));
 }
 
 #[test]
