@@ -315,27 +315,24 @@ impl<'a> Context<'a> {
         }
         let (a, b) = span?;
         let peak = peak.iter().copied().fold(0.0, f64::max);
-        Some(Action {
-            queue: spec.name.clone(),
-            kind: ActionKind::Overtime,
-            source: "in-house".into(),
-            from: rows[a].start,
-            to: rows[b].start + TimeDelta::seconds(slot),
-            peak_agents: peak,
-            agent_hours: hours_on,
-            paid_hours: 0.0,
-            cost: None,
-            sl_before: 0.0,
-            sl_after: 0.0,
-            detail: format!(
-                "extend {extended} in-house shift(s) into {}–{} (at most {} \
+        let (from, to) =
+            (rows[a].start, rows[b].start + TimeDelta::seconds(slot));
+        let detail = format!(
+            "extend {extended} in-house shift(s) into {}–{} (at most {} \
                  per agent), {} agents on the phones at most",
-                rows[a].start.format("%H:%M"),
-                (rows[b].start + TimeDelta::seconds(slot)).format("%H:%M"),
-                hours(self.options.max_overtime_per_day_s),
-                crate::report::fixed(peak, 1)
-            ),
-        })
+            from.format("%H:%M"),
+            to.format("%H:%M"),
+            hours(self.options.max_overtime_per_day_s),
+            crate::report::fixed(peak, 1)
+        );
+        Some(adding(
+            spec,
+            ActionKind::Overtime,
+            "in-house",
+            (from, to),
+            (peak, hours_on),
+            detail,
+        ))
     }
 
     /// Calls partner `k`'s agents into the short intervals of `spec` from
@@ -378,26 +375,49 @@ impl<'a> Context<'a> {
             span = Some(span.map_or((j, j), |(a, b)| (a.min(j), b.max(j))));
         }
         let (a, b) = span?;
-        Some(Action {
-            queue: spec.name.clone(),
-            kind: ActionKind::Partner,
-            source: p.name.clone(),
-            from: rows[a].start,
-            to: rows[b].start + TimeDelta::seconds(slot),
-            peak_agents: peak,
-            agent_hours: hours_on,
-            paid_hours: 0.0,
-            cost: None,
-            sl_before: 0.0,
-            sl_after: 0.0,
-            detail: format!(
-                "call {} for {} from {} to {}",
-                p.name,
-                crate::pipeline::plural(peak as usize, "more agent"),
-                rows[a].start.format("%H:%M"),
-                (rows[b].start + TimeDelta::seconds(slot)).format("%H:%M")
-            ),
-        })
+        let (from, to) =
+            (rows[a].start, rows[b].start + TimeDelta::seconds(slot));
+        let detail = format!(
+            "call {} for {} from {} to {}",
+            p.name,
+            crate::pipeline::plural(peak as usize, "more agent"),
+            from.format("%H:%M"),
+            to.format("%H:%M")
+        );
+        Some(adding(
+            spec,
+            ActionKind::Partner,
+            &p.name,
+            (from, to),
+            (peak, hours_on),
+            detail,
+        ))
+    }
+}
+
+/// An action adding up to `peak` agents and `hours_on` agent-hours on the
+/// phones between `from` and `to`; priced and judged by the caller.
+fn adding(
+    spec: &QueueSpec,
+    kind: ActionKind,
+    source: &str,
+    (from, to): (DateTime<Tz>, DateTime<Tz>),
+    (peak, hours_on): (f64, f64),
+    detail: String,
+) -> Action {
+    Action {
+        queue: spec.name.clone(),
+        kind,
+        source: source.to_string(),
+        from,
+        to,
+        peak_agents: peak,
+        agent_hours: hours_on,
+        paid_hours: 0.0,
+        cost: None,
+        sl_before: 0.0,
+        sl_after: 0.0,
+        detail,
     }
 }
 
