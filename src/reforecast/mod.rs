@@ -209,6 +209,20 @@ pub struct IntervalRow {
     pub sl_after: f64,
 }
 
+/// Parses `--deflect`: a share from 0 up to (not including) 1.
+///
+/// # Errors
+///
+/// A message for anything else.
+pub fn parse_share(text: &str) -> std::result::Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
+        _ => {
+            Err(format!("expected a share from 0 to below 1, found {text:?}"))
+        }
+    }
+}
+
 /// Slack under a whole agent that still counts as one.
 pub(crate) const AGENT_EPS: f64 = 1e-9;
 

@@ -162,6 +162,32 @@ pub fn predictive(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The posterior mean lies between the plan (1) and the morning's
+        /// own ratio, and a longer morning at the same ratio moves it
+        /// further; the band stays ordered and non-negative.
+        #[test]
+        fn the_update_stays_between_plan_and_actuals(
+            sigma in 0.01f64..0.5,
+            m in 1.0f64..5000.0,
+            ratio in 0.2f64..3.0,
+            mean in 0.0f64..400.0,
+        ) {
+            let prior = Prior::from_sigma(sigma);
+            let post = prior.update(ratio * m, m);
+            let (lo, hi) = (ratio.min(1.0), ratio.max(1.0));
+            prop_assert!(post.mean >= lo - 1e-12 && post.mean <= hi + 1e-12);
+            let longer = prior.update(2.0 * ratio * m, 2.0 * m);
+            prop_assert!((longer.mean - 1.0).abs() >= (post.mean - 1.0).abs() - 1e-12);
+            prop_assert!(post.weight > 0.0 && post.weight < 1.0);
+            let sd = (mean + 0.01 * mean * mean).sqrt();
+            let (p10, p90) = ((mean - 1.28 * sd).max(0.0), mean + 1.28 * sd);
+            let p = predictive(mean, p10, p90, &prior, &post);
+            prop_assert!(p.p10 >= 0.0 && p.p10 <= p.mean + 1e-9 && p.mean <= p.p90 + 1e-9);
+        }
+    }
 
     #[test]
     fn posterior_is_the_conjugate_gamma() {

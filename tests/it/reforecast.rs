@@ -198,6 +198,24 @@ fn every_bad_actual_is_named_by_file_and_line_exit_2() {
 }
 
 #[test]
+fn bad_flags_are_usage_errors() {
+    let high = data("reforecast/actuals_high.csv");
+    for (flag, value) in
+        [("--deflect", "1.5"), ("--now", "midi"), ("--partner-notice", "soon")]
+    {
+        reforecast(&high, &[flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(flag));
+    }
+    // A header alone and no --now: nothing says which day it is.
+    reforecast(&data("reforecast/actuals_none.csv"), &[])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give --now"));
+}
+
+#[test]
 fn a_queue_the_plan_does_not_have_is_noted_and_ignored() {
     let rows = "2025-11-28 09:00,commandes,46\n2025-11-28 09:00,chat,50\n";
     let (_tmp, path) = actuals_file(&format!("{HEADER}{rows}"));

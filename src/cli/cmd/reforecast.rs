@@ -2,10 +2,9 @@
 //! morning's actuals and say what to change.
 //!
 //! ```text
-//! peakplan reforecast --plan DIR --actuals FILE [--now TIME]
-//!   [--scenario FILE] [--staff-to RULE] [--partner-notice 60m]
-//!   [--max-overtime-per-day 2h] [--deflect SHARE] [--format F]
-//!   [--out FILE] [--strict]
+//! peakplan reforecast --plan DIR --actuals FILE [--now TIME] [--scenario
+//!   FILE] [--staff-to RULE] [--partner-notice 60m] [--max-overtime-per-day
+//!   2h] [--deflect SHARE] [--format F] [--out FILE] [--strict]
 //! ```
 
 use std::path::PathBuf;
@@ -47,7 +46,7 @@ pub struct Args {
     #[arg(long, value_name = "DUR", default_value = "2h", value_parser = parse_duration)]
     pub max_overtime_per_day: f64,
     /// Share of the remaining contacts sent to self-care or call-back.
-    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    #[arg(long, value_name = "SHARE", value_parser = reforecast::parse_share)]
     pub deflect: Option<f64>,
     /// Write the result to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
@@ -59,15 +58,6 @@ pub struct Args {
     /// proposed actions.
     #[arg(long)]
     pub strict: bool,
-}
-
-fn parse_share(text: &str) -> std::result::Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
-        _ => {
-            Err(format!("expected a share from 0 to below 1, found {text:?}"))
-        }
-    }
 }
 
 /// Runs `peakplan reforecast`: load, re-forecast, report.
