@@ -346,8 +346,10 @@ impl<'a> Context<'a> {
     ) -> Option<Action> {
         let p = &self.scenario.partners[k];
         let slot = self.scenario.horizon.interval.seconds() as i64;
-        let earliest = self.now
-            + TimeDelta::seconds(self.options.partner_notice_s as i64);
+        // A notice beyond two days is no partner today, and stays within
+        // the range of a time.
+        let notice = self.options.partner_notice_s.clamp(0.0, 172_800.0);
+        let earliest = self.now + TimeDelta::seconds(notice as i64);
         let cap = p.max_fte * (1.0 - spec.shrinkage);
         let (mut hours_on, mut peak) = (0.0, 0.0);
         let mut span: Option<(usize, usize)> = None;

@@ -208,6 +208,10 @@ fn bad_flags_are_usage_errors() {
             .code(2)
             .stderr(predicates::str::contains(flag));
     }
+    // Absurd but valid durations: no partner, no panic.
+    for flag in ["--partner-notice", "--max-overtime-per-day"] {
+        reforecast(&high, &[flag, "99999999999999999h"]).assert().success();
+    }
     // A header alone and no --now: nothing says which day it is.
     reforecast(&data("reforecast/actuals_none.csv"), &[])
         .assert()
