@@ -23,6 +23,7 @@ pub mod forecast;
 pub mod inputs;
 pub mod output;
 pub mod pipeline;
+pub mod reforecast;
 pub mod report;
 pub mod simulate;
 pub mod units;

@@ -113,6 +113,12 @@ pub enum Command {
         after_help = "Example:\n  peakplan simulate --plan plan/ --runs 1000 --seed 7 --chart bf.svg \\\n    --chart-day 2025-11-28"
     )]
     Simulate(cmd::simulate::Args),
+    /// On the day: re-forecast the rest of it from the morning's actuals,
+    /// restaff it and propose partner agents, overtime or deflection.
+    #[command(
+        after_help = "Example:\n  peakplan reforecast --plan plan/ --actuals today.csv --now 12:00"
+    )]
+    Reforecast(cmd::reforecast::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Example:\n  peakplan completions bash > ~/.local/share/bash-completion/completions/peakplan"
@@ -183,6 +189,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Calendar(args) => cmd::calendar::run(args, g),
         Command::Validate(args) => cmd::validate::run(args, g),
         Command::Simulate(args) => cmd::simulate::run(args, g),
+        Command::Reforecast(args) => cmd::reforecast::run(args, g),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(

@@ -11,6 +11,7 @@
 //!
 //! * [`plan`]: the capacity plan's files and summary.
 //! * [`simulate`]: the simulated days and intervals of a plan.
+//! * [`reforecast`]: the intraday re-forecast and its actions.
 
 pub mod backtest;
 pub mod calendar;
@@ -20,6 +21,7 @@ pub mod forecast;
 pub mod forecast_layout;
 pub mod plan;
 pub mod plot;
+pub mod reforecast;
 pub mod simulate;
 pub mod table;
 pub mod term;

@@ -13,6 +13,7 @@ mod forecast;
 mod history;
 mod plan;
 mod readme;
+mod reforecast;
 mod reliability;
 mod simulate;
 mod snapshots;

@@ -5,5 +5,6 @@ pub mod calendar;
 pub mod erlang;
 pub mod forecast;
 pub mod plan;
+pub mod reforecast;
 pub mod simulate;
 pub mod validate;

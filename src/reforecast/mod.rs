@@ -1,0 +1,482 @@
+//! Intraday re-forecast: on the day, learn the day's level from the
+//! morning's counts, restaff the rest of the day with the plan's staffing
+//! rule and propose what to change (partner agents, overtime, deflection).
+//!
+//! # Method: a Bayesian update of the day level
+//!
+//! The plan's forecast of a queue-day gives each interval `s` a mean
+//! `m_s` and a band `p10_s..p90_s`. The day's actual counts are modelled
+//! as `y_s ~ Poisson(θ·m_s)`, with one multiplier `θ` for the whole day:
+//! the intraday shape is the plan's (an event day's own shape on an event
+//! day, since that is what the plan's forecast holds), only its level is
+//! unknown.
+//!
+//! **Prior.** `θ ~ Gamma(a, a)`, mean 1 (the forecast's mean is the
+//! day's expectation) and variance `1/a`. Its spread is the forecast's
+//! day-level spread, read from the plan as the simulation reads it: the
+//! day total's band ([`crate::simulate::from_plan::daily_band`]) gives the
+//! lognormal day factor `F = e^{μ + σZ}` whose day totals have that p10
+//! and p90 ([`crate::simulate::calibrate`], Poisson noise apart); the
+//! Gamma matches a mean-one lognormal of that `σ` in mean and variance:
+//!
+//! ```text
+//! 1/a = Var θ = e^{σ²} − 1
+//! ```
+//!
+//! **Posterior.** With `Y = Σ y_s` the contacts of the intervals already
+//! closed and `M = Σ m_s` the plan's forecast of the same intervals, the
+//! Gamma prior is conjugate to the Poisson counts:
+//!
+//! ```text
+//! θ | y ~ Gamma(a + Y, a + M)
+//! E[θ | y]   = (a + Y)/(a + M) = w·(Y/M) + (1 − w)·1,  w = M/(a + M)
+//! Var[θ | y] = (a + Y)/(a + M)²
+//! ```
+//!
+//! so the update shrinks toward the plan when little of the day has been
+//! seen (`M ≪ a`: `w → 0`) and follows the actuals as more arrives
+//! (`M ≫ a`: `w → 1`). With `σ = 0` (a band no wider than Poisson) the
+//! level is certain and does not move.
+//!
+//! **Dispersion.** Real mornings are not Poisson around the plan's shape:
+//! an event-day morning hump sharper than the plan's puts the intervals'
+//! ratios `y_s/m_s` further apart than Poisson noise would. The update is
+//! quasi-Poisson: the Pearson dispersion of the seen intervals,
+//!
+//! ```text
+//! φ = max(1, X²/(n − 1)),  X² = Σ (y_s − θ̂m_s)²/(θ̂m_s),  θ̂ = Y/M
+//! ```
+//!
+//! tempers the likelihood, `θ | y ~ Gamma(a + Y/φ, a + M/φ)`: a morning
+//! whose shape departs from the plan's moves the level less, and widens
+//! the band below.
+//!
+//! **Predictive.** An interval still to come has mean `E[θ|y]·m_s` and,
+//! given the day, the negative-binomial variance `φ·E[θ|y]·m_s +
+//! m_s²·Var[θ|y]`, plus the part of the plan's own interval variance
+//! that neither the day level nor Poisson explain (`e_s = max(0, sd_s² −
+//! m_s − m_s²/a)`, `sd_s = (p90_s − p10_s)/(2·z₉₀)`, scaled by
+//! `E[θ|y]²`). The plan's band is moved to the new mean and scaled by
+//! the ratio of the new standard deviation to the plan's:
+//!
+//! ```text
+//! q' = E[θ|y]·m_s + (q − m_s)·√(V'_s / V_s)
+//! V_s  = m_s + m_s²/a + e_s                        (the plan's)
+//! V'_s = φ·E[θ|y]·m_s + m_s²·Var[θ|y] + E[θ|y]²·e_s
+//! ```
+//!
+//! With no actuals `q' = q`: the plan. A morning exactly on forecast
+//! keeps every mean and narrows the band.
+//!
+//! An interval is seen when it has closed by `now` and the actuals cover
+//! it whole; an interval closed without actuals is left out of both `Y`
+//! and `M` (noted), as missing data, not zero.
+//!
+//! # Restaffing and actions
+//!
+//! See [`actions`]: the remaining intervals are restaffed with
+//! [`crate::capacity::staffing::QueueModel::staff`] under the plan's
+//! rule and compared with the plan's scheduled agents; partner agents,
+//! overtime extensions and deflection are proposed cheapest first.
+
+pub mod actions;
+pub mod actuals;
+pub mod update;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, TimeDelta};
+use chrono_tz::Tz;
+
+use crate::capacity::scenario::Goal;
+use crate::capacity::{Scenario, StaffTo};
+use crate::error::{Error, Result};
+use crate::simulate::plan_dir::{PlanFolder, PlanInterval};
+
+pub use actions::{Action, ActionKind};
+pub use actuals::{Actuals, NowSpec, parse_now};
+pub use update::{Posterior, Predictive, Prior, dispersion, predictive};
+
+/// Choices the plan folder and scenario do not make.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// When the re-forecast is made; `None`: the end of the last actual.
+    pub now: Option<NowSpec>,
+    /// The staffing rule (the plan's: `auto` unless it was run otherwise).
+    pub staff_to: StaffTo,
+    /// Notice a partner needs on the day, in seconds.
+    pub partner_notice_s: f64,
+    /// Most overtime per agent and day, in seconds.
+    pub max_overtime_per_day_s: f64,
+    /// Share of the remaining contacts sent to self-care or call-back.
+    pub deflect: Option<f64>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            now: None,
+            staff_to: StaffTo::Auto,
+            partner_notice_s: 3600.0,
+            max_overtime_per_day_s: 7200.0,
+            deflect: None,
+        }
+    }
+}
+
+/// The re-forecast of one day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reforecast {
+    /// The local date.
+    pub date: NaiveDate,
+    /// When it was made.
+    pub now: DateTime<Tz>,
+    /// One entry per queue of the scenario the plan has on that date.
+    pub queues: Vec<QueueDay>,
+    /// The proposed actions, cheapest first per queue.
+    pub actions: Vec<Action>,
+    /// What the planner should know about how it was made.
+    pub notes: Vec<String>,
+}
+
+/// One queue's day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueDay {
+    /// The queue.
+    pub queue: String,
+    /// Its service-level target and answer time (`None` for ASA goals).
+    pub target: Option<(f64, f64)>,
+    /// The prior on the day multiplier.
+    pub prior: Prior,
+    /// The posterior after the morning.
+    pub posterior: Posterior,
+    /// Contacts seen in the seen intervals.
+    pub seen_actual: f64,
+    /// The plan's forecast of the same intervals.
+    pub seen_forecast: f64,
+    /// The plan's forecast of the remaining intervals.
+    pub rest_plan: f64,
+    /// The re-forecast of the remaining intervals.
+    pub rest_forecast: f64,
+    /// Expected SL of the rest of the day with the scheduled staff, on
+    /// the plan's forecast.
+    pub sl_plan: f64,
+    /// The same on the re-forecast.
+    pub sl_now: f64,
+    /// The same after the proposed actions.
+    pub sl_after: f64,
+    /// Every interval of the day.
+    pub intervals: Vec<IntervalRow>,
+}
+
+impl QueueDay {
+    /// Whether the rest of the day misses the target after the actions.
+    pub fn misses_target(&self) -> bool {
+        self.target.is_some_and(|(sl, _)| {
+            self.sl_after < sl - crate::capacity::staffing::SL_TOLERANCE
+        })
+    }
+}
+
+/// One interval of a queue's day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntervalRow {
+    /// Start.
+    pub start: DateTime<Tz>,
+    /// The actual contacts, when the interval is seen.
+    pub actual: Option<f64>,
+    /// Still to come at `now`.
+    pub remaining: bool,
+    /// The plan's forecast mean, p10 and p90.
+    pub plan: Predictive,
+    /// The re-forecast.
+    pub forecast: Predictive,
+    /// The plan's required agents on the phones.
+    pub plan_required: f64,
+    /// Agents the re-forecast requires (remaining intervals).
+    pub required: u32,
+    /// The same after deflection (equal without `--deflect`).
+    pub required_after: u32,
+    /// Agents on the phones the plan schedules.
+    pub scheduled: f64,
+    /// Overtime agents the actions add.
+    pub overtime: f64,
+    /// Partner agents the actions add.
+    pub partner: f64,
+    /// Expected SL with the scheduled staff on the re-forecast.
+    pub sl: f64,
+    /// Expected SL after the actions.
+    pub sl_after: f64,
+}
+
+/// Parses `--deflect`: a share from 0 up to (not including) 1.
+///
+/// # Errors
+///
+/// A message for anything else.
+pub fn parse_share(text: &str) -> std::result::Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
+        _ => {
+            Err(format!("expected a share from 0 to below 1, found {text:?}"))
+        }
+    }
+}
+
+/// Slack under a whole agent that still counts as one.
+pub(crate) const AGENT_EPS: f64 = 1e-9;
+
+/// Whole agents of a fractional count on the phones.
+pub(crate) fn whole(x: f64) -> u32 {
+    (x + AGENT_EPS).floor().clamp(0.0, f64::from(u32::MAX)) as u32
+}
+
+impl IntervalRow {
+    /// Required agents less the scheduled ones (negative: a surplus).
+    pub fn gap(&self) -> i64 {
+        i64::from(self.required) - i64::from(whole(self.scheduled))
+    }
+
+    /// The gap after the actions.
+    pub fn gap_after(&self) -> i64 {
+        let staff = self.scheduled + self.overtime + self.partner;
+        i64::from(self.required_after) - i64::from(whole(staff))
+    }
+}
+
+/// Re-forecasts the day of `now` in `folder` with `scenario`'s queues and
+/// rules, from `actuals`.
+///
+/// # Errors
+///
+/// [`Error::Input`] naming file and line for an actual after `now` or
+/// past the plan's horizon;
+/// [`Error::Usage`] when the plan has no interval that day or a queue has
+/// no handle time.
+pub fn reforecast(
+    folder: &PlanFolder,
+    scenario: &Scenario,
+    actuals: &Actuals,
+    options: &Options,
+) -> Result<Reforecast> {
+    let tz = scenario.horizon.tz;
+    let slot_s = scenario.horizon.interval.seconds() as i64;
+    let now = actuals::resolve_now(options.now, actuals, tz)?;
+    let date = now.date_naive();
+    let mut notes = Vec::new();
+    let (first, last) = horizon(folder, tz)?;
+    // A day the plan does not cover is named before anything else: it is
+    // what makes the default `now` fall outside the plan.
+    let outside = actuals.rows.iter().find(|r| {
+        let day = r.start.date_naive();
+        day < first || day > last
+    });
+    if let Some(row) = outside {
+        let expected = format!("a day of the plan ({first} to {last})");
+        return Err(actuals::future_row(actuals, row, expected));
+    }
+    let mut by_queue: BTreeMap<&str, Vec<&PlanInterval>> = BTreeMap::new();
+    for r in &folder.intervals {
+        if r.start.with_timezone(&tz).date_naive() == date {
+            by_queue.entry(r.queue.as_str()).or_default().push(r);
+        }
+    }
+    if by_queue.is_empty() {
+        return Err(Error::usage(format!(
+            "--now {}: the plan in {} has no interval on {date} (it runs \
+             from {first} to {last})",
+            now.format("%Y-%m-%d %H:%M"),
+            folder.dir.display()
+        )));
+    }
+    let seen = seen_counts(actuals, &by_queue, now, slot_s)?;
+    if seen.earlier > 0 {
+        notes.push(format!(
+            "{}: {} interval(s) of days before {date} ignored",
+            actuals.file, seen.earlier
+        ));
+    }
+    if !seen.other_queues.is_empty() {
+        let names: Vec<&str> = seen.other_queues.iter().copied().collect();
+        notes.push(format!(
+            "{}: queue(s) the plan does not have on {date} ignored: {}",
+            actuals.file,
+            names.join(", ")
+        ));
+    }
+    let mut queues = Vec::new();
+    let mut all_actions = Vec::new();
+    let mut ctx = actions::Context::new(folder, scenario, options, now, date);
+    for spec in &scenario.queues {
+        let Some(rows) = by_queue.get_mut(spec.name.as_str()) else {
+            continue;
+        };
+        rows.sort_by_key(|r| r.start);
+        let counts = seen.counts.get(spec.name.as_str());
+        let mut observed = Vec::with_capacity(rows.len());
+        let mut missing = 0;
+        for r in rows.iter() {
+            let end = r.start + TimeDelta::seconds(slot_s);
+            let got = counts.and_then(|c| c.get(&r.start.timestamp()));
+            observed.push(match got {
+                _ if end > now => None,
+                Some(&(n, covered)) if covered >= slot_s => Some(n),
+                _ => {
+                    missing += 1;
+                    None
+                }
+            });
+        }
+        if missing > 0 {
+            notes.push(format!(
+                "queue {}: {missing} interval(s) closed by {} have no \
+                 complete actuals: left out of the update",
+                spec.name,
+                now.format("%H:%M")
+            ));
+        }
+        let prior = Prior::of_day(rows);
+        let pairs: Vec<(f64, f64)> = rows
+            .iter()
+            .zip(&observed)
+            .filter_map(|(r, o)| o.map(|n| (n, r.forecast)))
+            .collect();
+        let posterior = prior.update_counts(&pairs);
+        let y: f64 = pairs.iter().map(|p| p.0).sum();
+        let m: f64 = pairs.iter().map(|p| p.1).sum();
+        let mut intervals: Vec<IntervalRow> = rows
+            .iter()
+            .zip(&observed)
+            .map(|(r, o)| {
+                let plan =
+                    Predictive { mean: r.forecast, p10: r.p10, p90: r.p90 };
+                let end = r.start + TimeDelta::seconds(slot_s);
+                IntervalRow {
+                    start: r.start.with_timezone(&tz),
+                    actual: *o,
+                    remaining: end > now,
+                    plan,
+                    forecast: predictive(
+                        r.forecast, r.p10, r.p90, &prior, &posterior,
+                    ),
+                    plan_required: r.required_agents,
+                    required: 0,
+                    required_after: 0,
+                    scheduled: r.scheduled_agents.unwrap_or(r.required_agents),
+                    overtime: 0.0,
+                    partner: 0.0,
+                    sl: 1.0,
+                    sl_after: 1.0,
+                }
+            })
+            .collect();
+        let planned_partner: Vec<f64> =
+            rows.iter().map(|r| r.partner_agents.unwrap_or(0.0)).collect();
+        let aht = rows.iter().find_map(|r| r.aht_s);
+        let outcome =
+            ctx.restaff(spec, aht, &mut intervals, &planned_partner)?;
+        let rest = |f: fn(&IntervalRow) -> f64| -> f64 {
+            intervals.iter().filter(|i| i.remaining).map(f).sum()
+        };
+        queues.push(QueueDay {
+            queue: spec.name.clone(),
+            target: match spec.goal {
+                Goal::ServiceLevel { sl, within_s } => Some((sl, within_s)),
+                Goal::Asa { .. } => None,
+            },
+            prior,
+            posterior,
+            seen_actual: y,
+            seen_forecast: m,
+            rest_plan: rest(|i| i.plan.mean),
+            rest_forecast: rest(|i| i.forecast.mean),
+            sl_plan: outcome.sl_plan,
+            sl_now: outcome.sl_now,
+            sl_after: outcome.sl_after,
+            intervals,
+        });
+        all_actions.extend(outcome.actions);
+    }
+    notes.extend(ctx.notes());
+    Ok(Reforecast { date, now, queues, actions: all_actions, notes })
+}
+
+/// First and last local dates of the plan.
+fn horizon(folder: &PlanFolder, tz: Tz) -> Result<(NaiveDate, NaiveDate)> {
+    let dates = folder.intervals.iter().map(|r| r.start.with_timezone(&tz));
+    let (lo, hi) = dates.fold((None, None), |(lo, hi), d| {
+        let d = d.date_naive();
+        (
+            Some(lo.map_or(d, |l: NaiveDate| l.min(d))),
+            Some(hi.map_or(d, |h: NaiveDate| h.max(d))),
+        )
+    });
+    lo.zip(hi).ok_or_else(|| {
+        Error::usage(format!(
+            "{}: intervals.csv has no interval",
+            folder.dir.display()
+        ))
+    })
+}
+
+/// Actual counts of today by queue and plan interval start (Unix
+/// seconds): `(contacts, seconds covered)`.
+struct Seen<'a> {
+    counts: BTreeMap<&'a str, BTreeMap<i64, (f64, i64)>>,
+    earlier: usize,
+    other_queues: std::collections::BTreeSet<&'a str>,
+}
+
+fn seen_counts<'a>(
+    actuals: &'a Actuals,
+    plan: &BTreeMap<&str, Vec<&PlanInterval>>,
+    now: DateTime<Tz>,
+    slot_s: i64,
+) -> Result<Seen<'a>> {
+    let date = now.date_naive();
+    let mut seen = Seen {
+        counts: BTreeMap::new(),
+        earlier: 0,
+        other_queues: Default::default(),
+    };
+    for row in &actuals.rows {
+        let day = row.start.date_naive();
+        let end = row.start + TimeDelta::seconds(row.len_s);
+        if end > now {
+            let expected = format!(
+                "an interval that ended by --now {}",
+                now.format("%Y-%m-%d %H:%M")
+            );
+            return Err(actuals::future_row(actuals, row, expected));
+        }
+        if day < date {
+            seen.earlier += 1;
+            continue;
+        }
+        let Some(rows) = plan.get(row.queue.as_str()) else {
+            seen.other_queues.insert(row.queue.as_str());
+            continue;
+        };
+        if row.len_s > slot_s {
+            return Err(Error::usage(format!(
+                "{}: its intervals are {} minutes, longer than the plan's \
+                 {}: give actuals at the plan's interval or finer",
+                actuals.file,
+                row.len_s / 60,
+                slot_s / 60
+            )));
+        }
+        let t = row.start.timestamp();
+        let slot = rows
+            .iter()
+            .map(|r| r.start.timestamp())
+            .find(|&s| s <= t && t < s + slot_s);
+        if let Some(s) = slot {
+            let e = seen.counts.entry(row.queue.as_str()).or_default();
+            let c = e.entry(s).or_insert((0.0, 0));
+            c.0 += row.volume;
+            c.1 += row.len_s;
+        }
+    }
+    Ok(seen)
+}

@@ -1,0 +1,260 @@
+//! `peakplan reforecast`: the plan when nothing is seen, no change on a
+//! day on forecast, actions within every cap on a day at +30 %, every bad
+//! actual named by file and line, atomic output, `--strict`.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::util::{data, peakplan, stdout_of};
+
+fn reforecast(actuals: &PathBuf, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = peakplan();
+    cmd.args(["reforecast", "--plan"]).arg(data("reforecast"));
+    cmd.arg("--actuals").arg(actuals).args(extra).arg("--quiet");
+    cmd
+}
+
+fn json(actuals: &str, extra: &[&str]) -> Value {
+    let path = data(&format!("reforecast/{actuals}"));
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&stdout_of(&mut reforecast(&path, &args))).unwrap()
+}
+
+fn num(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+fn remaining(v: &Value, queue: &str) -> Vec<Value> {
+    let all = v["intervals"].as_array().unwrap();
+    all.iter()
+        .filter(|i| i["queue"] == queue && i["remaining"] == true)
+        .cloned()
+        .collect()
+}
+
+/// Local time `HH:MM` of an interval.
+fn time(i: &Value) -> String {
+    i["interval_start"].as_str().unwrap()[11..16].to_string()
+}
+
+#[test]
+fn no_actuals_yet_equals_the_plan() {
+    let v = json("actuals_none.csv", &["--now", "2025-11-28 09:00"]);
+    for q in v["queues"].as_array().unwrap() {
+        assert_eq!(num(q, "level"), 1.0, "{q}");
+        assert_eq!(num(q, "weight"), 0.0, "{q}");
+    }
+    let intervals = v["intervals"].as_array().unwrap();
+    assert_eq!(intervals.len(), 32);
+    for i in intervals {
+        assert_eq!(i["remaining"], true);
+        assert_eq!(num(i, "forecast"), num(i, "plan_forecast"), "{i}");
+        assert_eq!(num(i, "p10"), num(i, "plan_p10"), "{i}");
+        assert_eq!(num(i, "p90"), num(i, "plan_p90"), "{i}");
+        // The plan was staffed by the same rule.
+        assert_eq!(num(i, "required_agents"), num(i, "plan_required_agents"));
+        assert_eq!(num(i, "gap_agents"), 0.0, "{i}");
+    }
+    assert_eq!(v["actions"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_day_exactly_on_forecast_changes_nothing() {
+    let v = json("actuals_on_forecast.csv", &[]);
+    assert_eq!(v["now"], "2025-11-28T12:00:00+01:00");
+    for q in v["queues"].as_array().unwrap() {
+        assert_eq!(num(q, "level"), 1.0, "{q}");
+        assert_eq!(num(q, "seen_actual"), num(q, "seen_forecast"));
+        assert_eq!(num(q, "rest_forecast"), num(q, "rest_plan"));
+    }
+    for q in ["commandes", "sav"] {
+        let rest = remaining(&v, q);
+        assert_eq!(rest.len(), 10);
+        for i in rest {
+            assert_eq!(num(&i, "forecast"), num(&i, "plan_forecast"), "{i}");
+            // Seeing the morning narrows the band around the same mean.
+            assert!(num(&i, "p90") <= num(&i, "plan_p90"), "{i}");
+            assert!(num(&i, "p10") >= num(&i, "plan_p10"), "{i}");
+            assert!(num(&i, "gap_agents") <= 0.0, "{i}");
+        }
+    }
+    assert_eq!(v["actions"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_day_at_30_percent_gets_actions_within_every_cap() {
+    for (cap, last_ot) in [("2h", "14:30"), ("1h", "13:30")] {
+        let v = json("actuals_high.csv", &["--max-overtime-per-day", cap]);
+        let actions = v["actions"].as_array().unwrap();
+        let kinds: Vec<(&str, &str)> = actions
+            .iter()
+            .map(|a| {
+                (a["queue"].as_str().unwrap(), a["kind"].as_str().unwrap())
+            })
+            .collect();
+        // Cheapest first: overtime (19.5 × 1.25 an hour) before Atlas (27).
+        assert_eq!(
+            kinds[..2],
+            [("commandes", "overtime"), ("commandes", "partner")]
+        );
+        // sav is level 2: no partner.
+        assert!(!kinds.contains(&("sav", "partner")), "{kinds:?}");
+        for a in actions {
+            assert!(num(a, "sl_after") > num(a, "sl_before"), "{a}");
+            let paid = num(a, "agent_hours") / 0.7;
+            assert!((num(a, "paid_hours") - paid).abs() < 1e-9);
+        }
+        for q in ["commandes", "sav"] {
+            for i in remaining(&v, q) {
+                let (t, ot, p) = (
+                    time(&i),
+                    num(&i, "overtime_agents"),
+                    num(&i, "partner_agents"),
+                );
+                // Overtime extends the 09:00–13:00 shift only (10 agents
+                // on the phones for commandes, 4 for sav), within the cap.
+                assert!(ot <= if q == "sav" { 4.0 } else { 10.0 }, "{i}");
+                if ot > 0.0 {
+                    assert!(
+                        t.as_str() >= "13:00" && t.as_str() <= last_ot,
+                        "{i}"
+                    );
+                }
+                // Atlas: a 60-minute notice from 12:00, max_fte 6 less
+                // 30 % shrinkage on the phones, whole agents, commandes.
+                assert!(p <= 4.0 && p.fract() == 0.0, "{i}");
+                if p > 0.0 {
+                    assert!(q == "commandes" && t.as_str() >= "13:00", "{i}");
+                }
+            }
+        }
+        let cmd = &v["queues"][0];
+        assert!(num(cmd, "level") > 1.2 && num(cmd, "level") < 1.3, "{cmd}");
+        assert!(num(cmd, "sl_after") > num(cmd, "sl_now"));
+    }
+}
+
+#[test]
+fn strict_exits_3_when_the_rest_of_the_day_misses_after_the_actions() {
+    let high = data("reforecast/actuals_high.csv");
+    let no_help = ["--max-overtime-per-day", "0", "--partner-notice", "8h"];
+    reforecast(&high, &no_help).assert().success();
+    let mut strict: Vec<&str> = no_help.to_vec();
+    strict.push("--strict");
+    reforecast(&high, &strict)
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("commandes"));
+    // With the actions, the target holds: exit 0.
+    reforecast(&high, &["--strict"]).assert().success();
+}
+
+/// An actuals file in a temporary folder.
+fn actuals_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("today.csv");
+    std::fs::write(&path, text).unwrap();
+    (tmp, path)
+}
+
+const HEADER: &str = "interval_start,queue,volume\n";
+
+#[test]
+fn every_bad_actual_is_named_by_file_and_line_exit_2() {
+    let cases = [
+        // Malformed volume.
+        (
+            "2025-11-28 09:00,commandes,46\n2025-11-28 09:30,commandes,lots\n",
+            &[][..],
+            ":3",
+        ),
+        // After --now.
+        (
+            "2025-11-28 09:00,commandes,46\n2025-11-28 09:30,commandes,69\n\
+             2025-11-28 10:00,commandes,85\n",
+            &["--now", "2025-11-28 10:00"][..],
+            ":4",
+        ),
+        // Past the plan's horizon.
+        (
+            "2025-11-28 09:00,commandes,46\n2025-12-01 09:00,sav,50\n",
+            &[][..],
+            ":3",
+        ),
+    ];
+    for (rows, extra, line) in cases {
+        let (_tmp, path) = actuals_file(&format!("{HEADER}{rows}"));
+        let out = reforecast(&path, extra).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{rows}: {stderr}");
+        assert!(
+            stderr.contains(&format!("today.csv{line}")),
+            "{rows}: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let high = data("reforecast/actuals_high.csv");
+    for (flag, value) in
+        [("--deflect", "1.5"), ("--now", "midi"), ("--partner-notice", "soon")]
+    {
+        reforecast(&high, &[flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(flag));
+    }
+    // Absurd but valid durations: no partner, no panic.
+    for flag in ["--partner-notice", "--max-overtime-per-day"] {
+        reforecast(&high, &[flag, "99999999999999999h"]).assert().success();
+    }
+    // A header alone and no --now: nothing says which day it is.
+    reforecast(&data("reforecast/actuals_none.csv"), &[])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("give --now"));
+}
+
+#[test]
+fn a_queue_the_plan_does_not_have_is_noted_and_ignored() {
+    let rows = "2025-11-28 09:00,commandes,46\n2025-11-28 09:00,chat,50\n";
+    let (_tmp, path) = actuals_file(&format!("{HEADER}{rows}"));
+    let mut cmd = peakplan();
+    cmd.args(["reforecast", "--plan"]).arg(data("reforecast"));
+    cmd.arg("--actuals").arg(&path);
+    cmd.assert().success().stderr(predicates::str::contains("ignored: chat"));
+}
+
+#[test]
+fn out_is_written_whole_and_stdout_stays_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("refc.csv");
+    let high = data("reforecast/actuals_high.csv");
+    let run =
+        reforecast(&high, &["--out", out.to_str().unwrap()]).output().unwrap();
+    assert!(run.status.success() && run.stdout.is_empty());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("interval_start,queue,remaining,actual,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 33);
+    // The same inputs give the same bytes.
+    let again = stdout_of(&mut reforecast(&high, &["--format", "csv"]));
+    assert_eq!(again, text);
+}
+
+#[test]
+fn the_table_tells_the_desk_whom_to_call() {
+    let high = data("reforecast/actuals_high.csv");
+    let text = stdout_of(&mut reforecast(&high, &[]));
+    assert!(text.contains("Re-forecast of 2025-11-28 at 12:00"), "{text}");
+    assert!(
+        text.contains("call Atlas for 3 more agents from 15:00"),
+        "{text}"
+    );
+}
