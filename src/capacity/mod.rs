@@ -18,6 +18,7 @@ pub mod mix;
 pub mod plan;
 pub mod roster;
 pub mod scenario;
+pub mod schedule;
 pub mod staffing;
 pub mod variants;
 pub mod whatif;

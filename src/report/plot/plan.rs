@@ -309,6 +309,7 @@ mod tests {
             hired_fte: 4.0,
             overtime_fte: 2.0,
             partner_fte: 1.0,
+            gap_hours: 73.5,
             gap_fte: 3.0,
             cost: 50_000.0,
         };
