@@ -14,6 +14,7 @@ mod history;
 mod plan;
 mod readme;
 mod reliability;
+mod roster;
 mod snapshots;
 mod util;
 mod validate;
