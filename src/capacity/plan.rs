@@ -587,7 +587,8 @@ fn week_rows(
             let fte = s.team.fte.get(&spec.name).copied().unwrap_or(0.0);
             let in_house_cost = fte * wh * s.team.cost_per_hour;
             let on = wh * (1.0 - spec.shrinkage);
-            let (agent_hours, gap_hours) = need[q][w];
+            let (agent_hours, gap_hours) =
+                need[q].get(w).copied().unwrap_or_default();
             costs.in_house += in_house_cost;
             costs.hires += paid.hire_cost;
             costs.overtime += paid.overtime_cost;
@@ -730,10 +731,9 @@ fn gap_alerts(
     intervals: &[IntervalPlan],
 ) -> Vec<Alert> {
     let step = s.horizon.interval.seconds() as i64;
-    let mut span: BTreeMap<
-        (&str, NaiveDate),
-        (DateTime<Tz>, DateTime<Tz>, f64),
-    > = BTreeMap::new();
+    // First start, last end and worst gap of each queue-day.
+    type Span = (DateTime<Tz>, DateTime<Tz>, f64);
+    let mut span: BTreeMap<(&str, NaiveDate), Span> = BTreeMap::new();
     for r in intervals.iter().filter(|r| r.supply.gap > 0.0) {
         let end = r.start + chrono::Duration::seconds(step);
         let e = span

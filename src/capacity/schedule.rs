@@ -597,7 +597,7 @@ fn base_input(
     let team_tpl = template_indices(s, &s.team.shifts);
     let overtime = (s.overtime.max_hours_per_week > 0.0
         && s.overtime.max_hours_per_day > 0.0)
-        .then(|| Overtime {
+        .then_some(Overtime {
             max_hours_per_day: s.overtime.max_hours_per_day,
             max_hours_per_week: s.overtime.max_hours_per_week,
             cost_per_hour: s.overtime.premium * s.team.cost_per_hour,
