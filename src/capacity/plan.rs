@@ -772,8 +772,8 @@ mod tests {
     }
 }
 
-/// How a plan's agents fare on actual volumes, against staffing each
-/// interval with perfect knowledge of its volume.
+/// How a plan's scheduled agents fare on actual volumes, against staffing
+/// each interval with perfect knowledge of its volume.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Evaluation {
     /// Queue.
@@ -793,15 +793,20 @@ pub struct Evaluation {
     pub service_level: f64,
     /// Share of intervals at or above target.
     pub intervals_on_target: f64,
-    /// Agent-hours planned.
+    /// Actual contacts on the forecast's event days.
+    pub event_contacts: f64,
+    /// Call-weighted service level on those days (1 when there are none).
+    pub event_service_level: f64,
+    /// Agent-hours scheduled on the phones (whole agents per interval).
     pub agent_hours: f64,
     /// Agent-hours of the fewest agents meeting the target in every
     /// interval had its volume been known.
     pub perfect_agent_hours: f64,
 }
 
-/// Replays the plan's agents on `actuals` (rows whose `mean` is the actual
-/// volume), per queue, over the weeks planned. Handle times are the
+/// Replays the plan's scheduled agents (`floor(scheduled + 1e-9)` per
+/// interval) on `actuals` (rows whose `mean` is the actual volume), per
+/// queue, over the weeks planned. Handle times are the
 /// plan's: the replay measures the volume forecast and the staffing rule,
 /// not the handle-time assumption. An actual interval the plan has no row
 /// for (forecast closed) is staffed with nobody.
@@ -834,6 +839,12 @@ pub fn evaluate(
             ..Evaluation::default()
         };
         let (mut served, mut met) = (0.0, 0usize);
+        let mut event_served = 0.0;
+        let event_days: std::collections::BTreeSet<NaiveDate> = intervals
+            .iter()
+            .filter(|r| r.queue == q.name && !r.events.is_empty())
+            .map(|r| r.start.date_naive())
+            .collect();
         let mut seen = std::collections::BTreeSet::new();
         for a in actuals.iter().filter(|a| a.queue == q.name) {
             let day = a.start.date_naive();
@@ -858,6 +869,10 @@ pub fn evaluate(
             e.intervals += 1;
             e.contacts += v;
             served += v * sl;
+            if event_days.contains(&day) {
+                e.event_contacts += v;
+                event_served += v * sl;
+            }
             if sl >= target - staffing::SL_TOLERANCE {
                 met += 1;
             }
@@ -868,6 +883,11 @@ pub fn evaluate(
             e.service_level =
                 if e.contacts > 0.0 { served / e.contacts } else { 1.0 };
             e.intervals_on_target = met as f64 / e.intervals as f64;
+            e.event_service_level = if e.event_contacts > 0.0 {
+                event_served / e.event_contacts
+            } else {
+                1.0
+            };
             out.push(e);
         }
     }

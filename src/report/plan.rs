@@ -755,6 +755,8 @@ fn evaluation_json(ev: &[Evaluation]) -> Value {
                     "target": e.target,
                     "service_level": round(e.service_level, 4),
                     "intervals_on_target": round(e.intervals_on_target, 4),
+                    "event_days_contacts": round(e.event_contacts, 1),
+                    "event_days_service_level": round(e.event_service_level, 4),
                     "agent_hours": round(e.agent_hours, 1),
                     "perfect_agent_hours": round(e.perfect_agent_hours, 1),
                     "extra_agent_hours": if e.perfect_agent_hours > 0.0 {
