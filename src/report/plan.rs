@@ -89,19 +89,126 @@ impl PlanReport<'_> {
     }
 }
 
+/// Event days drawn interval by interval under the weekly view.
+pub const EVENT_DAYS_DRAWN: usize = 3;
+
 /// The plan chart as SVG: required FTE per week and queue against the
-/// supply by source, with the calendar's events marked.
+/// supply by source, with the calendar's events marked; then, for each of
+/// the [`EVENT_DAYS_DRAWN`] busiest event days (most agent-hours
+/// required), required against scheduled agents per interval, stacked by
+/// source.
 ///
 /// # Errors
 ///
 /// [`Error::Usage`] when the plan has nothing to draw.
 pub fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
+    let bad = |e: plot::ChartError| Error::usage(format!("plan chart: {e}"));
     let weeks: Vec<plot::PlanChartWeek> =
         plan.weeks.iter().map(plot::PlanChartWeek::from).collect();
-    let chart = plot::plan_chart(&weeks, calendar)
-        .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
-        .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
-    Ok(chart.into_bytes())
+    let mut parts = vec![
+        plot::plan_chart(&weeks, calendar)
+            .and_then(|c| {
+                plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT)
+            })
+            .map_err(bad)?,
+    ];
+    for (date, events) in busiest_event_days(plan, calendar) {
+        let mut queues: Vec<(String, Vec<plot::PlanChartInterval>)> = vec![];
+        for r in plan.intervals.iter().filter(|r| r.start.date_naive() == date)
+        {
+            if queues.last().is_none_or(|(q, _)| q != &r.queue) {
+                queues.push((r.queue.clone(), vec![]));
+            }
+            if let Some((_, rows)) = queues.last_mut() {
+                rows.push(plot::PlanChartInterval {
+                    start: r.start.naive_local(),
+                    required: f64::from(r.required_agents),
+                    in_house: r.supply.in_house,
+                    hired: r.supply.hire,
+                    overtime: r.supply.overtime,
+                    partner: r.supply.partner,
+                });
+            }
+        }
+        let step = plan
+            .intervals
+            .windows(2)
+            .map(|w| w[1].start - w[0].start)
+            .filter(|d| *d > chrono::TimeDelta::zero())
+            .min()
+            .unwrap_or(chrono::TimeDelta::minutes(30));
+        let title =
+            format!("{} {date}: agents per interval", events.join(", "));
+        parts.push(
+            plot::event_day_chart(&title, &queues, step)
+                .and_then(|c| {
+                    plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT)
+                })
+                .map_err(bad)?,
+        );
+    }
+    Ok(stack_svgs(&parts).into_bytes())
+}
+
+/// The busiest days with an event of `calendar` (the weekly view's),
+/// most agent-hours required first (ties by date), with their events.
+fn busiest_event_days(
+    plan: &Plan,
+    calendar: &Calendar,
+) -> Vec<(NaiveDate, Vec<String>)> {
+    let mut by: BTreeMap<NaiveDate, (f64, Vec<String>)> = BTreeMap::new();
+    for d in &plan.days {
+        let names: Vec<&String> = calendar
+            .on(d.date)
+            .filter(|e| e.applies_to(&d.queue))
+            .map(|e| &e.name)
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let e = by.entry(d.date).or_default();
+        e.0 += d.required_hours;
+        for name in names {
+            if !e.1.contains(name) {
+                e.1.push(name.clone());
+            }
+        }
+    }
+    let mut days: Vec<(NaiveDate, f64, Vec<String>)> =
+        by.into_iter().map(|(d, (h, e))| (d, h, e)).collect();
+    days.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    days.into_iter().take(EVENT_DAYS_DRAWN).map(|(d, _, e)| (d, e)).collect()
+}
+
+/// SVG documents one under the other in one document: each keeps its
+/// own coordinates inside a nested `<svg>` moved down by the heights
+/// above it.
+fn stack_svgs(parts: &[String]) -> String {
+    if let [one] = parts {
+        return one.clone();
+    }
+    let height = |svg: &str| -> u32 {
+        let head = svg.split('>').next().unwrap_or("");
+        head.split("height=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(0)
+    };
+    let total: u32 = parts.iter().map(|p| height(p)).sum();
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" \
+         height=\"{total}\" viewBox=\"0 0 {w} {total}\">\n",
+        w = plot::WIDTH
+    );
+    let mut y = 0;
+    for p in parts {
+        out.push_str(&p.replacen("<svg ", &format!("<svg y=\"{y}\" "), 1));
+        out.push('\n');
+        y += height(p);
+    }
+    out.push_str("</svg>\n");
+    out
 }
 
 /// An alert as the planner reads it.

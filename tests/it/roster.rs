@@ -48,6 +48,7 @@ struct Plan {
     days: Vec<Row>,
     hires: Vec<Row>,
     summary: serde_json::Value,
+    svg: String,
 }
 
 /// Plans `text` (the shifts fixture, maybe edited) on the generated
@@ -74,6 +75,7 @@ fn plan(text: &str) -> Plan {
         days: read(&out.join("days.csv")),
         hires: read(&out.join("hires.csv")),
         summary: serde_json::from_str(&summary).unwrap(),
+        svg: std::fs::read_to_string(out.join("plan.svg")).unwrap(),
     }
 }
 
@@ -299,6 +301,9 @@ fn the_issue_example_is_accepted_and_every_rule_holds_on_the_files() {
         .unwrap()
         .clone();
     assert!(bf["service_level"].as_f64().unwrap() > 0.0);
+    // plan.svg keeps the weekly view and adds the busiest event day.
+    assert!(p.svg.contains("Capacity plan, FTE per week"));
+    assert!(p.svg.contains("Black Friday 2025-11-28: agents per interval"));
     if bf["gap_hours"].as_f64().unwrap() > 0.0 {
         let gaps = p.summary["gaps"].to_string();
         assert!(gaps.contains("Black Friday 2025-11-28"), "{gaps}");

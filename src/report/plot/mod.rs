@@ -37,7 +37,9 @@ pub use backtest::{BacktestDay, backtest_chart};
 pub use forecast::{
     DailyTotal, daily_totals, forecast_daily_chart, forecast_intraday_chart,
 };
-pub use plan::{PlanChartWeek, plan_chart};
+pub use plan::{
+    PlanChartInterval, PlanChartWeek, event_day_chart, plan_chart,
+};
 
 /// Default SVG width in pixels.
 pub const WIDTH: u32 = 1200;

@@ -1,7 +1,7 @@
 //! The capacity plan chart: required FTE per week against the supply
 //! stacked by source, with the uncovered part in a warning colour.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::axis::number;
 use super::{
@@ -175,6 +175,113 @@ fn queue_panel(
             last.week_start + TimeDelta::days(6),
         );
     }
+    panel
+}
+
+/// One interval of an event day, as the day chart needs it: agents on the
+/// phones by source against the requirement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanChartInterval {
+    /// Local start of the interval.
+    pub start: NaiveDateTime,
+    /// Agents required on the phones.
+    pub required: f64,
+    /// In-house agents on the phones.
+    pub in_house: f64,
+    /// Hired agents on the phones.
+    pub hired: f64,
+    /// Overtime agents on the phones.
+    pub overtime: f64,
+    /// Partner agents.
+    pub partner: f64,
+}
+
+/// An event day's chart: one panel per queue, the agents scheduled per
+/// interval stacked by source against the required agents, the
+/// uncovered part in vermillion. `queues` holds each queue's name, its
+/// intervals in time order and the interval length.
+///
+/// # Errors
+///
+/// [`ChartError::Empty`] when no queue has an interval.
+pub fn event_day_chart(
+    title: &str,
+    queues: &[(String, Vec<PlanChartInterval>)],
+    step: TimeDelta,
+) -> Result<Chart<NaiveDateTime>, ChartError> {
+    let panels: Vec<Panel<NaiveDateTime>> = queues
+        .iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(queue, rows)| day_panel(queue, rows, step))
+        .collect();
+    if panels.is_empty() {
+        return Err(ChartError::Empty(format!("{title}: no interval")));
+    }
+    Ok(Chart {
+        title: title.to_string(),
+        notes: vec![
+            "Agents on the phones per interval, stacked by source, against \
+             the agents required."
+                .to_string(),
+            "Vermillion: required agents the roster does not cover."
+                .to_string(),
+        ],
+        panels,
+    })
+}
+
+fn day_panel(
+    queue: &str,
+    rows: &[PlanChartInterval],
+    step: TimeDelta,
+) -> Panel<NaiveDateTime> {
+    let supply = |r: &PlanChartInterval| {
+        [r.in_house, r.hired, r.overtime, r.partner]
+            .iter()
+            .filter(|v| v.is_finite())
+            .sum::<f64>()
+    };
+    let worst =
+        rows.iter().map(|r| r.required - supply(r)).fold(0.0, f64::max);
+    let title = if worst > 1e-6 {
+        format!("{queue} — short by up to {} agents", number(worst, 1))
+    } else {
+        format!("{queue} — every interval covered")
+    };
+    let mut panel = Panel::new(title, "local time", "agents on the phones");
+    panel.step = Some(step);
+    let layer = |name: &str, ink, f: fn(&PlanChartInterval) -> f64| Area {
+        name: name.to_string(),
+        ink,
+        points: rows.iter().map(|r| (r.start, f(r))).collect(),
+    };
+    panel.stack = vec![
+        layer("in-house", Ink::Blue, |r| r.in_house),
+        layer("seasonal hires", Ink::SkyBlue, |r| r.hired),
+        layer("overtime", Ink::Yellow, |r| r.overtime),
+        layer("partners", Ink::BluishGreen, |r| r.partner),
+    ];
+    panel.shortfalls.push(Band {
+        name: "gap".to_string(),
+        ink: Ink::Vermillion,
+        opacity: 0.9,
+        points: rows
+            .iter()
+            .map(|r| {
+                let s = supply(r);
+                if r.required > s + 1e-6 {
+                    (r.start, s, r.required)
+                } else {
+                    (r.start, f64::NAN, f64::NAN)
+                }
+            })
+            .collect(),
+    });
+    panel.lines.push(Line::new(
+        "required",
+        Ink::Black,
+        rows.iter().map(|r| (r.start, r.required)).collect(),
+    ));
     panel
 }
 
@@ -380,5 +487,32 @@ mod tests {
         let texts = texts(&parse(&svg));
         assert!(texts.iter().any(|t| t == "Black Friday"));
         assert!(texts.iter().any(|t| t == "main — 1 week short: largest gap 2 FTE, week of 2025-11-24"), "{texts:?}");
+    }
+
+    #[test]
+    fn an_event_day_draws_required_against_the_stacked_sources() {
+        let day = NaiveDate::from_ymd_opt(2025, 11, 28).unwrap();
+        let rows: Vec<PlanChartInterval> = (0..24)
+            .map(|k| PlanChartInterval {
+                start: day.and_hms_opt(8 + k / 2, 30 * (k % 2), 0).unwrap(),
+                required: 40.0 + f64::from(k),
+                in_house: 42.0,
+                hired: 0.0,
+                overtime: 2.1,
+                partner: 5.0,
+            })
+            .collect();
+        let chart = event_day_chart(
+            "Black Friday 2025-11-28",
+            &[("commandes".into(), rows)],
+            TimeDelta::minutes(30),
+        )
+        .unwrap();
+        let svg = render_svg(&chart, 1200, 320).unwrap();
+        let doc = parse(&svg);
+        assert_eq!(panels(&doc).len(), 1);
+        let text = texts(&doc).join(" ");
+        assert!(text.contains("short by up to 13.9 agents"), "{text}");
+        assert!(event_day_chart("x", &[], TimeDelta::minutes(30)).is_err());
     }
 }
