@@ -373,3 +373,76 @@ fn the_staffing_volume_gives_the_required_agents_back() {
         }
     }
 }
+
+/// A one-day plan small enough to enumerate: a team of 4 on one-hour
+/// shifts starting 09:00 or 09:30, three half-hours to cover, no other
+/// source. Shortfall weights grow with every missing agent, so the
+/// roster's gaps must be Pareto-minimal: no other way of starting the
+/// four people leaves every interval at most as short and one shorter.
+#[test]
+fn a_tiny_plan_is_pareto_optimal_against_every_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("tiny.toml");
+    std::fs::write(
+        &scenario,
+        "as_of = \"2025-10-01\"\n[horizon]\nfrom = \"2025-11-03\"\n\
+         to = \"2025-11-09\"\ninterval = \"30m\"\ntimezone = \"Europe/Paris\"\n\
+         [defaults]\nshrinkage = 0.0\nservice_level = 0.8\nwithin = \"20s\"\n\
+         [queues.q]\naht = \"240s\"\n\
+         [team]\nweekly_hours = 35\nfte = { q = 4 }\ncost_per_hour = 20\n\
+         [shifts.court]\nhours = 1\nstarts = \"09:00-09:30\"\n",
+    )
+    .unwrap();
+    let forecast = dir.path().join("forecast.csv");
+    let mut text = String::from(
+        "interval_start,queue,forecast,p10,p50,p90,aht_s,events\n",
+    );
+    for (t, v) in [("09:00", 12.0), ("09:30", 30.0), ("10:00", 9.0)] {
+        text.push_str(&format!(
+            "2025-11-03T{t}:00+01:00,q,{v},{v},{v},{v},,\n"
+        ));
+    }
+    std::fs::write(&forecast, text).unwrap();
+    let out = dir.path().join("out");
+    peakplan()
+        .args(["plan", "--staff-to", "mean", "--scenario"])
+        .arg(&scenario)
+        .arg("--forecast")
+        .arg(&forecast)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read(&out.join("intervals.csv"));
+    assert_eq!(rows.len(), 3);
+    let req: Vec<f64> = rows.iter().map(|r| f(r, "required_agents")).collect();
+    let got: Vec<f64> = rows.iter().map(|r| f(r, "gap_agents")).collect();
+    assert!(req[1] > 4.0, "the middle half-hour cannot be covered: {req:?}");
+    for a in 0..=4u32 {
+        for b in 0..=(4 - a) {
+            let on = [f64::from(a), f64::from(a + b), f64::from(b)];
+            let gaps: Vec<f64> =
+                req.iter().zip(on).map(|(r, s)| (r - s).max(0.0)).collect();
+            let dominates = gaps.iter().zip(&got).all(|(g, h)| g <= h)
+                && gaps.iter().zip(&got).any(|(g, h)| g + 1e-9 < *h);
+            assert!(
+                !dominates,
+                "{a} at 09:00 and {b} at 09:30 give {gaps:?}, better than {got:?}"
+            );
+        }
+    }
+    // With nothing to buy, the roster is the optimum: its bound is its
+    // objective.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let r = &summary["roster"];
+    assert!(
+        (r["objective"].as_f64().unwrap()
+            - r["lower_bound"].as_f64().unwrap())
+        .abs()
+            < 1e-6 * r["objective"].as_f64().unwrap().max(1.0),
+        "{r}"
+    );
+}
