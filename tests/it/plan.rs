@@ -54,6 +54,22 @@ pub(crate) fn write_forecast(dir: &Path, scale: f64) -> PathBuf {
     path
 }
 
+/// The rows of a CSV file as header → value maps.
+pub(crate) fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.into(), v.into()))
+                .collect()
+        })
+        .collect()
+}
+
 struct Run {
     dir: tempfile::TempDir,
 }
@@ -63,18 +79,7 @@ impl Run {
         self.dir.path().join("out")
     }
     fn csv(&self, name: &str) -> Vec<BTreeMap<String, String>> {
-        let mut rdr = csv::Reader::from_path(self.out().join(name)).unwrap();
-        let headers = rdr.headers().unwrap().clone();
-        rdr.records()
-            .map(|r| {
-                let r = r.unwrap();
-                headers
-                    .iter()
-                    .zip(r.iter())
-                    .map(|(h, v)| (h.into(), v.into()))
-                    .collect()
-            })
-            .collect()
+        read_csv(&self.out().join(name))
     }
     fn summary(&self) -> serde_json::Value {
         let text =
@@ -95,7 +100,7 @@ fn setup(
 }
 
 /// `peakplan plan` on `scenario` and the forecast file, into `out`.
-fn plan_on_forecast(
+pub(crate) fn plan_on_forecast(
     scenario: &Path,
     forecast: &Path,
     out: &Path,

@@ -4,29 +4,15 @@
 //! and `shifts.csv` adding up to every interval's scheduled agents.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::plan::write_forecast;
+use crate::plan::{plan_on_forecast, write_forecast};
 use crate::util::{data, peakplan};
 
 type Row = BTreeMap<String, String>;
 
-fn read(path: &Path) -> Vec<Row> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.into(), v.into()))
-                .collect()
-        })
-        .collect()
-}
+use crate::plan::read_csv as read;
 
 fn f(row: &Row, key: &str) -> f64 {
     row[key].parse().unwrap_or_else(|_| panic!("{key}: {:?}", row[key]))
@@ -59,15 +45,7 @@ fn plan(text: &str) -> Plan {
     std::fs::write(&scenario, text).unwrap();
     let forecast = write_forecast(dir.path(), 1.0);
     let out = dir.path().join("out");
-    peakplan()
-        .args(["plan", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--out-dir")
-        .arg(&out)
-        .assert()
-        .success();
+    plan_on_forecast(&scenario, &forecast, &out).assert().success();
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     Plan {
         intervals: read(&out.join("intervals.csv")),
@@ -404,13 +382,8 @@ fn a_tiny_plan_is_pareto_optimal_against_every_roster() {
     }
     std::fs::write(&forecast, text).unwrap();
     let out = dir.path().join("out");
-    peakplan()
-        .args(["plan", "--staff-to", "mean", "--scenario"])
-        .arg(&scenario)
-        .arg("--forecast")
-        .arg(&forecast)
-        .arg("--out-dir")
-        .arg(&out)
+    plan_on_forecast(&scenario, &forecast, &out)
+        .args(["--staff-to", "mean"])
         .assert()
         .success();
     let rows = read(&out.join("intervals.csv"));

@@ -48,21 +48,6 @@ impl From<&WeekPlan> for PlanChartWeek {
     }
 }
 
-impl PlanChartWeek {
-    /// Total supply, non-finite sources counting as zero.
-    fn supply(&self) -> f64 {
-        [
-            self.in_house_fte,
-            self.hired_fte,
-            self.overtime_fte,
-            self.partner_fte,
-        ]
-        .iter()
-        .filter(|v| v.is_finite())
-        .sum()
-    }
-}
-
 /// A weekly plan chart, one panel per queue (in order of first
 /// appearance): supply stacked by source (in-house at the bottom, then
 /// hires, overtime, partners), required FTE as a black step line, each
@@ -132,33 +117,16 @@ fn queue_panel(
     };
     let mut panel = Panel::new(title, "week (Monday)", "FTE");
     panel.step = Some(TimeDelta::days(7));
-    let layer = |name: &str, ink, f: fn(&PlanChartWeek) -> f64| Area {
-        name: name.to_string(),
-        ink,
-        points: rows.iter().map(|w| (w.week_start, f(w))).collect(),
-    };
-    panel.stack = vec![
-        layer("in-house", Ink::Blue, |w| w.in_house_fte),
-        layer("seasonal hires", Ink::SkyBlue, |w| w.hired_fte),
-        layer("overtime", Ink::Yellow, |w| w.overtime_fte),
-        layer("partners", Ink::BluishGreen, |w| w.partner_fte),
-    ];
-    panel.shortfalls.push(Band {
-        name: "gap".to_string(),
-        ink: Ink::Vermillion,
-        opacity: 0.9,
-        points: rows
-            .iter()
-            .map(|w| {
-                let s = w.supply();
-                if w.gap_fte.is_finite() && w.gap_fte > 0.0 {
-                    (w.week_start, s, s + w.gap_fte)
-                } else {
-                    (w.week_start, f64::NAN, f64::NAN)
-                }
-            })
-            .collect(),
-    });
+    let sources: Vec<_> = rows
+        .iter()
+        .map(|w| {
+            let by =
+                [w.in_house_fte, w.hired_fte, w.overtime_fte, w.partner_fte];
+            let gap = if w.gap_fte.is_finite() { w.gap_fte } else { 0.0 };
+            (w.week_start, by, gap)
+        })
+        .collect();
+    source_layers(&mut panel, &sources);
     panel.lines.push(Line {
         width: 2,
         ..Line::new(
@@ -250,39 +218,57 @@ fn day_panel(
     };
     let mut panel = Panel::new(title, "local time", "agents on the phones");
     panel.step = Some(step);
-    let layer = |name: &str, ink, f: fn(&PlanChartInterval) -> f64| Area {
-        name: name.to_string(),
-        ink,
-        points: rows.iter().map(|r| (r.start, f(r))).collect(),
-    };
-    panel.stack = vec![
-        layer("in-house", Ink::Blue, |r| r.in_house),
-        layer("seasonal hires", Ink::SkyBlue, |r| r.hired),
-        layer("overtime", Ink::Yellow, |r| r.overtime),
-        layer("partners", Ink::BluishGreen, |r| r.partner),
-    ];
-    panel.shortfalls.push(Band {
-        name: "gap".to_string(),
-        ink: Ink::Vermillion,
-        opacity: 0.9,
-        points: rows
-            .iter()
-            .map(|r| {
-                let s = supply(r);
-                if r.required > s + 1e-6 {
-                    (r.start, s, r.required)
-                } else {
-                    (r.start, f64::NAN, f64::NAN)
-                }
-            })
-            .collect(),
-    });
+    let sources: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let by = [r.in_house, r.hired, r.overtime, r.partner];
+            (r.start, by, (r.required - supply(r)).max(0.0))
+        })
+        .collect();
+    source_layers(&mut panel, &sources);
     panel.lines.push(Line::new(
         "required",
         Ink::Black,
         rows.iter().map(|r| (r.start, r.required)).collect(),
     ));
     panel
+}
+
+/// The supply stacked by source (in-house at the bottom, then hires,
+/// overtime, partners) and the gap above it in vermillion, from `(time,
+/// [in-house, hires, overtime, partners], gap)`.
+fn source_layers<X: Copy>(panel: &mut Panel<X>, rows: &[(X, [f64; 4], f64)]) {
+    let names = [
+        ("in-house", Ink::Blue),
+        ("seasonal hires", Ink::SkyBlue),
+        ("overtime", Ink::Yellow),
+        ("partners", Ink::BluishGreen),
+    ];
+    panel.stack = names
+        .iter()
+        .enumerate()
+        .map(|(k, (name, ink))| Area {
+            name: name.to_string(),
+            ink: *ink,
+            points: rows.iter().map(|(x, by, _)| (*x, by[k])).collect(),
+        })
+        .collect();
+    panel.shortfalls.push(Band {
+        name: "gap".to_string(),
+        ink: Ink::Vermillion,
+        opacity: 0.9,
+        points: rows
+            .iter()
+            .map(|(x, by, gap)| {
+                let s: f64 = by.iter().filter(|v| v.is_finite()).sum();
+                if *gap > 1e-6 {
+                    (*x, s, s + gap)
+                } else {
+                    (*x, f64::NAN, f64::NAN)
+                }
+            })
+            .collect(),
+    });
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -433,7 +419,9 @@ mod tests {
             ],
             [40.0, 30.0, 4.0, 2.0, 1.0, 3.0]
         );
-        assert_eq!(c.supply() + c.gap_fte, c.required_fte);
+        let supply =
+            c.in_house_fte + c.hired_fte + c.overtime_fte + c.partner_fte;
+        assert_eq!(supply + c.gap_fte, c.required_fte);
     }
 
     #[test]
