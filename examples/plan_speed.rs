@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, TimeZone};
 
-use peakplan::capacity::{Scenario, StaffTo, plan};
+use peakplan::capacity::{Scenario, StaffTo, plan, schedule};
 use peakplan::config::Settings;
 use peakplan::forecast::ForecastRow;
 
@@ -140,6 +140,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let intervals = plan::staff_intervals(&s, &rows, StaffTo::Auto)?;
     let staff_s = t.elapsed().as_secs_f64();
+    // The translation alone (plan::build does it again), to see where
+    // the time goes.
+    let t = Instant::now();
+    let problem = schedule::Problem::new(&s, &intervals);
+    let translate_s = t.elapsed().as_secs_f64();
+    drop(problem);
     let t = Instant::now();
     let made = plan::build(&s, intervals, StaffTo::Auto)?;
     let build_s = t.elapsed().as_secs_f64();
@@ -148,7 +154,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let short = made.intervals.iter().filter(|r| r.supply.gap > 0.0).count();
     println!(
         "{nq} queues x {weeks} weeks: staffed {} intervals in {staff_s:.2} s, \
-         rostered ({}) in {build_s:.2} s; objective {:.0}, lower bound {:.0}, \
+         translated in {translate_s:.2} s, rostered ({}) in {build_s:.2} s \
+         (translation included); objective {:.0}, lower bound {:.0}, \
          gap {:.2} %; {hires} hires, partner {:.0} EUR, overtime {:.0} EUR, \
          {short} intervals short",
         made.intervals.len(),

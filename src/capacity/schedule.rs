@@ -564,10 +564,16 @@ fn grid(
                     VALUE_PER_CALL * prices.dearest_hour * r.aht_s / 3600.0;
                 let v = r.forecast.max(0.0);
                 let email = matches!(q.channel, Channel::Email { .. });
+                let sls = if email {
+                    vec![]
+                } else {
+                    model
+                        .service_levels(v, r.required_agents.saturating_add(1))
+                };
                 Shortfall::from_service_level(
                     r.required_agents,
                     v,
-                    |n| if email { 1.0 } else { model.service_level(n, v) },
+                    |n| sls.get(n as usize).copied().unwrap_or(1.0),
                     value,
                     prices.floor(),
                     SEGMENTS,
