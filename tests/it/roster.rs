@@ -419,3 +419,54 @@ fn a_tiny_plan_is_pareto_optimal_against_every_roster() {
         "{r}"
     );
 }
+
+/// The new keys are checked like the old ones: a misspelt key or an
+/// unknown shift stops the run at its line and column, exit 2.
+#[test]
+fn a_misspelt_shift_key_or_name_is_an_input_error_at_its_place() {
+    for (from, to, want) in [
+        ("hours = 7 ", "hour = 7 ", "did you mean `hours`?"),
+        (
+            "shifts = [\"jour\"]                 #",
+            "shifts = [\"jours\"]                #",
+            "unknown shift \"jours\" (did you mean \"jour\"?)",
+        ),
+        (
+            "starts = \"08:00-13:00\"",
+            "starts = \"08:10-13:00\"",
+            "interval grid",
+        ),
+        (
+            "hours = \"10:00-17:00\"",
+            "hours = \"17:00-10:00\"",
+            "end before they start",
+        ),
+    ] {
+        let text = fixture();
+        assert!(text.contains(from), "{from}");
+        let bad = text.replacen(from, to, 1);
+        let line = bad
+            .lines()
+            .position(|l| l.contains(to.trim_end_matches('#').trim()))
+            .unwrap()
+            + 1;
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = dir.path().join("scenario.toml");
+        std::fs::write(&scenario, &bad).unwrap();
+        let forecast = write_forecast(dir.path(), 1.0);
+        let out =
+            plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
+                .assert()
+                .code(2)
+                .get_output()
+                .stderr
+                .clone();
+        let msg = String::from_utf8(out).unwrap();
+        assert!(msg.contains(want), "{msg}");
+        assert!(
+            msg.contains(&format!("scenario.toml:{line}:")),
+            "line {line}: {msg}"
+        );
+        assert!(!dir.path().join("out").exists());
+    }
+}
