@@ -49,6 +49,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Timelike};
+use rayon::prelude::*;
 
 use crate::capacity::hires::{self, HireWave};
 use crate::capacity::plan::IntervalPlan;
@@ -185,16 +186,19 @@ impl Problem {
         }
         let templates = templates(s, step);
         let prices = Prices::of(s, step);
-        let mut inputs = Vec::new();
-        let mut maps = Vec::new();
-        for q in &s.queues {
-            let rows =
-                by_queue.get(q.name.as_str()).cloned().unwrap_or_default();
-            let (days, map) =
-                grid(s, intervals, &rows, first, ndays, step, &prices);
-            inputs.push(base_input(s, q, days, step, &templates));
-            maps.push(map);
-        }
+        // Queues are independent: their grids are built in parallel, in
+        // scenario order.
+        let (mut inputs, maps): (Vec<QueueInput>, Vec<SlotMap>) = s
+            .queues
+            .par_iter()
+            .map(|q| {
+                let rows =
+                    by_queue.get(q.name.as_str()).cloned().unwrap_or_default();
+                let (days, map) =
+                    grid(s, intervals, &rows, first, ndays, step, &prices);
+                (base_input(s, q, days, step, &templates), map)
+            })
+            .unzip();
         share_caps(s, &mut inputs, first, intervals, &maps);
         let queue_weeks = inputs.len() * ndays / 7;
         let effort = if queue_weeks <= THOROUGH_QUEUE_WEEKS {
