@@ -83,20 +83,23 @@ fn holdout(
     );
     // The same plan made on the true volumes (a perfect forecast): what
     // its flexible sources would have cost.
-    let events: BTreeMap<(&str, i64), &Vec<String>> = f
+    // Intervals of the forecast, with its events and handle time for the
+    // intervals whose actual row has none.
+    let events: BTreeMap<(&str, i64), &ForecastRow> = f
         .rows
         .iter()
-        .map(|r| ((r.queue.as_str(), r.start.timestamp()), &r.events))
+        .map(|r| ((r.queue.as_str(), r.start.timestamp()), r))
         .collect();
     let exact: Vec<ForecastRow> = actuals
         .iter()
         .filter_map(|a| {
-            let ev = events.get(&(a.queue.as_str(), a.start.timestamp()))?;
+            let r = events.get(&(a.queue.as_str(), a.start.timestamp()))?;
             Some(ForecastRow {
                 p10: a.mean,
                 p50: a.mean,
                 p90: a.mean,
-                events: (*ev).clone(),
+                events: r.events.clone(),
+                aht_s: a.aht_s.filter(|x| *x > 0.0).or(r.aht_s),
                 ..a.clone()
             })
         })
