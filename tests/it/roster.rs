@@ -470,3 +470,30 @@ fn a_misspelt_shift_key_or_name_is_an_input_error_at_its_place() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+/// A partner priced per contact: each of its agent-hours costs the price
+/// times the contacts one agent answers in that interval (the interval's
+/// contacts over its required agents).
+#[test]
+fn a_partner_priced_per_contact_costs_its_contacts() {
+    let text = fixture()
+        .replace("cost_per_hour = 60.0 ", "cost_per_contact = 1.9 ")
+        .replace("min_hours_per_week = 20 ", "min_hours_per_week = 0 ");
+    assert!(text.contains("cost_per_contact = 1.9"));
+    let p = plan(&text);
+    check_rules(&p);
+    let want: f64 = p
+        .intervals
+        .iter()
+        .filter(|r| f(r, "partner_agents") > 0.0)
+        .map(|r| {
+            f(r, "partner_agents") * 1.9 * f(r, "forecast")
+                / f(r, "required_agents")
+        })
+        .sum();
+    assert!(want > 0.0, "the partner is used");
+    let got =
+        p.summary["totals"]["cost_by_source"]["partners"].as_f64().unwrap();
+    // intervals.csv rounds the forecast to 2 decimals.
+    assert!((got - want).abs() < 1e-3 * want + 1.0, "{got} against {want}");
+}
