@@ -35,6 +35,8 @@ struct Plan {
     hires: Vec<Row>,
     summary: serde_json::Value,
     svg: String,
+    dir_out: std::path::PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 /// Plans `text` (the shifts fixture, maybe edited) on the generated
@@ -54,6 +56,8 @@ fn plan(text: &str) -> Plan {
         hires: read(&out.join("hires.csv")),
         summary: serde_json::from_str(&summary).unwrap(),
         svg: std::fs::read_to_string(out.join("plan.svg")).unwrap(),
+        dir_out: out,
+        _dir: dir,
     }
 }
 
@@ -270,6 +274,18 @@ fn the_issue_example_is_accepted_and_every_rule_holds_on_the_files() {
     check_rules(&p);
     assert!(p.shifts.iter().any(|r| r["source"] == "partner"));
     assert!(p.shifts.iter().any(|r| r["source"] == "overtime"));
+    // The partner's minimum of 20 hours is paid every week from its first
+    // (the week of 2025-11-10), used or not, and never before.
+    let weeks = read(&p.dir_out.join("weeks.csv"));
+    for w in weeks.iter().filter(|w| w["queue"] == "commandes") {
+        let paid = f(w, "partner_fte") * 35.0;
+        if w["week_start"].as_str() >= "2025-11-10" {
+            // weeks.csv has 4 decimals of FTE: 35 × 0.5e-4 h.
+            assert!(paid >= 20.0 - 0.002, "{w:?}");
+        } else {
+            assert_eq!(paid, 0.0, "{w:?}");
+        }
+    }
     // Black Friday is shown with its service level, covered or not.
     let bf = p.summary["event_days"]
         .as_array()
