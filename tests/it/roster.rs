@@ -234,6 +234,37 @@ fn check_rules(p: &Plan) {
     for r in p.intervals.iter().filter(|r| r["queue"] == "commandes") {
         assert!(f(r, "partner_agents") <= 12.0 + TOL, "max_fte: {r:?}");
     }
+    // Hires keep their contract's weekly hours and days, week by week.
+    let mut hire_week: BTreeMap<(NaiveDate, String, String), (f64, f64)> =
+        BTreeMap::new();
+    for r in p.shifts.iter().filter(|r| r["source"] == "hire") {
+        let date: NaiveDate = r["date"].parse().unwrap();
+        let hours = (minutes(&r["end"]) - minutes(&r["start"])) as f64 / 60.0;
+        let e = hire_week
+            .entry((monday(date), r["queue"].clone(), r["contract"].clone()))
+            .or_default();
+        e.0 += f(r, "people");
+        e.1 += f(r, "people") * hours;
+    }
+    for ((week, queue, contract), (days, hours)) in &hire_week {
+        let people: f64 = p
+            .hires
+            .iter()
+            .filter(|h| &h["queue"] == queue && &h["contract"] == contract)
+            .filter(|h| {
+                let from: NaiveDate = h["productive_from"].parse().unwrap();
+                let until: NaiveDate = h["until"].parse().unwrap();
+                from <= *week && *week <= until
+            })
+            .map(|h| f(h, "count"))
+            .sum();
+        let weekly = if contract == "renfort" { 24.0 } else { 35.0 };
+        assert!(*days <= people * 5.0 + TOL, "{week} {contract}: {days} days");
+        assert!(
+            *hours <= people * weekly + TOL,
+            "{week} {contract}: {hours} h"
+        );
+    }
     // Hire waves: lead times, contract span.
     for h in &p.hires {
         let d = |k: &str| h[k].parse::<NaiveDate>().unwrap();
