@@ -244,6 +244,7 @@ fn plan_weeks() -> Vec<WeekPlan> {
                 hired_fte: hired.max(0.0),
                 overtime_fte: overtime.max(0.0),
                 partner_fte: partner.max(0.0),
+                gap_hours: 0.0,
                 gap_fte: (required - supply).max(0.0),
             });
         }

@@ -69,27 +69,64 @@ fn holdout(
     }
     forecast_diagnosis(&s, &f.rows, &actuals);
     println!(
-        "\n  {:<6} {:<10} {:>9} {:>7} {:>10} {:>10} {:>12} {:>12} {:>7}",
+        "\n  {:<6} {:<10} {:>9} {:>7} {:>10} {:>10} {:>10} {:>12} {:>12} {:>7}",
         "rule",
         "queue",
         "intervals",
         "target",
         "SL reached",
+        "event days",
         "on target",
         "agent-hours",
         "perfect",
         "extra"
     );
+    // The same plan made on the true volumes (a perfect forecast): what
+    // its flexible sources would have cost.
+    // Intervals of the forecast, with its events and handle time for the
+    // intervals whose actual row has none.
+    let events: BTreeMap<(&str, i64), &ForecastRow> = f
+        .rows
+        .iter()
+        .map(|r| ((r.queue.as_str(), r.start.timestamp()), r))
+        .collect();
+    let exact: Vec<ForecastRow> = actuals
+        .iter()
+        .filter_map(|a| {
+            let r = events.get(&(a.queue.as_str(), a.start.timestamp()))?;
+            Some(ForecastRow {
+                p10: a.mean,
+                p50: a.mean,
+                p90: a.mean,
+                events: r.events.clone(),
+                aht_s: a.aht_s.filter(|x| *x > 0.0).or(r.aht_s),
+                ..a.clone()
+            })
+        })
+        .collect();
+    let perfect = plan::build(
+        &s,
+        plan::staff_intervals(&s, &exact, StaffTo::Mean)?,
+        StaffTo::Mean,
+    )?;
+    let flexible = |p: &plan::Plan| p.costs.total - p.costs.in_house;
     for rule in [StaffTo::Auto, StaffTo::P80, StaffTo::Mean] {
         let t = std::time::Instant::now();
         let intervals = plan::staff_intervals(&s, &f.rows, rule)?;
-        let staff_s = t.elapsed().as_secs_f64();
-        let ev = plan::evaluate(&s, &intervals, &actuals);
+        let made = plan::build(&s, intervals, rule)?;
+        let plan_s = t.elapsed().as_secs_f64();
+        let ev = plan::evaluate(&s, &made.intervals, &actuals);
         for e in &ev {
             row(rule.as_str(), e);
         }
         row(rule.as_str(), &total(&ev));
-        println!("  ({} staffed in {staff_s:.2}s)", rule.as_str());
+        println!(
+            "  ({} planned in {plan_s:.2}s; flexible cost {:.0} EUR, {:.0} EUR \
+             with the true volumes as forecast)",
+            rule.as_str(),
+            flexible(&made),
+            flexible(&perfect)
+        );
     }
     Ok(())
 }
@@ -101,12 +138,13 @@ fn row(rule: &str, e: &Evaluation) {
         0.0
     };
     println!(
-        "  {:<6} {:<10} {:>9} {:>6.0}% {:>9.1}% {:>9.1}% {:>12.0} {:>12.0} {:>+6.1}%",
+        "  {:<6} {:<10} {:>9} {:>6.0}% {:>9.1}% {:>9.1}% {:>9.1}% {:>12.0} {:>12.0} {:>+6.1}%",
         rule,
         e.queue,
         e.intervals,
         100.0 * e.target,
         100.0 * e.service_level,
+        100.0 * e.event_service_level,
         100.0 * e.intervals_on_target,
         e.agent_hours,
         e.perfect_agent_hours,
@@ -117,19 +155,26 @@ fn row(rule: &str, e: &Evaluation) {
 /// All queues together (call-weighted service level).
 fn total(ev: &[Evaluation]) -> Evaluation {
     let mut t = Evaluation { queue: "all".into(), ..Evaluation::default() };
-    let (mut served, mut met) = (0.0, 0.0);
+    let (mut served, mut met, mut event_served) = (0.0, 0.0, 0.0);
     for e in ev {
         t.intervals += e.intervals;
         t.contacts += e.contacts;
         t.agent_hours += e.agent_hours;
         t.perfect_agent_hours += e.perfect_agent_hours;
         served += e.service_level * e.contacts;
+        event_served += e.event_service_level * e.event_contacts;
+        t.event_contacts += e.event_contacts;
         met += e.intervals_on_target * e.intervals as f64;
         t.target = t.target.max(e.target);
     }
     if t.contacts > 0.0 {
         t.service_level = served / t.contacts;
     }
+    t.event_service_level = if t.event_contacts > 0.0 {
+        event_served / t.event_contacts
+    } else {
+        1.0
+    };
     if t.intervals > 0 {
         t.intervals_on_target = met / t.intervals as f64;
     }

@@ -11,6 +11,8 @@ use crate::capacity::scenario::Hiring;
 pub struct HireWave {
     /// Queue the hires work on.
     pub queue: String,
+    /// Contract they are hired on (empty for the weekly model's waves).
+    pub contract: String,
     /// People to hire.
     pub count: u32,
     /// Last day to have recruited them: `productive_from` minus recruiting
@@ -74,6 +76,7 @@ pub fn dated(
         f64::from(wave.count) * paid as f64 * weekly_hours * h.cost_per_hour;
     HireWave {
         queue: queue.to_string(),
+        contract: String::new(),
         count: wave.count,
         recruit_by,
         train_from,
@@ -97,6 +100,7 @@ mod tests {
             min_contract_weeks: 6,
             max_hires: 80,
             queues: vec!["commandes".into()],
+            contracts: vec![],
         }
     }
 

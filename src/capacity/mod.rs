@@ -5,8 +5,13 @@
 //! * [`scenario`] reads and checks the scenario TOML.
 //! * [`staffing`] turns each interval's uncertain volume into agents
 //!   (Erlang C/A, staffed so the expected service level holds).
-//! * [`plan`] sums agents into weekly FTE, asks [`mix`] for the cheapest
-//!   mix of hires, overtime and partners, and dates the hires ([`hires`]).
+//! * [`plan`] rosters every interval: [`schedule`] turns the scenario
+//!   and the staffed intervals into the [`roster`] solver's input (shifts,
+//!   hires, overtime, partners) and its solution back into dated shifts,
+//!   per-interval supply and gaps; weekly FTE are derived from the shifts
+//!   for reading, and the hires are dated ([`hires`]).
+//! * [`mix`] is the weekly pooled model the plan used before, kept as a
+//!   library function for comparison; it no longer decides.
 //! * [`whatif`] changes the demand (self-care, peak spreading) for
 //!   side-by-side comparison (`report::plan` writes the files).
 //! * [`plan_scenario`] chains them: the base plan, the what-ifs' figures
@@ -18,6 +23,7 @@ pub mod mix;
 pub mod plan;
 pub mod roster;
 pub mod scenario;
+pub mod schedule;
 pub mod staffing;
 pub mod variants;
 pub mod whatif;

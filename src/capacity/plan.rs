@@ -8,10 +8,9 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 
 use crate::capacity::hires::{self, HireWave};
-use crate::capacity::mix::{
-    MixHiring, MixPartner, MixProblem, MixQueue, MixSolution,
-};
+use crate::capacity::roster::{Effort, SlotSupply};
 use crate::capacity::scenario::{Channel, Scenario};
+use crate::capacity::schedule::{Problem, Roster};
 use crate::capacity::staffing::{self, QueueModel, StaffTo, VolumeDist};
 use crate::error::{Error, Result};
 use crate::forecast::ForecastRow;
@@ -31,6 +30,8 @@ pub struct IntervalPlan {
     pub forecast: f64,
     /// Forecast 10th percentile.
     pub p10: f64,
+    /// Forecast median.
+    pub p50: f64,
     /// Forecast 90th percentile.
     pub p90: f64,
     /// Handle time used, in seconds.
@@ -39,8 +40,13 @@ pub struct IntervalPlan {
     pub staffing_volume: f64,
     /// Agents needed on the phones.
     pub required_agents: u32,
-    /// Expected call-weighted service level with those agents.
+    /// Expected call-weighted service level: with the required agents
+    /// once staffed, with the scheduled ones once planned.
     pub service_level: f64,
+    /// Events of the interval (from the forecast).
+    pub events: Vec<String>,
+    /// On-phone agents scheduled, by source, and the gap.
+    pub supply: SlotSupply,
 }
 
 /// One week of one queue.
@@ -54,15 +60,17 @@ pub struct WeekPlan {
     pub agent_hours: f64,
     /// `agent_hours / (weekly_hours · (1 − shrinkage))`.
     pub required_fte: f64,
-    /// In-house FTE.
+    /// In-house shift hours / weekly_hours.
     pub in_house_fte: f64,
-    /// Productive FTE from hires (ramp applied, training excluded).
+    /// Hires' paid contract hours (training included) / weekly_hours.
     pub hired_fte: f64,
-    /// Overtime FTE.
+    /// Overtime hours / weekly_hours.
     pub overtime_fte: f64,
-    /// Partner FTE, all partners.
+    /// Partner hours paid / weekly_hours, all partners.
     pub partner_fte: f64,
-    /// `max(0, required − supply)`.
+    /// Agent-hours required and not scheduled on the phones.
+    pub gap_hours: f64,
+    /// `gap_hours / (weekly_hours · (1 − shrinkage))`.
     pub gap_fte: f64,
     /// Paid this week: in-house, hires (training included), overtime and
     /// partners.
@@ -94,13 +102,13 @@ pub struct PartnerUse {
     pub name: String,
     /// First week it may work (after notice).
     pub available_from: NaiveDate,
-    /// FTE-weeks used.
+    /// Hours paid / weekly_hours.
     pub fte_weeks: f64,
     /// Cost.
     pub cost: f64,
     /// First week used, if any.
     pub first_week_used: Option<NaiveDate>,
-    /// Peak FTE in one week.
+    /// Most of its agents on the phones at once.
     pub peak_fte: f64,
 }
 
@@ -115,6 +123,8 @@ pub enum Alert {
         count: u32,
         /// Queue they work on.
         queue: String,
+        /// Their contract.
+        contract: String,
         /// Last day to have recruited them.
         recruit_by: NaiveDate,
         /// First training day.
@@ -130,11 +140,11 @@ pub enum Alert {
         partner: String,
         /// Last day to give notice (never before `as_of`).
         notify_by: NaiveDate,
-        /// Largest FTE used in a week.
+        /// Most partner agents on the phones at once.
         peak_fte: f64,
         /// First week used.
         from: NaiveDate,
-        /// FTE-weeks used in all.
+        /// Hours paid / weekly_hours.
         fte_weeks: f64,
     },
     /// Hires come too late for the first short weeks.
@@ -152,18 +162,24 @@ pub enum Alert {
         /// Whether partners help cover those weeks.
         with_partners: bool,
     },
-    /// No source can close a queue's gap.
-    TargetMissed {
+    /// A day with intervals the roster leaves short.
+    Gap {
         /// Queue.
         queue: String,
-        /// Weeks with a gap.
-        weeks_short: usize,
-        /// Gap in FTE-weeks over the plan.
-        gap_fte_weeks: f64,
-        /// The week of the largest gap.
-        worst_week: NaiveDate,
-        /// The largest gap in FTE.
-        worst_gap_fte: f64,
+        /// Day.
+        date: NaiveDate,
+        /// Events of the day.
+        events: Vec<String>,
+        /// Start of the first short interval, local `HH:MM`.
+        from: String,
+        /// End of the last short interval, local `HH:MM`.
+        to: String,
+        /// Most agents missing in one interval.
+        short_by: f64,
+        /// Agent-hours missing over the day.
+        gap_hours: f64,
+        /// The day's expected service level with the scheduled staff.
+        service_level: f64,
     },
     /// A note on the forecast the plan rests on.
     Forecast {
@@ -185,6 +201,10 @@ pub struct Plan {
     pub intervals: Vec<IntervalPlan>,
     /// Weeks, by week then queue.
     pub weeks: Vec<WeekPlan>,
+    /// Days, by queue then day.
+    pub days: Vec<DayPlan>,
+    /// Shifts to publish, by queue, day and source.
+    pub shifts: Vec<crate::capacity::schedule::ShiftLine>,
     /// Hire waves, by recruiting date then queue.
     pub hires: Vec<HireWave>,
     /// Partners.
@@ -195,6 +215,8 @@ pub struct Plan {
     pub alerts: Vec<Alert>,
     /// First week hires can be productive, if hiring is set up.
     pub earliest_hire_week: Option<NaiveDate>,
+    /// The roster's objective, bound and gap.
+    pub optimisation: Optimisation,
 }
 
 /// The Monday on or before `d`.
@@ -296,11 +318,18 @@ pub fn staff_intervals(
                     queue: q.name.clone(),
                     forecast: r.mean,
                     p10: r.p10,
+                    p50: r.p50,
                     p90: r.p90,
                     aht_s,
-                    staffing_volume: st.staffing_volume,
+                    staffing_volume: printable_volume(
+                        &model,
+                        st.staffing_volume,
+                        st.agents,
+                    ),
                     required_agents: st.agents,
                     service_level: st.service_level,
+                    events: r.events.clone(),
+                    supply: SlotSupply::default(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -309,7 +338,90 @@ pub fn staff_intervals(
     Ok(out)
 }
 
-/// Builds the whole plan from staffed intervals.
+/// Gaps below this many agents are float noise in sums of on-phone
+/// shares, not people.
+pub const GAP_TOLERANCE: f64 = 1e-6;
+
+/// Agents the scheduled staff of an interval puts on the phones as whole
+/// servers: `floor(scheduled + 1e-9)`.
+pub fn whole_agents(scheduled: f64) -> u32 {
+    (scheduled + 1e-9).floor().max(0.0) as u32
+}
+
+/// One day of one queue.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DayPlan {
+    /// Day.
+    pub date: NaiveDate,
+    /// Queue.
+    pub queue: String,
+    /// Events of the day (from the forecast).
+    pub events: Vec<String>,
+    /// Contacts forecast.
+    pub contacts: f64,
+    /// Agent-hours required on the phones.
+    pub required_hours: f64,
+    /// Agent-hours scheduled on the phones.
+    pub scheduled_hours: f64,
+    /// Agent-hours short.
+    pub gap_hours: f64,
+    /// Most agents required in one interval.
+    pub peak_required: u32,
+    /// Most agents scheduled in one interval.
+    pub peak_scheduled: f64,
+    /// Expected call-weighted service level with the scheduled staff.
+    pub service_level: f64,
+}
+
+/// How close the roster is to optimal.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Optimisation {
+    /// Spend plus the weight of the gaps (see `capacity::schedule`).
+    pub objective: f64,
+    /// The relaxation's lower bound: no roster does better.
+    pub bound: f64,
+    /// `objective − bound`.
+    pub gap: f64,
+    /// The gap over the objective.
+    pub relative_gap: f64,
+    /// Week LPs that came out integral.
+    pub integral_weeks: usize,
+    /// Week LPs solved (queues × weeks).
+    pub week_lps: usize,
+    /// `thorough` or `fast`.
+    pub effort: &'static str,
+}
+
+/// Decimals `staffing_volume` is written with.
+pub const VOLUME_DECIMALS: usize = 4;
+
+/// A volume close to `v`, short enough to be written with
+/// [`VOLUME_DECIMALS`] decimals, that needs exactly `agents` agents:
+/// staffing the written figure gives the written agents back. `v` itself
+/// when no such figure is near (it then needs `agents` already).
+fn printable_volume(model: &QueueModel, v: f64, agents: u32) -> f64 {
+    let cut = |v: f64, d: i32, f: fn(f64) -> f64| {
+        let k = 10f64.powi(d);
+        f(v * k) / k
+    };
+    let candidates = [
+        cut(v, 2, f64::round),
+        cut(v, 2, f64::floor),
+        cut(v, 2, f64::ceil),
+        cut(v, 4, f64::round),
+        cut(v, 4, f64::floor),
+        cut(v, 4, f64::ceil),
+    ];
+    candidates
+        .into_iter()
+        .find(|&c| c >= 0.0 && model.required(c) == agents)
+        .unwrap_or(v)
+}
+
+/// Builds the whole plan from staffed intervals: the roster solver
+/// decides who is on shift in every interval
+/// ([`crate::capacity::schedule`]); weekly FTE figures are derived from
+/// its shifts, for reading.
 ///
 /// # Errors
 ///
@@ -317,319 +429,257 @@ pub fn staff_intervals(
 /// capacity, which shows as a gap).
 pub fn build(
     s: &Scenario,
-    intervals: Vec<IntervalPlan>,
+    mut intervals: Vec<IntervalPlan>,
     rule: StaffTo,
 ) -> Result<Plan> {
-    let g = Grid::of(s);
-    let need = weekly_need(s, &g, &intervals);
-    let (problem, partner_first) = mix_problem(s, &g, &need);
-    let sol = problem.solve()?;
+    let problem = Problem::new(s, &intervals);
+    let roster = problem.solve(s, intervals.len())?;
+    scheduled_service(s, &mut intervals, &roster.supply);
+    let (first, last) = plan_days(s);
+    let nw = ((last - first).num_days() as usize + 1) / 7;
     let mut costs = Costs::default();
-    let (hired, paid, waves) =
-        hire_supply(s, &g, problem.hiring.as_ref(), &sol, &mut costs);
-    let weeks = week_rows(s, &g, &need, &hired, &paid, &sol, &mut costs);
+    let weeks = week_rows(s, first, nw, &intervals, &roster, &mut costs);
+    for w in &roster.waves {
+        let per_week = w.cost / f64::from(w.paid_weeks.max(1));
+        let inside = (0..w.paid_weeks)
+            .map(|k| hires::add_weeks(w.train_from, i64::from(k)))
+            .filter(|d| *d >= first && *d <= last)
+            .count() as f64;
+        costs.hires_outside_horizon +=
+            per_week * (f64::from(w.paid_weeks) - inside);
+    }
     costs.total = costs.in_house
         + costs.hires
         + costs.hires_outside_horizon
         + costs.overtime
         + costs.partners;
-    let partners = partner_use(s, &g, &sol, &partner_first);
-    let earliest_hire_week =
-        problem.hiring.as_ref().map(|h| g.monday(h.earliest));
-    let alerts = alerts(s, &waves, &weeks, &partners, earliest_hire_week);
+    let days = day_rows(s, &intervals);
+    let partners = roster
+        .partners
+        .iter()
+        .map(|p| PartnerUse {
+            name: p.name.clone(),
+            available_from: hires::add_weeks(first, p.first_week as i64),
+            fte_weeks: p.hours / s.team.weekly_hours,
+            cost: p.cost,
+            first_week_used: p
+                .first_week_used
+                .map(|w| hires::add_weeks(first, w as i64)),
+            peak_fte: p.peak_agents,
+        })
+        .collect::<Vec<_>>();
+    let earliest_hire_week = s.hiring.as_ref().map(|h| {
+        hires::add_weeks(first, hires::earliest_week(first, s.as_of, h) as i64)
+    });
+    let alerts = alerts(
+        s,
+        &roster.waves,
+        &weeks,
+        &days,
+        &partners,
+        earliest_hire_week,
+        &intervals,
+    );
+    let gap = (roster.objective - roster.bound).max(0.0);
+    let optimisation = Optimisation {
+        objective: roster.objective,
+        bound: roster.bound,
+        gap,
+        relative_gap: if roster.objective > 0.0 {
+            gap / roster.objective
+        } else {
+            0.0
+        },
+        integral_weeks: roster.integral_weeks.0,
+        week_lps: roster.integral_weeks.1,
+        effort: match roster.effort {
+            Effort::Thorough => "thorough",
+            Effort::Fast => "fast",
+        },
+    };
     Ok(Plan {
-        first_monday: g.first,
-        last_sunday: g.last,
+        first_monday: first,
+        last_sunday: last,
         staff_to: rule,
         intervals,
         weeks,
-        hires: waves,
+        days,
+        shifts: roster.lines,
+        hires: roster.waves,
         partners,
         costs,
         alerts,
         earliest_hire_week,
+        optimisation,
     })
 }
 
-/// The weeks planned and the scenario's queues, as indices.
-struct Grid<'a> {
-    first: NaiveDate,
-    last: NaiveDate,
-    /// Weeks planned.
-    nw: usize,
-    /// Paid hours of a week.
-    wh: f64,
-    /// Queue index by name.
-    qi: BTreeMap<&'a str, usize>,
-}
-
-impl Grid<'_> {
-    fn of(s: &Scenario) -> Grid<'_> {
-        let (first, last) = plan_days(s);
-        Grid {
-            first,
-            last,
-            nw: ((last - first).num_days() as usize + 1) / 7,
-            wh: s.team.weekly_hours,
-            qi: s
-                .queues
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (q.name.as_str(), i))
-                .collect(),
-        }
-    }
-
-    /// The Monday of week `w`.
-    fn monday(&self, w: usize) -> NaiveDate {
-        hires::add_weeks(self.first, w as i64)
-    }
-
-    /// The indices of the queues named.
-    fn indices(&self, names: &[String]) -> Vec<usize> {
-        names.iter().filter_map(|q| self.qi.get(q.as_str()).copied()).collect()
-    }
-}
-
-/// Per queue and week: agent-hours and FTE required; per queue, in-house
-/// FTE.
-struct Need {
-    hours: Vec<Vec<f64>>,
-    required: Vec<Vec<f64>>,
-    in_house: Vec<f64>,
-}
-
-fn weekly_need(s: &Scenario, g: &Grid, intervals: &[IntervalPlan]) -> Need {
-    let interval_h = s.horizon.interval.seconds() / 3600.0;
-    let mut hours = vec![vec![0.0; g.nw]; s.queues.len()];
-    for r in intervals {
-        if let Some(&q) = g.qi.get(r.queue.as_str()) {
-            let w = ((r.start.date_naive() - g.first).num_days() / 7) as usize;
-            if w < g.nw {
-                hours[q][w] += f64::from(r.required_agents) * interval_h;
-            }
-        }
-    }
-    let required: Vec<Vec<f64>> = s
-        .queues
-        .iter()
-        .zip(&hours)
-        .map(|(q, h)| {
-            h.iter().map(|x| x / (g.wh * (1.0 - q.shrinkage))).collect()
-        })
-        .collect();
-    let in_house: Vec<f64> = s
-        .queues
-        .iter()
-        .map(|q| s.team.fte.get(&q.name).copied().unwrap_or(0.0))
-        .collect();
-    Need { hours, required, in_house }
-}
-
-/// The cheapest-mix problem of the scenario, and each partner's first
-/// usable week.
-fn mix_problem(
+/// Sets each interval's supply and its expected service level with the
+/// scheduled staff.
+fn scheduled_service(
     s: &Scenario,
-    g: &Grid,
-    need: &Need,
-) -> (MixProblem, Vec<usize>) {
-    let (nw, wh) = (g.nw, g.wh);
-    let mix_hiring = s.hiring.as_ref().map(|h| MixHiring {
-        queues: g.indices(&h.queues),
-        earliest: hires::earliest_week(g.first, s.as_of, h),
-        train_weeks: h.train_weeks as usize,
-        ramp: h.ramp.clone(),
-        min_contract_weeks: h.min_contract_weeks as usize,
-        max_hires: h.max_hires,
-        week_cost: wh * h.cost_per_hour,
-    });
-    let partner_first: Vec<usize> = s
-        .partners
-        .iter()
-        .map(|p| {
-            let ready = hires::add_weeks(s.as_of, i64::from(p.notice_weeks));
-            (0..nw).find(|&w| g.monday(w) >= ready).unwrap_or(nw)
-        })
-        .collect();
-    let top_rate = s
-        .partners
-        .iter()
-        .map(|p| p.cost_per_hour)
-        .chain(s.hiring.iter().map(|h| h.cost_per_hour))
-        .chain([s.team.cost_per_hour * s.overtime.premium, 1.0])
-        .fold(0.0, f64::max);
-    // A missing FTE-week costs far more than the dearest source could over
-    // the longest contract, so the optimiser only leaves a gap no source
-    // can close.
-    let longest = mix_hiring
-        .as_ref()
-        .map_or(1, |h| h.min_contract_weeks.max(nw) + h.train_weeks);
-    let problem = MixProblem {
-        weeks: nw,
-        queues: need
-            .required
-            .iter()
-            .zip(&need.in_house)
-            .map(|(r, &i)| MixQueue { required: r.clone(), in_house: i })
-            .collect(),
-        overtime_share: s.overtime.max_hours_per_week / wh,
-        overtime_cost: overtime_week_cost(s),
-        hiring: mix_hiring,
-        partners: s
-            .partners
-            .iter()
-            .zip(&partner_first)
-            .map(|(p, &f)| MixPartner {
-                queues: g.indices(&p.queues),
-                max_fte: p.max_fte,
-                first_week: f,
-                week_cost: wh * p.cost_per_hour,
-            })
-            .collect(),
-        gap_penalty: 100.0 * top_rate * wh * longest as f64 * 2.0,
-    };
-    (problem, partner_first)
-}
-
-/// The cost of one FTE-week of overtime.
-fn overtime_week_cost(s: &Scenario) -> f64 {
-    s.team.weekly_hours * s.team.cost_per_hour * s.overtime.premium
-}
-
-/// Per queue and week: productive FTE from hires and paid headcount; the
-/// dated waves, by recruiting date then queue. Adds the hires' cost.
-fn hire_supply(
-    s: &Scenario,
-    g: &Grid,
-    mix_hiring: Option<&MixHiring>,
-    sol: &MixSolution,
-    costs: &mut Costs,
-) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<HireWave>) {
-    let nw = g.nw;
-    let mut hired = vec![vec![0.0; nw]; s.queues.len()];
-    let mut paid = vec![vec![0.0; nw]; s.queues.len()];
-    let mut waves = Vec::new();
-    if let (Some(h), Some(mh)) = (&s.hiring, mix_hiring) {
-        for wave in &sol.waves {
-            let n = f64::from(wave.count);
-            for (w, slot) in hired[wave.queue].iter_mut().enumerate() {
-                *slot += n * wave.productivity(mh, w);
-            }
-            let train_from = wave.start as i64 - mh.train_weeks as i64;
-            let paid_weeks = wave.paid_weeks(mh) as i64;
-            let week_cost = n * mh.week_cost;
-            for w in train_from..train_from + paid_weeks {
-                if (0..nw as i64).contains(&w) {
-                    paid[wave.queue][w as usize] += n;
-                    costs.hires += week_cost;
-                } else {
-                    costs.hires_outside_horizon += week_cost;
-                }
-            }
-            let name = &s.queues[wave.queue].name;
-            waves.push(hires::dated(wave, name, g.first, h, mh, g.wh));
+    intervals: &mut [IntervalPlan],
+    supply: &[SlotSupply],
+) {
+    let interval_s = s.horizon.interval.seconds();
+    intervals.par_iter_mut().zip(supply).for_each(|(r, sup)| {
+        let mut sup = *sup;
+        sup.required = r.required_agents;
+        sup.gap = (f64::from(r.required_agents) - sup.scheduled).max(0.0);
+        if sup.gap < GAP_TOLERANCE {
+            sup.gap = 0.0;
         }
-    }
-    waves.sort_by(|a, b| {
-        (a.recruit_by, &a.queue).cmp(&(b.recruit_by, &b.queue))
+        r.supply = sup;
+        let n = whole_agents(sup.scheduled);
+        let Some(q) = s.queue(&r.queue) else { return };
+        r.service_level = if let Channel::Email { .. } = q.channel {
+            if n >= r.required_agents || r.required_agents == 0 {
+                1.0
+            } else {
+                f64::from(n) / f64::from(r.required_agents)
+            }
+        } else {
+            let dist = VolumeDist {
+                mean: r.forecast,
+                p10: r.p10,
+                p50: r.p50,
+                p90: r.p90,
+            };
+            QueueModel::new(q, r.aht_s, interval_s)
+                .expected_sl(n, &dist.points())
+        };
     });
-    (hired, paid, waves)
 }
 
-/// One row per week and queue, by week then queue. Adds the in-house,
-/// overtime and partner costs.
+/// One row per week and queue, by week then queue, from the roster's
+/// paid hours. Adds every source's cost.
 fn week_rows(
     s: &Scenario,
-    g: &Grid,
-    need: &Need,
-    hired: &[Vec<f64>],
-    paid: &[Vec<f64>],
-    sol: &MixSolution,
+    first: NaiveDate,
+    nw: usize,
+    intervals: &[IntervalPlan],
+    roster: &Roster,
     costs: &mut Costs,
 ) -> Vec<WeekPlan> {
-    let wh = g.wh;
-    let hire_rate = s.hiring.as_ref().map_or(0.0, |h| h.cost_per_hour);
-    let overtime_cost = overtime_week_cost(s);
+    let wh = s.team.weekly_hours;
+    let h = s.horizon.interval.seconds() / 3600.0;
+    let nq = s.queues.len();
+    let mut need = vec![vec![(0.0, 0.0); nw]; nq];
+    for r in intervals {
+        let Some(q) = s.queues.iter().position(|q| q.name == r.queue) else {
+            continue;
+        };
+        let w = ((r.start.date_naive() - first).num_days() / 7) as usize;
+        if w < nw {
+            need[q][w].0 += f64::from(r.required_agents) * h;
+            need[q][w].1 += r.supply.gap * h;
+        }
+    }
     let mut weeks = Vec::new();
-    for w in 0..g.nw {
+    for w in 0..nw {
         for (q, spec) in s.queues.iter().enumerate() {
-            let partner_fte: f64 = sol.partner.iter().map(|k| k[q][w]).sum();
-            let partner_cost: f64 = sol
-                .partner
-                .iter()
-                .zip(&s.partners)
-                .map(|(k, p)| k[q][w] * wh * p.cost_per_hour)
-                .sum();
-            let ot = sol.overtime[q][w];
-            let in_house = need.in_house[q];
-            let supply = in_house + hired[q][w] + ot + partner_fte;
-            let gap = (need.required[q][w] - supply).max(0.0);
-            let in_house_cost = in_house * wh * s.team.cost_per_hour;
-            let ot_cost = ot * overtime_cost;
-            let hire_cost = paid[q][w] * wh * hire_rate;
+            let paid = roster
+                .weeks
+                .get(q)
+                .and_then(|p| p.get(w))
+                .copied()
+                .unwrap_or_default();
+            let fte = s.team.fte.get(&spec.name).copied().unwrap_or(0.0);
+            let in_house_cost = fte * wh * s.team.cost_per_hour;
+            let on = wh * (1.0 - spec.shrinkage);
+            let (agent_hours, gap_hours) =
+                need[q].get(w).copied().unwrap_or_default();
             costs.in_house += in_house_cost;
-            costs.overtime += ot_cost;
-            costs.partners += partner_cost;
+            costs.hires += paid.hire_cost;
+            costs.overtime += paid.overtime_cost;
+            costs.partners += paid.partner_cost;
             weeks.push(WeekPlan {
-                week_start: g.monday(w),
+                week_start: hires::add_weeks(first, w as i64),
                 queue: spec.name.clone(),
-                agent_hours: need.hours[q][w],
-                required_fte: need.required[q][w],
-                in_house_fte: in_house,
-                hired_fte: hired[q][w],
-                overtime_fte: ot,
-                partner_fte,
-                gap_fte: if gap < FTE_TOLERANCE { 0.0 } else { gap },
-                cost: in_house_cost + ot_cost + hire_cost + partner_cost,
+                agent_hours,
+                required_fte: agent_hours / on,
+                in_house_fte: paid.in_house_hours / wh,
+                hired_fte: paid.hire_hours / wh,
+                overtime_fte: paid.overtime_hours / wh,
+                partner_fte: paid.partner_hours / wh,
+                gap_hours,
+                gap_fte: gap_hours / on,
+                cost: in_house_cost
+                    + paid.hire_cost
+                    + paid.overtime_cost
+                    + paid.partner_cost,
             });
         }
     }
     weeks
 }
 
-/// How much of each partner the plan uses, and from when.
-fn partner_use(
-    s: &Scenario,
-    g: &Grid,
-    sol: &MixSolution,
-    partner_first: &[usize],
-) -> Vec<PartnerUse> {
-    let nw = g.nw;
-    s.partners
-        .iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let per_week: Vec<f64> = (0..nw)
-                .map(|w| sol.partner[k].iter().map(|q| q[w]).sum())
-                .collect();
-            let fte_weeks: f64 = per_week.iter().sum();
-            PartnerUse {
-                name: p.name.clone(),
-                available_from: g.monday(partner_first[k].min(nw)),
-                fte_weeks,
-                cost: fte_weeks * g.wh * p.cost_per_hour,
-                first_week_used: per_week
-                    .iter()
-                    .position(|&x| x > FTE_TOLERANCE)
-                    .map(|w| g.monday(w)),
-                peak_fte: per_week.iter().copied().fold(0.0, f64::max),
+/// One row per day and queue, by queue then day (days with intervals
+/// only).
+fn day_rows(s: &Scenario, intervals: &[IntervalPlan]) -> Vec<DayPlan> {
+    let h = s.horizon.interval.seconds() / 3600.0;
+    let mut out: Vec<DayPlan> = Vec::new();
+    let mut served = 0.0;
+    for r in intervals {
+        let date = r.start.date_naive();
+        let same =
+            out.last().is_some_and(|d| d.date == date && d.queue == r.queue);
+        if !same {
+            close_day(out.last_mut(), served);
+            served = 0.0;
+            out.push(DayPlan {
+                date,
+                queue: r.queue.clone(),
+                events: vec![],
+                contacts: 0.0,
+                required_hours: 0.0,
+                scheduled_hours: 0.0,
+                gap_hours: 0.0,
+                peak_required: 0,
+                peak_scheduled: 0.0,
+                service_level: 1.0,
+            });
+        }
+        let Some(d) = out.last_mut() else { continue };
+        for e in &r.events {
+            if !d.events.contains(e) {
+                d.events.push(e.clone());
             }
-        })
-        .collect()
+        }
+        d.contacts += r.forecast;
+        served += r.forecast * r.service_level;
+        d.required_hours += f64::from(r.required_agents) * h;
+        d.scheduled_hours += r.supply.scheduled * h;
+        d.gap_hours += r.supply.gap * h;
+        d.peak_required = d.peak_required.max(r.required_agents);
+        d.peak_scheduled = d.peak_scheduled.max(r.supply.scheduled);
+    }
+    close_day(out.last_mut(), served);
+    out
+}
+
+fn close_day(day: Option<&mut DayPlan>, served: f64) {
+    if let Some(d) = day {
+        d.service_level =
+            if d.contacts > 0.0 { served / d.contacts } else { 1.0 };
+    }
 }
 
 fn alerts(
     s: &Scenario,
     waves: &[HireWave],
     weeks: &[WeekPlan],
+    days: &[DayPlan],
     partners: &[PartnerUse],
     earliest: Option<NaiveDate>,
+    intervals: &[IntervalPlan],
 ) -> Vec<Alert> {
     let mut out: Vec<Alert> = waves
         .iter()
         .map(|w| Alert::Recruit {
             count: w.count,
             queue: w.queue.clone(),
+            contract: w.contract.clone(),
             recruit_by: w.recruit_by,
             train_from: w.train_from,
             productive_from: w.productive_from,
@@ -654,7 +704,8 @@ fn alerts(
             .iter()
             .filter(|w| {
                 w.week_start < first_hire
-                    && w.required_fte > w.in_house_fte + FTE_TOLERANCE
+                    && (w.gap_hours > 0.0
+                        || w.overtime_fte + w.partner_fte > FTE_TOLERANCE)
             })
             .find(|w| h.queues.contains(&w.queue));
         if let Some(w) = short {
@@ -668,30 +719,43 @@ fn alerts(
             });
         }
     }
-    out.extend(gap_alerts(weeks));
+    out.extend(gap_alerts(s, days, intervals));
     out
 }
 
-/// One alert per queue with a gap no source can close.
-fn gap_alerts(weeks: &[WeekPlan]) -> Vec<Alert> {
-    let mut gaps: BTreeMap<&str, (usize, f64, NaiveDate, f64)> =
-        BTreeMap::new();
-    for w in weeks.iter().filter(|w| w.gap_fte > 0.0) {
-        let e = gaps.entry(&w.queue).or_insert((0, 0.0, w.week_start, 0.0));
-        e.0 += 1;
-        e.1 += w.gap_fte;
-        if w.gap_fte > e.3 {
-            e.2 = w.week_start;
-            e.3 = w.gap_fte;
-        }
+/// One alert per queue and day with a gap: its hours, worst shortfall and
+/// the day's expected service level.
+fn gap_alerts(
+    s: &Scenario,
+    days: &[DayPlan],
+    intervals: &[IntervalPlan],
+) -> Vec<Alert> {
+    let step = s.horizon.interval.seconds() as i64;
+    // First start, last end and worst gap of each queue-day.
+    type Span = (DateTime<Tz>, DateTime<Tz>, f64);
+    let mut span: BTreeMap<(&str, NaiveDate), Span> = BTreeMap::new();
+    for r in intervals.iter().filter(|r| r.supply.gap > 0.0) {
+        let end = r.start + chrono::Duration::seconds(step);
+        let e = span
+            .entry((r.queue.as_str(), r.start.date_naive()))
+            .or_insert((r.start, end, 0.0));
+        e.0 = e.0.min(r.start);
+        e.1 = e.1.max(end);
+        e.2 = e.2.max(r.supply.gap);
     }
-    gaps.into_iter()
-        .map(|(q, (n, total, worst, peak))| Alert::TargetMissed {
-            queue: q.to_string(),
-            weeks_short: n,
-            gap_fte_weeks: total,
-            worst_week: worst,
-            worst_gap_fte: peak,
+    days.iter()
+        .filter_map(|d| {
+            let (from, to, worst) = span.get(&(d.queue.as_str(), d.date))?;
+            Some(Alert::Gap {
+                queue: d.queue.clone(),
+                date: d.date,
+                events: d.events.clone(),
+                from: from.format("%H:%M").to_string(),
+                to: to.format("%H:%M").to_string(),
+                short_by: *worst,
+                gap_hours: d.gap_hours,
+                service_level: d.service_level,
+            })
         })
         .collect()
 }
@@ -708,8 +772,8 @@ mod tests {
     }
 }
 
-/// How a plan's agents fare on actual volumes, against staffing each
-/// interval with perfect knowledge of its volume.
+/// How a plan's scheduled agents fare on actual volumes, against staffing
+/// each interval with perfect knowledge of its volume.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Evaluation {
     /// Queue.
@@ -729,15 +793,20 @@ pub struct Evaluation {
     pub service_level: f64,
     /// Share of intervals at or above target.
     pub intervals_on_target: f64,
-    /// Agent-hours planned.
+    /// Actual contacts on the forecast's event days.
+    pub event_contacts: f64,
+    /// Call-weighted service level on those days (1 when there are none).
+    pub event_service_level: f64,
+    /// Agent-hours scheduled on the phones (whole agents per interval).
     pub agent_hours: f64,
     /// Agent-hours of the fewest agents meeting the target in every
     /// interval had its volume been known.
     pub perfect_agent_hours: f64,
 }
 
-/// Replays the plan's agents on `actuals` (rows whose `mean` is the actual
-/// volume), per queue, over the weeks planned. Handle times are the
+/// Replays the plan's scheduled agents (`floor(scheduled + 1e-9)` per
+/// interval) on `actuals` (rows whose `mean` is the actual volume), per
+/// queue, over the weeks planned. Handle times are the
 /// plan's: the replay measures the volume forecast and the staffing rule,
 /// not the handle-time assumption. An actual interval the plan has no row
 /// for (forecast closed) is staffed with nobody.
@@ -770,6 +839,12 @@ pub fn evaluate(
             ..Evaluation::default()
         };
         let (mut served, mut met) = (0.0, 0usize);
+        let mut event_served = 0.0;
+        let event_days: std::collections::BTreeSet<NaiveDate> = intervals
+            .iter()
+            .filter(|r| r.queue == q.name && !r.events.is_empty())
+            .map(|r| r.start.date_naive())
+            .collect();
         let mut seen = std::collections::BTreeSet::new();
         for a in actuals.iter().filter(|a| a.queue == q.name) {
             let day = a.start.date_naive();
@@ -779,7 +854,7 @@ pub fn evaluate(
             let v = a.mean;
             let (agents, aht_s) =
                 match planned.get(&(q.name.as_str(), a.start)) {
-                    Some(r) => (r.required_agents, r.aht_s),
+                    Some(r) => (whole_agents(r.supply.scheduled), r.aht_s),
                     None if v <= 0.0 => continue,
                     None => match fallback_aht {
                         Some(aht) => {
@@ -794,6 +869,10 @@ pub fn evaluate(
             e.intervals += 1;
             e.contacts += v;
             served += v * sl;
+            if event_days.contains(&day) {
+                e.event_contacts += v;
+                event_served += v * sl;
+            }
             if sl >= target - staffing::SL_TOLERANCE {
                 met += 1;
             }
@@ -804,6 +883,11 @@ pub fn evaluate(
             e.service_level =
                 if e.contacts > 0.0 { served / e.contacts } else { 1.0 };
             e.intervals_on_target = met as f64 / e.intervals as f64;
+            e.event_service_level = if e.event_contacts > 0.0 {
+                event_served / e.event_contacts
+            } else {
+                1.0
+            };
             out.push(e);
         }
     }

@@ -41,6 +41,43 @@ pub struct Scenario {
     pub partners: Vec<Partner>,
     /// Named what-if variants, compared with the base plan.
     pub whatifs: Vec<WhatIf>,
+    /// Shift templates of `[shifts.NAME]`, by name; empty when the file
+    /// has none (the plan then uses one default shift).
+    pub shifts: Vec<ShiftSpec>,
+}
+
+/// A shift template: its paid length and the window its start falls in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShiftSpec {
+    /// Name, as in `[shifts.NAME]`.
+    pub name: String,
+    /// Paid hours, breaks included.
+    pub hours: f64,
+    /// Earliest start, minutes after local midnight.
+    pub earliest_min: u32,
+    /// Latest start, minutes after local midnight (inclusive).
+    pub latest_min: u32,
+}
+
+/// A seasonal contract hires are taken on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContractSpec {
+    /// Name, copied to `shifts.csv`.
+    pub name: String,
+    /// Paid hours per week.
+    pub weekly_hours: f64,
+    /// Shift templates it works (names of `[shifts]`); empty means the
+    /// team's.
+    pub shifts: Vec<String>,
+}
+
+/// How a partner prices its work.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PartnerPrice {
+    /// Per agent-hour on the phones.
+    PerHour(f64),
+    /// Per contact answered.
+    PerContact(f64),
 }
 
 /// The planned period.
@@ -135,6 +172,11 @@ pub struct Team {
     /// Loaded cost of one in-house hour, used to price the team and its
     /// overtime.
     pub cost_per_hour: f64,
+    /// Working days per person and week.
+    pub days_per_week: u32,
+    /// Shift templates the team works (names of `[shifts]`); empty means
+    /// every template, or the default shift.
+    pub shifts: Vec<String>,
 }
 
 /// Seasonal hiring (fixed-term contracts).
@@ -154,6 +196,9 @@ pub struct Hiring {
     pub max_hires: u32,
     /// Queues hires may work on.
     pub queues: Vec<String>,
+    /// Contracts hires are taken on; empty means one full-time contract
+    /// on the team's hours and shifts.
+    pub contracts: Vec<ContractSpec>,
 }
 
 /// Overtime of the in-house team.
@@ -161,6 +206,9 @@ pub struct Hiring {
 pub struct Overtime {
     /// Most extra hours per in-house FTE and week.
     pub max_hours_per_week: f64,
+    /// Most extra hours per person and day, right before or after the
+    /// person's shift.
+    pub max_hours_per_day: f64,
     /// Multiplier on the in-house hourly cost.
     pub premium: f64,
 }
@@ -172,10 +220,17 @@ pub struct Partner {
     pub name: String,
     /// Queues it may take (level 1 only).
     pub queues: Vec<String>,
-    /// Most FTE per week over all its queues.
+    /// Most partner agents on the phones at once, over all its queues.
     pub max_fte: f64,
-    /// Price of one partner hour.
+    /// Price of one partner hour (0 when priced per contact).
     pub cost_per_hour: f64,
+    /// Its price.
+    pub price: PartnerPrice,
+    /// When it answers, local minutes `[from, to)`; `None` means the
+    /// queue's opening hours.
+    pub hours: Option<(u32, u32)>,
+    /// Hours paid every week it is engaged, used or not.
+    pub min_hours_per_week: f64,
     /// Weeks of notice before the first week it can work.
     pub notice_weeks: u32,
 }
@@ -244,6 +299,24 @@ struct RawScenario {
     partners: Vec<RawPartner>,
     #[serde(default)]
     whatif: Vec<RawWhatIf>,
+    #[serde(default)]
+    shifts: BTreeMap<String, RawShift>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShift {
+    hours: f64,
+    starts: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContract {
+    name: String,
+    weekly_hours: f64,
+    #[serde(default)]
+    shifts: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,6 +370,9 @@ struct RawTeam {
     #[serde(default)]
     fte: BTreeMap<String, f64>,
     cost_per_hour: Option<f64>,
+    days_per_week: Option<i64>,
+    #[serde(default)]
+    shifts: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -311,12 +387,15 @@ struct RawHiring {
     min_contract_weeks: i64,
     max_hires: i64,
     queues: Vec<String>,
+    #[serde(default)]
+    contracts: Vec<RawContract>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOvertime {
     max_hours_per_week: f64,
+    max_hours_per_day: Option<f64>,
     premium: f64,
 }
 
@@ -326,7 +405,11 @@ struct RawPartner {
     name: String,
     queues: Vec<String>,
     max_fte: f64,
-    cost_per_hour: f64,
+    cost_per_hour: Option<f64>,
+    cost_per_contact: Option<f64>,
+    hours: Option<String>,
+    #[serde(default)]
+    min_hours_per_week: f64,
     #[serde(default)]
     notice_weeks: i64,
 }
@@ -763,18 +846,192 @@ impl Checker<'_> {
         t: &RawTeam,
         weekly_hours: f64,
         hiring: Option<&Hiring>,
+        shifts: &[ShiftSpec],
     ) -> Result<Team> {
         let team_rate = match t.cost_per_hour {
             Some(x) => self.non_negative(&["team", "cost_per_hour"], x)?,
             None => hiring.map_or(0.0, |h| h.cost_per_hour),
         };
+        let days_per_week = match t.days_per_week {
+            None => 5,
+            Some(d) => match self.count(&["team", "days_per_week"], d, 7)? {
+                0 => {
+                    return Err(self.bad(
+                        &["team", "days_per_week"],
+                        "working days per week from 1 to 7",
+                        0,
+                    ));
+                }
+                d => d,
+            },
+        };
+        for (i, name) in t.shifts.iter().enumerate() {
+            let i = i.to_string();
+            self.shift_ref(&["team", "shifts", &i], name, shifts)?;
+        }
         let team = Team {
             weekly_hours,
             fte: t.fte.clone(),
             cost_per_hour: team_rate,
+            days_per_week,
+            shifts: dedup_keep_order(&t.shifts),
         };
 
         Ok(team)
+    }
+
+    /// A shift name that must be one of `[shifts]`.
+    fn shift_ref(
+        &self,
+        path: &[&str],
+        name: &str,
+        shifts: &[ShiftSpec],
+    ) -> Result<()> {
+        if shifts.iter().any(|s| s.name == name) {
+            return Ok(());
+        }
+        let known: Vec<&str> =
+            shifts.iter().map(|s| s.name.as_str()).collect();
+        let hint = match suggest(name, &known) {
+            Some(s) => format!(" (did you mean \"{s}\"?)"),
+            None => String::new(),
+        };
+        let defined = if known.is_empty() {
+            "no [shifts.NAME] table".to_string()
+        } else {
+            known.join(", ")
+        };
+        Err(self.err(
+            path,
+            format!("unknown shift \"{name}\"{hint}; the scenario defines {defined}"),
+        ))
+    }
+
+    /// `[shifts.NAME]`: paid hours and a start window on the interval
+    /// grid.
+    fn shifts(
+        &self,
+        raw: &BTreeMap<String, RawShift>,
+        interval: IntervalLen,
+    ) -> Result<Vec<ShiftSpec>> {
+        let step = (interval.seconds() / 60.0).round() as u32;
+        let mut out = Vec::new();
+        for (name, r) in raw {
+            let p = |key: &'static str| -> [&str; 3] { ["shifts", name, key] };
+            if !(r.hours > 0.0 && r.hours <= 16.0) {
+                return Err(self.bad(
+                    &p("hours"),
+                    "paid hours from 0 to 16",
+                    r.hours,
+                ));
+            }
+            let slots = r.hours * 60.0 / f64::from(step);
+            if (slots - slots.round()).abs() > 1e-9 {
+                return Err(self.bad(
+                    &p("hours"),
+                    &format!("a whole number of {step}-minute intervals"),
+                    r.hours,
+                ));
+            }
+            let (earliest_min, latest_min) = self
+                .clock_range(&p("starts"), &r.starts, step)?
+                .ok_or_else(|| {
+                    self.bad(
+                        &p("starts"),
+                        "a start window such as \"08:00-13:00\"",
+                        &r.starts,
+                    )
+                })?;
+            if earliest_min > latest_min {
+                return Err(self.err(
+                    &p("starts"),
+                    format!(
+                        "the latest start is before the earliest in {:?}",
+                        r.starts
+                    ),
+                ));
+            }
+            out.push(ShiftSpec {
+                name: name.clone(),
+                hours: r.hours,
+                earliest_min,
+                latest_min,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `"HH:MM-HH:MM"` as minutes after midnight, both on the grid of
+    /// `step` minutes; `None` when the text is not two clock times.
+    fn clock_range(
+        &self,
+        path: &[&str],
+        text: &str,
+        step: u32,
+    ) -> Result<Option<(u32, u32)>> {
+        let clock = |t: &str| -> Option<u32> {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+        };
+        let Some((a, b)) = text.split_once('-') else { return Ok(None) };
+        let (Some(a), Some(b)) = (clock(a), clock(b)) else { return Ok(None) };
+        if a % step != 0 || b % step != 0 {
+            return Err(self.bad(
+                path,
+                &format!("times on the {step}-minute interval grid"),
+                format!("{text:?}"),
+            ));
+        }
+        Ok(Some((a, b)))
+    }
+
+    /// `hiring.contracts`.
+    fn contracts(
+        &self,
+        raw: &[RawContract],
+        weekly_hours: f64,
+        shifts: &[ShiftSpec],
+    ) -> Result<Vec<ContractSpec>> {
+        let mut out: Vec<ContractSpec> = Vec::new();
+        for (i, c) in raw.iter().enumerate() {
+            let i = i.to_string();
+            let p = |key: &'static str| -> [&str; 4] {
+                ["hiring", "contracts", &i, key]
+            };
+            if c.name.trim().is_empty() {
+                return Err(self.err(&p("name"), "a contract needs a name"));
+            }
+            if out.iter().any(|o| o.name == c.name) {
+                return Err(self.err(
+                    &p("name"),
+                    format!("contract \"{}\" is defined twice", c.name),
+                ));
+            }
+            if !(c.weekly_hours > 0.0
+                && c.weekly_hours <= weekly_hours.max(48.0))
+            {
+                return Err(self.bad(
+                    &p("weekly_hours"),
+                    "paid hours per week above 0",
+                    c.weekly_hours,
+                ));
+            }
+            for (j, name) in c.shifts.iter().enumerate() {
+                let j = j.to_string();
+                self.shift_ref(
+                    &["hiring", "contracts", &i, "shifts", &j],
+                    name,
+                    shifts,
+                )?;
+            }
+            out.push(ContractSpec {
+                name: c.name.clone(),
+                weekly_hours: c.weekly_hours,
+                shifts: dedup_keep_order(&c.shifts),
+            });
+        }
+        Ok(out)
     }
 
     /// `[hiring]`, if any.
@@ -782,6 +1039,8 @@ impl Checker<'_> {
         &self,
         raw: Option<&RawHiring>,
         queues: &BTreeMap<String, RawQueue>,
+        weekly_hours: f64,
+        shifts: &[ShiftSpec],
     ) -> Result<Option<Hiring>> {
         let hiring = match raw {
             None => None,
@@ -833,6 +1092,11 @@ impl Checker<'_> {
                         100_000,
                     )?,
                     queues: dedup(&h.queues),
+                    contracts: self.contracts(
+                        &h.contracts,
+                        weekly_hours,
+                        shifts,
+                    )?,
                 })
             }
         };
@@ -846,7 +1110,11 @@ impl Checker<'_> {
         weekly_hours: f64,
     ) -> Result<Overtime> {
         let overtime = match raw {
-            None => Overtime { max_hours_per_week: 0.0, premium: 1.0 },
+            None => Overtime {
+                max_hours_per_week: 0.0,
+                max_hours_per_day: 0.0,
+                premium: 1.0,
+            },
             Some(o) => {
                 let max = o.max_hours_per_week;
                 if !(0.0..=weekly_hours).contains(&max) {
@@ -865,7 +1133,22 @@ impl Checker<'_> {
                         o.premium,
                     ));
                 }
-                Overtime { max_hours_per_week: max, premium: o.premium }
+                let per_day = match o.max_hours_per_day {
+                    None => max,
+                    Some(d) if (0.0..=12.0).contains(&d) => d,
+                    Some(d) => {
+                        return Err(self.bad(
+                            &["overtime", "max_hours_per_day"],
+                            "hours from 0 to 12",
+                            d,
+                        ));
+                    }
+                };
+                Overtime {
+                    max_hours_per_week: max,
+                    max_hours_per_day: per_day,
+                    premium: o.premium,
+                }
             }
         };
 
@@ -877,6 +1160,7 @@ impl Checker<'_> {
         &self,
         raw: &[RawPartner],
         queues: &BTreeMap<String, RawQueue>,
+        interval: IntervalLen,
     ) -> Result<Vec<Partner>> {
         let mut partners: Vec<Partner> = Vec::new();
         for (i, raw_p) in raw.iter().enumerate() {
@@ -908,12 +1192,64 @@ impl Checker<'_> {
                     ));
                 }
             }
+            let price = match (raw_p.cost_per_hour, raw_p.cost_per_contact) {
+                (Some(h), None) => PartnerPrice::PerHour(
+                    self.non_negative(&p("cost_per_hour"), h)?,
+                ),
+                (None, Some(c)) => PartnerPrice::PerContact(
+                    self.non_negative(&p("cost_per_contact"), c)?,
+                ),
+                (Some(_), Some(_)) => {
+                    return Err(self.err(
+                        &p("cost_per_contact"),
+                        "give `cost_per_hour` or `cost_per_contact`, not both",
+                    ));
+                }
+                (None, None) => {
+                    return Err(self.err(
+                        &["partners", &i],
+                        "a partner needs `cost_per_hour` or `cost_per_contact`",
+                    ));
+                }
+            };
+            let step = (interval.seconds() / 60.0).round() as u32;
+            let hours = match &raw_p.hours {
+                None => None,
+                Some(text) => {
+                    let (a, b) = self
+                        .clock_range(&p("hours"), text, step)?
+                        .ok_or_else(|| {
+                            self.bad(
+                                &p("hours"),
+                                "opening hours such as \"08:00-20:00\"",
+                                format!("{text:?}"),
+                            )
+                        })?;
+                    if a >= b {
+                        return Err(self.err(
+                            &p("hours"),
+                            format!(
+                                "the hours end before they start in {text:?}"
+                            ),
+                        ));
+                    }
+                    Some((a, b))
+                }
+            };
             partners.push(Partner {
                 name: raw_p.name.clone(),
                 queues: dedup(&raw_p.queues),
                 max_fte: self.non_negative(&p("max_fte"), raw_p.max_fte)?,
-                cost_per_hour: self
-                    .non_negative(&p("cost_per_hour"), raw_p.cost_per_hour)?,
+                cost_per_hour: match price {
+                    PartnerPrice::PerHour(h) => h,
+                    PartnerPrice::PerContact(_) => 0.0,
+                },
+                price,
+                hours,
+                min_hours_per_week: self.non_negative(
+                    &p("min_hours_per_week"),
+                    raw_p.min_hours_per_week,
+                )?,
                 notice_weeks: self.count(
                     &p("notice_weeks"),
                     raw_p.notice_weeks,
@@ -1122,8 +1458,12 @@ impl Scenario {
         };
         let queues = c.queues(&raw)?;
         let weekly_hours = c.team_hours(&raw.team, &raw.queues)?;
-        let hiring = c.hiring(raw.hiring.as_ref(), &raw.queues)?;
-        let team = c.team(&raw.team, weekly_hours, hiring.as_ref())?;
+        let shifts = c.shifts(&raw.shifts, horizon.interval)?;
+        let hiring =
+            c.hiring(raw.hiring.as_ref(), &raw.queues, weekly_hours, &shifts)?;
+        let team =
+            c.team(&raw.team, weekly_hours, hiring.as_ref(), &shifts)?;
+        let interval = horizon.interval;
         Ok(Scenario {
             as_of,
             horizon,
@@ -1132,8 +1472,9 @@ impl Scenario {
             team,
             hiring,
             overtime: c.overtime(raw.overtime.as_ref(), weekly_hours)?,
-            partners: c.partners(&raw.partners, &raw.queues)?,
+            partners: c.partners(&raw.partners, &raw.queues, interval)?,
             whatifs: c.whatifs(&raw.whatif, &raw.queues)?,
+            shifts,
         })
     }
 
@@ -1151,6 +1492,18 @@ impl Scenario {
     pub fn queue(&self, name: &str) -> Option<&QueueSpec> {
         self.queues.iter().find(|q| q.name == name)
     }
+}
+
+/// `names` without repeats, in their first order (the order of a shift
+/// list is the planner's preference, kept for the output).
+fn dedup_keep_order(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.contains(n) {
+            out.push(n.clone());
+        }
+    }
+    out
 }
 
 fn dedup(names: &[String]) -> Vec<String> {

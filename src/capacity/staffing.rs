@@ -281,6 +281,22 @@ impl QueueModel {
         }
     }
 
+    /// [`Self::service_level`] of 0, 1, …, `up_to` agents on `volume`, in
+    /// one pass: the Erlang table grows with the agents instead of being
+    /// rebuilt for each count.
+    pub fn service_levels(&self, volume: f64, up_to: u32) -> Vec<f64> {
+        let n = up_to as usize + 1;
+        if self.traffic(volume) <= 0.0 {
+            return vec![1.0; n];
+        }
+        let Ok(load) = self.load(volume) else { return vec![0.0; n] };
+        let mut ev = Evaluator::new(load, 0);
+        let within = self.within_s();
+        (0..=up_to)
+            .map(|a| self.score(&ev.measures(self.servers(a), within)))
+            .collect()
+    }
+
     /// The Erlang measures of `agents` on `volume`, `None` beyond what the
     /// Erlang maths accepts.
     fn measures(&self, agents: u32, volume: f64) -> Option<Measures> {
@@ -680,5 +696,33 @@ mod tests {
         assert!(m.staff(&d, StaffTo::Auto).is_err());
         assert_eq!(m.required(1e9), u32::MAX);
         assert_eq!(m.service_level(10, 1e9), 0.0);
+    }
+
+    #[test]
+    fn service_levels_in_one_pass_match_one_by_one() {
+        let spec = QueueSpec {
+            name: "q".into(),
+            channel: Channel::Voice,
+            aht_s: None,
+            level: 1,
+            patience_s: None,
+            goal: Goal::ServiceLevel { sl: 0.8, within_s: 20.0 },
+            max_occupancy: Some(0.9),
+            shrinkage: 0.3,
+        };
+        for patience in [None, Some(90.0)] {
+            let spec = QueueSpec { patience_s: patience, ..spec.clone() };
+            let m = QueueModel::new(&spec, 240.0, 1800.0);
+            for volume in [0.0, 3.0, 120.0, 900.0] {
+                let all = m.service_levels(volume, 160);
+                for (n, sl) in all.iter().enumerate() {
+                    let one = m.service_level(n as u32, volume);
+                    assert!(
+                        (sl - one).abs() < 1e-9,
+                        "{volume} {n}: {sl} {one}"
+                    );
+                }
+            }
+        }
     }
 }

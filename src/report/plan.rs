@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::calendar::Calendar;
 use crate::capacity::hires::HireWave;
-use crate::capacity::plan::{Alert, Evaluation, Plan, WeekPlan};
+use crate::capacity::plan::{Alert, DayPlan, Evaluation, Plan, WeekPlan};
+use crate::capacity::roster::Source;
 use crate::capacity::{ScenarioPlan, VariantFigures};
 use crate::error::{Error, Result};
 use crate::report::csv::CsvOut;
@@ -79,6 +80,8 @@ impl PlanReport<'_> {
         let base = &self.result.base;
         Ok(vec![
             ("intervals.csv", intervals_csv(base, dialect)?),
+            ("shifts.csv", shifts_csv(base, dialect)?),
+            ("days.csv", days_csv(base, dialect)?),
             ("weeks.csv", weeks_csv(base, dialect)?),
             ("hires.csv", hires_csv(base, dialect)?),
             ("summary.json", json_bytes(&self.json())?),
@@ -86,17 +89,124 @@ impl PlanReport<'_> {
     }
 }
 
+/// Event days drawn interval by interval under the weekly view.
+pub const EVENT_DAYS_DRAWN: usize = 3;
+
 /// The plan chart as SVG: required FTE per week and queue against the
-/// supply by source, with the calendar's events marked.
+/// supply by source, with the calendar's events marked; then, for each of
+/// the [`EVENT_DAYS_DRAWN`] busiest event days (most agent-hours
+/// required), required against scheduled agents per interval, stacked by
+/// source.
 ///
 /// # Errors
 ///
 /// [`Error::Usage`] when the plan has nothing to draw.
 pub fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
-    let chart = plot::plan_chart(&plan.weeks, calendar)
-        .and_then(|c| plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT))
-        .map_err(|e| Error::usage(format!("plan chart: {e}")))?;
-    Ok(chart.into_bytes())
+    let bad = |e: plot::ChartError| Error::usage(format!("plan chart: {e}"));
+    let mut parts = vec![
+        plot::plan_chart(&plan.weeks, calendar)
+            .and_then(|c| {
+                plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT)
+            })
+            .map_err(bad)?,
+    ];
+    for (date, events) in busiest_event_days(plan, calendar) {
+        let mut queues: Vec<(String, Vec<plot::PlanChartInterval>)> = vec![];
+        for r in plan.intervals.iter().filter(|r| r.start.date_naive() == date)
+        {
+            if queues.last().is_none_or(|(q, _)| q != &r.queue) {
+                queues.push((r.queue.clone(), vec![]));
+            }
+            if let Some((_, rows)) = queues.last_mut() {
+                rows.push(plot::PlanChartInterval {
+                    start: r.start.naive_local(),
+                    required: f64::from(r.required_agents),
+                    in_house: r.supply.in_house,
+                    hired: r.supply.hire,
+                    overtime: r.supply.overtime,
+                    partner: r.supply.partner,
+                });
+            }
+        }
+        let step = plan
+            .intervals
+            .windows(2)
+            .map(|w| w[1].start - w[0].start)
+            .filter(|d| *d > chrono::TimeDelta::zero())
+            .min()
+            .unwrap_or(chrono::TimeDelta::minutes(30));
+        let title =
+            format!("{} {date}: agents per interval", events.join(", "));
+        parts.push(
+            plot::event_day_chart(&title, &queues, step)
+                .and_then(|c| {
+                    plot::render_svg(&c, plot::WIDTH, plot::PANEL_HEIGHT)
+                })
+                .map_err(bad)?,
+        );
+    }
+    Ok(stack_svgs(&parts).into_bytes())
+}
+
+/// The busiest days with an event of `calendar` (the weekly view's),
+/// most agent-hours required first (ties by date), with their events.
+fn busiest_event_days(
+    plan: &Plan,
+    calendar: &Calendar,
+) -> Vec<(NaiveDate, Vec<String>)> {
+    let mut by: BTreeMap<NaiveDate, (f64, Vec<String>)> = BTreeMap::new();
+    for d in &plan.days {
+        let names: Vec<&String> = calendar
+            .on(d.date)
+            .filter(|e| e.applies_to(&d.queue))
+            .map(|e| &e.name)
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let e = by.entry(d.date).or_default();
+        e.0 += d.required_hours;
+        for name in names {
+            if !e.1.contains(name) {
+                e.1.push(name.clone());
+            }
+        }
+    }
+    let mut days: Vec<(NaiveDate, f64, Vec<String>)> =
+        by.into_iter().map(|(d, (h, e))| (d, h, e)).collect();
+    days.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    days.into_iter().take(EVENT_DAYS_DRAWN).map(|(d, _, e)| (d, e)).collect()
+}
+
+/// SVG documents one under the other in one document: each keeps its
+/// own coordinates inside a nested `<svg>` moved down by the heights
+/// above it.
+fn stack_svgs(parts: &[String]) -> String {
+    if let [one] = parts {
+        return one.clone();
+    }
+    let height = |svg: &str| -> u32 {
+        let head = svg.split('>').next().unwrap_or("");
+        head.split("height=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(0)
+    };
+    let total: u32 = parts.iter().map(|p| height(p)).sum();
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" \
+         height=\"{total}\" viewBox=\"0 0 {w} {total}\">\n",
+        w = plot::WIDTH
+    );
+    let mut y = 0;
+    for p in parts {
+        out.push_str(&p.replacen("<svg ", &format!("<svg y=\"{y}\" "), 1));
+        out.push('\n');
+        y += height(p);
+    }
+    out.push_str("</svg>\n");
+    out
 }
 
 /// An alert as the planner reads it.
@@ -105,13 +215,19 @@ pub fn alert_text(alert: &Alert) -> String {
         Alert::Recruit {
             count,
             queue,
+            contract,
             recruit_by,
             train_from,
             productive_from,
             until,
         } => format!(
-            "recruit {count} for {queue} by {recruit_by} (training from \
-             {train_from}, on the phones {productive_from} to {until})"
+            "recruit {count} for {queue}{} by {recruit_by} (training from \
+             {train_from}, on the phones {productive_from} to {until})",
+            if contract.is_empty() {
+                String::new()
+            } else {
+                format!(" ({contract})")
+            }
         ),
         Alert::PartnerNotice {
             partner,
@@ -121,8 +237,8 @@ pub fn alert_text(alert: &Alert) -> String {
             fte_weeks,
         } => {
             format!(
-                "give {partner} notice by {notify_by} for up to {} FTE from \
-                 {from} ({} FTE-weeks)",
+                "give {partner} notice by {notify_by} for up to {} agents \
+                 at once from {from} ({} FTE-weeks paid)",
                 fixed(*peak_fte, 1),
                 fixed(*fte_weeks, 1)
             )
@@ -140,19 +256,26 @@ pub fn alert_text(alert: &Alert) -> String {
              {as_of}): {queue} is covered by overtime{} there",
             if *with_partners { " and partners" } else { "" }
         ),
-        Alert::TargetMissed {
+        Alert::Gap {
             queue,
-            weeks_short,
-            gap_fte_weeks,
-            worst_week,
-            worst_gap_fte,
+            date,
+            events,
+            from,
+            to,
+            short_by,
+            gap_hours,
+            service_level,
         } => format!(
-            "target missed on {queue}: {weeks_short} week(s) short, {} \
-             FTE-weeks in all, worst {} FTE in the week of {worst_week}; no \
-             source can cover it (raise max_hires, add a partner for the \
-             queue, or accept the lower service level)",
-            fixed(*gap_fte_weeks, 1),
-            fixed(*worst_gap_fte, 1)
+            "{}{date} {from}–{to}: {queue} short by up to {} ({} \
+             agent-hours), expected service level {} %",
+            if events.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", events.join(", "))
+            },
+            crate::pipeline::plural(short_by.ceil() as usize, "agent"),
+            fixed(*gap_hours, 1),
+            fixed(service_level * 100.0, 0)
         ),
         Alert::Forecast { note } => note.clone(),
     }
@@ -176,10 +299,17 @@ fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
             "staffing_volume",
             "required_agents",
             "service_level",
+            "scheduled_agents",
+            "in_house_agents",
+            "hired_agents",
+            "overtime_agents",
+            "partner_agents",
+            "gap_agents",
         ],
     )?;
     let n = |x: f64, d: usize| dialect.number(x, d);
     for r in &plan.intervals {
+        let a = &r.supply;
         out.row([
             r.start.to_rfc3339(),
             r.queue.clone(),
@@ -187,9 +317,15 @@ fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
             n(r.p10, 2),
             n(r.p90, 2),
             n(r.aht_s, 1),
-            n(r.staffing_volume, 2),
+            n(r.staffing_volume, crate::capacity::plan::VOLUME_DECIMALS),
             r.required_agents.to_string(),
             n(r.service_level, 4),
+            n(a.scheduled, AGENT_DECIMALS),
+            n(a.in_house, AGENT_DECIMALS),
+            n(a.hire, AGENT_DECIMALS),
+            n(a.overtime, AGENT_DECIMALS),
+            n(a.partner, AGENT_DECIMALS),
+            n(a.gap, AGENT_DECIMALS),
         ])?;
     }
     out.into_bytes()
@@ -213,6 +349,7 @@ fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
             "partner_fte",
             "gap_fte",
             "cost",
+            "gap_hours",
         ],
     )?;
     let n = |x: f64| dialect.number(x, 4);
@@ -227,6 +364,80 @@ fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
             n(w.partner_fte),
             n(w.gap_fte),
             dialect.number(w.cost, 2),
+            n(w.gap_hours),
+        ])?;
+    }
+    out.into_bytes()
+}
+
+/// Decimals of on-phone agents in the files: enough that the sources
+/// add up to `scheduled_agents` and the rows of `shifts.csv` to it.
+const AGENT_DECIMALS: usize = 6;
+
+/// `HH:MM` of minutes after midnight.
+fn clock(min: u32) -> String {
+    format!("{:02}:{:02}", min / 60, min % 60)
+}
+
+/// `shifts.csv`.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+fn shifts_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+    let mut out = CsvOut::new(
+        dialect,
+        &[
+            "date", "queue", "source", "contract", "shift", "start", "end",
+            "people", "on_phone",
+        ],
+    )?;
+    for r in &plan.shifts {
+        out.row([
+            r.date.to_string(),
+            r.queue.clone(),
+            r.source.as_str().to_string(),
+            r.contract.clone(),
+            r.shift.clone(),
+            clock(r.start_min),
+            clock(r.end_min),
+            r.people.to_string(),
+            dialect.number(r.on_phone, AGENT_DECIMALS),
+        ])?;
+    }
+    out.into_bytes()
+}
+
+/// `days.csv`.
+///
+/// # Errors
+///
+/// Only on an internal encoding error.
+fn days_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
+    let mut out = CsvOut::new(
+        dialect,
+        &[
+            "date",
+            "queue",
+            "required_hours",
+            "scheduled_hours",
+            "gap_hours",
+            "peak_required",
+            "peak_scheduled",
+            "service_level",
+        ],
+    )?;
+    let n = |x: f64, d: usize| dialect.number(x, d);
+    for d in &plan.days {
+        out.row([
+            d.date.to_string(),
+            d.queue.clone(),
+            n(d.required_hours, 4),
+            n(d.scheduled_hours, 4),
+            n(d.gap_hours, 4),
+            d.peak_required.to_string(),
+            n(d.peak_scheduled, 4),
+            n(d.service_level, 4),
         ])?;
     }
     out.into_bytes()
@@ -248,10 +459,12 @@ fn hires_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
             "productive_from",
             "until",
             "cost",
+            "contract",
         ],
     )?;
     for h in &plan.hires {
-        out.row(hire_cells(h, dialect.number(h.cost, 2)))?;
+        let [a, b, c, d, e, f, g] = hire_cells(h, dialect.number(h.cost, 2));
+        out.row([a, b, c, d, e, f, g, h.contract.clone()])?;
     }
     out.into_bytes()
 }
@@ -268,6 +481,60 @@ fn hire_cells(h: &HireWave, cost: String) -> [String; 7] {
         h.until.to_string(),
         cost,
     ]
+}
+
+/// Days with an event, by queue then date.
+fn event_days(plan: &Plan) -> Vec<&DayPlan> {
+    plan.days.iter().filter(|d| !d.events.is_empty()).collect()
+}
+
+/// Intervals needing agents, and the share of them scheduled within
+/// ±5 % of their requirement.
+fn within_5_percent(plan: &Plan) -> (usize, f64) {
+    let needed: Vec<_> =
+        plan.intervals.iter().filter(|r| r.required_agents > 0).collect();
+    let close = needed
+        .iter()
+        .filter(|r| {
+            let req = f64::from(r.required_agents);
+            (r.supply.scheduled - req).abs() <= 0.05 * req + 1e-9
+        })
+        .count();
+    let share = if needed.is_empty() {
+        1.0
+    } else {
+        close as f64 / needed.len() as f64
+    };
+    (needed.len(), share)
+}
+
+fn coverage_json(plan: &Plan) -> Value {
+    let (n, share) = within_5_percent(plan);
+    let short = plan.intervals.iter().filter(|r| r.supply.gap > 0.0).count();
+    json!({
+        "intervals_needing_agents": n,
+        "within_5_percent": round(share, 4),
+        "intervals_with_gap": short,
+        "gap_agent_hours": round(plan.days.iter().map(|d| d.gap_hours).sum(), 2),
+    })
+}
+
+/// People starting a shift (in-house and hires) per day, queue and start
+/// time.
+type Starts = (NaiveDate, String, Vec<(u32, u32)>);
+
+fn publish(plan: &Plan) -> Vec<Starts> {
+    let mut by: BTreeMap<(String, NaiveDate), BTreeMap<u32, u32>> =
+        BTreeMap::new();
+    for r in &plan.shifts {
+        if matches!(r.source, Source::InHouse | Source::Hire) {
+            *by.entry((r.queue.clone(), r.date))
+                .or_default()
+                .entry(r.start_min)
+                .or_default() += r.people;
+        }
+    }
+    by.into_iter().map(|((q, d), m)| (d, q, m.into_iter().collect())).collect()
 }
 
 fn round(x: f64, d: i32) -> f64 {
@@ -347,6 +614,31 @@ fn summary_json(
         },
         "earliest_hire_week": plan.earliest_hire_week.map(|d| d.to_string()),
         "queues": queue_summaries(plan),
+        "roster": {
+            "objective": round(plan.optimisation.objective, 2),
+            "lower_bound": round(plan.optimisation.bound, 2),
+            "gap": round(plan.optimisation.gap, 2),
+            "relative_gap": round(plan.optimisation.relative_gap, 4),
+            "integral_week_lps": plan.optimisation.integral_weeks,
+            "week_lps": plan.optimisation.week_lps,
+            "effort": plan.optimisation.effort,
+        },
+        "coverage": coverage_json(plan),
+        "event_days": event_days(plan).iter().map(|d| json!({
+            "date": d.date.to_string(),
+            "queue": d.queue,
+            "events": d.events,
+            "service_level": round(d.service_level, 4),
+            "peak_required": d.peak_required,
+            "peak_scheduled": round(d.peak_scheduled, 3),
+            "gap_hours": round(d.gap_hours, 2),
+        })).collect::<Vec<_>>(),
+        "gaps": plan.alerts.iter().filter(|a| matches!(a, Alert::Gap { .. })).map(alert_text).collect::<Vec<_>>(),
+        "publish": publish(plan).iter().map(|(date, queue, starts)| json!({
+            "date": date.to_string(),
+            "queue": queue,
+            "starts": starts.iter().map(|(t, n)| json!({"time": clock(*t), "people": n})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "hires": plan.hires,
         "partners": plan.partners.iter().map(|p| json!({
             "name": p.name,
@@ -395,6 +687,31 @@ fn summary_text(
     }
     s.push_str("\nCost\n");
     s.push_str(&cost_table(plan).render_with(look));
+    let o = &plan.optimisation;
+    let (_, share) = within_5_percent(plan);
+    s.push_str(&format!(
+        "\nRoster: objective {}, lower bound {}, gap {} ({} %); {} % of \
+         intervals within ±5 % of requirement\n",
+        fixed(o.objective, 0),
+        fixed(o.bound, 0),
+        fixed(o.gap, 0),
+        fixed(o.relative_gap * 100.0, 2),
+        fixed(share * 100.0, 1)
+    ));
+    let events = event_days(plan);
+    if !events.is_empty() {
+        s.push_str("\nEvent days\n");
+        s.push_str(&event_days_table(&events).render_with(look));
+        s.push_str("\nShifts to publish on event days (people starting)\n");
+        let starts = publish(plan);
+        for (date, queue, st) in starts.iter().filter(|(d, q, _)| {
+            events.iter().any(|e| e.date == *d && &e.queue == q)
+        }) {
+            let list: Vec<String> =
+                st.iter().map(|(t, n)| format!("{} {n}", clock(*t))).collect();
+            s.push_str(&format!("- {date} {queue}: {}\n", list.join(", ")));
+        }
+    }
     if variants.len() > 1 {
         s.push_str("\nWhat-ifs\n");
         s.push_str(&variants_table(variants).render_with(look));
@@ -438,6 +755,36 @@ fn weeks_table(plan: &Plan) -> Table {
                 fixed(w.overtime_fte, 1),
                 fixed(w.partner_fte, 1),
                 fixed(w.gap_fte, 1),
+            ],
+            emphasis,
+        );
+    }
+    t
+}
+
+/// Event days: requirement, schedule and service level.
+fn event_days_table(days: &[&DayPlan]) -> Table {
+    let mut t = Table::new([
+        "day",
+        "queue",
+        "events",
+        "peak required",
+        "peak scheduled",
+        "gap (agent-h)",
+        "expected SL",
+    ]);
+    for d in days {
+        let emphasis =
+            if d.gap_hours > 0.0 { Emphasis::Alert } else { Emphasis::None };
+        t.row_with(
+            [
+                d.date.to_string(),
+                d.queue.clone(),
+                d.events.join(", "),
+                d.peak_required.to_string(),
+                fixed(d.peak_scheduled, 1),
+                fixed(d.gap_hours, 1),
+                format!("{} %", fixed(d.service_level * 100.0, 1)),
             ],
             emphasis,
         );
@@ -513,6 +860,8 @@ fn evaluation_json(ev: &[Evaluation]) -> Value {
                     "target": e.target,
                     "service_level": round(e.service_level, 4),
                     "intervals_on_target": round(e.intervals_on_target, 4),
+                    "event_days_contacts": round(e.event_contacts, 1),
+                    "event_days_service_level": round(e.event_service_level, 4),
                     "agent_hours": round(e.agent_hours, 1),
                     "perfect_agent_hours": round(e.perfect_agent_hours, 1),
                     "extra_agent_hours": if e.perfect_agent_hours > 0.0 {

@@ -15,6 +15,7 @@ mod plan;
 mod readme;
 mod reforecast;
 mod reliability;
+mod roster;
 mod simulate;
 mod snapshots;
 mod util;

@@ -9,9 +9,10 @@
 //! ```
 //!
 //! Reads the scenario, forecasts every queue over the horizon (widened to
-//! whole weeks), staffs each interval, finds the cheapest mix of hires,
-//! overtime and partners, runs the scenario's what-ifs, and writes
-//! `intervals.csv`, `weeks.csv`, `hires.csv`, `summary.json` and the chart
+//! whole weeks), staffs each interval, rosters the in-house team, hires,
+//! overtime and partners interval by interval at the lowest cost, runs
+//! the scenario's what-ifs, and writes `intervals.csv`, `shifts.csv`,
+//! `days.csv`, `weeks.csv`, `hires.csv`, `summary.json` and the chart
 //! `plan.svg` into `--out-dir` in one atomic step, after everything is
 //! computed.
 //!
@@ -58,15 +59,15 @@ pub struct Args {
     /// Last day planned; overrides `horizon.to`.
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<NaiveDate>,
-    /// Folder for intervals.csv, weeks.csv, hires.csv, summary.json and
-    /// plan.svg (created if missing).
+    /// Folder for intervals.csv, shifts.csv, days.csv, weeks.csv,
+    /// hires.csv, summary.json and plan.svg (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// How to print the summary on stdout: a table, weeks as CSV, or the
     /// summary JSON.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Exit with code 3 when any week has a gap the plan cannot close.
+    /// Exit with code 3 when any interval has a gap the plan cannot close.
     #[arg(long)]
     pub strict: bool,
     /// Volume each interval is staffed for: `auto` holds the service level
@@ -90,8 +91,8 @@ pub struct Args {
 ///
 /// # Errors
 ///
-/// Exit 2 for an invalid scenario or input, 3 with `--strict` when a week
-/// has a gap, 1 when the files cannot be written.
+/// Exit 2 for an invalid scenario or input, 3 with `--strict` when an
+/// interval has a gap, 1 when the files cannot be written.
 pub fn run(args: Args, global: &Global) -> Result<()> {
     let scenario = scenario(&args, global)?;
     let planned = planning_forecast(&args, &scenario, global)?;
@@ -110,11 +111,12 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let notes = planned.notes.into_iter().map(|note| Alert::Forecast { note });
     result.base.alerts.extend(notes);
     write(&args, &scenario, &result, &planned.calendar, global)?;
-    let gaps = result.base.weeks.iter().filter(|w| w.gap_fte > 0.0).count();
+    let gaps =
+        result.base.intervals.iter().filter(|r| r.supply.gap > 0.0).count();
     if args.strict && gaps > 0 {
         return Err(Error::TargetsMissed(format!(
-            "{gaps} queue-week(s) have a gap the plan cannot close (see \
-             gap_fte in weeks.csv)"
+            "{gaps} interval(s) have a gap the plan cannot close (see \
+             gap_agents in intervals.csv)"
         )));
     }
     Ok(())

@@ -38,7 +38,7 @@ pub use backtest::{BacktestDay, backtest_chart};
 pub use forecast::{
     DailyTotal, daily_totals, forecast_daily_chart, forecast_intraday_chart,
 };
-pub use plan::plan_chart;
+pub use plan::{PlanChartInterval, event_day_chart, plan_chart};
 
 /// Default SVG width in pixels.
 pub const WIDTH: u32 = 1200;

@@ -1,7 +1,7 @@
 //! The capacity plan chart: required FTE per week against the supply
 //! stacked by source, with the uncovered part in a warning colour.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::axis::number;
 use super::{
@@ -9,15 +9,6 @@ use super::{
 };
 use crate::calendar::Calendar;
 use crate::capacity::WeekPlan;
-
-/// A week's total supply, non-finite sources counting as zero. FTE are
-/// scheduled full-time equivalents (after shrinkage).
-fn supply(w: &WeekPlan) -> f64 {
-    [w.in_house_fte, w.hired_fte, w.overtime_fte, w.partner_fte]
-        .iter()
-        .filter(|v| v.is_finite())
-        .sum()
-}
 
 /// A weekly plan chart, one panel per queue (in order of first
 /// appearance): supply stacked by source (in-house at the bottom, then
@@ -88,33 +79,16 @@ fn queue_panel(
     };
     let mut panel = Panel::new(title, "week (Monday)", "FTE");
     panel.step = Some(TimeDelta::days(7));
-    let layer = |name: &str, ink, f: fn(&WeekPlan) -> f64| Area {
-        name: name.to_string(),
-        ink,
-        points: rows.iter().map(|w| (w.week_start, f(w))).collect(),
-    };
-    panel.stack = vec![
-        layer("in-house", Ink::Blue, |w| w.in_house_fte),
-        layer("seasonal hires", Ink::SkyBlue, |w| w.hired_fte),
-        layer("overtime", Ink::Yellow, |w| w.overtime_fte),
-        layer("partners", Ink::BluishGreen, |w| w.partner_fte),
-    ];
-    panel.shortfalls.push(Band {
-        name: "gap".to_string(),
-        ink: Ink::Vermillion,
-        opacity: 0.9,
-        points: rows
-            .iter()
-            .map(|w| {
-                let s = supply(w);
-                if w.gap_fte.is_finite() && w.gap_fte > 0.0 {
-                    (w.week_start, s, s + w.gap_fte)
-                } else {
-                    (w.week_start, f64::NAN, f64::NAN)
-                }
-            })
-            .collect(),
-    });
+    let sources: Vec<_> = rows
+        .iter()
+        .map(|w| {
+            let by =
+                [w.in_house_fte, w.hired_fte, w.overtime_fte, w.partner_fte];
+            let gap = if w.gap_fte.is_finite() { w.gap_fte } else { 0.0 };
+            (w.week_start, by, gap)
+        })
+        .collect();
+    source_layers(&mut panel, &sources);
     panel.lines.push(Line {
         width: 2,
         ..Line::new(
@@ -132,6 +106,131 @@ fn queue_panel(
         );
     }
     panel
+}
+
+/// One interval of an event day, as the day chart needs it: agents on the
+/// phones by source against the requirement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanChartInterval {
+    /// Local start of the interval.
+    pub start: NaiveDateTime,
+    /// Agents required on the phones.
+    pub required: f64,
+    /// In-house agents on the phones.
+    pub in_house: f64,
+    /// Hired agents on the phones.
+    pub hired: f64,
+    /// Overtime agents on the phones.
+    pub overtime: f64,
+    /// Partner agents.
+    pub partner: f64,
+}
+
+/// An event day's chart: one panel per queue, the agents scheduled per
+/// interval stacked by source against the required agents, the
+/// uncovered part in vermillion. `queues` holds each queue's name, its
+/// intervals in time order and the interval length.
+///
+/// # Errors
+///
+/// [`ChartError::Empty`] when no queue has an interval.
+pub fn event_day_chart(
+    title: &str,
+    queues: &[(String, Vec<PlanChartInterval>)],
+    step: TimeDelta,
+) -> Result<Chart<NaiveDateTime>, ChartError> {
+    let panels: Vec<Panel<NaiveDateTime>> = queues
+        .iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(queue, rows)| day_panel(queue, rows, step))
+        .collect();
+    if panels.is_empty() {
+        return Err(ChartError::Empty(format!("{title}: no interval")));
+    }
+    Ok(Chart {
+        title: title.to_string(),
+        notes: vec![
+            "Agents on the phones per interval, stacked by source, against \
+             the agents required."
+                .to_string(),
+            "Vermillion: required agents the roster does not cover."
+                .to_string(),
+        ],
+        panels,
+    })
+}
+
+fn day_panel(
+    queue: &str,
+    rows: &[PlanChartInterval],
+    step: TimeDelta,
+) -> Panel<NaiveDateTime> {
+    let supply = |r: &PlanChartInterval| {
+        [r.in_house, r.hired, r.overtime, r.partner]
+            .iter()
+            .filter(|v| v.is_finite())
+            .sum::<f64>()
+    };
+    let worst =
+        rows.iter().map(|r| r.required - supply(r)).fold(0.0, f64::max);
+    let title = if worst > 1e-6 {
+        format!("{queue} — short by up to {} agents", number(worst, 1))
+    } else {
+        format!("{queue} — every interval covered")
+    };
+    let mut panel = Panel::new(title, "local time", "agents on the phones");
+    panel.step = Some(step);
+    let sources: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let by = [r.in_house, r.hired, r.overtime, r.partner];
+            (r.start, by, (r.required - supply(r)).max(0.0))
+        })
+        .collect();
+    source_layers(&mut panel, &sources);
+    panel.lines.push(Line::new(
+        "required",
+        Ink::Black,
+        rows.iter().map(|r| (r.start, r.required)).collect(),
+    ));
+    panel
+}
+
+/// The supply stacked by source (in-house at the bottom, then hires,
+/// overtime, partners) and the gap above it in vermillion, from `(time,
+/// [in-house, hires, overtime, partners], gap)`.
+fn source_layers<X: Copy>(panel: &mut Panel<X>, rows: &[(X, [f64; 4], f64)]) {
+    let names = [
+        ("in-house", Ink::Blue),
+        ("seasonal hires", Ink::SkyBlue),
+        ("overtime", Ink::Yellow),
+        ("partners", Ink::BluishGreen),
+    ];
+    panel.stack = names
+        .iter()
+        .enumerate()
+        .map(|(k, (name, ink))| Area {
+            name: name.to_string(),
+            ink: *ink,
+            points: rows.iter().map(|(x, by, _)| (*x, by[k])).collect(),
+        })
+        .collect();
+    panel.shortfalls.push(Band {
+        name: "gap".to_string(),
+        ink: Ink::Vermillion,
+        opacity: 0.9,
+        points: rows
+            .iter()
+            .map(|(x, by, gap)| {
+                let s: f64 = by.iter().filter(|v| v.is_finite()).sum();
+                if *gap > 1e-6 {
+                    (*x, s, s + gap)
+                } else {
+                    (*x, f64::NAN, f64::NAN)
+                }
+            })
+            .collect(),
+    });
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -183,6 +282,7 @@ mod tests {
                     partner_fte: partner.min(
                         (required - in_house - hired - overtime).max(0.0),
                     ),
+                    gap_hours: 0.0,
                     gap_fte: required - covered,
                 }
             })
@@ -266,11 +366,14 @@ mod tests {
             in_house_fte: 30.0,
             hired_fte: 4.0,
             overtime_fte: 2.0,
-            partner_fte: f64::NAN,
-            gap_fte: 4.0,
+            partner_fte: 1.0,
+            gap_hours: 73.5,
+            gap_fte: 3.0,
             cost: 50_000.0,
         };
-        assert_eq!(supply(&w) + w.gap_fte, w.required_fte);
+        let supply =
+            w.in_house_fte + w.hired_fte + w.overtime_fte + w.partner_fte;
+        assert_eq!(supply + w.gap_fte, w.required_fte);
     }
 
     #[test]
@@ -308,6 +411,7 @@ mod tests {
             hired_fte: f64::NAN,
             overtime_fte: f64::NAN,
             partner_fte: f64::NAN,
+            gap_hours: f64::NAN,
             gap_fte: f64::NAN,
         };
         // NaN sources count as zero in the stack, so a week still renders.
@@ -326,5 +430,32 @@ mod tests {
         let texts = texts(&parse(&svg));
         assert!(texts.iter().any(|t| t == "Black Friday"));
         assert!(texts.iter().any(|t| t == "main — 1 week short: largest gap 2 FTE, week of 2025-11-24"), "{texts:?}");
+    }
+
+    #[test]
+    fn an_event_day_draws_required_against_the_stacked_sources() {
+        let day = NaiveDate::from_ymd_opt(2025, 11, 28).unwrap();
+        let rows: Vec<PlanChartInterval> = (0..24)
+            .map(|k| PlanChartInterval {
+                start: day.and_hms_opt(8 + k / 2, 30 * (k % 2), 0).unwrap(),
+                required: 40.0 + f64::from(k),
+                in_house: 42.0,
+                hired: 0.0,
+                overtime: 2.1,
+                partner: 5.0,
+            })
+            .collect();
+        let chart = event_day_chart(
+            "Black Friday 2025-11-28",
+            &[("commandes".into(), rows)],
+            TimeDelta::minutes(30),
+        )
+        .unwrap();
+        let svg = render_svg(&chart, 1200, 320).unwrap();
+        let doc = parse(&svg);
+        assert_eq!(panels(&doc).len(), 1);
+        let text = texts(&doc).join(" ");
+        assert!(text.contains("short by up to 13.9 agents"), "{text}");
+        assert!(event_day_chart("x", &[], TimeDelta::minutes(30)).is_err());
     }
 }
