@@ -194,8 +194,10 @@ impl Problem {
             .map(|q| {
                 let rows =
                     by_queue.get(q.name.as_str()).cloned().unwrap_or_default();
-                let (days, map) =
+                let (mut days, mut map) =
                     grid(s, intervals, &rows, first, ndays, step, &prices);
+                let longest = templates.iter().map(|t| t.slots).max();
+                pad_short_days(&mut days, &mut map, longest, step, &prices);
                 (base_input(s, q, days, step, &templates), map)
             })
             .unzip();
@@ -593,6 +595,35 @@ fn grid(
         map[d].push(Some(i));
     }
     (days, map)
+}
+
+/// Lengthens each open day shorter than the longest shift with slots after
+/// its close that need nobody (mapped to no interval), so that a shift
+/// starting in the opening hours may run past the close: on a four-hour
+/// Saturday a seven-hour shift is paid in full and covers the four open
+/// hours, instead of the team being unable to work that day at all.
+fn pad_short_days(
+    days: &mut [Day],
+    map: &mut SlotMap,
+    longest: Option<usize>,
+    step: u32,
+    prices: &Prices,
+) {
+    let Some(longest) = longest else { return };
+    for (day, map) in days.iter_mut().zip(map.iter_mut()) {
+        while let Some(last) = day.slots.last().map(|x| x.start_min) {
+            let next = last + step;
+            if day.slots.len() >= longest || next + step > 24 * 60 {
+                break;
+            }
+            day.slots.push(Slot {
+                start_min: next,
+                required: 0,
+                shortfall: Shortfall::flat(prices.floor()),
+            });
+            map.push(None);
+        }
+    }
 }
 
 /// A queue's input before the shared caps are split.

@@ -356,6 +356,15 @@ fn simulates_a_folder_written_by_plan() {
         .arg(&plan)
         .assert()
         .success();
+    // Days open four hours, shorter than the seven-hour default shift: the
+    // team still works them (the shift runs past the close).
+    let shifts = std::fs::read_to_string(plan.join("shifts.csv")).unwrap();
+    assert!(
+        shifts
+            .lines()
+            .any(|l| l.starts_with("2025-11-28,commandes,in_house,")),
+        "{shifts}"
+    );
     // summary.json records the scenario as plan was given it (absolute
     // here); the folder is read as plan wrote it today.
     let out =
