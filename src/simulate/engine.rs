@@ -292,8 +292,21 @@ impl<R: Rng> Day<'_, R> {
                         > w
             }
         };
+        // Only to a partner that would answer sooner: an unstaffed
+        // partner (before its hours, say) would hold the call until its
+        // agents arrive.
+        let expected = |p: &Pool| {
+            if p.live == 0 && p.busy < p.staffed {
+                0.0
+            } else if p.staffed == 0 {
+                f64::INFINITY
+            } else {
+                f64::from(p.live + 1) / f64::from(p.staffed)
+            }
+        };
+        let sooner = expected(&self.s.pools[PARTNER]) < expected(house);
         // Draw the level only when it matters, but always the same way.
-        over && self.rng.random::<f64>() < eligible
+        over && sooner && self.rng.random::<f64>() < eligible
     }
 
     fn answer(&mut self, pool: usize, id: u32) {

@@ -25,9 +25,12 @@
 //!   servers of each stretch of time are `floor(Σ on_phone + 1e-9)` over
 //!   the shifts covering it, the rule the plan's own service level uses
 //!   for `scheduled_agents`. Partner rows make the partner's staff.
-//! * **Overflow**: a level-1 queue with partner staff sends its contacts
-//!   (all of them are level 1) to the partner when the expected in-house
-//!   wait is above the target's answer time, unless told otherwise.
+//! * **Overflow**: a level-1 queue with partner staff sends a contact (all
+//!   of them are level 1) to the partner when no in-house agent is free
+//!   and the partner would answer it sooner, unless told otherwise: the
+//!   plan counts partner agents among the interval's servers, so the
+//!   simulation routes to them as soon as the team is busy, not only once
+//!   a queue has built up.
 
 use std::collections::BTreeMap;
 
@@ -56,8 +59,8 @@ pub struct BuildOptions {
     pub handle: Option<HandleTime>,
     /// Callers who hang up and call again, if any.
     pub redial: Option<Redial>,
-    /// When level-1 contacts go to the partner; `None`: when the expected
-    /// wait is above the target's answer time.
+    /// When level-1 contacts go to the partner; `None`: when no in-house
+    /// agent is free and the partner would answer sooner.
     pub overflow: Option<OverflowRule>,
     /// Only the dates in this range (inclusive), if given.
     pub days: Option<(NaiveDate, NaiveDate)>,
@@ -368,7 +371,7 @@ pub fn build(
             eligible_share: 1.0,
             rule: options
                 .overflow
-                .unwrap_or(OverflowRule::ExpectedWaitAbove(target.within_s)),
+                .unwrap_or(OverflowRule::ExpectedWaitAbove(0.0)),
         });
         queues.push(QueueModel {
             name: spec.name.clone(),
@@ -894,7 +897,7 @@ mod tests {
         assert_eq!(day.partner_staff.steps(), &[(3600.0, 2), (10800.0, 0)]);
         assert_eq!(
             commandes.overflow.map(|o| o.rule),
-            Some(OverflowRule::ExpectedWaitAbove(20.0))
+            Some(OverflowRule::ExpectedWaitAbove(0.0))
         );
         assert_eq!(commandes.patience_s, Some(120.0));
         // sav is level 2: no overflow; 4.2 on the phones are 4 servers.

@@ -472,6 +472,11 @@ fn level_one_contacts_overflow_only_past_the_threshold() {
     assert!(share > 0.05 && share < 0.5, "{share}");
     assert!(some[0].sl_mean.unwrap() > none[0].sl_mean.unwrap() + 0.1);
     assert!(some[0].abandon_rate.unwrap() < none[0].abandon_rate.unwrap());
+    // No partner agent on the phones: nothing is sent to wait for one.
+    let unstaffed =
+        simulate(&one_day_model(15, 0, Some(rule(2))), &opts).unwrap().days;
+    assert_eq!(unstaffed[0].overflow_share, Some(0.0));
+    assert_eq!(unstaffed[0].sl_mean, none[0].sl_mean);
 }
 
 /// A chat agent with three sessions is three servers: the same day, seed

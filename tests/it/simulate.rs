@@ -413,8 +413,8 @@ fn days_csv_in_the_french_dialect_is_stable_for_a_seed() {
     exit_code: 0
     ----- stdout -----
     [BOM]date;queue;events;runs;target_sl;sl_mean;sl_p10;sl_p50;sl_p90;p_meet_target;flagged;failing_hours;arrivals_mean;abandon_rate;asa_s;longest_wait_mean_s;longest_wait_max_s;occupancy;overflow_share;waiting_at_close_mean
-    2025-11-28;commandes;Black Friday;20;0,8;0,7583;0,6679;0,7704;0,8372;0,35;true;09:30–11:00;438,85;0,2023;7,5179;474,5618;812,3418;0,7824;0,2944;0,2
-    2025-11-28;sav;Black Friday;20;0,8;0,2845;0,0891;0,2206;0,684;0,05;true;09:00–12:00;104,15;0;734,3416;1645,0785;3172,2433;0,842;0;10,7
+    2025-11-28;commandes;Black Friday;20;0,8;0,6528;0,5015;0,6593;0,79;0,1;true;09:00–12:00;438,85;0,1583;15,7635;192,0386;295,5061;0,8392;0,0935;0,25
+    2025-11-28;sav;Black Friday;20;0,8;0,3576;0,0773;0,3495;0,686;0;true;09:00–12:00;89,8;0;561,6812;1521,6149;4318,2775;0,7885;0;6,45
     ----- stderr -----
     ");
 }
