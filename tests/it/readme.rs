@@ -11,7 +11,8 @@
 //! - the source: `plan` is `summary.json` of
 //!   `peakplan plan --scenario data/scenario.toml`; `backtest` is
 //!   `peakplan backtest --history data/history.csv --events data/events.csv
-//!   --format json`;
+//!   --format json`; `simulate` is `peakplan simulate --runs 200 --seed
+//!   7 --days 2025-11-28..2025-12-01 --format json` on that plan;
 //! - a path into that JSON: `/`-separated keys, and `key[a=b,c=d]` for the
 //!   first element of an array whose fields match;
 //! - the format: `€` (whole euros, `,` between thousands), `.N` (N
@@ -101,6 +102,24 @@ fn run(source: &str, dir: &Path) -> Value {
             "backtest" => {
                 cmd.args(["backtest", "--history", "data/history.csv"])
                     .args(["--events", "data/events.csv", "--format", "json"]);
+                cmd.assert().success().get_output().stdout.clone()
+            }
+            "simulate" => {
+                // On the bundled plan, which the `plan` source writes.
+                let plan = dir.join("plan");
+                if !plan.exists() {
+                    run("plan", dir);
+                }
+                cmd.args(["simulate", "--plan"]).arg(&plan).args([
+                    "--runs",
+                    "200",
+                    "--seed",
+                    "7",
+                    "--days",
+                    "2025-11-28..2025-12-01",
+                    "--format",
+                    "json",
+                ]);
                 cmd.assert().success().get_output().stdout.clone()
             }
             other => panic!("unknown figure source {other:?}"),
