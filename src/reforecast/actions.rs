@@ -135,12 +135,24 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Most overtime per agent and day, in seconds: the option, else the
+    /// scenario's daily cap.
+    fn overtime_cap_s(&self) -> f64 {
+        self.options
+            .max_overtime_per_day_s
+            .unwrap_or(self.scenario.overtime.max_hours_per_day * 3600.0)
+    }
+
     /// What the planner should know about the rules applied.
     pub(crate) fn notes(&self) -> Vec<String> {
+        let source = if self.options.max_overtime_per_day_s.is_some() {
+            "asked for"
+        } else {
+            "the scenario's overtime.max_hours_per_day"
+        };
         let mut notes = vec![format!(
-            "overtime capped at {} per agent and day (--max-overtime-per-day); \
-             the scenario has no daily overtime cap to apply yet",
-            hours(self.options.max_overtime_per_day_s)
+            "overtime capped at {} per agent and day ({source})",
+            hours(self.overtime_cap_s())
         )];
         if self.shifts.is_none() {
             notes.push(
@@ -151,9 +163,7 @@ impl<'a> Context<'a> {
         }
         if !self.scenario.partners.is_empty() {
             notes.push(format!(
-                "partners from {} after now (--partner-notice); the \
-                 scenario gives no partner hours, so every later interval \
-                 of the day is allowed",
+                "partners from {} after now, within their hours",
                 hours(self.options.partner_notice_s)
             ));
         }
@@ -255,9 +265,8 @@ impl<'a> Context<'a> {
     ) -> Option<Action> {
         let tz = self.scenario.horizon.tz;
         let slot = self.scenario.horizon.interval.seconds() as i64;
-        let cap = (self.options.max_overtime_per_day_s / slot as f64
-            + AGENT_EPS)
-            .floor() as usize;
+        let cap =
+            (self.overtime_cap_s() / slot as f64 + AGENT_EPS).floor() as usize;
         let mut ends: Vec<(DateTime<Tz>, f64)> = self
             .shifts
             .iter()
@@ -322,7 +331,7 @@ impl<'a> Context<'a> {
                  per agent), {} agents on the phones at most",
             from.format("%H:%M"),
             to.format("%H:%M"),
-            hours(self.options.max_overtime_per_day_s),
+            hours(self.overtime_cap_s()),
             crate::report::fixed(peak, 1)
         );
         Some(adding(
@@ -354,7 +363,7 @@ impl<'a> Context<'a> {
         let (mut hours_on, mut peak) = (0.0, 0.0);
         let mut span: Option<(usize, usize)> = None;
         for (j, r) in rows.iter_mut().enumerate() {
-            if !r.remaining || r.start < earliest {
+            if !r.remaining || r.start < earliest || !within(p.hours, r) {
                 continue;
             }
             let short = short_of(r);
@@ -429,6 +438,15 @@ fn short_of(r: &IntervalRow) -> f64 {
 }
 
 /// `h` seconds as `2h`, `1h30m` or `45m`.
+/// Whether the partner answers at interval `r`'s local time: inside its
+/// `[from, to)` minutes, or always when it keeps the queue's hours.
+fn within(hours: Option<(u32, u32)>, r: &IntervalRow) -> bool {
+    use chrono::Timelike;
+    let Some((from, to)) = hours else { return true };
+    let minute = r.start.hour() * 60 + r.start.minute();
+    (from..to).contains(&minute)
+}
+
 fn hours(s: f64) -> String {
     let m = (s / 60.0).round() as i64;
     match (m / 60, m % 60) {

@@ -106,8 +106,9 @@ pub struct Options {
     pub staff_to: StaffTo,
     /// Notice a partner needs on the day, in seconds.
     pub partner_notice_s: f64,
-    /// Most overtime per agent and day, in seconds.
-    pub max_overtime_per_day_s: f64,
+    /// Most overtime per agent and day, in seconds; `None`: the
+    /// scenario's `overtime.max_hours_per_day`.
+    pub max_overtime_per_day_s: Option<f64>,
     /// Share of the remaining contacts sent to self-care or call-back.
     pub deflect: Option<f64>,
 }
@@ -118,7 +119,7 @@ impl Default for Options {
             now: None,
             staff_to: StaffTo::Auto,
             partner_notice_s: 3600.0,
-            max_overtime_per_day_s: 7200.0,
+            max_overtime_per_day_s: None,
             deflect: None,
         }
     }

@@ -258,3 +258,33 @@ fn the_table_tells_the_desk_whom_to_call() {
         "{text}"
     );
 }
+
+#[test]
+fn partner_agents_come_only_within_the_partners_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(data("reforecast/scenario.toml")).unwrap();
+    let text = text.replace(
+        "notice_weeks = 2",
+        "notice_weeks = 2\nhours = \"08:00-16:00\"",
+    );
+    assert!(text.contains("hours = \"08:00-16:00\""));
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let high = data("reforecast/actuals_high.csv");
+    let scenario = scenario.to_str().unwrap();
+    let text = stdout_of(&mut reforecast(&high, &["--scenario", scenario]));
+    // The partner is asked from 15:00, and no later than its 16:00 close.
+    assert!(
+        text.contains("call Atlas for 3 more agents from 15:00"),
+        "{text}"
+    );
+    assert!(text.contains("to 16:00"), "{text}");
+    let v = json("actuals_high.csv", &["--scenario", scenario]);
+    for a in v["actions"].as_array().unwrap() {
+        if a["kind"] == "partner" {
+            let to = a["to"].as_str().unwrap();
+            assert!(&to[11..16] <= "16:00", "{a}");
+        }
+    }
+}

@@ -42,9 +42,10 @@ pub struct Args {
     /// Notice a partner needs on the day before its agents take calls.
     #[arg(long, value_name = "DUR", default_value = "60m", value_parser = parse_duration)]
     pub partner_notice: f64,
-    /// Most overtime per agent and day.
-    #[arg(long, value_name = "DUR", default_value = "2h", value_parser = parse_duration)]
-    pub max_overtime_per_day: f64,
+    /// Most overtime per agent and day [default: the scenario's
+    /// `overtime.max_hours_per_day`].
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub max_overtime_per_day: Option<f64>,
     /// Share of the remaining contacts sent to self-care or call-back.
     #[arg(long, value_name = "SHARE", value_parser = reforecast::parse_share)]
     pub deflect: Option<f64>,
