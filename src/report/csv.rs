@@ -90,12 +90,19 @@ impl<W: Write> CsvWriter<W> {
             out.write_all("\u{feff}".as_bytes())
                 .map_err(|e| Error::write("-", e))?;
         }
+        let mut w = CsvWriter::rows(out, dialect);
+        w.writer.write_record(header).map_err(csv_error)?;
+        Ok(w)
+    }
+
+    /// A writer in `dialect` over `out` for rows that follow a header
+    /// already written (no byte-order mark, no header): a part of a
+    /// document formatted on its own, for instance in parallel.
+    pub fn rows(out: W, dialect: Dialect) -> CsvWriter<W> {
         let writer = ::csv::WriterBuilder::new()
             .delimiter(dialect.delimiter())
             .from_writer(out);
-        let mut w = CsvWriter { dialect, writer, scratch: String::new() };
-        w.writer.write_record(header).map_err(csv_error)?;
-        Ok(w)
+        CsvWriter { dialect, writer, scratch: String::new() }
     }
 
     /// Appends a text field.
