@@ -150,7 +150,6 @@ fn stream(
     path: &Path,
     dialect: crate::report::Dialect,
 ) -> Result<()> {
-    use rayon::prelude::*;
     let spool_error = |e| Error::write("a temporary file", e);
     let out = BatchStream::new(args.format, dialect);
     let mut spool = BufWriter::with_capacity(
@@ -159,35 +158,67 @@ fn stream(
     );
     out.head(&mut spool)?;
     let mut loads = intervals::Loads::open(path, args.aht)?;
-    let mut rows = Vec::with_capacity(CHUNK_ROWS);
+    let (mut rows, mut next) =
+        (Vec::with_capacity(CHUNK_ROWS), Vec::with_capacity(CHUNK_ROWS));
+    let mut read = loads.next_chunk(&mut rows, CHUNK_ROWS);
     let mut done = 0;
     loop {
-        rows.clear();
-        let read = loads.next_chunk(&mut rows, CHUNK_ROWS);
-        let part = |(i, part): (usize, &[IntervalLoad])| {
-            let records = batch(args, target, path, part)?;
-            let mut bytes = Vec::with_capacity(part.len() * 160);
-            out.part(done + i * TASK_ROWS, &records, &mut bytes)?;
-            Ok::<_, Error>(bytes)
-        };
-        let parts: Vec<Result<Vec<u8>>> = if rows.len() > TASK_ROWS {
-            rows.par_chunks(TASK_ROWS).enumerate().map(part).collect()
-        } else {
-            vec![part((0, &rows))]
-        };
+        let more = matches!(read, Ok(true));
+        next.clear();
+        // The next chunk is read on this thread while rayon's threads
+        // staff this one.
+        let mut parts = Vec::new();
+        let next_read = rayon::in_place_scope(|scope| {
+            let (rows, parts) = (&rows, &mut parts);
+            scope.spawn(move |_| {
+                *parts = staff_chunk(args, target, path, out, done, rows)
+            });
+            if more {
+                loads.next_chunk(&mut next, CHUNK_ROWS)
+            } else {
+                Ok(false)
+            }
+        });
         // Rows before a bad one in the chunk were read: one of them may be
         // the first error.
         for bytes in parts {
             spool.write_all(&bytes?).map_err(spool_error)?;
         }
         done += rows.len();
-        if !read? {
+        read?;
+        if !more {
             break;
         }
+        std::mem::swap(&mut rows, &mut next);
+        read = next_read;
     }
     out.tail(done, &mut spool)?;
     let spool = spool.into_inner().map_err(|e| spool_error(e.into_error()))?;
     deliver(args.out.as_deref(), spool)
+}
+
+/// The rows of one chunk staffed and formatted in parts, in order; the
+/// first row is number `first` of the batch.
+fn staff_chunk(
+    args: &Args,
+    target: &Target,
+    path: &Path,
+    out: BatchStream,
+    first: usize,
+    rows: &[IntervalLoad],
+) -> Vec<Result<Vec<u8>>> {
+    use rayon::prelude::*;
+    let part = |(i, part): (usize, &[IntervalLoad])| {
+        let records = batch(args, target, path, part)?;
+        let mut bytes = Vec::with_capacity(part.len() * 160);
+        out.part(first + i * TASK_ROWS, &records, &mut bytes)?;
+        Ok(bytes)
+    };
+    if rows.len() > TASK_ROWS {
+        rows.par_chunks(TASK_ROWS).enumerate().map(part).collect()
+    } else {
+        vec![part((0, rows))]
+    }
 }
 
 /// Writes the finished `spool` to `out` (atomically) or stdout.
