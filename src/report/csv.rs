@@ -131,6 +131,39 @@ impl<W: Write> CsvWriter<W> {
         })
     }
 
+    /// [`Self::number`] computed by integer arithmetic whenever the
+    /// rounding is unambiguous, else by [`Self::number`] itself: the same
+    /// bytes (a property test checks it), several times faster, for rows
+    /// written by the million.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the output fails.
+    pub fn decimal(&mut self, x: f64, decimals: usize) -> Result<&mut Self> {
+        let mut buf = [0u8; 40];
+        let comma = self.dialect == Dialect::Fr;
+        match fixed_fast(x, decimals, comma, &mut buf) {
+            Some(len) => self.text(&buf[..len]),
+            None => self.number(x, decimals),
+        }
+    }
+
+    /// [`Self::decimal`], or an empty field for `None`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the output fails.
+    pub fn maybe_decimal(
+        &mut self,
+        x: Option<f64>,
+        decimals: usize,
+    ) -> Result<&mut Self> {
+        match x {
+            Some(x) => self.decimal(x, decimals),
+            None => self.text(""),
+        }
+    }
+
     /// [`Self::number`], or an empty field for `None`.
     ///
     /// # Errors
@@ -210,6 +243,77 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// Exact powers of ten (every one up to `1e22` is a double).
+const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
+/// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
+/// into `buf`; its length, or `None` when this cannot be sure of the
+/// rounding.
+///
+/// `y = x·10^d` is rounded once (`10^d` is exact), so the exact
+/// `x·10^d` lies within half an ulp of `y`, and an ulp is at most
+/// `2^−52·|y|`. When `y` is farther than that from the midpoint between
+/// two integers, the exact value and `y` round to the same integer, which
+/// is what the exact decimal formatting prints. Otherwise (a near tie,
+/// `|y| ≥ 1e15`, more than 9 decimals, a non-finite `x`) the caller falls
+/// back to the exact formatting.
+fn fixed_fast(
+    x: f64,
+    decimals: usize,
+    comma: bool,
+    buf: &mut [u8; 40],
+) -> Option<usize> {
+    let scale = *POW10.get(decimals)?;
+    let y = x * scale;
+    if !y.is_finite() || y.abs() >= 1e15 {
+        return None;
+    }
+    let n = y.round();
+    let margin = 2.0 * f64::EPSILON * y.abs();
+    if (y - n).abs() >= 0.5 - margin {
+        return None;
+    }
+    let digits = n.abs() as u64;
+    let pow = 10u64.pow(decimals as u32);
+    let (int, mut frac) = (digits / pow, digits % pow);
+    let mut len = 0;
+    let mut put = |b: u8, len: &mut usize| {
+        buf[*len] = b;
+        *len += 1;
+    };
+    if n < 0.0 {
+        put(b'-', &mut len);
+    }
+    let mut tmp = [0u8; 20];
+    let mut k = 0;
+    let mut v = int;
+    loop {
+        tmp[k] = b'0' + (v % 10) as u8;
+        k += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    while k > 0 {
+        k -= 1;
+        put(tmp[k], &mut len);
+    }
+    if frac != 0 {
+        put(if comma { b',' } else { b'.' }, &mut len);
+        let mut width = decimals;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        for i in (0..width).rev() {
+            put(b'0' + (frac / 10u64.pow(i as u32) % 10) as u8, &mut len);
+        }
+    }
+    Some(len)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +361,65 @@ mod tests {
                 streamed.finish().unwrap(),
                 plain.into_inner().unwrap()
             );
+        }
+    }
+
+    fn both(x: f64, decimals: usize, dialect: Dialect) -> (Vec<u8>, Vec<u8>) {
+        let mut slow = CsvWriter::rows(Vec::new(), dialect);
+        slow.number(x, decimals).unwrap().end().unwrap();
+        let mut fast = CsvWriter::rows(Vec::new(), dialect);
+        fast.decimal(x, decimals).unwrap().end().unwrap();
+        (slow.finish().unwrap(), fast.finish().unwrap())
+    }
+
+    proptest::proptest! {
+        /// The integer path prints what the exact formatting prints, for
+        /// any double and also near the ties between two roundings.
+        #[test]
+        fn decimals_are_the_exact_formatting(
+            x in proptest::num::f64::ANY,
+            small in -2e6f64..2e6,
+            tie in -1_000_000i64..1_000_000,
+            nudge in -4i64..=4,
+            decimals in 0usize..12,
+            fr: bool,
+        ) {
+            let dialect = if fr { Dialect::Fr } else { Dialect::En };
+            let scale = 10f64.powi(decimals.min(9) as i32);
+            let near = f64::from_bits(
+                ((tie as f64 + 0.5) / scale).to_bits().wrapping_add_signed(nudge),
+            );
+            for v in [x, small, near, -near] {
+                let (slow, fast) = both(v, decimals, dialect);
+                proptest::prop_assert_eq!(slow, fast, "{} at {}", v, decimals);
+            }
+        }
+    }
+
+    #[test]
+    fn decimals_of_awkward_values() {
+        for x in [
+            0.0,
+            -0.0,
+            1e-7,
+            -1e-7,
+            0.125,
+            2.5,
+            -2.5,
+            0.888_350_019_2,
+            999_999.999_999_5,
+            1e14,
+            1e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            5e-324,
+            0.1 + 0.2,
+        ] {
+            for d in 0..11 {
+                let (slow, fast) = both(x, d, Dialect::Fr);
+                assert_eq!(slow, fast, "{x} at {d}");
+            }
         }
     }
 

@@ -97,16 +97,16 @@ impl<'a> ErlangRecord<'a> {
     /// of a batch, without ending the row.
     fn write_measures<W: Write>(&self, out: &mut CsvWriter<W>) -> Result<()> {
         out.text(self.model)?
-            .number(self.aht_s, 3)?
-            .number(self.traffic_erlangs, 6)?
+            .decimal(self.aht_s, 3)?
+            .decimal(self.traffic_erlangs, 6)?
             .show(self.agents)?
-            .number(self.scheduled_fte, 4)?
-            .maybe(self.service_level, 9)?
-            .number(self.within_s, 3)?
-            .maybe(self.p_wait, 9)?
-            .maybe(self.asa_s, 6)?
-            .maybe(self.occupancy, 9)?
-            .maybe(self.p_abandon, 9)?
+            .decimal(self.scheduled_fte, 4)?
+            .maybe_decimal(self.service_level, 9)?
+            .decimal(self.within_s, 3)?
+            .maybe_decimal(self.p_wait, 9)?
+            .maybe_decimal(self.asa_s, 6)?
+            .maybe_decimal(self.occupancy, 9)?
+            .maybe_decimal(self.p_abandon, 9)?
             .text(if self.stable { "true" } else { "false" })?
             .text(if self.meets_target { "true" } else { "false" })?;
         match self.sessions_per_agent {
@@ -265,7 +265,7 @@ impl BatchStream {
         for r in records {
             csv.text(r.interval_start.unwrap_or_default())?
                 .text(r.queue.unwrap_or_default())?
-                .number(r.volume.unwrap_or(0.0), 6)?;
+                .decimal(r.volume.unwrap_or(0.0), 6)?;
             r.write_measures(&mut csv)?;
             csv.end()?;
         }
