@@ -102,6 +102,25 @@ impl InvB {
     }
 
     fn extend_to(&mut self, n: u64) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the processor has FMA, checked just above.
+            return unsafe { self.extend_to_fma(n) };
+        }
+        self.extend_body(n);
+    }
+
+    /// [`Self::extend_to`] with the fused multiply-add inlined as one
+    /// instruction instead of a library call: the same correctly rounded
+    /// result, several times cheaper per step.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "fma")]
+    unsafe fn extend_to_fma(&mut self, n: u64) {
+        self.extend_body(n);
+    }
+
+    #[inline(always)]
+    fn extend_body(&mut self, n: u64) {
         let last = self.start + self.m.len() as u64 - 1;
         if n <= last {
             return;
@@ -118,15 +137,16 @@ impl InvB {
         // 1/A is the same at every step, and dominant terms carry at most a
         // few thousand factors, so it stays below 1e−12.
         let inv_a = 1.0 / self.a;
+        let (big, small) = (2f64.powi(RESCALE), 2f64.powi(-RESCALE));
         for i in last + 1..=n {
             m = (i as f64 * inv_a).mul_add(m, one);
-            if m > 2f64.powi(RESCALE) {
+            if m > big {
                 if e >= MAX_EXP {
-                    m = 2f64.powi(RESCALE);
+                    m = big;
                 } else {
-                    m *= 2f64.powi(-RESCALE);
+                    m *= small;
                     e += RESCALE;
-                    one *= 2f64.powi(-RESCALE);
+                    one *= small;
                 }
             }
             self.m.push(m);

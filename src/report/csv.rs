@@ -269,49 +269,49 @@ fn fixed_fast(
     if !y.is_finite() || y.abs() >= 1e15 {
         return None;
     }
-    let n = y.round();
-    let margin = 2.0 * f64::EPSILON * y.abs();
-    if (y - n).abs() >= 0.5 - margin {
+    let (abs, margin) = (y.abs(), 2.0 * f64::EPSILON * y.abs());
+    // Truncation and the subtraction are exact below 2^53.
+    let whole = abs as u64;
+    let frac = abs - whole as f64;
+    if (frac - 0.5).abs() <= margin {
         return None;
     }
-    let digits = n.abs() as u64;
-    let pow = 10u64.pow(decimals as u32);
-    let (int, mut frac) = (digits / pow, digits % pow);
-    let mut len = 0;
-    let mut put = |b: u8, len: &mut usize| {
-        buf[*len] = b;
-        *len += 1;
-    };
-    if n < 0.0 {
-        put(b'-', &mut len);
-    }
-    let mut tmp = [0u8; 20];
-    let mut k = 0;
-    let mut v = int;
-    loop {
-        tmp[k] = b'0' + (v % 10) as u8;
-        k += 1;
+    let mut v = whole + u64::from(frac > 0.5);
+    let negative = y < 0.0 && v != 0;
+    let mut width = decimals;
+    while width > 0 && v.is_multiple_of(10) {
         v /= 10;
+        width -= 1;
+    }
+    // Digits from the last, then reversed into `buf`.
+    let mut tmp = [0u8; 40];
+    let mut k = 0;
+    let digit = |tmp: &mut [u8; 40], v: &mut u64, k: &mut usize| {
+        tmp[*k] = b'0' + (*v % 10) as u8;
+        *v /= 10;
+        *k += 1;
+    };
+    for _ in 0..width {
+        digit(&mut tmp, &mut v, &mut k);
+    }
+    if width > 0 {
+        tmp[k] = if comma { b',' } else { b'.' };
+        k += 1;
+    }
+    loop {
+        digit(&mut tmp, &mut v, &mut k);
         if v == 0 {
             break;
         }
     }
-    while k > 0 {
-        k -= 1;
-        put(tmp[k], &mut len);
+    if negative {
+        tmp[k] = b'-';
+        k += 1;
     }
-    if frac != 0 {
-        put(if comma { b',' } else { b'.' }, &mut len);
-        let mut width = decimals;
-        while frac % 10 == 0 {
-            frac /= 10;
-            width -= 1;
-        }
-        for i in (0..width).rev() {
-            put(b'0' + (frac / 10u64.pow(i as u32) % 10) as u8, &mut len);
-        }
+    for (out, &b) in buf.iter_mut().zip(tmp[..k].iter().rev()) {
+        *out = b;
     }
-    Some(len)
+    Some(k)
 }
 
 #[cfg(test)]
