@@ -128,6 +128,9 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 /// Rows read, staffed and formatted per round: the memory of a batch.
 const CHUNK_ROWS: usize = 16_384;
 
+/// Rows of the first chunk.
+const FIRST_ROWS: usize = 2 * TASK_ROWS;
+
 /// Rows one parallel task staffs and formats.
 const TASK_ROWS: usize = 1_024;
 
@@ -160,7 +163,9 @@ fn stream(
     let mut loads = intervals::Loads::open(path, args.aht)?;
     let (mut rows, mut next) =
         (Vec::with_capacity(CHUNK_ROWS), Vec::with_capacity(CHUNK_ROWS));
-    let mut read = loads.next_chunk(&mut rows, CHUNK_ROWS);
+    // A short first chunk, so that staffing starts early and the rest of
+    // a small file is read meanwhile.
+    let mut read = loads.next_chunk(&mut rows, FIRST_ROWS);
     let mut done = 0;
     loop {
         let more = matches!(read, Ok(true));
