@@ -116,19 +116,44 @@ pub(crate) fn measures(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn required_agents(params: &Params, target: &Target) -> Staffing {
+    TABLE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut table) => staffing_with(params, target, &mut table),
+        // Only reachable if a caller nests a solve inside another on the
+        // same thread; a table of its own keeps the answer the same.
+        Err(_) => staffing_with(params, target, &mut InvB::empty()),
+    })
+}
+
+std::thread_local! {
+    /// The Erlang B table every solve on this thread reuses: once it has
+    /// grown to the largest interval seen, a solve allocates nothing.
+    static TABLE: std::cell::RefCell<InvB> =
+        const { std::cell::RefCell::new(InvB::empty()) };
+}
+
+/// [`required_agents`], reading and resetting `table`.
+fn staffing_with(
+    params: &Params,
+    target: &Target,
+    table: &mut InvB,
+) -> Staffing {
     let a = params.traffic;
-    let (n, mut table) =
-        if a == 0.0 { (0, InvB::new(a, 0)) } else { search(params, target) };
+    let n = if a == 0.0 {
+        table.reset(a, 0);
+        0
+    } else {
+        search(params, target, table)
+    };
     Staffing {
         agents: n,
         scheduled_fte: target.scheduled_fte(n as f64),
-        measures: measures(params, target.within_s, &mut table, n),
+        measures: measures(params, target.within_s, table, n),
     }
 }
 
-/// The smallest `n` meeting `target` (`a > 0`), and the Erlang B table
-/// that found it.
-fn search(params: &Params, target: &Target) -> (u64, InvB) {
+/// The smallest `n` meeting `target` (`a > 0`), found with `table` reset
+/// for the load (it is left as the search read it).
+fn search(params: &Params, target: &Target, table: &mut InvB) -> u64 {
     let a = params.traffic;
     let lower = lower_bound(params, target);
     let guess = match params.patience_s {
@@ -137,14 +162,14 @@ fn search(params: &Params, target: &Target) -> (u64, InvB) {
         // unless callers are very impatient.
         Some(_) => {
             let c = Params { patience_s: None, ..*params };
-            search(&c, target).0
+            search(&c, target, table)
         }
     }
     .max(lower);
     // Valid a little below the guess, so that a short walk down reads the
     // same table (below that, the table rebuilds itself lower).
     let floor = guess.saturating_sub(2 * a.sqrt() as u64 + 2).max(lower);
-    let mut table = InvB::new(a, floor);
+    table.reset(a, floor);
     let probe = |n: u64, table: &mut InvB| {
         let m = measures(params, target.within_s, table, n);
         (target.is_met_by(&m), slack(target, &m))
@@ -157,14 +182,14 @@ fn search(params: &Params, target: &Target) -> (u64, InvB) {
     let (mut n, mut step) = (guess, 1u64);
     let mut first = true;
     let ((mut b, mut fb), (mut g, mut fg)) = loop {
-        let (ok, f) = probe(n, &mut table);
+        let (ok, f) = probe(n, table);
         if ok {
             good = Some((n, f));
         } else {
             bad = Some((n, f));
         }
         if ok && n == lower {
-            return (n, table);
+            return n;
         }
         if let (Some(x), Some(y)) = (bad, good) {
             break (x, y);
@@ -191,11 +216,11 @@ fn search(params: &Params, target: &Target) -> (u64, InvB) {
             mid
         };
         width = g - b;
-        let (ok, f) = probe(next, &mut table);
+        let (ok, f) = probe(next, table);
         if ok {
             (g, fg) = (next, f);
             if next - 1 > b {
-                let (ok, f) = probe(next - 1, &mut table);
+                let (ok, f) = probe(next - 1, table);
                 if ok {
                     (g, fg) = (next - 1, f);
                 } else {
@@ -206,7 +231,7 @@ fn search(params: &Params, target: &Target) -> (u64, InvB) {
             (b, fb) = (next, f);
         }
     }
-    (g, table)
+    g
 }
 
 /// How far `m` is from failing its tightest target, each target scaled to

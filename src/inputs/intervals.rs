@@ -13,6 +13,7 @@
 //! take the default AHT). Read with the rules of every CSV input (see
 //! [`crate::inputs`]); decimal comma accepted when the delimiter is `;`.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::error::{InputError, Result};
@@ -55,64 +56,137 @@ pub fn read(
 ///
 /// As [`read`].
 pub fn parse(
-    mut csv: CsvReader,
+    csv: CsvReader,
     default_aht: Option<f64>,
 ) -> Result<Vec<IntervalLoad>> {
-    // Through `Headers::find`, so that a column named twice is an error.
-    let find = |names: &[&str]| {
-        let found: Vec<_> =
-            names.iter().map(|n| csv.headers().find(n)).collect();
-        found.into_iter().flatten().next()
-    };
-    let missing = |what: &str| {
-        InputError::new(
-            csv.at(csv.header_line()),
-            format!(
-                "a header with columns interval_start, queue (optional), \
-                 volume and aht_s (optional); no column {what}"
-            ),
-        )
-    };
-    let start_col =
-        find(&["interval_start"]).ok_or_else(|| missing("interval_start"))?;
-    let volume_col =
-        find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
-    let queue_col = find(&["queue"]);
-    let aht_col = find(&["aht_s"]);
-    let headers = csv.headers().clone();
-    let decimal_comma = csv.decimal_comma();
+    let mut loads = Loads::new(csv, default_aht)?;
     let mut rows = vec![];
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = csv.next_record(&mut record)? {
-        let at = |col: usize| csv.at(line).column(&headers.names()[col]);
-        let field = |col: usize| {
-            record
-                .get(col)
-                .map_or(String::new(), |f| text(f).trim().to_string())
+    while loads.next_chunk(&mut rows, usize::MAX)? {}
+    Ok(rows)
+}
+
+/// The rows of a load file read a chunk at a time, so that a large file
+/// is staffed as it streams: memory stays that of one chunk.
+pub struct Loads {
+    csv: CsvReader,
+    record: csv::ByteRecord,
+    headers: crate::inputs::Headers,
+    decimal_comma: bool,
+    default_aht: Option<f64>,
+    start_col: usize,
+    volume_col: usize,
+    queue_col: Option<usize>,
+    aht_col: Option<usize>,
+}
+
+impl Loads {
+    /// Opens the load file `path` (`-` for stdin) and checks its header;
+    /// rows without an AHT take `default_aht` seconds.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`], for the header.
+    pub fn open(path: &Path, default_aht: Option<f64>) -> Result<Loads> {
+        Loads::new(CsvConfig::new(path).open()?, default_aht)
+    }
+
+    /// The rows of an open CSV input, its header checked.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`], for the header.
+    pub fn new(csv: CsvReader, default_aht: Option<f64>) -> Result<Loads> {
+        // Through `Headers::find`, so that a column named twice is an
+        // error.
+        let find = |names: &[&str]| {
+            let found: Vec<_> =
+                names.iter().map(|n| csv.headers().find(n)).collect();
+            found.into_iter().flatten().next()
         };
-        let number = |col: usize| layout::number(&field(col), decimal_comma);
-        let interval_start = field(start_col);
+        let missing = |what: &str| {
+            InputError::new(
+                csv.at(csv.header_line()),
+                format!(
+                    "a header with columns interval_start, queue \
+                     (optional), volume and aht_s (optional); no column \
+                     {what}"
+                ),
+            )
+        };
+        let start_col = find(&["interval_start"])
+            .ok_or_else(|| missing("interval_start"))?;
+        let volume_col =
+            find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
+        let queue_col = find(&["queue"]);
+        let aht_col = find(&["aht_s"]);
+        Ok(Loads {
+            headers: csv.headers().clone(),
+            decimal_comma: csv.decimal_comma(),
+            csv,
+            record: csv::ByteRecord::new(),
+            default_aht,
+            start_col,
+            volume_col,
+            queue_col,
+            aht_col,
+        })
+    }
+
+    /// Appends up to `max` more rows to `rows`; `false` once the file is
+    /// over (the rows read before the end are still appended).
+    ///
+    /// # Errors
+    ///
+    /// As [`read`], for the first bad row of the chunk.
+    pub fn next_chunk(
+        &mut self,
+        rows: &mut Vec<IntervalLoad>,
+        max: usize,
+    ) -> Result<bool> {
+        for _ in 0..max {
+            match self.csv.next_record(&mut self.record)? {
+                Some(line) => rows.push(self.row(line)?),
+                None => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
+    /// The row just read, at `line`.
+    fn row(&self, line: u64) -> Result<IntervalLoad> {
+        let (csv, record) = (&self.csv, &self.record);
+        let at = |col: usize| csv.at(line).column(&self.headers.names()[col]);
+        let raw = |col: usize| match record.get(col).map(text) {
+            Some(Cow::Borrowed(f)) => Cow::Borrowed(f.trim()),
+            Some(Cow::Owned(f)) => Cow::Owned(f.trim().to_string()),
+            None => Cow::Borrowed(""),
+        };
+        let field = |col: usize| raw(col).into_owned();
+        let number =
+            |col: usize| layout::number(&raw(col), self.decimal_comma);
+        let interval_start = field(self.start_col);
         if interval_start.is_empty() {
             return Err(InputError::new(
-                at(start_col),
+                at(self.start_col),
                 "the interval's start time",
             )
             .found("")
             .into());
         }
+        let volume_col = self.volume_col;
         let volume =
             number(volume_col).filter(|v| *v >= 0.0).ok_or_else(|| {
                 InputError::new(at(volume_col), "a number of contacts ≥ 0")
                     .found(field(volume_col))
             })?;
-        let aht_s = match aht_col.filter(|&c| !field(c).is_empty()) {
+        let aht_s = match self.aht_col.filter(|&c| !raw(c).is_empty()) {
             Some(c) => number(c).filter(|a| *a > 0.0).ok_or_else(|| {
                 InputError::new(at(c), "an AHT in seconds above 0")
                     .found(field(c))
             })?,
-            None => default_aht.ok_or_else(|| {
+            None => self.default_aht.ok_or_else(|| {
                 InputError::new(
-                    match aht_col {
+                    match self.aht_col {
                         Some(c) => at(c),
                         None => csv.at(line),
                     },
@@ -121,13 +195,13 @@ pub fn parse(
                 )
             })?,
         };
-        let queue = queue_col
-            .map(field)
+        let queue = self
+            .queue_col
+            .map(raw)
             .filter(|q| !q.is_empty())
-            .unwrap_or_else(|| "main".to_string());
-        rows.push(IntervalLoad { interval_start, queue, volume, aht_s, line });
+            .map_or_else(|| "main".to_string(), Cow::into_owned);
+        Ok(IntervalLoad { interval_start, queue, volume, aht_s, line })
     }
-    Ok(rows)
 }
 
 #[cfg(test)]

@@ -90,12 +90,19 @@ impl<W: Write> CsvWriter<W> {
             out.write_all("\u{feff}".as_bytes())
                 .map_err(|e| Error::write("-", e))?;
         }
+        let mut w = CsvWriter::rows(out, dialect);
+        w.writer.write_record(header).map_err(csv_error)?;
+        Ok(w)
+    }
+
+    /// A writer in `dialect` over `out` for rows that follow a header
+    /// already written (no byte-order mark, no header): a part of a
+    /// document formatted on its own, for instance in parallel.
+    pub fn rows(out: W, dialect: Dialect) -> CsvWriter<W> {
         let writer = ::csv::WriterBuilder::new()
             .delimiter(dialect.delimiter())
             .from_writer(out);
-        let mut w = CsvWriter { dialect, writer, scratch: String::new() };
-        w.writer.write_record(header).map_err(csv_error)?;
-        Ok(w)
+        CsvWriter { dialect, writer, scratch: String::new() }
     }
 
     /// Appends a text field.
@@ -122,6 +129,39 @@ impl<W: Write> CsvWriter<W> {
                 s.replace_range(dot..=dot, ",");
             }
         })
+    }
+
+    /// [`Self::number`] computed by integer arithmetic whenever the
+    /// rounding is unambiguous, else by [`Self::number`] itself: the same
+    /// bytes (a property test checks it), several times faster, for rows
+    /// written by the million.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the output fails.
+    pub fn decimal(&mut self, x: f64, decimals: usize) -> Result<&mut Self> {
+        let mut buf = [0u8; 40];
+        let comma = self.dialect == Dialect::Fr;
+        match fixed_fast(x, decimals, comma, &mut buf) {
+            Some(len) => self.text(&buf[..len]),
+            None => self.number(x, decimals),
+        }
+    }
+
+    /// [`Self::decimal`], or an empty field for `None`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the output fails.
+    pub fn maybe_decimal(
+        &mut self,
+        x: Option<f64>,
+        decimals: usize,
+    ) -> Result<&mut Self> {
+        match x {
+            Some(x) => self.decimal(x, decimals),
+            None => self.text(""),
+        }
     }
 
     /// [`Self::number`], or an empty field for `None`.
@@ -203,6 +243,77 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// Exact powers of ten (every one up to `1e22` is a double).
+const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
+/// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
+/// into `buf`; its length, or `None` when this cannot be sure of the
+/// rounding.
+///
+/// `y = x·10^d` is rounded once (`10^d` is exact), so the exact
+/// `x·10^d` lies within half an ulp of `y`, and an ulp is at most
+/// `2^−52·|y|`. When `y` is farther than that from the midpoint between
+/// two integers, the exact value and `y` round to the same integer, which
+/// is what the exact decimal formatting prints. Otherwise (a near tie,
+/// `|y| ≥ 1e15`, more than 9 decimals, a non-finite `x`) the caller falls
+/// back to the exact formatting.
+fn fixed_fast(
+    x: f64,
+    decimals: usize,
+    comma: bool,
+    buf: &mut [u8; 40],
+) -> Option<usize> {
+    let scale = *POW10.get(decimals)?;
+    let y = x * scale;
+    if !y.is_finite() || y.abs() >= 1e15 {
+        return None;
+    }
+    let (abs, margin) = (y.abs(), 2.0 * f64::EPSILON * y.abs());
+    // Truncation and the subtraction are exact below 2^53.
+    let whole = abs as u64;
+    let frac = abs - whole as f64;
+    if (frac - 0.5).abs() <= margin {
+        return None;
+    }
+    let mut v = whole + u64::from(frac > 0.5);
+    let negative = y < 0.0 && v != 0;
+    let mut width = decimals;
+    while width > 0 && v.is_multiple_of(10) {
+        v /= 10;
+        width -= 1;
+    }
+    // Digits from the last, then reversed into `buf`.
+    let mut tmp = [0u8; 40];
+    let mut k = 0;
+    let digit = |tmp: &mut [u8; 40], v: &mut u64, k: &mut usize| {
+        tmp[*k] = b'0' + (*v % 10) as u8;
+        *v /= 10;
+        *k += 1;
+    };
+    for _ in 0..width {
+        digit(&mut tmp, &mut v, &mut k);
+    }
+    if width > 0 {
+        tmp[k] = if comma { b',' } else { b'.' };
+        k += 1;
+    }
+    loop {
+        digit(&mut tmp, &mut v, &mut k);
+        if v == 0 {
+            break;
+        }
+    }
+    if negative {
+        tmp[k] = b'-';
+        k += 1;
+    }
+    for (out, &b) in buf.iter_mut().zip(tmp[..k].iter().rev()) {
+        *out = b;
+    }
+    Some(k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +361,65 @@ mod tests {
                 streamed.finish().unwrap(),
                 plain.into_inner().unwrap()
             );
+        }
+    }
+
+    fn both(x: f64, decimals: usize, dialect: Dialect) -> (Vec<u8>, Vec<u8>) {
+        let mut slow = CsvWriter::rows(Vec::new(), dialect);
+        slow.number(x, decimals).unwrap().end().unwrap();
+        let mut fast = CsvWriter::rows(Vec::new(), dialect);
+        fast.decimal(x, decimals).unwrap().end().unwrap();
+        (slow.finish().unwrap(), fast.finish().unwrap())
+    }
+
+    proptest::proptest! {
+        /// The integer path prints what the exact formatting prints, for
+        /// any double and also near the ties between two roundings.
+        #[test]
+        fn decimals_are_the_exact_formatting(
+            x in proptest::num::f64::ANY,
+            small in -2e6f64..2e6,
+            tie in -1_000_000i64..1_000_000,
+            nudge in -4i64..=4,
+            decimals in 0usize..12,
+            fr: bool,
+        ) {
+            let dialect = if fr { Dialect::Fr } else { Dialect::En };
+            let scale = 10f64.powi(decimals.min(9) as i32);
+            let near = f64::from_bits(
+                ((tie as f64 + 0.5) / scale).to_bits().wrapping_add_signed(nudge),
+            );
+            for v in [x, small, near, -near] {
+                let (slow, fast) = both(v, decimals, dialect);
+                proptest::prop_assert_eq!(slow, fast, "{} at {}", v, decimals);
+            }
+        }
+    }
+
+    #[test]
+    fn decimals_of_awkward_values() {
+        for x in [
+            0.0,
+            -0.0,
+            1e-7,
+            -1e-7,
+            0.125,
+            2.5,
+            -2.5,
+            0.888_350_019_2,
+            999_999.999_999_5,
+            1e14,
+            1e15,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            5e-324,
+            0.1 + 0.2,
+        ] {
+            for d in 0..11 {
+                let (slow, fast) = both(x, d, Dialect::Fr);
+                assert_eq!(slow, fast, "{x} at {d}");
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::report::csv::CsvWriter;
 use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
-use crate::report::{Dialect, Render, fixed};
+use crate::report::{Dialect, Format, Render, fixed};
 
 /// One staffed interval: the JSON object, the CSV row, the table line.
 #[derive(Clone, Debug, Serialize)]
@@ -97,16 +97,16 @@ impl<'a> ErlangRecord<'a> {
     /// of a batch, without ending the row.
     fn write_measures<W: Write>(&self, out: &mut CsvWriter<W>) -> Result<()> {
         out.text(self.model)?
-            .number(self.aht_s, 3)?
-            .number(self.traffic_erlangs, 6)?
+            .decimal(self.aht_s, 3)?
+            .decimal(self.traffic_erlangs, 6)?
             .show(self.agents)?
-            .number(self.scheduled_fte, 4)?
-            .maybe(self.service_level, 9)?
-            .number(self.within_s, 3)?
-            .maybe(self.p_wait, 9)?
-            .maybe(self.asa_s, 6)?
-            .maybe(self.occupancy, 9)?
-            .maybe(self.p_abandon, 9)?
+            .decimal(self.scheduled_fte, 4)?
+            .maybe_decimal(self.service_level, 9)?
+            .decimal(self.within_s, 3)?
+            .maybe_decimal(self.p_wait, 9)?
+            .maybe_decimal(self.asa_s, 6)?
+            .maybe_decimal(self.occupancy, 9)?
+            .maybe_decimal(self.p_abandon, 9)?
             .text(if self.stable { "true" } else { "false" })?
             .text(if self.meets_target { "true" } else { "false" })?;
         match self.sessions_per_agent {
@@ -190,20 +190,118 @@ impl Render for BatchReport<'_> {
 /// [`crate::Error::Io`] when `out` fails.
 pub fn write_batch_csv<W: Write>(
     records: &[ErlangRecord<'_>],
-    out: W,
+    mut out: W,
     dialect: Dialect,
 ) -> Result<W> {
-    let mut header = vec!["interval_start", "queue", "volume"];
-    header.extend(HEADER);
-    let mut out = CsvWriter::new(out, dialect, &header)?;
-    for r in records {
-        out.text(r.interval_start.unwrap_or_default())?
-            .text(r.queue.unwrap_or_default())?
-            .number(r.volume.unwrap_or(0.0), 6)?;
-        r.write_measures(&mut out)?;
-        out.end()?;
+    let stream = BatchStream::new(Format::Csv, dialect);
+    stream.head(&mut out)?;
+    stream.part(0, records, &mut out)?;
+    stream.tail(records.len(), &mut out)?;
+    Ok(out)
+}
+
+/// A batch CSV or JSON array written a part at a time, so that a large
+/// input never holds every record: [`Self::head`], then [`Self::part`]
+/// for each run of records in order (parts may be formatted in parallel,
+/// each into its own buffer), then [`Self::tail`]. The bytes are those of
+/// [`BatchReport`] on all the records at once.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchStream {
+    format: Format,
+    dialect: Dialect,
+}
+
+impl BatchStream {
+    /// A batch in `format` (CSV or JSON; a table needs every row for its
+    /// widths and is written by [`BatchReport`]).
+    pub fn new(format: Format, dialect: Dialect) -> BatchStream {
+        BatchStream { format, dialect }
     }
-    out.finish()
+
+    fn header() -> Vec<&'static str> {
+        let mut header = vec!["interval_start", "queue", "volume"];
+        header.extend(HEADER);
+        header
+    }
+
+    /// What comes before the first record: the CSV byte-order mark (French
+    /// dialect) and header.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Io`] when `out` fails.
+    pub fn head<W: Write>(&self, out: W) -> Result<()> {
+        if self.format == Format::Csv {
+            CsvWriter::new(out, self.dialect, &Self::header())?.finish()?;
+        }
+        Ok(())
+    }
+
+    /// The records `records`, the first of which is record number `first`
+    /// (from 0) of the whole batch.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Io`] when `out` fails.
+    pub fn part<W: Write>(
+        &self,
+        first: usize,
+        records: &[ErlangRecord<'_>],
+        mut out: W,
+    ) -> Result<()> {
+        if self.format == Format::Json {
+            let mut scratch = Vec::new();
+            for (i, r) in records.iter().enumerate() {
+                scratch.clear();
+                serde_json::to_writer_pretty(&mut scratch, r)
+                    .map_err(|e| io_error(std::io::Error::other(e)))?;
+                let lead: &[u8] = if first + i == 0 { b"[\n" } else { b",\n" };
+                out.write_all(lead).map_err(io_error)?;
+                write_indented(&scratch, &mut out).map_err(io_error)?;
+            }
+            return Ok(());
+        }
+        let mut csv = CsvWriter::rows(out, self.dialect);
+        for r in records {
+            csv.text(r.interval_start.unwrap_or_default())?
+                .text(r.queue.unwrap_or_default())?
+                .decimal(r.volume.unwrap_or(0.0), 6)?;
+            r.write_measures(&mut csv)?;
+            csv.end()?;
+        }
+        csv.finish()?;
+        Ok(())
+    }
+
+    /// What comes after the last of `count` records: the JSON array's
+    /// end.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Io`] when `out` fails.
+    pub fn tail<W: Write>(&self, count: usize, mut out: W) -> Result<()> {
+        let end: &[u8] = match (self.format, count) {
+            (Format::Json, 0) => b"[]\n",
+            (Format::Json, _) => b"\n]\n",
+            _ => b"",
+        };
+        out.write_all(end).map_err(io_error)
+    }
+}
+
+fn io_error(e: std::io::Error) -> crate::Error {
+    crate::Error::write("-", e)
+}
+
+/// `json` (one pretty-printed element) indented one level, as inside the
+/// pretty-printed array. A JSON string holds no raw line break, so every
+/// line break of `json` is one of the layout's.
+fn write_indented(json: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+        out.write_all(if i == 0 { b"  " } else { b"\n  " })?;
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -275,4 +373,58 @@ fn batch_table(records: &[ErlangRecord<'_>]) -> String {
         ]);
     }
     t.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::erlang::{Params, Target, required_agents};
+
+    fn records<'a>(starts: &'a [String]) -> Vec<ErlangRecord<'a>> {
+        let target = Target::service_level(0.8, 20.0).unwrap();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(i, start)| {
+                let volume = (i * 37 % 211) as f64 + 0.5 * (i % 2) as f64;
+                let p = Params::new(volume, 1800.0, 180.0).unwrap();
+                let s = required_agents(&p, &target);
+                let mut r = ErlangRecord::new(&s, &target, 180.0, false, None);
+                r.interval_start = Some(start);
+                r.queue = Some(if i % 2 == 0 { "a;b" } else { "q\"x" });
+                r.volume = Some(volume);
+                r
+            })
+            .collect()
+    }
+
+    /// Written in parts of any size, a batch is the bytes of the report
+    /// on every record at once (serde's pretty JSON array, the CSV).
+    #[test]
+    fn a_batch_in_parts_is_the_whole_report() {
+        let starts: Vec<String> = (0..23).map(|i| format!("t{i}")).collect();
+        for n in [0, 1, 2, 23] {
+            let all = records(&starts[..n]);
+            for (format, dialect) in [
+                (Format::Json, Dialect::En),
+                (Format::Csv, Dialect::En),
+                (Format::Csv, Dialect::Fr),
+            ] {
+                let whole = match format {
+                    Format::Json => BatchReport(&all).json_bytes().unwrap(),
+                    _ => BatchReport(&all).csv(dialect).unwrap(),
+                };
+                for size in [1, 3, 7, 50] {
+                    let stream = BatchStream::new(format, dialect);
+                    let mut out = Vec::new();
+                    stream.head(&mut out).unwrap();
+                    for (i, part) in all.chunks(size).enumerate() {
+                        stream.part(i * size, part, &mut out).unwrap();
+                    }
+                    stream.tail(all.len(), &mut out).unwrap();
+                    assert!(out == whole, "{format:?} {n} rows by {size}");
+                }
+            }
+        }
+    }
 }

@@ -406,6 +406,7 @@ mod simulation {
 
 mod cli {
     use crate::util::{data, peakplan};
+    use peakplan::erlang::{Params, Target, required_agents};
     use predicates::prelude::*;
     use serde_json::Value;
 
@@ -747,6 +748,111 @@ mod cli {
             ));
         assert!(!path.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// A load file of `rows` seeded intervals (1–400 calls of 300 s in
+    /// 30 minutes), every fifth row without an AHT; `bad` replaces the
+    /// volume of that row (from 0) with a word.
+    fn big_input(
+        dir: &std::path::Path,
+        rows: usize,
+        bad: Option<usize>,
+    ) -> std::path::PathBuf {
+        let mut text = String::from("interval_start,queue,volume,aht_s\n");
+        let mut x: u64 = 2025;
+        for i in 0..rows {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let volume = 1 + (x >> 33) % 400;
+            let aht = if i % 5 == 4 { "" } else { "300" };
+            if bad == Some(i) {
+                text.push_str(&format!("t{i},q{},douze,{aht}\n", i % 3));
+            } else {
+                text.push_str(&format!("t{i},q{},{volume},{aht}\n", i % 3));
+            }
+        }
+        let path = dir.join("big.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn batch_out(
+        input: &std::path::Path,
+        format: &str,
+        threads: &str,
+    ) -> Vec<u8> {
+        peakplan()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["--csv-dialect", "fr", "erlang", "--input"])
+            .arg(input)
+            .args(["--interval", "30m", "--aht", "240", "--sl", "0.8"])
+            .args(["--target", "20s", "--format", format])
+            .output()
+            .unwrap()
+            .stdout
+    }
+
+    /// A file of several read chunks, staffed in parallel parts: the same
+    /// bytes whatever the thread count, and every row the single-interval
+    /// answer.
+    #[test]
+    fn large_batches_are_the_same_for_any_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = 40_000;
+        let input = big_input(dir.path(), rows, None);
+        for format in ["csv", "json"] {
+            let one = batch_out(&input, format, "1");
+            let two = batch_out(&input, format, "2");
+            assert!(one == two, "{format} differs between 1 and 2 threads");
+            if format == "json" {
+                let v: Vec<Value> = serde_json::from_slice(&one).unwrap();
+                assert_eq!(v.len(), rows);
+                for i in [0, 1_023, 1_024, 16_383, 16_384, rows - 1] {
+                    let volume = v[i]["volume"].as_f64().unwrap();
+                    let aht = v[i]["aht_s"].as_f64().unwrap();
+                    assert_eq!(aht, if i % 5 == 4 { 240.0 } else { 300.0 });
+                    let p = Params::new(volume, 1800.0, aht).unwrap();
+                    let t = Target::service_level(0.8, 20.0).unwrap();
+                    let want = required_agents(&p, &t).agents;
+                    assert_eq!(
+                        v[i]["agents"].as_u64().unwrap(),
+                        want,
+                        "row {i}"
+                    );
+                    assert_eq!(v[i]["interval_start"], format!("t{i}"));
+                }
+            } else {
+                let text = String::from_utf8(one).unwrap();
+                assert_eq!(text.lines().count(), rows + 1);
+            }
+        }
+    }
+
+    /// A bad row after many good ones: the error names it, stdout gets
+    /// nothing and an existing `--out` file is left as it was.
+    #[test]
+    fn a_late_bad_row_leaves_no_partial_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = big_input(dir.path(), 30_000, Some(29_000));
+        let out = dir.path().join("staff.csv");
+        std::fs::write(&out, "previous\n").unwrap();
+        for to_file in [false, true] {
+            let mut cmd = peakplan();
+            cmd.args(["erlang", "--input"])
+                .arg(&input)
+                .args(["--interval", "30m", "--aht", "240", "--sl", "0.8"])
+                .args(["--target", "20s", "--format", "csv"]);
+            if to_file {
+                cmd.arg("--out").arg(&out);
+            }
+            cmd.assert().code(2).stdout("").stderr(predicate::str::contains(
+                "big.csv:29002: column \"volume\": expected a number \
+                     of contacts ≥ 0, found \"douze\"",
+            ));
+        }
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //!                 --target 20s --format csv --out staffing.csv
 //! ```
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::Global;
@@ -16,7 +17,9 @@ use crate::erlang::{self, ErlangError, Params, Staffing, Target, channels};
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::intervals::{self, IntervalLoad};
 use crate::output::emit;
-use crate::report::erlang::{BatchReport, ErlangRecord, SingleReport};
+use crate::report::erlang::{
+    BatchReport, BatchStream, ErlangRecord, SingleReport,
+};
 use crate::report::term::Look;
 use crate::report::{self, Format};
 use crate::units::parse_duration;
@@ -105,7 +108,11 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let target = target(&args).map_err(usage)?;
     let (look, dialect) = (Look::stdout(), global.dialect());
     let bytes = match &args.input {
+        Some(path) if args.format != Format::Table => {
+            return stream(&args, &target, path, dialect);
+        }
         Some(path) => {
+            // A table's widths need every row: it is built whole.
             let rows = intervals::read(path, args.aht)?;
             let records = batch(&args, &target, path, &rows)?;
             report::render(&BatchReport(&records), args.format, look, dialect)?
@@ -116,6 +123,136 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         }
     };
     emit(args.out.as_deref(), &bytes)
+}
+
+/// Rows read, staffed and formatted per round: the memory of a batch.
+const CHUNK_ROWS: usize = 16_384;
+
+/// Rows of the first chunk.
+const FIRST_ROWS: usize = 2 * TASK_ROWS;
+
+/// Rows one parallel task staffs and formats.
+const TASK_ROWS: usize = 1_024;
+
+/// Output kept in memory before it goes to a temporary file.
+const SPOOL_BYTES: usize = 16 << 20;
+
+/// The `--input` batch as CSV or JSON, streamed: the file is read a chunk
+/// at a time, each chunk staffed and formatted in parallel parts whose
+/// bytes are joined in input order (the same bytes for any number of
+/// threads).
+///
+/// The result is spooled (in memory, then in a temporary file once large)
+/// and written out only when every row has been staffed, so that a bad row
+/// leaves no partial output: `--out` is replaced atomically, and stdout
+/// receives nothing, as when the whole batch was held in memory. The first
+/// bad row in file order is the one reported.
+fn stream(
+    args: &Args,
+    target: &Target,
+    path: &Path,
+    dialect: crate::report::Dialect,
+) -> Result<()> {
+    let spool_error = |e| Error::write("a temporary file", e);
+    let out = BatchStream::new(args.format, dialect);
+    let mut spool = BufWriter::with_capacity(
+        1 << 16,
+        tempfile::SpooledTempFile::new(SPOOL_BYTES),
+    );
+    out.head(&mut spool)?;
+    let mut loads = intervals::Loads::open(path, args.aht)?;
+    let (mut rows, mut next) =
+        (Vec::with_capacity(CHUNK_ROWS), Vec::with_capacity(CHUNK_ROWS));
+    // A short first chunk, so that staffing starts early and the rest of
+    // a small file is read meanwhile.
+    let mut read = loads.next_chunk(&mut rows, FIRST_ROWS);
+    let mut done = 0;
+    loop {
+        let more = matches!(read, Ok(true));
+        next.clear();
+        // The next chunk is read on this thread while rayon's threads
+        // staff this one.
+        let mut parts = Vec::new();
+        let next_read = rayon::in_place_scope(|scope| {
+            let (rows, parts) = (&rows, &mut parts);
+            scope.spawn(move |_| {
+                *parts = staff_chunk(args, target, path, out, done, rows)
+            });
+            if more {
+                loads.next_chunk(&mut next, CHUNK_ROWS)
+            } else {
+                Ok(false)
+            }
+        });
+        // Rows before a bad one in the chunk were read: one of them may be
+        // the first error.
+        for bytes in parts {
+            spool.write_all(&bytes?).map_err(spool_error)?;
+        }
+        done += rows.len();
+        read?;
+        if !more {
+            break;
+        }
+        std::mem::swap(&mut rows, &mut next);
+        read = next_read;
+    }
+    out.tail(done, &mut spool)?;
+    let spool = spool.into_inner().map_err(|e| spool_error(e.into_error()))?;
+    deliver(args.out.as_deref(), spool)
+}
+
+/// The rows of one chunk staffed and formatted in parts, in order; the
+/// first row is number `first` of the batch.
+fn staff_chunk(
+    args: &Args,
+    target: &Target,
+    path: &Path,
+    out: BatchStream,
+    first: usize,
+    rows: &[IntervalLoad],
+) -> Vec<Result<Vec<u8>>> {
+    use rayon::prelude::*;
+    let part = |(i, part): (usize, &[IntervalLoad])| {
+        let records = batch(args, target, path, part)?;
+        let mut bytes = Vec::with_capacity(part.len() * 160);
+        out.part(first + i * TASK_ROWS, &records, &mut bytes)?;
+        Ok(bytes)
+    };
+    if rows.len() > TASK_ROWS {
+        rows.par_chunks(TASK_ROWS).enumerate().map(part).collect()
+    } else {
+        vec![part((0, rows))]
+    }
+}
+
+/// Writes the finished `spool` to `out` (atomically) or stdout.
+fn deliver(
+    out: Option<&Path>,
+    spool: tempfile::SpooledTempFile,
+) -> Result<()> {
+    use std::io::{Read, Seek};
+    use tempfile::SpooledData;
+    let spool_error = |e| Error::write("a temporary file", e);
+    let mut file = match spool.into_inner() {
+        SpooledData::InMemory(bytes) => return emit(out, bytes.get_ref()),
+        SpooledData::OnDisk(file) => file,
+    };
+    file.rewind().map_err(spool_error)?;
+    if let Some(path) = out.filter(|p| *p != Path::new("-")) {
+        // The atomic writer takes the whole content.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(spool_error)?;
+        return emit(Some(path), &bytes);
+    }
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(spool_error)?;
+        if n == 0 {
+            return Ok(());
+        }
+        emit(None, &buf[..n])?;
+    }
 }
 
 /// The error with the flag that set the value out of range.

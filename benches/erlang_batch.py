@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""`peakplan erlang --input` as a whole process, against pyworkforce and
+against a baseline build of peakplan, in one run.
+
+Usage (from the repository root; needs PyPI once for pyworkforce):
+
+    python3 benches/erlang_batch.py            # baseline: the `main` branch
+    BASE_REV=v0.1 python3 benches/erlang_batch.py
+    BASE_BIN=/path/to/peakplan python3 benches/erlang_batch.py
+
+It builds this tree's release binary and the baseline's (from
+`git archive $BASE_REV` into target/erl-bench/base, kept between runs),
+installs pyworkforce into the throwaway virtualenv benches/peers/.venv,
+writes the load files with benches/make_loads.py and prints:
+
+- 10,000 intervals (1–300 Erlangs, AHT 300 s, 80 % in 20 s, 30 minutes)
+  to stdout: the median wall time of the whole process, this build and
+  the baseline, against pyworkforce's in-process time for the same
+  intervals (interpreter start and import not counted), and whether the
+  three agree on every agent count;
+- 1,000,000 intervals: wall time and maximum resident size
+  (`/usr/bin/time -v`), this build and the baseline.
+
+Figures depend on the machine and on what else runs on it; the ratios are
+what the README quotes.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "target", "erl-bench")
+VENV = os.path.join(ROOT, "benches", "peers", ".venv")
+ARGS = ["--no-config", "erlang", "--interval", "30m", "--aht", "300",
+        "--sl", "0.8", "--target", "20s", "--format", "csv", "--input"]
+RUNS_10K = int(os.environ.get("RUNS", "21"))
+
+PEER_CODE = r"""
+import csv, json, sys, time
+from importlib.metadata import version
+from pyworkforce.queuing import ErlangC
+rows = list(csv.DictReader(open(sys.argv[1])))
+loads = [(float(r["volume"]), float(r["aht_s"] or 300)) for r in rows]
+times, agents = [], []
+for _ in range(int(sys.argv[2])):
+    start = time.perf_counter()
+    agents = []
+    for v, aht in loads:
+        e = ErlangC(transactions=v, aht=aht / 60, asa=20 / 60, interval=30)
+        r = e.required_positions(service_level=0.8, max_occupancy=1.0)
+        agents.append(r["raw_positions"])
+    times.append(time.perf_counter() - start)
+print(json.dumps({"version": version("pyworkforce"), "times": times,
+                  "agents": agents}))
+"""
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def build_current():
+    run(["cargo", "build", "--release", "--quiet", "--bin", "peakplan"],
+        cwd=ROOT)
+    return os.path.join(ROOT, "target", "release", "peakplan")
+
+
+def build_base():
+    if os.environ.get("BASE_BIN"):
+        return os.environ["BASE_BIN"]
+    rev = os.environ.get("BASE_REV", "main")
+    commit = run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True,
+                 text=True).stdout.strip()
+    src = os.path.join(WORK, "base")
+    stamp = os.path.join(src, ".commit")
+    exe = os.path.join(src, "target", "release", "peakplan")
+    if not (os.path.exists(exe) and open(stamp).read() == commit
+            if os.path.exists(stamp) else False):
+        run(["rm", "-rf", src])
+        os.makedirs(src)
+        archive = subprocess.Popen(["git", "archive", commit], cwd=ROOT,
+                                   stdout=subprocess.PIPE)
+        run(["tar", "-x", "-C", src], stdin=archive.stdout)
+        archive.wait()
+        run(["cargo", "build", "--release", "--quiet", "--bin", "peakplan"],
+            cwd=src)
+        with open(stamp, "w") as f:
+            f.write(commit)
+    return exe
+
+
+def ensure_venv():
+    py = os.path.join(VENV, "bin", "python")
+    if not os.path.exists(py):
+        run([sys.executable, "-m", "venv", VENV])
+    if subprocess.run([py, "-c", "import pyworkforce"],
+                      capture_output=True).returncode != 0:
+        run([py, "-m", "pip", "install", "-q", "pyworkforce"])
+    return py
+
+
+def loads(count, seed):
+    path = os.path.join(WORK, f"loads_{count}_{seed}.csv")
+    if not os.path.exists(path):
+        run([sys.executable, os.path.join(ROOT, "benches", "make_loads.py"),
+             str(count), str(seed), path])
+    return path
+
+
+def wall(exe, path, runs):
+    times = []
+    for _ in range(runs):
+        with open(os.devnull, "wb") as null:
+            start = time.perf_counter()
+            run([exe, *ARGS, path], stdout=null)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def agents_of(exe, path):
+    out = run([exe, *ARGS, path], capture_output=True, text=True).stdout
+    lines = out.splitlines()
+    col = lines[0].split(",").index("agents")
+    return [int(l.split(",")[col]) for l in lines[1:]]
+
+
+def time_v(exe, path):
+    with open(os.devnull, "wb") as null:
+        res = subprocess.run(["/usr/bin/time", "-v", exe, *ARGS, path],
+                             stdout=null, stderr=subprocess.PIPE, text=True,
+                             check=True)
+    info = {}
+    for line in res.stderr.splitlines():
+        key, _, value = line.strip().rpartition(": ")
+        info[key] = value
+    m, s = info["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")[-2:]
+    return 60 * float(m) + float(s), int(info["Maximum resident set size (kbytes)"]) / 1024
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    new, base = build_current(), build_base()
+    py = ensure_venv()
+    small, big = loads(10_000, 2025), loads(1_000_000, 2025)
+
+    import json
+    peer = json.loads(run([py, "-c", PEER_CODE, small, "3"],
+                          capture_output=True, text=True).stdout)
+    peer_s = statistics.median(peer["times"])
+    for exe in (new, base):
+        wall(exe, small, 3)  # warm the page cache
+    new_s, base_s = wall(new, small, RUNS_10K), wall(base, small, RUNS_10K)
+    ours, theirs = agents_of(new, small), agents_of(base, small)
+    same_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
+    same_base = sum(a != b for a, b in zip(ours, theirs))
+
+    print(f"\nerlang --input, 10,000 intervals to stdout "
+          f"(median of {RUNS_10K}; pyworkforce {peer['version']} "
+          f"in-process, median of 3)\n")
+    print(f"  pyworkforce             {peer_s * 1e3:9.1f} ms")
+    print(f"  peakplan (baseline)     {base_s * 1e3:9.1f} ms   "
+          f"{peer_s / base_s:6.0f}× pyworkforce")
+    print(f"  peakplan (this build)   {new_s * 1e3:9.1f} ms   "
+          f"{peer_s / new_s:6.0f}× pyworkforce, "
+          f"{base_s / new_s:.1f}× the baseline")
+    print(f"  agent counts differing: {same_peer} of {len(ours)} "
+          f"against pyworkforce, {same_base} against the baseline")
+
+    new_t, new_rss = min(time_v(new, big) for _ in range(3))
+    base_t, base_rss = time_v(base, big)
+    print("\nerlang --input, 1,000,000 intervals to stdout "
+          "(/usr/bin/time -v; this build: best of 3)\n")
+    print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
+    print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
+          f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.0f}× less "
+          f"memory")
+
+
+if __name__ == "__main__":
+    main()
