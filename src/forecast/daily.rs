@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::events::{Bin, Scheduled, bin};
+use super::events::{Bin, Schedule, Scheduled, bin};
 use super::linalg::{Row, ridge, robust_scale};
 use crate::calendar::EventKind;
 
@@ -300,12 +300,12 @@ const FAR: i64 = 4;
 /// With two seasons or more whose overlaps differ, the regression tells
 /// the effects apart and every bin is kept.
 pub(crate) fn hits<'a>(
-    events: &'a [Scheduled],
+    events: &'a Schedule,
     date: NaiveDate,
     separable: &'a BTreeSet<String>,
 ) -> impl Iterator<Item = (&'a Scheduled, Bin)> {
     let all: Vec<(&Scheduled, Bin, i64)> = events
-        .iter()
+        .touching(date)
         .filter_map(|e| {
             bin(&e.event, e.window, date).map(|b| (e, b, distance(e, date)))
         })
@@ -334,7 +334,7 @@ impl EventColumns {
     fn find(
         obs: &[&DayData],
         open: &Openness,
-        events: &[Scheduled],
+        events: &Schedule,
         separable: &BTreeSet<String>,
     ) -> EventColumns {
         let mut c = EventColumns::default();
@@ -417,7 +417,7 @@ impl DailyModel {
     pub fn fit(
         days: &[DayData],
         open: &Openness,
-        events: &[Scheduled],
+        events: &Schedule,
         opts: &DailyOptions,
     ) -> Option<DailyModel> {
         let obs: Vec<&DayData> =
@@ -551,12 +551,7 @@ impl DailyModel {
     }
 
     /// The design row of `date`, trend excluded.
-    fn row(
-        &self,
-        date: NaiveDate,
-        open: &Openness,
-        events: &[Scheduled],
-    ) -> Row {
+    fn row(&self, date: NaiveDate, open: &Openness, events: &Schedule) -> Row {
         let mut row: Row = vec![(0, 1.0)];
         let wd = weekday(date);
         if wd > 0 {
@@ -635,13 +630,13 @@ impl DailyModel {
         &self,
         date: NaiveDate,
         open: &Openness,
-        events: &[Scheduled],
+        events: &Schedule,
     ) -> f64 {
         let row = self.row(date, open, events);
         let mut v = self.dot(&row) + self.trend_at(date);
         // Events the history knows nothing about, neither by name nor by
         // kind: the planner's uplift on the event's days.
-        for e in events.iter().filter(|e| e.event.covers(date)) {
+        for e in events.covering(date) {
             if self.seen_kinds.contains(&e.event.kind)
                 || self.seen_names.contains(&e.key)
             {
@@ -665,7 +660,7 @@ impl DailyModel {
     /// day's event bins and `n` the fewest seasons one of them rests on:
     /// wide after one season, a quarter of that after two, where the
     /// measured errors already cover event days.
-    pub fn event_sigma(&self, date: NaiveDate, events: &[Scheduled]) -> f64 {
+    pub fn event_sigma(&self, date: NaiveDate, events: &Schedule) -> f64 {
         let mut effect = 0.0;
         let mut seasons = usize::MAX;
         for (e, b) in hits(events, date, &self.separable) {
@@ -916,10 +911,11 @@ mod tests {
         let w = Windows::default();
         let open = Openness::new(&days, &[]);
         let _ = &w;
-        let m = DailyModel::fit(&days, &open, &[], &DailyOptions::default())
+        let none = Schedule::default();
+        let m = DailyModel::fit(&days, &open, &none, &DailyOptions::default())
             .unwrap();
         assert!(m.trend.is_none() && m.fourier.1 == 0);
-        let mon = m.log_total(d("2025-01-20"), &open, &[]).exp();
+        let mon = m.log_total(d("2025-01-20"), &open, &none).exp();
         assert!((mon - 1300.0).abs() < 1.0, "{mon}");
     }
 }
