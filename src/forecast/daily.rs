@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 
 use super::events::{Bin, Schedule, Scheduled, bin};
-use super::linalg::{Row, ridge, robust_scale};
+use super::linalg::{Normal, Row, robust_scale};
 use crate::calendar::EventKind;
 
 /// One day of one queue's history.
@@ -236,6 +236,9 @@ impl Openness {
 pub(crate) fn weekday(date: NaiveDate) -> usize {
     date.weekday().num_days_from_monday() as usize
 }
+
+/// Reweighting passes of the robust fit, at most.
+const PASSES: usize = 6;
 
 /// Season-to-season spread of an event's log effect, relative to its size
 /// (see [`DailyModel::event_sigma`]).
@@ -510,6 +513,13 @@ impl DailyModel {
     /// Iteratively reweighted ridge regression of `y` on `rows`, weights
     /// `recency` times Huber weights of threshold `huber`·σ: sets the
     /// coefficients, returns σ (the robust scale of the residuals).
+    ///
+    /// At most [`PASSES`] passes. The rows' normal equations are
+    /// accumulated again only when the weights changed; and the passes
+    /// stop once a pass would solve the very system of the previous one
+    /// (the same weights and penalties, bit for bit), since it would give
+    /// the same coefficients again. The convergence tolerance is therefore
+    /// zero: stopping early never changes a fitted number.
     fn solve(
         &mut self,
         rows: &[Row],
@@ -520,7 +530,8 @@ impl DailyModel {
     ) -> f64 {
         let mut sigma: f64 = 0.1;
         let mut huber = vec![1.0; y.len()];
-        for _ in 0..6 {
+        let mut last: Option<(Vec<f64>, Normal, Vec<f64>)> = None;
+        for _ in 0..PASSES {
             let s2 = sigma.max(0.01).powi(2);
             let penalty: Vec<f64> = tau
                 .iter()
@@ -528,8 +539,14 @@ impl DailyModel {
                 .collect();
             let w: Vec<f64> =
                 recency.iter().zip(&huber).map(|(a, b)| a * b).collect();
-            let Some(beta) = ridge(rows, y, &w, &penalty) else { break };
+            let normal = match last.take() {
+                Some((lw, _, lp)) if lw == w && lp == penalty => break,
+                Some((lw, normal, _)) if lw == w => normal,
+                _ => Normal::new(rows, y, &w, penalty.len()),
+            };
+            let Some(beta) = normal.solve(&penalty) else { break };
             self.beta = beta;
+            last = Some((w, normal, penalty));
             let resid: Vec<f64> = rows
                 .iter()
                 .zip(y)
