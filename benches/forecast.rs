@@ -5,14 +5,14 @@
 //! cargo bench --bench forecast
 //! ```
 //!
-//! For the whole 100-queue case in one timing, see
-//! `cargo run --release --example forecast_speed`.
+//! For the whole 100-queue case in one timing, and the fit against the
+//! number of events, see `cargo run --release --example forecast_speed`.
 
 use std::hint::black_box;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use peakplan::calendar::{Calendar, CalendarChoice};
+use peakplan::calendar::{Calendar, CalendarChoice, Event, EventKind};
 use peakplan::forecast::{self, FitOptions};
 use peakplan::inputs::history::{History, QueueHistory, Slot};
 use peakplan::units::IntervalLen;
@@ -56,6 +56,26 @@ fn history(queues: usize) -> History {
     }
 }
 
+/// `n` events of one to three days over the year from 2024-10-01, 40
+/// recurring names over three kinds.
+fn events(n: usize) -> Vec<Event> {
+    let first = NaiveDate::from_ymd_opt(2024, 10, 1).expect("date");
+    let kinds = [EventKind::Marketing, EventKind::Sale, EventKind::External];
+    (0..n)
+        .map(|i| {
+            let start = first + chrono::Days::new((i * 456 / n) as u64);
+            Event {
+                name: format!("campagne {:02}", i % 40),
+                kind: kinds[i % 40 % kinds.len()],
+                start,
+                end: start + chrono::Days::new((i % 3) as u64),
+                queues: vec![],
+                uplift: None,
+            }
+        })
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     let queues = 10;
     let h = history(queues);
@@ -77,6 +97,22 @@ fn bench(c: &mut Criterion) {
     g.bench_function("predict_10_queues_13_weeks", |b| {
         b.iter(|| forecast::predict(black_box(&model), from, to))
     });
+    let one = history(1);
+    for n in [1000, 10_000] {
+        let calendar =
+            Calendar::build(CalendarChoice::Fr, 2024..=2026, events(n))
+                .expect("calendar");
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("fit_1_queue_1y_{n}_events"), |b| {
+            b.iter(|| {
+                forecast::fit(
+                    black_box(&one),
+                    &calendar,
+                    &FitOptions::default(),
+                )
+            })
+        });
+    }
     g.finish();
 }
 

@@ -1,25 +1,54 @@
-//! Forecast speed on a large synthetic history: 100 queues × one year of
-//! 15-minute intervals (open 08:00–20:00 Monday to Saturday, 1.5 million
-//! intervals), fitted and forecast 13 weeks ahead.
+//! Forecast speed on large synthetic histories.
+//!
+//! * the default case: 100 queues × one year of 15-minute intervals (open
+//!   08:00–20:00 Monday to Saturday, 1.5 million intervals), fitted and
+//!   forecast 13 weeks ahead;
+//! * `events`: one queue × one year with 1k, 5k, 10k and 20k calendar
+//!   events (one to three days each, 40 names recurring over three kinds),
+//!   fitted and forecast 13 weeks ahead, to show the fit grows linearly
+//!   with the number of events.
 //!
 //! ```sh
 //! cargo run --release --example forecast_speed [-- QUEUES DAYS]
+//! cargo run --release --example forecast_speed -- events [COUNT ...]
 //! RAYON_NUM_THREADS=2 cargo run --release --example forecast_speed
 //! ```
 
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
-use peakplan::calendar::{Calendar, CalendarChoice};
+use peakplan::calendar::{Calendar, CalendarChoice, Event, EventKind};
 use peakplan::forecast::{self, FitOptions};
 use peakplan::inputs::history::{History, QueueHistory, Slot};
 use peakplan::units::IntervalLen;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<usize> =
-        std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let sweep = raw.first().is_some_and(|a| a == "events");
+    let args: Vec<usize> = raw.iter().filter_map(|a| a.parse().ok()).collect();
+    if sweep {
+        let counts = if args.is_empty() {
+            vec![1000, 5000, 10_000, 20_000]
+        } else {
+            args
+        };
+        for n in counts {
+            run(1, 365, n)?;
+        }
+        return Ok(());
+    }
     let queues = args.first().copied().unwrap_or(100);
     let days = args.get(1).copied().unwrap_or(365) as u64;
+    run(queues, days, 0)
+}
+
+/// Fits `queues` queues × `days` days with `events` synthetic events and
+/// forecasts 13 weeks, printing the timings.
+fn run(
+    queues: usize,
+    days: u64,
+    events: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let history = synthetic(queues, days);
     let slots: usize = history.queues.iter().map(|q| q.slots.len()).sum();
     let first = NaiveDate::from_ymd_opt(2024, 10, 1).ok_or("date")?;
@@ -27,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let calendar = Calendar::build(
         CalendarChoice::Fr,
         first.year()..=end.year() + 1,
-        vec![],
+        synthetic_events(events, first, days + 91),
     )?;
     let t = Instant::now();
     let model = forecast::fit(&history, &calendar, &FitOptions::default())?;
@@ -35,15 +64,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let f = forecast::predict(&model, end, end + chrono::Days::new(90));
     let predict_s = t.elapsed().as_secs_f64();
+    // A checksum of the forecast, so two builds can be compared.
+    let sum: f64 = f.rows.iter().map(|r| r.mean + r.p90).sum();
     println!(
         "{queues} queues × {days} days of 15-minute history ({slots} intervals), \
-         {} threads: fit {fit_s:.2}s, 13-week forecast {predict_s:.2}s \
-         ({} rows), total {:.2}s",
+         {events} events, {} threads: fit {fit_s:.2}s, 13-week forecast \
+         {predict_s:.2}s ({} rows, checksum {sum:.6}), total {:.2}s",
         rayon::current_num_threads(),
         f.rows.len(),
         fit_s + predict_s
     );
     Ok(())
+}
+
+/// `n` events of one to three days spread evenly over `span` days from
+/// `first`, cycling through 40 names and three kinds (so that every name
+/// recurs and the model has history for it).
+fn synthetic_events(n: usize, first: NaiveDate, span: u64) -> Vec<Event> {
+    let kinds = [EventKind::Marketing, EventKind::Sale, EventKind::External];
+    (0..n)
+        .map(|i| {
+            let start = first + chrono::Days::new(i as u64 * span / n as u64);
+            let name = i % std::env::var("NAMES")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(40);
+            Event {
+                name: format!("campagne {name:02}"),
+                kind: kinds[name % kinds.len()],
+                start,
+                end: start + chrono::Days::new((i % 3) as u64),
+                queues: vec![],
+                uplift: None,
+            }
+        })
+        .collect()
 }
 
 /// Deterministic volumes with a weekday and intraday shape and a little

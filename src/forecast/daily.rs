@@ -36,8 +36,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::events::{Bin, Scheduled, bin};
-use super::linalg::{Row, ridge, robust_scale};
+use super::events::{Bin, Schedule, Scheduled, bin};
+use super::linalg::{Normal, Row, robust_scale};
 use crate::calendar::EventKind;
 
 /// One day of one queue's history.
@@ -237,6 +237,9 @@ pub(crate) fn weekday(date: NaiveDate) -> usize {
     date.weekday().num_days_from_monday() as usize
 }
 
+/// Reweighting passes of the robust fit, at most.
+const PASSES: usize = 6;
+
 /// Season-to-season spread of an event's log effect, relative to its size
 /// (see [`DailyModel::event_sigma`]).
 const EVENT_SPREAD: f64 = 0.3;
@@ -300,12 +303,12 @@ const FAR: i64 = 4;
 /// With two seasons or more whose overlaps differ, the regression tells
 /// the effects apart and every bin is kept.
 pub(crate) fn hits<'a>(
-    events: &'a [Scheduled],
+    events: &'a Schedule,
     date: NaiveDate,
     separable: &'a BTreeSet<String>,
 ) -> impl Iterator<Item = (&'a Scheduled, Bin)> {
     let all: Vec<(&Scheduled, Bin, i64)> = events
-        .iter()
+        .touching(date)
         .filter_map(|e| {
             bin(&e.event, e.window, date).map(|b| (e, b, distance(e, date)))
         })
@@ -334,7 +337,7 @@ impl EventColumns {
     fn find(
         obs: &[&DayData],
         open: &Openness,
-        events: &[Scheduled],
+        events: &Schedule,
         separable: &BTreeSet<String>,
     ) -> EventColumns {
         let mut c = EventColumns::default();
@@ -417,7 +420,7 @@ impl DailyModel {
     pub fn fit(
         days: &[DayData],
         open: &Openness,
-        events: &[Scheduled],
+        events: &Schedule,
         opts: &DailyOptions,
     ) -> Option<DailyModel> {
         let obs: Vec<&DayData> =
@@ -510,6 +513,13 @@ impl DailyModel {
     /// Iteratively reweighted ridge regression of `y` on `rows`, weights
     /// `recency` times Huber weights of threshold `huber`·σ: sets the
     /// coefficients, returns σ (the robust scale of the residuals).
+    ///
+    /// At most [`PASSES`] passes. The rows' normal equations are
+    /// accumulated again only when the weights changed; and the passes
+    /// stop once a pass would solve the very system of the previous one
+    /// (the same weights and penalties, bit for bit), since it would give
+    /// the same coefficients again. The convergence tolerance is therefore
+    /// zero: stopping early never changes a fitted number.
     fn solve(
         &mut self,
         rows: &[Row],
@@ -520,7 +530,8 @@ impl DailyModel {
     ) -> f64 {
         let mut sigma: f64 = 0.1;
         let mut huber = vec![1.0; y.len()];
-        for _ in 0..6 {
+        let mut last: Option<(Vec<f64>, Normal, Vec<f64>)> = None;
+        for _ in 0..PASSES {
             let s2 = sigma.max(0.01).powi(2);
             let penalty: Vec<f64> = tau
                 .iter()
@@ -528,8 +539,14 @@ impl DailyModel {
                 .collect();
             let w: Vec<f64> =
                 recency.iter().zip(&huber).map(|(a, b)| a * b).collect();
-            let Some(beta) = ridge(rows, y, &w, &penalty) else { break };
+            let normal = match last.take() {
+                Some((lw, _, lp)) if lw == w && lp == penalty => break,
+                Some((lw, normal, _)) if lw == w => normal,
+                _ => Normal::new(rows, y, &w, penalty.len()),
+            };
+            let Some(beta) = normal.solve(&penalty) else { break };
             self.beta = beta;
+            last = Some((w, normal, penalty));
             let resid: Vec<f64> = rows
                 .iter()
                 .zip(y)
@@ -551,12 +568,7 @@ impl DailyModel {
     }
 
     /// The design row of `date`, trend excluded.
-    fn row(
-        &self,
-        date: NaiveDate,
-        open: &Openness,
-        events: &[Scheduled],
-    ) -> Row {
+    fn row(&self, date: NaiveDate, open: &Openness, events: &Schedule) -> Row {
         let mut row: Row = vec![(0, 1.0)];
         let wd = weekday(date);
         if wd > 0 {
@@ -635,13 +647,13 @@ impl DailyModel {
         &self,
         date: NaiveDate,
         open: &Openness,
-        events: &[Scheduled],
+        events: &Schedule,
     ) -> f64 {
         let row = self.row(date, open, events);
         let mut v = self.dot(&row) + self.trend_at(date);
         // Events the history knows nothing about, neither by name nor by
         // kind: the planner's uplift on the event's days.
-        for e in events.iter().filter(|e| e.event.covers(date)) {
+        for e in events.covering(date) {
             if self.seen_kinds.contains(&e.event.kind)
                 || self.seen_names.contains(&e.key)
             {
@@ -665,7 +677,7 @@ impl DailyModel {
     /// day's event bins and `n` the fewest seasons one of them rests on:
     /// wide after one season, a quarter of that after two, where the
     /// measured errors already cover event days.
-    pub fn event_sigma(&self, date: NaiveDate, events: &[Scheduled]) -> f64 {
+    pub fn event_sigma(&self, date: NaiveDate, events: &Schedule) -> f64 {
         let mut effect = 0.0;
         let mut seasons = usize::MAX;
         for (e, b) in hits(events, date, &self.separable) {
@@ -916,10 +928,11 @@ mod tests {
         let w = Windows::default();
         let open = Openness::new(&days, &[]);
         let _ = &w;
-        let m = DailyModel::fit(&days, &open, &[], &DailyOptions::default())
+        let none = Schedule::default();
+        let m = DailyModel::fit(&days, &open, &none, &DailyOptions::default())
             .unwrap();
         assert!(m.trend.is_none() && m.fourier.1 == 0);
-        let mon = m.log_total(d("2025-01-20"), &open, &[]).exp();
+        let mon = m.log_total(d("2025-01-20"), &open, &none).exp();
         assert!((mon - 1300.0).abs() < 1.0, "{mon}");
     }
 }

@@ -16,7 +16,7 @@
 //! | during | day 1, …, day 7, then week 2, week 3, …          |
 //! | after  | +1, +2, +3, +4..+7, +8..+14, +15..+21, …         |
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -207,19 +207,73 @@ pub(crate) struct Scheduled {
     pub key: String,
 }
 
+/// A queue's events with their windows, and for every day the events
+/// whose window touches it, so that a day's lookup costs the events of
+/// that day rather than a scan of the whole calendar.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Schedule {
+    list: Vec<Scheduled>,
+    /// Per day, the indices into `list` (ascending) of the events whose
+    /// window (days before, the event, days after) holds the day.
+    by_day: HashMap<NaiveDate, Vec<u32>>,
+}
+
+impl Schedule {
+    /// The events whose window touches `date`, in calendar order.
+    pub fn touching(
+        &self,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &Scheduled> {
+        self.by_day
+            .get(&date)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.list[i as usize])
+    }
+
+    /// The events on `date` itself, in calendar order.
+    pub fn covering(
+        &self,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &Scheduled> {
+        self.touching(date).filter(move |e| e.event.covers(date))
+    }
+}
+
+impl std::ops::Deref for Schedule {
+    type Target = [Scheduled];
+
+    fn deref(&self) -> &[Scheduled] {
+        &self.list
+    }
+}
+
 /// The events of `events` with their windows.
 pub(crate) fn schedule<'a>(
     events: impl IntoIterator<Item = &'a Event>,
     windows: &Windows,
-) -> Vec<Scheduled> {
-    events
+) -> Schedule {
+    let list: Vec<Scheduled> = events
         .into_iter()
         .map(|e| Scheduled {
             event: e.clone(),
             window: windows.of(e),
             key: name_key(&e.name),
         })
-        .collect()
+        .collect();
+    let mut by_day: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
+    for (i, s) in list.iter().enumerate() {
+        let before = chrono::Days::new(u64::from(s.window.before));
+        let after = chrono::Days::new(u64::from(s.window.after));
+        let first =
+            s.event.start.checked_sub_days(before).unwrap_or(NaiveDate::MIN);
+        let last =
+            s.event.end.checked_add_days(after).unwrap_or(NaiveDate::MAX);
+        for date in first.iter_days().take_while(|d| *d <= last) {
+            by_day.entry(date).or_default().push(i as u32);
+        }
+    }
+    Schedule { list, by_day }
 }
 
 /// The key under which occurrences of an event are recognised across
@@ -290,5 +344,40 @@ mod tests {
         assert!(w.apply("launch=3..5").is_err());
         assert!(w.apply("launch").is_err());
         assert!(w.apply("=0..3").is_err());
+    }
+
+    #[test]
+    fn the_day_index_finds_what_a_scan_of_every_event_finds() {
+        let w = Windows::default();
+        let events = vec![
+            ev(
+                "Black Friday",
+                EventKind::BlackFriday,
+                "2024-11-29",
+                "2024-11-29",
+            ),
+            ev("Noël", EventKind::Closure, "2024-12-25", "2024-12-25"),
+            ev("Soldes d'hiver", EventKind::Sale, "2025-01-08", "2025-02-04"),
+            ev("Spot TV", EventKind::Marketing, "2024-12-02", "2024-12-04"),
+        ];
+        let s = schedule(&events, &w);
+        for date in d("2024-10-01").iter_days().take(200) {
+            let scan: Vec<&str> = s
+                .iter()
+                .filter(|e| bin(&e.event, e.window, date).is_some())
+                .map(|e| e.event.name.as_str())
+                .collect();
+            let indexed: Vec<&str> =
+                s.touching(date).map(|e| e.event.name.as_str()).collect();
+            assert_eq!(indexed, scan, "{date}");
+            let covering: Vec<&str> =
+                s.covering(date).map(|e| e.event.name.as_str()).collect();
+            let want: Vec<&str> = events
+                .iter()
+                .filter(|e| e.covers(date))
+                .map(|e| e.name.as_str())
+                .collect();
+            assert_eq!(covering, want, "{date}");
+        }
     }
 }

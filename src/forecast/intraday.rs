@@ -6,7 +6,7 @@
 //! share (the center is open twice as long then); on the day they go
 //! forward, the missing hour simply has no interval.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
@@ -68,6 +68,16 @@ fn normalise(mut p: Profile) -> Profile {
     p
 }
 
+/// Days in the order they were added, each once, with the set of their
+/// dates.
+type Days<'a> = (Vec<&'a DayData>, HashSet<NaiveDate>);
+
+fn add_day<'a>((list, seen): &mut Days<'a>, d: &'a DayData) {
+    if seen.insert(d.date) {
+        list.push(d);
+    }
+}
+
 impl Intraday {
     /// Learns profiles from `days` (sorted), the queue's events deciding
     /// which days are ordinary.
@@ -112,29 +122,28 @@ impl Intraday {
             None,
         );
 
-        let mut by_name: BTreeMap<String, Vec<&DayData>> = BTreeMap::new();
-        let mut by_kind: BTreeMap<EventKind, Vec<&DayData>> = BTreeMap::new();
+        // Each name's and kind's days in the order the events first reach
+        // them, each day once (the set beside each list says which it has).
+        let mut by_name: BTreeMap<String, Days> = BTreeMap::new();
+        let mut by_kind: BTreeMap<EventKind, Days> = BTreeMap::new();
         for e in events
             .iter()
             .filter(|e| (e.end - e.start).num_days() < EVENT_PROFILE_MAX_DAYS)
         {
-            for d in open.iter().filter(|d| e.covers(d.date)) {
-                let list = by_name.entry(name_key(&e.name)).or_default();
-                if !list.iter().any(|x| x.date == d.date) {
-                    list.push(d);
-                }
+            // `open` is sorted by date: the event's days are one run of it.
+            let from = open.partition_point(|d| d.date < e.start);
+            let to = open.partition_point(|d| d.date <= e.end);
+            for &d in &open[from..to.max(from)] {
+                add_day(by_name.entry(name_key(&e.name)).or_default(), d);
                 // A jour férié kept open has its own hours: by name only.
                 if e.kind != EventKind::Closure {
-                    let list = by_kind.entry(e.kind).or_default();
-                    if !list.iter().any(|x| x.date == d.date) {
-                        list.push(d);
-                    }
+                    add_day(by_kind.entry(e.kind).or_default(), d);
                 }
             }
         }
         // Shrinkage towards the weekday shape: n/(n + ½) for the event's
         // own past days, n/(n + 2) for other events of its kind.
-        let shapes = |list: Vec<&DayData>, prior: f64| {
+        let shapes = |(list, _): Days<'_>, prior: f64| {
             let n = list.len() as f64;
             let profile =
                 ratio_profile(list.into_iter().map(|d| (d, 1.0)), None);

@@ -20,55 +20,81 @@ pub type Row = Vec<(usize, f64)>;
 /// Returns `None` when the system is not positive definite even after a
 /// tiny jitter (an all-zero column with a zero penalty), which callers turn
 /// into a fallback rather than a panic.
+#[cfg(test)]
 pub fn ridge(
     rows: &[Row],
     y: &[f64],
     w: &[f64],
     penalty: &[f64],
 ) -> Option<Vec<f64>> {
-    let p = penalty.len();
-    let mut a = vec![0.0; p * p];
-    let mut b = vec![0.0; p];
-    for ((row, &yi), &wi) in rows.iter().zip(y).zip(w) {
-        if wi <= 0.0 {
-            continue;
-        }
-        for &(j, xj) in row {
-            let wxj = wi * xj;
-            b[j] += wxj * yi;
-            for &(k, xk) in row {
-                if k <= j {
-                    a[j * p + k] += wxj * xk;
+    Normal::new(rows, y, w, penalty.len()).solve(penalty)
+}
+
+/// The weighted normal equations `XᵀWX`, `XᵀWy` of a design, without the
+/// penalty: kept so that a reweighting pass whose weights did not change
+/// re-solves with a new penalty without accumulating the rows again.
+#[derive(Clone, Debug)]
+pub struct Normal {
+    p: usize,
+    /// `XᵀWX`, row-major, both triangles.
+    a: Vec<f64>,
+    b: Vec<f64>,
+}
+
+impl Normal {
+    /// Accumulates `rows` with targets `y` and weights `w` over `p` columns.
+    pub fn new(rows: &[Row], y: &[f64], w: &[f64], p: usize) -> Normal {
+        let mut a = vec![0.0; p * p];
+        let mut b = vec![0.0; p];
+        for ((row, &yi), &wi) in rows.iter().zip(y).zip(w) {
+            if wi <= 0.0 {
+                continue;
+            }
+            for &(j, xj) in row {
+                let wxj = wi * xj;
+                b[j] += wxj * yi;
+                for &(k, xk) in row {
+                    if k <= j {
+                        a[j * p + k] += wxj * xk;
+                    }
                 }
             }
         }
-    }
-    for (j, &l) in penalty.iter().enumerate() {
-        a[j * p + j] += l;
-    }
-    // Mirror the lower triangle so the factorisation reads one layout.
-    for j in 0..p {
-        for k in 0..j {
-            a[k * p + j] = a[j * p + k];
-        }
-    }
-    let scale = (0..p).map(|j| a[j * p + j].abs()).fold(0.0, f64::max);
-    for attempt in 0..3 {
-        let mut m = a.clone();
-        if attempt > 0 {
-            let jitter = scale.max(1.0) * 1e-10 * 100f64.powi(attempt);
-            for j in 0..p {
-                m[j * p + j] += jitter;
+        // Mirror the lower triangle so the factorisation reads one layout.
+        for j in 0..p {
+            for k in 0..j {
+                a[k * p + j] = a[j * p + k];
             }
         }
-        if cholesky(&mut m, p) {
-            let x = solve(&m, p, &b);
-            if x.iter().all(|v| v.is_finite()) {
-                return Some(x);
+        Normal { p, a, b }
+    }
+
+    /// The ridge estimate with `penalty[j]` added to column `j`'s diagonal
+    /// (see [`ridge`]).
+    pub fn solve(&self, penalty: &[f64]) -> Option<Vec<f64>> {
+        let p = self.p;
+        let mut a = self.a.clone();
+        for (j, &l) in penalty.iter().enumerate().take(p) {
+            a[j * p + j] += l;
+        }
+        let scale = (0..p).map(|j| a[j * p + j].abs()).fold(0.0, f64::max);
+        for attempt in 0..3 {
+            let mut m = a.clone();
+            if attempt > 0 {
+                let jitter = scale.max(1.0) * 1e-10 * 100f64.powi(attempt);
+                for j in 0..p {
+                    m[j * p + j] += jitter;
+                }
+            }
+            if cholesky(&mut m, p) {
+                let x = solve(&m, p, &self.b);
+                if x.iter().all(|v| v.is_finite()) {
+                    return Some(x);
+                }
             }
         }
+        None
     }
-    None
 }
 
 /// In-place lower Cholesky factor of the symmetric `p × p` matrix `m`
@@ -182,6 +208,54 @@ mod tests {
         let beta = ridge(&rows, &[1.0; 3], &[1.0; 3], &[0.0, 0.0]).unwrap();
         assert!((beta[0] - 1.0).abs() < 1e-6);
         assert!(beta[1].abs() < 1e-6);
+    }
+
+    #[test]
+    fn one_set_of_normal_equations_serves_several_penalties() {
+        let n = 40;
+        let rows: Vec<Row> = (0..n)
+            .map(|i| {
+                let x = f64::from(i) / 7.0;
+                vec![(0, 1.0), (1, x), (2 + (i % 3) as usize, 1.0)]
+            })
+            .collect();
+        let y: Vec<f64> =
+            (0..n).map(|i| (f64::from(i) * 0.37).sin() + 2.0).collect();
+        let w: Vec<f64> = (0..n).map(|i| 1.0 / f64::from(1 + i % 5)).collect();
+        let normal = Normal::new(&rows, &y, &w, 5);
+        let p1 = [1e-9, 0.5, 0.3, 0.3, 0.3];
+        let p2 = [1e-9, 2.0, 0.01, 1.0, 4.0];
+        let first = normal.solve(&p1).unwrap();
+        for penalty in [p1, p2] {
+            // Reference: the dense system (XᵀWX + Λ) β = XᵀWy solved by
+            // checking its residual.
+            let beta = normal.solve(&penalty).unwrap();
+            let mut x = vec![[0.0; 5]; rows.len()];
+            for (xi, row) in x.iter_mut().zip(&rows) {
+                for &(j, v) in row {
+                    xi[j] = v;
+                }
+            }
+            for j in 0..5 {
+                let mut lhs = penalty[j] * beta[j];
+                let mut rhs = 0.0;
+                for i in 0..rows.len() {
+                    let fit: f64 = (0..5).map(|k| x[i][k] * beta[k]).sum();
+                    lhs += w[i] * x[i][j] * fit;
+                    rhs += w[i] * x[i][j] * y[i];
+                }
+                assert!(
+                    (lhs - rhs).abs() < 1e-9,
+                    "column {j}: {lhs} vs {rhs}"
+                );
+            }
+        }
+        // Solving does not consume the equations: the first penalty again
+        // gives the same bits.
+        let again = normal.solve(&p1).unwrap();
+        let bits =
+            |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&again), bits(&first));
     }
 
     #[test]

@@ -73,7 +73,7 @@ use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::history::{History, QueueHistory};
 use crate::units::IntervalLen;
 use daily::{DailyModel, DayData, Openness, SlotObs};
-use events::Scheduled;
+use events::Schedule;
 use intraday::Intraday;
 use quantiles::ErrorModel;
 
@@ -166,7 +166,7 @@ pub struct Model {
 #[derive(Clone, Debug)]
 struct QueueModel {
     name: String,
-    events: Vec<Scheduled>,
+    events: Schedule,
     open: Openness,
     /// `None` when the queue never had a contact.
     daily: Option<DailyModel>,
@@ -304,7 +304,7 @@ fn fit_queue(
 /// from `opts.error_origins` non-overlapping windows at the end of `days`.
 fn past_errors(
     days: &[DayData],
-    events: &[Scheduled],
+    events: &Schedule,
     opts: &FitOptions,
 ) -> Vec<(i64, f64)> {
     let Some(last) = days.last().map(|d| d.date) else { return vec![] };
@@ -396,12 +396,8 @@ fn predict_queue(
         let h = (date - q.open.last()).num_days().max(1);
         let sigma =
             q.errors.sigma(h).hypot(daily.event_sigma(date, &q.events));
-        let covering: Vec<&Event> = q
-            .events
-            .iter()
-            .map(|s| &s.event)
-            .filter(|e| e.covers(date))
-            .collect();
+        let covering: Vec<&Event> =
+            q.events.covering(date).map(|s| &s.event).collect();
         let mut names: Vec<String> = vec![];
         for e in &covering {
             if !names.contains(&e.name) {
