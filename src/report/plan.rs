@@ -15,9 +15,11 @@ use crate::capacity::roster::Source;
 use crate::capacity::{ScenarioPlan, VariantFigures};
 use crate::error::{Error, Result};
 use crate::report::csv::CsvOut;
+use crate::report::simulate::{MIN_P_MEET, SimulationReport};
 use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, Render, fixed, json_bytes, plot};
+use crate::simulate::DayStats;
 
 /// A plan with what its summary names: the scenario file and dates.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +32,9 @@ pub struct PlanReport<'a> {
     pub as_of: NaiveDate,
     /// The horizon asked for (before widening to whole weeks).
     pub horizon: (NaiveDate, NaiveDate),
+    /// The plan's simulated days, with `plan --simulate`: their figures
+    /// join `days.csv` and `summary.json`.
+    pub simulation: Option<&'a SimulationReport>,
 }
 
 impl Render for PlanReport<'_> {
@@ -62,6 +67,11 @@ impl Render for PlanReport<'_> {
         {
             obj.insert("evaluation".into(), evaluation_json(ev));
         }
+        if let (Some(sim), Some(obj)) =
+            (self.simulation, summary.as_object_mut())
+        {
+            obj.insert("simulation".into(), simulation_json(sim));
+        }
         summary
     }
 }
@@ -81,7 +91,7 @@ impl PlanReport<'_> {
         Ok(vec![
             ("intervals.csv", intervals_csv(base, dialect)?),
             ("shifts.csv", shifts_csv(base, dialect)?),
-            ("days.csv", days_csv(base, dialect)?),
+            ("days.csv", days_csv(base, self.simulation, dialect)?),
             ("weeks.csv", weeks_csv(base, dialect)?),
             ("hires.csv", hires_csv(base, dialect)?),
             ("summary.json", json_bytes(&self.json())?),
@@ -313,10 +323,10 @@ fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
         out.row([
             r.start.to_rfc3339(),
             r.queue.clone(),
-            n(r.forecast, 2),
-            n(r.p10, 2),
-            n(r.p90, 2),
-            n(r.aht_s, 1),
+            n(r.forecast, FORECAST_DECIMALS),
+            n(r.p10, FORECAST_DECIMALS),
+            n(r.p90, FORECAST_DECIMALS),
+            n(r.aht_s, AHT_DECIMALS),
             n(r.staffing_volume, crate::capacity::plan::VOLUME_DECIMALS),
             r.required_agents.to_string(),
             n(r.service_level, 4),
@@ -372,7 +382,13 @@ fn weeks_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
 
 /// Decimals of on-phone agents in the files: enough that the sources
 /// add up to `scheduled_agents` and the rows of `shifts.csv` to it.
-const AGENT_DECIMALS: usize = 6;
+pub const AGENT_DECIMALS: usize = 6;
+
+/// Decimals of the forecast mean and quantiles in `intervals.csv`.
+pub const FORECAST_DECIMALS: usize = 2;
+
+/// Decimals of the handle time in `intervals.csv`.
+pub const AHT_DECIMALS: usize = 1;
 
 /// `HH:MM` of minutes after midnight.
 fn clock(min: u32) -> String {
@@ -408,28 +424,41 @@ fn shifts_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
     out.into_bytes()
 }
 
-/// `days.csv`.
+/// `days.csv`; with a simulation, each day's simulated figures
+/// ([`SIM_DAY_COLUMNS`]) after the planned ones, empty for a day not
+/// simulated or a figure without contacts.
 ///
 /// # Errors
 ///
 /// Only on an internal encoding error.
-fn days_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(
-        dialect,
-        &[
-            "date",
-            "queue",
-            "required_hours",
-            "scheduled_hours",
-            "gap_hours",
-            "peak_required",
-            "peak_scheduled",
-            "service_level",
-        ],
-    )?;
+fn days_csv(
+    plan: &Plan,
+    simulation: Option<&SimulationReport>,
+    dialect: Dialect,
+) -> Result<Vec<u8>> {
+    let mut header = vec![
+        "date",
+        "queue",
+        "required_hours",
+        "scheduled_hours",
+        "gap_hours",
+        "peak_required",
+        "peak_scheduled",
+        "service_level",
+    ];
+    if simulation.is_some() {
+        header.extend(SIM_DAY_COLUMNS);
+    }
+    let simulated: BTreeMap<(NaiveDate, &str), &DayStats> = simulation
+        .iter()
+        .flat_map(|s| &s.days)
+        .map(|d| ((d.date, d.stats.queue.as_str()), &d.stats))
+        .collect();
+    let mut out = CsvOut::new(dialect, &header)?;
     let n = |x: f64, d: usize| dialect.number(x, d);
+    let o = |x: Option<f64>| x.map_or(String::new(), |x| n(x, 4));
     for d in &plan.days {
-        out.row([
+        let mut row = vec![
             d.date.to_string(),
             d.queue.clone(),
             n(d.required_hours, 4),
@@ -438,9 +467,55 @@ fn days_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
             d.peak_required.to_string(),
             n(d.peak_scheduled, 4),
             n(d.service_level, 4),
-        ])?;
+        ];
+        if simulation.is_some() {
+            match simulated.get(&(d.date, d.queue.as_str())) {
+                Some(s) => row.extend([
+                    o(s.sl_mean),
+                    o(s.sl_p10),
+                    o(s.sl_p90),
+                    n(s.p_meet_target, 4),
+                    o(s.abandon_rate),
+                ]),
+                None => row.extend(SIM_DAY_COLUMNS.map(|_| String::new())),
+            }
+        }
+        out.row(row)?;
     }
     out.into_bytes()
+}
+
+/// The columns `plan --simulate` adds to `days.csv`.
+pub const SIM_DAY_COLUMNS: [&str; 5] = [
+    "sim_sl_mean",
+    "sim_sl_p10",
+    "sim_sl_p90",
+    "sim_p_meet_target",
+    "sim_abandon_rate",
+];
+
+/// The `simulation` object of `summary.json`: runs, seed, and the
+/// figures of every event day and queue, flagged when under
+/// [`MIN_P_MEET`] of the runs hold the target.
+fn simulation_json(sim: &SimulationReport) -> Value {
+    let r = |x: Option<f64>| x.map(|x| round(x, 4));
+    json!({
+        "runs": sim.runs,
+        "seed": sim.seed,
+        "min_p_meet_target": MIN_P_MEET,
+        "event_days": sim.days.iter().filter(|d| !d.events.is_empty()).map(|d| json!({
+            "date": d.date.to_string(),
+            "queue": d.stats.queue,
+            "events": d.events,
+            "sl_mean": r(d.stats.sl_mean),
+            "sl_p10": r(d.stats.sl_p10),
+            "sl_p90": r(d.stats.sl_p90),
+            "p_meet_target": round(d.stats.p_meet_target, 4),
+            "abandon_rate": r(d.stats.abandon_rate),
+            "flagged": d.flagged(),
+            "failing_hours": d.failing_text(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// `hires.csv`.

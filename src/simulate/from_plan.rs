@@ -34,7 +34,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, TimeDelta};
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta};
 use chrono_tz::Tz;
 
 use super::model::{
@@ -42,11 +44,15 @@ use super::model::{
     QueueModel, Redial, Shift, SlTarget, Staff, Volumes,
 };
 use super::plan_dir::{PlanFolder, PlanInterval, PlanShift, ShiftSource};
+use super::run::{Outcome, RunOptions};
 use crate::capacity::Scenario;
+use crate::capacity::plan::Plan;
+use crate::capacity::roster::Source;
 use crate::capacity::scenario::{Channel as ScenarioChannel, Goal};
 use crate::error::{Error, InputError, Result};
 use crate::forecast::ForecastRow;
 use crate::forecast::quantiles::gamma_quantiles;
+use crate::report::plan::{AGENT_DECIMALS, AHT_DECIMALS, FORECAST_DECIMALS};
 
 /// Slack under a whole agent that still counts as one (as the plan's own
 /// service level does).
@@ -748,6 +754,88 @@ fn variance_for_width(mean: f64, width: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// The folder `plan` is about to write for `plan`, in memory: the rows
+/// of `intervals.csv` and `shifts.csv` with the values rounded as the
+/// files write them, so that a plan simulated on the spot gives the
+/// figures `peakplan simulate` gives on its folder. `dir` names the
+/// folder in messages; the scenario is the caller's (none is recorded).
+pub fn folder_of(plan: &Plan, dir: &Path) -> PlanFolder {
+    let written = |x: f64, decimals: usize| -> f64 {
+        crate::report::fixed(x, decimals).parse().unwrap_or(0.0)
+    };
+    let agents = |x: f64| written(x, AGENT_DECIMALS);
+    let intervals = (2..)
+        .zip(&plan.intervals)
+        .map(|(line, r)| {
+            let a = &r.supply;
+            PlanInterval {
+                start: r.start.fixed_offset(),
+                queue: r.queue.clone(),
+                forecast: written(r.forecast, FORECAST_DECIMALS),
+                p10: written(r.p10, FORECAST_DECIMALS),
+                p90: written(r.p90, FORECAST_DECIMALS),
+                aht_s: Some(written(r.aht_s, AHT_DECIMALS)),
+                required_agents: f64::from(r.required_agents),
+                scheduled_agents: Some(agents(a.scheduled)),
+                own_agents: Some(
+                    agents(a.in_house) + agents(a.hire) + agents(a.overtime),
+                ),
+                partner_agents: Some(agents(a.partner)),
+                line,
+            }
+        })
+        .collect();
+    let shifts = (2..)
+        .zip(&plan.shifts)
+        .map(|(line, r)| PlanShift {
+            date: r.date,
+            queue: r.queue.clone(),
+            source: match r.source {
+                Source::InHouse => ShiftSource::InHouse,
+                Source::Hire => ShiftSource::Hire,
+                Source::Overtime => ShiftSource::Overtime,
+                Source::Partner => ShiftSource::Partner,
+            },
+            start: clock_time(r.start_min),
+            end: clock_time(r.end_min),
+            on_phone: agents(r.on_phone),
+            line,
+        })
+        .collect();
+    PlanFolder {
+        dir: dir.to_path_buf(),
+        intervals,
+        shifts: Some(shifts),
+        scenario: None,
+    }
+}
+
+/// The local time `min` minutes after midnight (a whole day wraps to
+/// midnight, as `shifts.csv` reads an end at the start as the next day).
+fn clock_time(min: u32) -> NaiveTime {
+    NaiveTime::from_num_seconds_from_midnight_opt((min % 1440) * 60, 0)
+        .unwrap_or(NaiveTime::MIN)
+}
+
+/// Simulates `runs` runs of every day of `plan` with `scenario`'s
+/// queues, seeded by `seed`: the model of [`folder_of`], the runs of
+/// [`simulate`](super::simulate).
+///
+/// # Errors
+///
+/// As [`build`] and [`simulate`](super::simulate).
+pub fn simulate_plan(
+    plan: &Plan,
+    scenario: &Scenario,
+    dir: &Path,
+    run: &RunOptions,
+) -> Result<(PlanModel, Outcome)> {
+    let folder = folder_of(plan, dir);
+    let model = build(&folder, scenario, None, &BuildOptions::default())?;
+    let outcome = super::simulate(&model.model, run)?;
+    Ok((model, outcome))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -782,6 +870,84 @@ mod tests {
                 r
             })
             .collect()
+    }
+
+    /// A two-week plan of the small scenario: `commandes` rising through
+    /// the day and a flat `sav`, Monday to Saturday 9:00–18:00.
+    fn small_plan() -> (Scenario, Plan) {
+        use chrono::{Datelike, TimeZone};
+        let text = include_str!("../../tests/data/scenario_small.toml");
+        let settings = crate::config::Settings::default();
+        let mut s =
+            Scenario::parse("s.toml", text, Path::new(""), &settings).unwrap();
+        s.horizon.to = s.horizon.from + TimeDelta::days(13);
+        let (first, last) = crate::capacity::plan::plan_days(&s);
+        let mut rows = vec![];
+        let mut day = first;
+        while day <= last {
+            let hours =
+                if day.weekday().number_from_monday() < 7 { 18 } else { 0 };
+            for h in 0..hours {
+                let t = day.and_hms_opt(9 + h / 2, 30 * (h % 2), 0).unwrap();
+                let start = s.horizon.tz.from_local_datetime(&t).unwrap();
+                for (queue, m) in
+                    [("commandes", 61.0 + f64::from(h)), ("sav", 23.3)]
+                {
+                    rows.push(ForecastRow {
+                        start,
+                        queue: queue.into(),
+                        mean: m,
+                        p10: 0.83 * m,
+                        p50: m,
+                        p90: 1.19 * m,
+                        aht_s: None,
+                        events: vec![],
+                    });
+                }
+            }
+            day += TimeDelta::days(1);
+        }
+        let made = crate::capacity::plan_scenario(
+            &s,
+            &rows,
+            crate::capacity::StaffTo::Mean,
+            None,
+        )
+        .unwrap();
+        (s, made.base)
+    }
+
+    #[test]
+    fn the_folder_in_memory_is_the_folder_written() {
+        let (s, plan) = small_plan();
+        let result = crate::capacity::ScenarioPlan {
+            base: plan,
+            variants: vec![],
+            evaluation: None,
+        };
+        let report = crate::report::plan::PlanReport {
+            result: &result,
+            scenario_file: "s.toml",
+            as_of: s.as_of,
+            horizon: (s.horizon.from, s.horizon.to),
+            simulation: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in report.files(crate::report::Dialect::En).unwrap()
+        {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let read = super::super::plan_dir::read(dir.path()).unwrap();
+        let mine = folder_of(&result.base, dir.path());
+        assert!(!mine.intervals.is_empty());
+        assert!(mine.shifts.as_ref().is_some_and(|s| !s.is_empty()));
+        assert_eq!(read.scenario.as_deref(), Some(Path::new("s.toml")));
+        assert_eq!(mine.intervals, read.intervals);
+        assert_eq!(mine.shifts, read.shifts);
+        let options = BuildOptions::default();
+        let a = build(&mine, &s, None, &options).unwrap();
+        let b = build(&read, &s, None, &options).unwrap();
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod faults;
 mod forecast;
 mod history;
 mod plan;
+mod plan_simulate;
 mod readme;
 mod reforecast;
 mod reliability;

@@ -5,7 +5,7 @@
 //!               [--forecast FILE] [--from DATE --to DATE] [--out-dir DIR]
 //!               [--format table|csv|json] [--strict]
 //!               [--staff-to mean|p50|p80|auto] [--evaluate FILE]
-//!               [--chart FILE.svg]
+//!               [--chart FILE.svg] [--simulate N [--seed S]]
 //! ```
 //!
 //! Reads the scenario, forecasts every queue over the horizon (widened to
@@ -14,7 +14,9 @@
 //! the scenario's what-ifs, and writes `intervals.csv`, `shifts.csv`,
 //! `days.csv`, `weeks.csv`, `hires.csv`, `summary.json` and the chart
 //! `plan.svg` into `--out-dir` in one atomic step, after everything is
-//! computed.
+//! computed. With `--simulate N`, every planned day is simulated `N`
+//! times first and the simulated figures join `days.csv` and
+//! `summary.json`.
 //!
 //! Without `--forecast`, the forecast is fitted on the scenario's history
 //! strictly before `as_of`, so a plan dated in the past can be replayed on
@@ -34,8 +36,10 @@ use crate::cli::log::StderrLog;
 use crate::error::{Error, Result};
 use crate::pipeline::{self, HistoryForecast};
 use crate::report::plan::{self, PlanReport};
+use crate::report::simulate::SimulationReport;
 use crate::report::term::Look;
 use crate::report::{self, Format};
+use crate::simulate::{RunOptions, from_plan};
 
 /// Flags of `peakplan plan`.
 #[derive(Debug, clap::Args)]
@@ -85,6 +89,13 @@ pub struct Args {
     /// `--out-dir`.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
+    /// Simulate N runs of every planned day (as `peakplan simulate`) and
+    /// add the daily figures to days.csv and summary.json.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub simulate: Option<u32>,
+    /// Seed of `--simulate`: the same seed gives the same figures.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Runs `peakplan plan`: load, compute, report.
@@ -110,7 +121,28 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     )?;
     let notes = planned.notes.into_iter().map(|note| Alert::Forecast { note });
     result.base.alerts.extend(notes);
-    write(&args, &scenario, &result, &planned.calendar, global)?;
+    let simulation = match args.simulate {
+        Some(runs) => {
+            let run = RunOptions { runs, seed: args.seed };
+            Some(simulated(
+                &args,
+                &scenario,
+                &result,
+                &planned.calendar,
+                &run,
+                global,
+            )?)
+        }
+        None => None,
+    };
+    write(
+        &args,
+        &scenario,
+        &result,
+        simulation.as_ref(),
+        &planned.calendar,
+        global,
+    )?;
     let gaps =
         result.base.intervals.iter().filter(|r| r.supply.gap > 0.0).count();
     if args.strict && gaps > 0 {
@@ -159,12 +191,29 @@ fn planning_forecast(
     )
 }
 
+/// The simulated days of the base plan.
+fn simulated(
+    args: &Args,
+    scenario: &Scenario,
+    result: &ScenarioPlan,
+    calendar: &Calendar,
+    run: &RunOptions,
+    global: &Global,
+) -> Result<SimulationReport> {
+    let dir = args.out_dir.as_deref().unwrap_or(Path::new("."));
+    let (model, outcome) =
+        from_plan::simulate_plan(&result.base, scenario, dir, run)?;
+    model.notes.iter().for_each(|n| global.info(format!("note: {n}")));
+    Ok(SimulationReport::new(&model, outcome, calendar, run.seed))
+}
+
 /// Writes the files of the plan (and the chart, wherever it goes) in one
 /// atomic set, then the summary on stdout.
 fn write(
     args: &Args,
     scenario: &Scenario,
     result: &ScenarioPlan,
+    simulation: Option<&SimulationReport>,
     calendar: &Calendar,
     global: &Global,
 ) -> Result<()> {
@@ -174,6 +223,7 @@ fn write(
         scenario_file: &scenario_file,
         as_of: scenario.as_of,
         horizon: (scenario.horizon.from, scenario.horizon.to),
+        simulation,
     };
     let dialect = global.dialect();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
