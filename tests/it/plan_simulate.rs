@@ -1,7 +1,7 @@
 //! `peakplan plan --simulate N`: the simulated daily figures join
 //! `days.csv` and `summary.json`, in the same set as the plan.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::plan::{plan_on_forecast, read_csv, write_forecast};
 use crate::util::{data, peakplan};
@@ -15,25 +15,30 @@ const SIM_COLUMNS: [&str; 5] = [
 ];
 
 /// A folder with the small scenario and a generated forecast.
-fn setup() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("scenario.toml");
-    std::fs::copy(data("scenario_small.toml"), &scenario).unwrap();
-    let forecast = write_forecast(dir.path(), 1.0);
-    (dir, scenario, forecast)
+struct Case {
+    dir: tempfile::TempDir,
+    scenario: PathBuf,
+    forecast: PathBuf,
 }
 
-/// Plans into `dir/name` with `extra` flags; the folder.
-fn plan(
-    dir: &Path,
-    scenario: &Path,
-    forecast: &Path,
-    name: &str,
-    extra: &[&str],
-) -> std::path::PathBuf {
-    let out = dir.join(name);
-    plan_on_forecast(scenario, forecast, &out).args(extra).assert().success();
-    out
+impl Case {
+    fn new() -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario = dir.path().join("scenario.toml");
+        std::fs::copy(data("scenario_small.toml"), &scenario).unwrap();
+        let forecast = write_forecast(dir.path(), 1.0);
+        Case { dir, scenario, forecast }
+    }
+
+    /// Plans into the folder `name` with `extra` flags; the folder.
+    fn plan(&self, name: &str, extra: &[&str]) -> PathBuf {
+        let out = self.dir.path().join(name);
+        plan_on_forecast(&self.scenario, &self.forecast, &out)
+            .args(extra)
+            .assert()
+            .success();
+        out
+    }
 }
 
 fn bytes(dir: &Path, file: &str) -> Vec<u8> {
@@ -46,10 +51,9 @@ fn summary(dir: &Path) -> serde_json::Value {
 
 #[test]
 fn days_gain_the_simulated_columns_and_the_summary_its_object() {
-    let (dir, scenario, forecast) = setup();
-    let d = dir.path();
-    let plain = plan(d, &scenario, &forecast, "plain", &[]);
-    let sim = plan(d, &scenario, &forecast, "sim", &["--simulate", "20"]);
+    let case = Case::new();
+    let plain = case.plan("plain", &[]);
+    let sim = case.plan("sim", &["--simulate", "20"]);
 
     let before = read_csv(&plain.join("days.csv"));
     let after = read_csv(&sim.join("days.csv"));
@@ -119,29 +123,10 @@ fn days_gain_the_simulated_columns_and_the_summary_its_object() {
 
 #[test]
 fn the_same_seed_gives_the_same_bytes_and_another_seed_other_figures() {
-    let (dir, scenario, forecast) = setup();
-    let d = dir.path();
-    let a = plan(
-        d,
-        &scenario,
-        &forecast,
-        "a",
-        &["--simulate", "20", "--seed", "7"],
-    );
-    let b = plan(
-        d,
-        &scenario,
-        &forecast,
-        "b",
-        &["--simulate", "20", "--seed", "7"],
-    );
-    let c = plan(
-        d,
-        &scenario,
-        &forecast,
-        "c",
-        &["--simulate", "20", "--seed", "8"],
-    );
+    let case = Case::new();
+    let a = case.plan("a", &["--simulate", "20", "--seed", "7"]);
+    let b = case.plan("b", &["--simulate", "20", "--seed", "7"]);
+    let c = case.plan("c", &["--simulate", "20", "--seed", "8"]);
     for file in ["days.csv", "summary.json"] {
         assert_eq!(bytes(&a, file), bytes(&b, file), "{file}");
     }
@@ -151,21 +136,15 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_figures() {
 
 #[test]
 fn the_figures_are_those_of_simulate_on_the_written_folder() {
-    let (dir, scenario, forecast) = setup();
-    let d = dir.path();
-    let out = plan(
-        d,
-        &scenario,
-        &forecast,
-        "sim",
-        &["--simulate", "20", "--seed", "3"],
-    );
+    let case = Case::new();
+    let d = case.dir.path();
+    let out = case.plan("sim", &["--simulate", "20", "--seed", "3"]);
     let sim_days = d.join("simulated");
     peakplan()
         .args(["simulate", "--runs", "20", "--seed", "3", "--plan"])
         .arg(&out)
         .arg("--scenario")
-        .arg(&scenario)
+        .arg(&case.scenario)
         .arg("--out-dir")
         .arg(&sim_days)
         .arg("--out")
@@ -187,11 +166,17 @@ fn the_figures_are_those_of_simulate_on_the_written_folder() {
 }
 
 #[test]
-fn simulate_zero_is_refused_and_writes_nothing() {
-    let (dir, scenario, forecast) = setup();
-    let out = dir.path().join("out");
-    plan_on_forecast(&scenario, &forecast, &out)
+fn simulate_zero_or_a_seed_alone_is_refused_and_writes_nothing() {
+    let case = Case::new();
+    let out = case.dir.path().join("out");
+    plan_on_forecast(&case.scenario, &case.forecast, &out)
         .args(["--simulate", "0"])
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+    // A seed without runs to seed is a mistake, not a no-op.
+    plan_on_forecast(&case.scenario, &case.forecast, &out)
+        .args(["--seed", "3"])
         .assert()
         .code(2);
     assert!(!out.exists());

@@ -94,7 +94,7 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub simulate: Option<u32>,
     /// Seed of `--simulate`: the same seed gives the same figures.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, requires = "simulate")]
     pub seed: u64,
 }
 
@@ -121,20 +121,8 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     )?;
     let notes = planned.notes.into_iter().map(|note| Alert::Forecast { note });
     result.base.alerts.extend(notes);
-    let simulation = match args.simulate {
-        Some(runs) => {
-            let run = RunOptions { runs, seed: args.seed };
-            Some(simulated(
-                &args,
-                &scenario,
-                &result,
-                &planned.calendar,
-                &run,
-                global,
-            )?)
-        }
-        None => None,
-    };
+    let simulation =
+        simulated(&args, &scenario, &result, &planned.calendar, global)?;
     write(
         &args,
         &scenario,
@@ -191,20 +179,21 @@ fn planning_forecast(
     )
 }
 
-/// The simulated days of the base plan.
+/// With `--simulate`, the simulated days of the base plan.
 fn simulated(
     args: &Args,
     scenario: &Scenario,
     result: &ScenarioPlan,
     calendar: &Calendar,
-    run: &RunOptions,
     global: &Global,
-) -> Result<SimulationReport> {
+) -> Result<Option<SimulationReport>> {
+    let Some(runs) = args.simulate else { return Ok(None) };
+    let run = RunOptions { runs, seed: args.seed };
     let dir = args.out_dir.as_deref().unwrap_or(Path::new("."));
     let (model, outcome) =
-        from_plan::simulate_plan(&result.base, scenario, dir, run)?;
+        from_plan::simulate_plan(&result.base, scenario, dir, &run)?;
     model.notes.iter().for_each(|n| global.info(format!("note: {n}")));
-    Ok(SimulationReport::new(&model, outcome, calendar, run.seed))
+    Ok(Some(SimulationReport::new(&model, outcome, calendar, run.seed)))
 }
 
 /// Writes the files of the plan (and the chart, wherever it goes) in one
