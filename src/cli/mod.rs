@@ -5,6 +5,7 @@ pub mod checks;
 pub mod cmd;
 mod files;
 pub mod log;
+pub mod plan_folder;
 mod settings;
 
 use std::ffi::OsString;

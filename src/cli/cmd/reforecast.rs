@@ -11,18 +11,18 @@ use std::path::PathBuf;
 
 use crate::capacity::StaffTo;
 use crate::cli::Global;
+use crate::cli::plan_folder::PlanFolderArgs;
 use crate::error::Result;
 use crate::reforecast::{self, NowSpec, Options, actuals};
 use crate::report::{self, Format, term::Look};
-use crate::simulate::plan_dir;
 use crate::units::parse_duration;
 
 /// Flags of `peakplan reforecast`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The folder `peakplan plan --out-dir` wrote.
-    #[arg(long, value_name = "DIR")]
-    pub plan: PathBuf,
+    /// The plan folder and its scenario.
+    #[command(flatten)]
+    pub folder: PlanFolderArgs,
     /// Today's actual volumes so far, in the history layout (a header
     /// alone: none yet).
     #[arg(long, value_name = "FILE")]
@@ -32,10 +32,6 @@ pub struct Args {
     /// interval of --actuals.
     #[arg(long, value_name = "TIME", value_parser = actuals::parse_now)]
     pub now: Option<NowSpec>,
-    /// The scenario (targets, AHT, partners, overtime); default:
-    /// summary.json's.
-    #[arg(long, value_name = "FILE")]
-    pub scenario: Option<PathBuf>,
     /// The staffing rule, as `plan --staff-to`.
     #[arg(long, value_enum, default_value_t = StaffTo::Auto)]
     pub staff_to: StaffTo,
@@ -67,9 +63,7 @@ pub struct Args {
 ///
 /// Exit 2 for bad input, 3 with `--strict` on a missed target, else 1.
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let folder = plan_dir::read(&args.plan)?;
-    let settings = global.below_scenario();
-    let scenario = folder.scenario(args.scenario.as_deref(), &settings)?;
+    let (folder, scenario) = args.folder.load(global)?;
     let slot_s = scenario.horizon.interval.seconds() as i64;
     let actuals = actuals::read(&args.actuals, scenario.horizon.tz, slot_s)?;
     let options = Options {

@@ -12,20 +12,21 @@ use chrono::NaiveDate;
 
 use crate::capacity::forecast_csv;
 use crate::cli::Global;
+use crate::cli::plan_folder::PlanFolderArgs;
 use crate::error::Result;
 use crate::report::simulate::SimulationReport;
 use crate::report::{self, Format, term::Look};
 use crate::simulate::from_plan::{
     self, BuildOptions, parse_days, parse_redial,
 };
-use crate::simulate::{Redial, RunOptions, plan_dir, simulate};
+use crate::simulate::{Redial, RunOptions, simulate};
 
 /// Flags of `peakplan simulate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The folder `peakplan plan --out-dir` wrote.
-    #[arg(long, value_name = "DIR")]
-    pub plan: PathBuf,
+    /// The plan folder and its scenario.
+    #[command(flatten)]
+    pub folder: PlanFolderArgs,
     /// Independent simulated runs of every day.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
@@ -38,9 +39,6 @@ pub struct Args {
     /// Only these days, e.g. `2025-11-24..2025-12-01`.
     #[arg(long, value_name = "DATE..DATE", value_parser = parse_days)]
     pub days: Option<(NaiveDate, NaiveDate)>,
-    /// The scenario (AHT, patience, targets); default: summary.json's.
-    #[arg(long, value_name = "FILE")]
-    pub scenario: Option<PathBuf>,
     /// Lognormal handle times of this coefficient of variation.
     #[arg(long, value_name = "CV")]
     pub handle_cv: Option<f64>,
@@ -73,9 +71,7 @@ pub struct Args {
 ///
 /// Exit 2 for bad input, 3 with `--strict` on a short event day, else 1.
 pub fn run(args: Args, global: &Global) -> Result<()> {
-    let folder = plan_dir::read(&args.plan)?;
-    let settings = global.below_scenario();
-    let scenario = folder.scenario(args.scenario.as_deref(), &settings)?;
+    let (folder, scenario) = args.folder.load(global)?;
     let read = |p: &Path| forecast_csv::read(p, scenario.horizon.tz);
     let actuals = args.actuals.as_deref().map(read).transpose()?;
     let options = BuildOptions::new(args.handle_cv, args.redial, args.days);
