@@ -405,7 +405,7 @@ mod simulation {
 }
 
 mod cli {
-    use crate::util::{data, peakplan};
+    use crate::util::{data, peakplan, stdout_of};
     use peakplan::erlang::{Params, Target, required_agents};
     use predicates::prelude::*;
     use serde_json::Value;
@@ -437,17 +437,8 @@ mod cli {
             i += 2;
         }
         args.extend_from_slice(extra);
-        let out = peakplan()
-            .args(&args)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let out = stdout_of(peakplan().args(&args).args(["--format", "json"]));
+        serde_json::from_str(&out).unwrap()
     }
 
     #[test]

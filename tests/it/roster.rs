@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::plan::{plan_on_forecast, write_forecast};
-use crate::util::{data, peakplan};
+use crate::util::{data, peakplan, stdout_of};
 
 type Row = BTreeMap<String, String>;
 
@@ -363,7 +363,8 @@ fn the_staffing_volume_gives_the_required_agents_back() {
         let input = dir.path().join(format!("{queue}.csv"));
         std::fs::write(&input, text).unwrap();
         let aht = if queue == "commandes" { "240s" } else { "420s" };
-        let out = peakplan()
+        let mut cmd = peakplan();
+        let out = cmd
             .args([
                 "erlang",
                 "--interval",
@@ -376,15 +377,9 @@ fn the_staffing_volume_gives_the_required_agents_back() {
                 "20s",
             ])
             .args(["--max-occupancy", "0.9", "--format", "csv", "--input"])
-            .arg(&input)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
+            .arg(&input);
+        let out = stdout_of(out);
+        let mut rdr = csv::Reader::from_reader(out.as_bytes());
         let headers = rdr.headers().unwrap().clone();
         let col = headers
             .iter()
