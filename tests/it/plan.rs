@@ -1053,19 +1053,29 @@ fn validate_rejects_an_invalid_scenario_or_an_unknown_queue() {
 /// traffic beyond the Erlang maths: exit 2 naming the queue, no out-dir.
 /// Returns the message.
 fn too_much_traffic(scale: f64, staff_to: &str) -> String {
-    let (dir, scenario, forecast) = setup(&small(), scale);
+    let msg = plan_refused(&small(), scale, &["--staff-to", staff_to]);
+    assert!(msg.contains("queue \"commandes\""), "{msg}");
+    assert!(msg.contains("Erlangs"), "{msg}");
+    msg
+}
+
+/// Plans `scenario_text` on the forecast scaled by `scale`, expecting an
+/// input error: exit 2 and no out-dir. Returns the message.
+pub(crate) fn plan_refused(
+    scenario_text: &str,
+    scale: f64,
+    extra: &[&str],
+) -> String {
+    let (dir, scenario, forecast) = setup(scenario_text, scale);
     let out = plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
-        .args(["--staff-to", staff_to])
+        .args(extra)
         .assert()
         .code(2)
         .get_output()
         .stderr
         .clone();
-    let msg = String::from_utf8(out).unwrap();
-    assert!(msg.contains("queue \"commandes\""), "{msg}");
-    assert!(msg.contains("Erlangs"), "{msg}");
     assert!(!dir.path().join("out").exists());
-    msg
+    String::from_utf8(out).unwrap()
 }
 
 #[test]
@@ -1197,15 +1207,14 @@ fn a_misspelt_event_in_a_spread_whatif_is_an_error_with_a_suggestion() {
          events = [\"Black Fridya\"] }}\n",
         small()
     );
-    let (dir, scenario, forecast) = setup(&text, 1.0);
-    plan_on_forecast(&scenario, &forecast, &dir.path().join("out"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+    let msg = plan_refused(&text, 1.0, &[]);
+    assert!(
+        msg.contains(
             "what-if \"typo\" spread: no event is named \"Black Fridya\" in \
-             the calendar (did you mean \"Black Friday\"?)",
-        ));
-    assert!(!dir.path().join("out").exists());
+             the calendar (did you mean \"Black Friday\"?)"
+        ),
+        "{msg}"
+    );
 }
 
 #[test]
