@@ -174,7 +174,10 @@ pub struct QueueInput {
     pub partners: Vec<Partner>,
 }
 
-/// One day's slot grid.
+/// One day's slot grid. A shift starts at a slot of the day and covers
+/// the slots of its whole length, so it must fit in the grid: a caller
+/// whose day is shorter than a shift adds slots that need nobody after the
+/// close (as `capacity::schedule` does) for the shift to run past it.
 #[derive(Clone, Debug, Default)]
 pub struct Day {
     /// Open slots in time order, no gaps (a closed day has none).
