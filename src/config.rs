@@ -123,7 +123,7 @@ impl Config {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if an explicit file cannot be read; [`Error::Input`]
+    /// [`Error::Io`](crate::Error::Io) if an explicit file cannot be read; [`Error::Input`](crate::Error::Input)
     /// with line and column for a malformed file or an unknown key.
     pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
         let config_home = std::env::var_os("XDG_CONFIG_HOME")
@@ -173,7 +173,7 @@ impl Config {
     ///
     /// # Errors
     ///
-    /// [`Error::Input`] naming the line and column of the problem.
+    /// [`Error::Input`](crate::Error::Input) naming the line and column of the problem.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let name = path.display().to_string();
         let raw: Raw = toml::from_str(text).map_err(|e| {

@@ -3,7 +3,7 @@
 //!
 //! Reading happens in two steps. Serde reads the text into `Raw*` structs
 //! that mirror the file (`deny_unknown_fields`, so a misspelt key is an
-//! error with a "did you mean" suggestion), then [`Scenario::from_raw`]
+//! error with a "did you mean" suggestion), then `Scenario::from_raw`
 //! checks every value and builds the typed [`Scenario`]. Every error names
 //! the file, the line and column of the offending key and the key itself,
 //! and exits 2.
