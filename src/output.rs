@@ -46,7 +46,7 @@
 //!
 //! Every rename, flush and clean-up removal goes through one of the small
 //! wrappers at the end of this file, which in a debug build are the fault
-//! points of [`fault`]: tests make any one of them fail or kill the process
+//! points of `fault`: tests make any one of them fail or kill the process
 //! there, and check the guarantee above.
 
 use std::ffi::{OsStr, OsString};

@@ -14,7 +14,7 @@
 //! **Prior.** `θ ~ Gamma(a, a)`, mean 1 (the forecast's mean is the
 //! day's expectation) and variance `1/a`. Its spread is the forecast's
 //! day-level spread, read from the plan as the simulation reads it: the
-//! day total's band ([`crate::simulate::from_plan::daily_band`]) gives the
+//! day total's band ([`crate::simulate::from_plan::DayLaw`]) gives the
 //! lognormal day factor `F = e^{μ + σZ}` whose day totals have that p10
 //! and p90 ([`crate::simulate::calibrate`], Poisson noise apart); the
 //! Gamma matches a mean-one lognormal of that `σ` in mean and variance:
