@@ -120,9 +120,14 @@ fn holdout(
             row(rule.as_str(), e);
         }
         row(rule.as_str(), &total(&ev));
+        let ratio = if flexible(&perfect) > 0.0 {
+            flexible(&made) / flexible(&perfect)
+        } else {
+            f64::NAN
+        };
         println!(
             "  ({} planned in {plan_s:.2}s; flexible cost {:.0} EUR, {:.0} EUR \
-             with the true volumes as forecast)",
+             with the true volumes as forecast, {ratio:.2} times)",
             rule.as_str(),
             flexible(&made),
             flexible(&perfect)

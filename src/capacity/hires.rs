@@ -3,7 +3,6 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::capacity::mix::{MixHiring, Wave};
 use crate::capacity::scenario::Hiring;
 
 /// A hire wave with its dates.
@@ -11,7 +10,7 @@ use crate::capacity::scenario::Hiring;
 pub struct HireWave {
     /// Queue the hires work on.
     pub queue: String,
-    /// Contract they are hired on (empty for the weekly model's waves).
+    /// Contract they are hired on (empty when the scenario names none).
     pub contract: String,
     /// People to hire.
     pub count: u32,
@@ -57,34 +56,40 @@ pub fn earliest_week(
     w
 }
 
-/// Dates and cost of `wave`, whose week 0 starts on `first_monday`.
-pub fn dated(
-    wave: &Wave,
-    queue: &str,
+/// The dates of a hire wave productive from week `start` (index from
+/// `first_monday`), trained for `train_weeks` before it, recruited
+/// `recruit_weeks` before training and paid `paid_weeks` from its first
+/// training day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaveDates {
+    /// Last day to have recruited them (may fall before `as_of`: the
+    /// caller clamps it).
+    pub recruit_by: NaiveDate,
+    /// First training day.
+    pub train_from: NaiveDate,
+    /// First productive day (a Monday).
+    pub productive_from: NaiveDate,
+    /// Last paid day (a Sunday).
+    pub until: NaiveDate,
+}
+
+/// Dates of a wave productive from week `start` of a plan whose week 0
+/// starts on `first_monday` and paid `paid_weeks` weeks, training
+/// included.
+pub fn wave_dates(
     first_monday: NaiveDate,
-    h: &Hiring,
-    mh: &MixHiring,
-    weekly_hours: f64,
-) -> HireWave {
-    let productive_from = add_weeks(first_monday, wave.start as i64);
-    let train_from = add_weeks(productive_from, -i64::from(h.train_weeks));
-    let recruit_by = add_weeks(train_from, -i64::from(h.recruit_weeks));
-    let paid = wave.paid_weeks(mh);
-    let until =
-        add_weeks(train_from, paid as i64).pred_opt().unwrap_or(train_from);
-    let cost =
-        f64::from(wave.count) * paid as f64 * weekly_hours * h.cost_per_hour;
-    HireWave {
-        queue: queue.to_string(),
-        contract: String::new(),
-        count: wave.count,
-        recruit_by,
-        train_from,
-        productive_from,
-        until,
-        paid_weeks: paid as u32,
-        cost,
-    }
+    start: usize,
+    train_weeks: usize,
+    recruit_weeks: usize,
+    paid_weeks: usize,
+) -> WaveDates {
+    let productive_from = add_weeks(first_monday, start as i64);
+    let train_from = add_weeks(productive_from, -(train_weeks as i64));
+    let recruit_by = add_weeks(train_from, -(recruit_weeks as i64));
+    let until = add_weeks(train_from, paid_weeks as i64)
+        .pred_opt()
+        .unwrap_or(train_from);
+    WaveDates { recruit_by, train_from, productive_from, until }
 }
 
 #[cfg(test)]
@@ -110,26 +115,14 @@ mod tests {
 
     #[test]
     fn lead_times_are_counted_back_from_the_first_productive_day() {
-        let h = hiring();
-        let mh = MixHiring {
-            queues: vec![0],
-            earliest: 0,
-            train_weeks: 2,
-            ramp: h.ramp.clone(),
-            min_contract_weeks: 6,
-            max_hires: 80,
-            week_cost: 35.0 * 21.0,
-        };
-        let wave = Wave { queue: 0, start: 2, end: 3, count: 12 };
-        let w = dated(&wave, "commandes", d("2025-10-27"), &h, &mh, 35.0);
+        // Week 0 starts 2025-10-27; productive from week 2, 2 training
+        // weeks, 3 recruiting weeks, paid 6 weeks (the minimum contract
+        // when 2 training + 2 productive weeks fall short of it).
+        let w = wave_dates(d("2025-10-27"), 2, 2, 3, 6);
         assert_eq!(w.productive_from, d("2025-11-10"));
         assert_eq!(w.train_from, d("2025-10-27"));
         assert_eq!(w.recruit_by, d("2025-10-06"));
-        // 2 training + 2 productive weeks = 4 < 6: the minimum contract
-        // runs 6 weeks from the first training day.
-        assert_eq!(w.paid_weeks, 6);
         assert_eq!(w.until, d("2025-12-07"));
-        assert_eq!(w.cost, 12.0 * 6.0 * 35.0 * 21.0);
     }
 
     #[test]

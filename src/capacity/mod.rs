@@ -9,9 +9,9 @@
 //!   and the staffed intervals into the [`roster`] solver's input (shifts,
 //!   hires, overtime, partners) and its solution back into dated shifts,
 //!   per-interval supply and gaps; weekly FTE are derived from the shifts
-//!   for reading, and the hires are dated ([`hires`]).
-//! * [`mix`] is the weekly pooled model the plan used before, kept as a
-//!   library function for comparison; it no longer decides.
+//!   for reading, and the hires are dated ([`hires`]). Nothing is pooled
+//!   over a week to decide: the weekly links (hours, shift-days, hire
+//!   waves) are constraints of the roster solver over its intervals.
 //! * [`whatif`] changes the demand (self-care, peak spreading) for
 //!   side-by-side comparison (`report::plan` writes the files).
 //! * [`plan_scenario`] chains them: the base plan, the what-ifs' figures
@@ -19,7 +19,6 @@
 
 pub mod forecast_csv;
 pub mod hires;
-pub mod mix;
 pub mod plan;
 pub mod roster;
 pub mod scenario;

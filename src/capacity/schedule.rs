@@ -427,24 +427,20 @@ fn dated(
     wave: &roster::Wave,
 ) -> HireWave {
     let h = q.hiring.as_ref();
-    let train = h.map_or(0, |h| h.train_weeks) as i64;
-    let recruit = s.hiring.as_ref().map_or(0, |h| h.recruit_weeks);
-    let productive_from = hires::add_weeks(first, wave.start as i64);
-    let train_from = hires::add_weeks(productive_from, -train);
-    let recruit_by = hires::add_weeks(train_from, -i64::from(recruit));
-    let until = hires::add_weeks(train_from, wave.paid_weeks as i64)
-        .pred_opt()
-        .unwrap_or(train_from);
+    let train = h.map_or(0, |h| h.train_weeks);
+    let recruit = s.hiring.as_ref().map_or(0, |h| h.recruit_weeks as usize);
+    let dates =
+        hires::wave_dates(first, wave.start, train, recruit, wave.paid_weeks);
     HireWave {
         queue: q.name.clone(),
         contract: h
             .and_then(|h| h.contracts.get(wave.contract))
             .map_or(String::new(), |c| c.name.clone()),
         count: wave.count,
-        recruit_by: recruit_by.max(s.as_of),
-        train_from,
-        productive_from,
-        until,
+        recruit_by: dates.recruit_by.max(s.as_of),
+        train_from: dates.train_from,
+        productive_from: dates.productive_from,
+        until: dates.until,
         paid_weeks: wave.paid_weeks as u32,
         cost: wave.cost,
     }

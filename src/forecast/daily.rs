@@ -240,10 +240,6 @@ pub(crate) fn weekday(date: NaiveDate) -> usize {
 /// Reweighting passes of the robust fit, at most.
 const PASSES: usize = 6;
 
-/// Season-to-season spread of an event's log effect, relative to its size
-/// (see [`DailyModel::event_sigma`]).
-const EVENT_SPREAD: f64 = 0.3;
-
 /// The fitted daily model of one queue.
 #[derive(Clone, Debug)]
 pub(crate) struct DailyModel {
@@ -672,11 +668,9 @@ impl DailyModel {
     /// it. An effect learned on a single season cannot be told apart from
     /// that season's coincidences (another event's window lying over it,
     /// a weekday falling differently), and the error model, measured on
-    /// recent weeks, rarely holds event days. It is
-    /// `EVENT_SPREAD · |effect| / n²`, `effect` the summed log effect of the
-    /// day's event bins and `n` the fewest seasons one of them rests on:
-    /// wide after one season, a quarter of that after two, where the
-    /// measured errors already cover event days.
+    /// recent weeks, rarely holds event days. `effect` is the summed log
+    /// effect of the day's event bins, `n` the fewest seasons one of them
+    /// rests on; the spread is [`super::quantiles::event_sigma`]'s.
     pub fn event_sigma(&self, date: NaiveDate, events: &Schedule) -> f64 {
         let mut effect = 0.0;
         let mut seasons = usize::MAX;
@@ -694,8 +688,7 @@ impl DailyModel {
         if seasons == usize::MAX {
             return 0.0;
         }
-        let n = seasons as f64;
-        EVENT_SPREAD * effect.abs() / (n * n)
+        super::quantiles::event_sigma(effect, seasons, self.sigma)
     }
 
     /// The learned multiplicative effect of `name` at `bin`: the kind's

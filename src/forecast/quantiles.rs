@@ -79,6 +79,37 @@ impl ErrorModel {
     }
 }
 
+/// Season-to-season spread of an event's log effect, relative to its size
+/// (see [`event_sigma`]).
+const EVENT_SPREAD: f64 = 0.3;
+
+/// Extra log-scale spread of a day's total from the event effects on it:
+/// `effect` their summed log effect, `seasons` the fewest seasons one of
+/// them was learned on, `day_sigma` the daily model's residual scale.
+///
+/// An event's next season differs from its average by about
+/// `s = EVENT_SPREAD · |effect|`. After two seasons or more the measured
+/// errors already hold event days, so only `s / n²` is added (a quarter of
+/// `s` after two). After a single season (or none: an effect borrowed
+/// from the event's kind) the forecast is not only exposed to the next
+/// season's deviation: its effect *is* the one season seen, so it carries
+/// that season's own deviation `s` and that day's noise `day_sigma` as
+/// estimation error, independent of the next season's. The band then
+/// carries both, `√(s² + s² + day_sigma²)`: the prediction error of an
+/// effect estimated from one draw, not only the spread of the draws.
+///
+/// Only the band moves: the forecast's mean is the same whatever this
+/// returns.
+pub(crate) fn event_sigma(effect: f64, seasons: usize, day_sigma: f64) -> f64 {
+    let next = EVENT_SPREAD * effect.abs();
+    if seasons <= 1 {
+        let estimate = next.hypot(day_sigma);
+        return next.hypot(estimate);
+    }
+    let n = seasons as f64;
+    next / (n * n)
+}
+
 /// `(p10, p50, p90)` of an interval with expected volume `mean`, daily
 /// log error `sigma` and overdispersion `phi`.
 pub(crate) fn interval_quantiles(mean: f64, sigma: f64, phi: f64) -> [f64; 3] {
@@ -124,6 +155,23 @@ pub fn poisson_mad(lambda: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_effect_seen_once_carries_its_estimation_error() {
+        // Two seasons or more: the next season's deviation only, shrunk
+        // by n² as before.
+        assert!((event_sigma(0.4, 2, 0.05) - 0.3 * 0.4 / 4.0).abs() < 1e-15);
+        assert!((event_sigma(-0.4, 3, 0.05) - 0.3 * 0.4 / 9.0).abs() < 1e-15);
+        // One season: the next season's deviation, the seen season's and
+        // that day's noise, independent.
+        let want = (2.0 * 0.12f64.powi(2) + 0.05f64.powi(2)).sqrt();
+        assert!((event_sigma(0.4, 1, 0.05) - want).abs() < 1e-15);
+        assert_eq!(event_sigma(0.4, 0, 0.05), event_sigma(0.4, 1, 0.05));
+        // Wider than the spread of the draws alone, and never below the
+        // day's own noise.
+        assert!(event_sigma(0.4, 1, 0.05) > 0.3 * 0.4);
+        assert!(event_sigma(0.0, 1, 0.05) >= 0.05);
+    }
 
     #[test]
     fn poisson_mad_matches_direct_sums() {

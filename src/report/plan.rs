@@ -624,15 +624,19 @@ fn queue_summaries(plan: &Plan) -> Vec<Value> {
     for w in &plan.weeks {
         queues.entry(&w.queue).or_default().push(w);
     }
+    // One pass over the intervals, in their order, so that each queue's
+    // sums add the same terms in the same order as a filter per queue.
+    let mut contacts: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for r in &plan.intervals {
+        let (calls, served) = contacts.entry(&r.queue).or_default();
+        *calls += r.forecast;
+        *served += r.forecast * r.service_level;
+    }
     queues
         .into_iter()
         .map(|(q, weeks)| {
-            let rows = plan.intervals.iter().filter(|r| r.queue == q);
-            let (mut calls, mut served) = (0.0, 0.0);
-            for r in rows {
-                calls += r.forecast;
-                served += r.forecast * r.service_level;
-            }
+            let (calls, served) =
+                contacts.get(q).copied().unwrap_or((0.0, 0.0));
             let peak = weeks
                 .iter()
                 .max_by(|a, b| a.required_fte.total_cmp(&b.required_fte));

@@ -12,6 +12,8 @@ mod faults;
 mod forecast;
 mod history;
 mod plan;
+mod plan_issue;
+mod plan_optimal;
 mod plan_simulate;
 mod readme;
 mod reforecast;
