@@ -1,23 +1,25 @@
-//! Intraday re-forecast: on the day, learn the day's level from the
-//! morning's counts, restaff the rest of the day with the plan's staffing
-//! rule and propose what to change (partner agents, overtime, deflection).
+//! Intraday re-forecast: on the day, learn the day's level (and on an
+//! event day, its shape) from the morning's counts, carry the level to the
+//! next days of the event window, restaff the rest of the day with the
+//! plan's staffing rule and propose what to change (partner agents,
+//! overtime, deflection).
 //!
 //! # Method: a Bayesian update of the day level
 //!
 //! The plan's forecast of a queue-day gives each interval `s` a mean
 //! `m_s` and a band `p10_s..p90_s`. The day's actual counts are modelled
 //! as `y_s ~ Poisson(θ·m_s)`, with one multiplier `θ` for the whole day:
-//! the intraday shape is the plan's (an event day's own shape on an event
-//! day, since that is what the plan's forecast holds), only its level is
-//! unknown.
+//! the intraday shape is the plan's (on an event day, re-weighted first
+//! as [below](#event-days-the-shape-before-the-level)), only its level
+//! is unknown.
 //!
 //! **Prior.** `θ ~ Gamma(a, a)`, mean 1 (the forecast's mean is the
 //! day's expectation) and variance `1/a`. Its spread is the forecast's
 //! day-level spread, read from the plan as the simulation reads it: the
-//! day total's band ([`crate::simulate::from_plan::DayLaw`]) gives the
-//! lognormal day factor `F = e^{μ + σZ}` whose day totals have that p10
-//! and p90 ([`crate::simulate::calibrate`], Poisson noise apart); the
-//! Gamma matches a mean-one lognormal of that `σ` in mean and variance:
+//! day law of the plan's interval bands
+//! ([`crate::simulate::from_plan::DayLaw`]) gives `e^{σ²}` of the
+//! lognormal day factor `F = e^{μ + σZ}`, and the Gamma matches a
+//! mean-one lognormal of that `σ` in mean and variance:
 //!
 //! ```text
 //! 1/a = Var θ = e^{σ²} − 1
@@ -67,6 +69,67 @@
 //!
 //! With no actuals `q' = q`: the plan. A morning exactly on forecast
 //! keeps every mean and narrows the band.
+//!
+//! # Event days: the shape before the level
+//!
+//! On an event day the plan's shape is a blend of the event's past days
+//! and the weekday's (the forecast shrinks an event's own profile toward
+//! the weekday's), and event mornings often run sharper than it: read as
+//! the day's level, a heavy morning over-forecasts the afternoon. So the
+//! morning's ratio to the plan is split into a shape error and a level
+//! error. With `s_p = Σ_{closed} m_s / Σ m_s` the plan's share of the day
+//! before `now`, and `s` the day's true share, a day of level `θ` has
+//!
+//! ```text
+//! morning:   Y/M      = θ·g₋,   g₋ = s/s_p
+//! afternoon: rest/R   = θ·g₊,   g₊ = (1 − s)/(1 − s_p)
+//! ```
+//!
+//! `s` is learned from the history's earlier days of the same event and
+//! day of it (the third day of a three-day update is matched with third
+//! days), else of the same kind (the forecast's event-profile rule:
+//! events of under three days): day `i` has share `s_i` of its contacts
+//! in the same local intervals, `N_i` contacts and binomial variance
+//! `b_i = s_i(1 − s_i)/N_i`. The estimate is shrunk toward the plan's
+//! share by an empirical-Bayes credibility (method of moments, no tuned
+//! constant):
+//!
+//! ```text
+//! s̄ = mean s_i,   v = max(mean b_i, sample variance of the s_i)
+//! τ² = max(0, (s̄ − s_p)² − v/n)        (what the gap has beyond noise)
+//! w  = τ²/(τ² + v/n),   s = s_p + w·(s̄ − s_p)
+//! ```
+//!
+//! so past days whose share is the plan's up to their noise change
+//! nothing, and a gap far above it is trusted almost whole. The plan's
+//! intervals are then multiplied by `g₋` (closed by `now`) or `g₊` (to
+//! come), means and bands, which keeps the day's total, and the level
+//! update above runs on the reshaped plan. Without a history (`--history`
+//! or the scenario's `inputs.history`) or a past day of the event, the
+//! update is the level-only one, and a note says so.
+//!
+//! # The next days of the event window
+//!
+//! When today is a day of an event (closures apart), the days after it up
+//! to the end of its window as the forecast models it
+//! ([`crate::forecast::Windows`]: Black Friday's two weeks of follow-up
+//! through Cyber Monday, a sale's week) and at most [`NEXT_DAYS_MAX`]
+//! days ahead are re-estimated. Their multiplier follows today's as a
+//! first-order autoregression of the day-level error over open days:
+//!
+//! ```text
+//! θ_k − 1 = ρ^k·(θ₀ − 1) + η_k,   Var η_k = (1 − ρ^{2k})/a_k
+//! E[θ_k | y]   = 1 + ρ^k·(E[θ₀ | y] − 1)
+//! Var[θ_k | y] = ρ^{2k}·Var[θ₀ | y] + (1 − ρ^{2k})/a_k
+//! ```
+//!
+//! with `a_k` the day's own prior and `ρ =` [`NEXT_DAY_CARRY`] `= ½`: half
+//! of today's level error carries to the next open day, a quarter to the
+//! one after. `ρ` is a chosen value, not fitted: the bundled history has
+//! two or three days of each window a year, too few to estimate it; the
+//! accuracy example measures what it gives. The bands are the plan's,
+//! moved and rescaled as above (dispersion 1: today's morning says
+//! nothing of another day's shape).
 //!
 //! An interval is seen when it has closed by `now` and the actuals cover
 //! it whole; an interval closed without actuals is left out of both `Y`
@@ -505,6 +568,16 @@ fn shape_notes(
     };
     for q in queues.iter().filter(|q| q.seen_forecast > 0.0) {
         match &q.shape {
+            Some(f) if f.weight == 0.0 => notes.push(format!(
+                "queue {}: {} {} past day(s) in {history} put {:.1} % of \
+                 the day before now, within their noise of the plan's \
+                 {:.1} %: the plan's shape is kept",
+                q.queue,
+                f.label,
+                f.days,
+                100.0 * f.share_past,
+                100.0 * f.share_plan,
+            )),
             Some(f) => notes.push(format!(
                 "queue {}: {} {} past day(s) in {history} put {:.1} % of \
                  the day before now where the plan puts {:.1} %: the plan's \

@@ -40,6 +40,11 @@ fn pct(x: f64) -> String {
     format!("{} %", fixed(100.0 * x, 1))
 }
 
+/// A day multiplier as the change it makes: `1.106` → `+10.6 %`.
+fn level(x: f64) -> String {
+    format!("{:+.1} %", 100.0 * (x - 1.0))
+}
+
 impl Reforecast {
     /// Exit 3 (for `--strict`) when a queue's rest of the day misses its
     /// target even after the proposed actions.
@@ -85,7 +90,7 @@ impl Reforecast {
                 q.queue.clone(),
                 fixed(q.seen_actual, 0),
                 fixed(q.seen_forecast, 0),
-                format!("{:+.1} %", 100.0 * (q.posterior.mean - 1.0)),
+                level(q.posterior.mean),
                 fixed(q.posterior.weight, 2),
                 fixed(q.rest_plan, 0),
                 fixed(q.rest_forecast, 0),
@@ -150,7 +155,7 @@ impl Reforecast {
                 d.date.to_string(),
                 d.ahead.to_string(),
                 fixed(d.carry, 2),
-                format!("{:+.1} %", 100.0 * (d.posterior.mean - 1.0)),
+                level(d.posterior.mean),
                 fixed(d.plan_total, 0),
                 fixed(d.forecast_total, 0),
             ]);
@@ -349,7 +354,7 @@ impl Render for Reforecast {
             let offset = (d.date - self.date).num_days().to_string();
             for r in &d.intervals {
                 // Not restaffed: only the volumes are filled.
-                let mut cells: Vec<String> = vec![String::new(); 19];
+                let mut cells = vec![String::new(); INTERVAL_COLUMNS.len()];
                 cells[0] = r.start.to_rfc3339();
                 cells[1] = d.queue.clone();
                 cells[2] = "true".to_string();
@@ -357,7 +362,7 @@ impl Render for Reforecast {
                 cells[5] = n(r.forecast.mean, 2);
                 cells[6] = n(r.forecast.p10, 2);
                 cells[7] = n(r.forecast.p90, 2);
-                cells[18] = offset.clone();
+                cells[INTERVAL_COLUMNS.len() - 1] = offset.clone();
                 out.row(cells)?;
             }
         }
