@@ -363,6 +363,39 @@ mod tests {
     }
 
     #[test]
+    fn the_level_carries_over_geometrically_toward_the_next_day_s_prior() {
+        let today = Prior::from_sigma(0.1).update(1300.0, 1000.0);
+        let next = Prior::from_sigma(0.15);
+        // k = 0 is today; each open day halves the error.
+        assert_eq!(
+            carry_over(&today, &next, 0.5, 0),
+            today_as_carried(&today)
+        );
+        let one = carry_over(&today, &next, 0.5, 1);
+        assert!((one.mean - 1.0 - 0.5 * (today.mean - 1.0)).abs() < 1e-12);
+        let v = 0.25 * today.var + 0.75 * next.var();
+        assert!((one.var - v).abs() < 1e-15, "{one:?}");
+        // Far ahead: the next day's own prior.
+        let far = carry_over(&today, &next, 0.5, 40);
+        assert!((far.mean - 1.0).abs() < 1e-9);
+        assert!((far.var - next.var()).abs() < 1e-12);
+        // Nothing seen today: every next day is its plan.
+        let none = Prior::from_sigma(0.15).update(0.0, 0.0);
+        let p = predictive(
+            100.0,
+            80.0,
+            121.0,
+            &next,
+            &carry_over(&none, &next, 0.5, 1),
+        );
+        assert_eq!((p.mean, p.p10, p.p90), (100.0, 80.0, 121.0));
+    }
+
+    fn today_as_carried(p: &Posterior) -> Posterior {
+        Posterior { dispersion: 1.0, ..*p }
+    }
+
+    #[test]
     fn the_prior_is_the_day_law_s_variance() {
         // e^{σ²} = 1.01: 1/a = 0.01 and σ = √ln 1.01.
         let p = Prior::from_es2(1.01);
