@@ -115,10 +115,7 @@ impl EventContext {
             years.0..=years.1,
             events,
         )?;
-        Ok(match history {
-            Some(h) => EventContext::new(calendar, Some(&h)),
-            None => EventContext::new(calendar, None),
-        })
+        Ok(EventContext::new(calendar, history.as_ref()))
     }
 
     /// The context of `calendar` and the short-event days of `history`.
