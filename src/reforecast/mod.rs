@@ -1,23 +1,25 @@
-//! Intraday re-forecast: on the day, learn the day's level from the
-//! morning's counts, restaff the rest of the day with the plan's staffing
-//! rule and propose what to change (partner agents, overtime, deflection).
+//! Intraday re-forecast: on the day, learn the day's level (and on an
+//! event day, its shape) from the morning's counts, carry the level to the
+//! next days of the event window, restaff the rest of the day with the
+//! plan's staffing rule and propose what to change (partner agents,
+//! overtime, deflection).
 //!
 //! # Method: a Bayesian update of the day level
 //!
 //! The plan's forecast of a queue-day gives each interval `s` a mean
 //! `m_s` and a band `p10_s..p90_s`. The day's actual counts are modelled
 //! as `y_s ~ Poisson(θ·m_s)`, with one multiplier `θ` for the whole day:
-//! the intraday shape is the plan's (an event day's own shape on an event
-//! day, since that is what the plan's forecast holds), only its level is
-//! unknown.
+//! the intraday shape is the plan's (on an event day, re-weighted first
+//! as [below](#event-days-the-shape-before-the-level)), only its level
+//! is unknown.
 //!
 //! **Prior.** `θ ~ Gamma(a, a)`, mean 1 (the forecast's mean is the
 //! day's expectation) and variance `1/a`. Its spread is the forecast's
 //! day-level spread, read from the plan as the simulation reads it: the
-//! day total's band ([`crate::simulate::from_plan::DayLaw`]) gives the
-//! lognormal day factor `F = e^{μ + σZ}` whose day totals have that p10
-//! and p90 ([`crate::simulate::calibrate`], Poisson noise apart); the
-//! Gamma matches a mean-one lognormal of that `σ` in mean and variance:
+//! day law of the plan's interval bands
+//! ([`crate::simulate::from_plan::DayLaw`]) gives `e^{σ²}` of the
+//! lognormal day factor `F = e^{μ + σZ}`, and the Gamma matches a
+//! mean-one lognormal of that `σ` in mean and variance:
 //!
 //! ```text
 //! 1/a = Var θ = e^{σ²} − 1
@@ -68,6 +70,67 @@
 //! With no actuals `q' = q`: the plan. A morning exactly on forecast
 //! keeps every mean and narrows the band.
 //!
+//! # Event days: the shape before the level
+//!
+//! On an event day the plan's shape is a blend of the event's past days
+//! and the weekday's (the forecast shrinks an event's own profile toward
+//! the weekday's), and event mornings often run sharper than it: read as
+//! the day's level, a heavy morning over-forecasts the afternoon. So the
+//! morning's ratio to the plan is split into a shape error and a level
+//! error. With `s_p = Σ_{closed} m_s / Σ m_s` the plan's share of the day
+//! before `now`, and `s` the day's true share, a day of level `θ` has
+//!
+//! ```text
+//! morning:   Y/M      = θ·g₋,   g₋ = s/s_p
+//! afternoon: rest/R   = θ·g₊,   g₊ = (1 − s)/(1 − s_p)
+//! ```
+//!
+//! `s` is learned from the history's earlier days of the same event and
+//! day of it (the third day of a three-day update is matched with third
+//! days), else of the same kind (the forecast's event-profile rule:
+//! events of under three days): day `i` has share `s_i` of its contacts
+//! in the same local intervals, `N_i` contacts and binomial variance
+//! `b_i = s_i(1 − s_i)/N_i`. The estimate is shrunk toward the plan's
+//! share by an empirical-Bayes credibility (method of moments, no tuned
+//! constant):
+//!
+//! ```text
+//! s̄ = mean s_i,   v = max(mean b_i, sample variance of the s_i)
+//! τ² = max(0, (s̄ − s_p)² − v/n)        (what the gap has beyond noise)
+//! w  = τ²/(τ² + v/n),   s = s_p + w·(s̄ − s_p)
+//! ```
+//!
+//! so past days whose share is the plan's up to their noise change
+//! nothing, and a gap far above it is trusted almost whole. The plan's
+//! intervals are then multiplied by `g₋` (closed by `now`) or `g₊` (to
+//! come), means and bands, which keeps the day's total, and the level
+//! update above runs on the reshaped plan. Without a history (`--history`
+//! or the scenario's `inputs.history`) or a past day of the event, the
+//! update is the level-only one, and a note says so.
+//!
+//! # The next days of the event window
+//!
+//! When today is a day of an event (closures apart), the days after it up
+//! to the end of its window as the forecast models it
+//! ([`crate::forecast::Windows`]: Black Friday's two weeks of follow-up
+//! through Cyber Monday, a sale's week) and at most [`NEXT_DAYS_MAX`]
+//! days ahead are re-estimated. Their multiplier follows today's as a
+//! first-order autoregression of the day-level error over open days:
+//!
+//! ```text
+//! θ_k − 1 = ρ^k·(θ₀ − 1) + η_k,   Var η_k = (1 − ρ^{2k})/a_k
+//! E[θ_k | y]   = 1 + ρ^k·(E[θ₀ | y] − 1)
+//! Var[θ_k | y] = ρ^{2k}·Var[θ₀ | y] + (1 − ρ^{2k})/a_k
+//! ```
+//!
+//! with `a_k` the day's own prior and `ρ =` [`NEXT_DAY_CARRY`] `= ½`: half
+//! of today's level error carries to the next open day, a quarter to the
+//! one after. `ρ` is a chosen value, not fitted: the bundled history has
+//! two or three days of each window a year, too few to estimate it; the
+//! accuracy example measures what it gives. The bands are the plan's,
+//! moved and rescaled as above (dispersion 1: today's morning says
+//! nothing of another day's shape).
+//!
 //! An interval is seen when it has closed by `now` and the actuals cover
 //! it whole; an interval closed without actuals is left out of both `Y`
 //! and `M` (noted), as missing data, not zero.
@@ -81,6 +144,7 @@
 
 pub mod actions;
 pub mod actuals;
+pub mod shape;
 pub mod update;
 
 use std::collections::BTreeMap;
@@ -95,7 +159,11 @@ use crate::simulate::plan_dir::{PlanFolder, PlanInterval};
 
 pub use actions::{Action, ActionKind};
 pub use actuals::{Actuals, NowSpec, parse_now};
-pub use update::{Posterior, Predictive, Prior, dispersion, predictive};
+pub use shape::{EventContext, ShapeFix, shape_fix};
+pub use update::{
+    DayUpdate, Posterior, Predictive, Prior, dispersion, predictive,
+    update_day,
+};
 
 /// Choices the plan folder and scenario do not make.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -136,6 +204,8 @@ pub struct Reforecast {
     pub queues: Vec<QueueDay>,
     /// The proposed actions, cheapest first per queue.
     pub actions: Vec<Action>,
+    /// The plan's next days of the event window today is in, re-estimated.
+    pub next_days: Vec<NextDay>,
     /// What the planner should know about how it was made.
     pub notes: Vec<String>,
 }
@@ -151,6 +221,9 @@ pub struct QueueDay {
     pub prior: Prior,
     /// The posterior after the morning.
     pub posterior: Posterior,
+    /// How the day's shape was re-weighted before the update, on an event
+    /// day whose event the history has seen.
+    pub shape: Option<ShapeFix>,
     /// Contacts seen in the seen intervals.
     pub seen_actual: f64,
     /// The plan's forecast of the same intervals.
@@ -177,6 +250,38 @@ impl QueueDay {
             self.sl_after < sl - crate::capacity::staffing::SL_TOLERANCE
         })
     }
+}
+
+/// A day after today in the event window today is in, for one queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NextDay {
+    /// The queue.
+    pub queue: String,
+    /// The local date.
+    pub date: NaiveDate,
+    /// Open days after today, `k` (1 for the next).
+    pub ahead: u32,
+    /// The share of today's level error carried over, `ρ^k`.
+    pub carry: f64,
+    /// The day's multiplier after the carry-over.
+    pub posterior: Posterior,
+    /// The plan's forecast of the day.
+    pub plan_total: f64,
+    /// The re-estimate.
+    pub forecast_total: f64,
+    /// Every interval of the day.
+    pub intervals: Vec<NextInterval>,
+}
+
+/// One interval of a next day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NextInterval {
+    /// Start.
+    pub start: DateTime<Tz>,
+    /// The plan's forecast mean, p10 and p90.
+    pub plan: Predictive,
+    /// The re-estimate.
+    pub forecast: Predictive,
 }
 
 /// One interval of a queue's day.
@@ -259,6 +364,7 @@ pub fn reforecast(
     scenario: &Scenario,
     actuals: &Actuals,
     options: &Options,
+    context: &EventContext,
 ) -> Result<Reforecast> {
     let tz = scenario.horizon.tz;
     let slot_s = scenario.horizon.interval.seconds() as i64;
@@ -336,39 +442,43 @@ pub fn reforecast(
                 now.format("%H:%M")
             ));
         }
-        let prior = Prior::of_day(rows);
-        let pairs: Vec<(f64, f64)> = rows
+        let closed: Vec<bool> = rows
+            .iter()
+            .map(|r| r.start + TimeDelta::seconds(slot_s) <= now)
+            .collect();
+        let shape = if observed.iter().any(Option::is_some) {
+            day_shape(context, &spec.name, date, rows, &closed, tz)
+        } else {
+            None
+        };
+        let day = update_day(rows, &observed, &closed, shape.as_ref());
+        let (prior, posterior) = (day.prior, day.posterior);
+        let y: f64 = observed.iter().flatten().sum();
+        let m: f64 = rows
             .iter()
             .zip(&observed)
-            .filter_map(|(r, o)| o.map(|n| (n, r.forecast)))
-            .collect();
-        let posterior = prior.update_counts(&pairs);
-        let y: f64 = pairs.iter().map(|p| p.0).sum();
-        let m: f64 = pairs.iter().map(|p| p.1).sum();
+            .filter(|(_, o)| o.is_some())
+            .map(|(r, _)| r.forecast)
+            .sum();
         let mut intervals: Vec<IntervalRow> = rows
             .iter()
             .zip(&observed)
-            .map(|(r, o)| {
-                let plan =
-                    Predictive { mean: r.forecast, p10: r.p10, p90: r.p90 };
-                let end = r.start + TimeDelta::seconds(slot_s);
-                IntervalRow {
-                    start: r.start.with_timezone(&tz),
-                    actual: *o,
-                    remaining: end > now,
-                    plan,
-                    forecast: predictive(
-                        r.forecast, r.p10, r.p90, &prior, &posterior,
-                    ),
-                    plan_required: r.required_agents,
-                    required: 0,
-                    required_after: 0,
-                    scheduled: r.scheduled_agents.unwrap_or(r.required_agents),
-                    overtime: 0.0,
-                    partner: 0.0,
-                    sl: 1.0,
-                    sl_after: 1.0,
-                }
+            .zip(&day.forecast)
+            .zip(&closed)
+            .map(|(((r, o), f), c)| IntervalRow {
+                start: r.start.with_timezone(&tz),
+                actual: *o,
+                remaining: !c,
+                plan: Predictive { mean: r.forecast, p10: r.p10, p90: r.p90 },
+                forecast: *f,
+                plan_required: r.required_agents,
+                required: 0,
+                required_after: 0,
+                scheduled: r.scheduled_agents.unwrap_or(r.required_agents),
+                overtime: 0.0,
+                partner: 0.0,
+                sl: 1.0,
+                sl_after: 1.0,
             })
             .collect();
         let planned_partner: Vec<f64> =
@@ -387,6 +497,7 @@ pub fn reforecast(
             },
             prior,
             posterior,
+            shape,
             seen_actual: y,
             seen_forecast: m,
             rest_plan: rest(|i| i.plan.mean),
@@ -399,7 +510,176 @@ pub fn reforecast(
         all_actions.extend(outcome.actions);
     }
     notes.extend(ctx.notes());
-    Ok(Reforecast { date, now, queues, actions: all_actions, notes })
+    notes.extend(shape_notes(context, &queues, date));
+    let next_days = next_days(folder, context, &queues, date, tz);
+    Ok(Reforecast {
+        date,
+        now,
+        queues,
+        actions: all_actions,
+        next_days,
+        notes,
+    })
+}
+
+/// The shape fix of `queue`'s `date`, when it is an event day the
+/// context's history has seen.
+fn day_shape(
+    context: &EventContext,
+    queue: &str,
+    date: NaiveDate,
+    rows: &[&PlanInterval],
+    closed: &[bool],
+    tz: Tz,
+) -> Option<ShapeFix> {
+    let evidence = context.evidence(queue, date)?;
+    let plan: Vec<(DateTime<Tz>, f64, bool)> = rows
+        .iter()
+        .zip(closed)
+        .map(|(r, &c)| (r.start.with_timezone(&tz), r.forecast, c))
+        .collect();
+    shape_fix(&plan, &evidence)
+}
+
+/// What the planner should know about the day's shape.
+fn shape_notes(
+    context: &EventContext,
+    queues: &[QueueDay],
+    date: NaiveDate,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let events: Vec<&str> = context
+        .calendar()
+        .on(date)
+        .filter(|e| e.kind != crate::calendar::EventKind::Closure)
+        .map(|e| e.name.as_str())
+        .collect();
+    if events.is_empty() || queues.iter().all(|q| q.seen_forecast <= 0.0) {
+        return notes;
+    }
+    let Some(history) = &context.history else {
+        notes.push(format!(
+            "{date} is an event day ({}) but no history was read (--history, \
+             or the scenario's inputs.history): the update keeps the plan's \
+             intraday shape and moves only the level",
+            events.join(", ")
+        ));
+        return notes;
+    };
+    for q in queues.iter().filter(|q| q.seen_forecast > 0.0) {
+        match &q.shape {
+            Some(f) if f.weight == 0.0 => notes.push(format!(
+                "queue {}: {} {} past day(s) in {history} put {:.1} % of \
+                 the day before now, within their noise of the plan's \
+                 {:.1} %: the plan's shape is kept",
+                q.queue,
+                f.label,
+                f.days,
+                100.0 * f.share_past,
+                100.0 * f.share_plan,
+            )),
+            Some(f) => notes.push(format!(
+                "queue {}: {} {} past day(s) in {history} put {:.1} % of \
+                 the day before now where the plan puts {:.1} %: the plan's \
+                 shape is re-weighted to {:.1} % (credibility {:.2})",
+                q.queue,
+                f.label,
+                f.days,
+                100.0 * f.share_past,
+                100.0 * f.share_plan,
+                100.0 * f.share,
+                f.weight
+            )),
+            None if context.evidence(&q.queue, date).is_none() => {
+                notes.push(format!(
+                    "queue {}: {history} has no earlier day of today's \
+                     event or its kind: the plan's intraday shape is kept",
+                    q.queue
+                ))
+            }
+            None => {}
+        }
+    }
+    notes
+}
+
+/// Open days of the event window after today a morning's level carries
+/// to at most, in calendar days.
+pub const NEXT_DAYS_MAX: i64 = 7;
+
+/// The share `ρ` of today's level error that carries to the next open
+/// day of the same event window (`ρ^k` to the `k`-th).
+pub const NEXT_DAY_CARRY: f64 = 0.5;
+
+/// The days after today in the event window, per queue: the plan's
+/// forecast of each re-scaled by the carried-over level
+/// ([`update::carry_over`]).
+fn next_days(
+    folder: &PlanFolder,
+    context: &EventContext,
+    queues: &[QueueDay],
+    date: NaiveDate,
+    tz: Tz,
+) -> Vec<NextDay> {
+    let mut out = Vec::new();
+    for q in queues {
+        let dates = context.window_after(&q.queue, date, NEXT_DAYS_MAX);
+        if dates.is_empty() {
+            continue;
+        }
+        let mut by_day: BTreeMap<NaiveDate, Vec<&PlanInterval>> =
+            BTreeMap::new();
+        for r in folder.intervals.iter().filter(|r| r.queue == q.queue) {
+            let d = r.start.with_timezone(&tz).date_naive();
+            if dates.contains(&d) {
+                by_day.entry(d).or_default().push(r);
+            }
+        }
+        let mut ahead = 0;
+        for (d, mut rows) in by_day {
+            rows.sort_by_key(|r| r.start);
+            let plan_total: f64 = rows.iter().map(|r| r.forecast).sum();
+            if plan_total <= 0.0 {
+                continue;
+            }
+            ahead += 1;
+            let prior = Prior::of_day(&rows);
+            let post = update::carry_over(
+                &q.posterior,
+                &prior,
+                NEXT_DAY_CARRY,
+                ahead,
+            );
+            let intervals: Vec<NextInterval> = rows
+                .iter()
+                .map(|r| NextInterval {
+                    start: r.start.with_timezone(&tz),
+                    plan: Predictive {
+                        mean: r.forecast,
+                        p10: r.p10,
+                        p90: r.p90,
+                    },
+                    forecast: predictive(
+                        r.forecast, r.p10, r.p90, &prior, &post,
+                    ),
+                })
+                .collect();
+            out.push(NextDay {
+                queue: q.queue.clone(),
+                date: d,
+                ahead,
+                carry: NEXT_DAY_CARRY.powi(ahead as i32),
+                posterior: post,
+                plan_total,
+                forecast_total: intervals
+                    .iter()
+                    .map(|i| i.forecast.mean)
+                    .sum(),
+                intervals,
+            });
+        }
+    }
+    out
 }
 
 /// First and last local dates of the plan.

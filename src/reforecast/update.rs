@@ -5,6 +5,8 @@ use crate::simulate::from_plan::DayLaw;
 use crate::simulate::plan_dir::PlanInterval;
 use crate::simulate::{DailyBand, calibrate};
 
+use super::shape::ShapeFix;
+
 /// The standard normal quantile of 0.9: the plan's p10–p90 width is
 /// `2·z₉₀` standard deviations, the reading of [`crate::capacity::staffing`].
 const Z90: f64 = 1.281_551_565_544_600_4;
@@ -22,20 +24,28 @@ pub struct Prior {
 }
 
 impl Prior {
-    /// The prior of a day whose intervals are `rows`: `σ` of the
-    /// simulation's day factor calibrated to the plan's daily band
-    /// ([`DayLaw`], [`calibrate`]), matched in mean and variance.
+    /// The prior of a day whose intervals are `rows`: the variance of
+    /// the simulation's day factor ([`DayLaw`]) fitted to the plan's
+    /// interval bands, `1/a = e^{σ²} − 1`.
     pub fn of_day(rows: &[&PlanInterval]) -> Prior {
-        let mean: Vec<f64> = rows.iter().map(|r| r.forecast).collect();
-        let total = mean.iter().sum();
-        let band = DayLaw::fit_days(&[rows])
-            .first()
-            .map(|law| law.band(total))
-            .unwrap_or(DailyBand { p10: total, p90: total });
-        Prior::from_band(&mean, band)
+        let es2 = DayLaw::fit_days(&[rows]).first().map_or(1.0, |l| l.es2);
+        Prior::from_es2(es2)
     }
 
-    /// The prior for interval means `mean` and the day total's band.
+    /// The prior of a day factor with `e^{σ²} = es2`.
+    pub fn from_es2(es2: f64) -> Prior {
+        let s2 = es2.max(1.0).ln();
+        let sigma = s2.sqrt();
+        if sigma > MIN_SIGMA {
+            Prior { a: 1.0 / (es2 - 1.0), sigma }
+        } else {
+            Prior { a: f64::INFINITY, sigma: 0.0 }
+        }
+    }
+
+    /// The prior for interval means `mean` and the day total's band: the
+    /// lognormal day factor whose day totals have that p10 and p90
+    /// ([`calibrate`], Poisson noise apart).
     pub fn from_band(mean: &[f64], band: DailyBand) -> Prior {
         Prior::from_sigma(calibrate(mean, 0.0, band).sigma)
     }
@@ -164,6 +174,75 @@ pub fn predictive(
     }
 }
 
+/// The update of one queue-day: its prior, its posterior and every
+/// interval's re-forecast.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayUpdate {
+    /// The prior on the day multiplier.
+    pub prior: Prior,
+    /// The posterior after the seen intervals.
+    pub posterior: Posterior,
+    /// The re-forecast of each interval, in the order given.
+    pub forecast: Vec<Predictive>,
+}
+
+/// Updates a day whose plan intervals are `rows`, with `observed[i]` the
+/// actual of `rows[i]` when seen and `closed[i]` whether it had closed by
+/// `now`. With a `shape` fix, each plan interval's mean and band are first
+/// multiplied by its part's factor ([`ShapeFix::factor`]), so the morning
+/// is read against the reshaped plan and the rest of the day follows it.
+pub fn update_day(
+    rows: &[&PlanInterval],
+    observed: &[Option<f64>],
+    closed: &[bool],
+    shape: Option<&ShapeFix>,
+) -> DayUpdate {
+    let prior = Prior::of_day(rows);
+    let g = |i: usize| shape.map_or(1.0, |f| f.factor(closed[i]));
+    let pairs: Vec<(f64, f64)> = rows
+        .iter()
+        .zip(observed)
+        .enumerate()
+        .filter_map(|(i, (r, o))| o.map(|n| (n, g(i) * r.forecast)))
+        .collect();
+    let posterior = prior.update_counts(&pairs);
+    let forecast = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let k = g(i);
+            predictive(
+                k * r.forecast,
+                k * r.p10,
+                k * r.p90,
+                &prior,
+                &posterior,
+            )
+        })
+        .collect();
+    DayUpdate { prior, posterior, forecast }
+}
+
+/// The day multiplier `k` open days after today, as a first-order
+/// autoregression of the day's error: `θ_k − 1 = ρ^k·(θ₀ − 1) + η_k`
+/// with `Var η_k = (1 − ρ^{2k})/a_k` (`a_k` that day's own prior), so
+/// `E[θ_k | y] = 1 + ρ^k·(E[θ₀ | y] − 1)` and `Var[θ_k | y] =
+/// ρ^{2k}·Var[θ₀ | y] + (1 − ρ^{2k})/a_k`.
+pub fn carry_over(
+    today: &Posterior,
+    prior: &Prior,
+    rho: f64,
+    k: u32,
+) -> Posterior {
+    let f = rho.powi(k as i32);
+    Posterior {
+        mean: 1.0 + f * (today.mean - 1.0),
+        var: f * f * today.var + (1.0 - f * f) * prior.var(),
+        weight: f * today.weight,
+        dispersion: 1.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +360,51 @@ mod tests {
         assert!((h.mean - 100.0 * hi.mean).abs() < 1e-9);
         let poisson_width = 2.0 * Z90 * h.mean.sqrt();
         assert!(h.p90 - h.p10 >= poisson_width * 0.99, "{h:?}");
+    }
+
+    #[test]
+    fn the_level_carries_over_geometrically_toward_the_next_day_s_prior() {
+        let today = Prior::from_sigma(0.1).update(1300.0, 1000.0);
+        let next = Prior::from_sigma(0.15);
+        // k = 0 is today; each open day halves the error.
+        assert_eq!(
+            carry_over(&today, &next, 0.5, 0),
+            today_as_carried(&today)
+        );
+        let one = carry_over(&today, &next, 0.5, 1);
+        assert!((one.mean - 1.0 - 0.5 * (today.mean - 1.0)).abs() < 1e-12);
+        let v = 0.25 * today.var + 0.75 * next.var();
+        assert!((one.var - v).abs() < 1e-15, "{one:?}");
+        // Far ahead: the next day's own prior.
+        let far = carry_over(&today, &next, 0.5, 40);
+        assert!((far.mean - 1.0).abs() < 1e-9);
+        assert!((far.var - next.var()).abs() < 1e-12);
+        // Nothing seen today: every next day is its plan.
+        let none = Prior::from_sigma(0.15).update(0.0, 0.0);
+        let p = predictive(
+            100.0,
+            80.0,
+            121.0,
+            &next,
+            &carry_over(&none, &next, 0.5, 1),
+        );
+        assert_eq!((p.mean, p.p10, p.p90), (100.0, 80.0, 121.0));
+    }
+
+    fn today_as_carried(p: &Posterior) -> Posterior {
+        Posterior { dispersion: 1.0, ..*p }
+    }
+
+    #[test]
+    fn the_prior_is_the_day_law_s_variance() {
+        // e^{σ²} = 1.01: 1/a = 0.01 and σ = √ln 1.01.
+        let p = Prior::from_es2(1.01);
+        assert!((p.var() - 0.01).abs() < 1e-12, "{p:?}");
+        assert!((p.sigma - 1.01f64.ln().sqrt()).abs() < 1e-12);
+        // Its Gamma matches the lognormal of that σ, as from_sigma does.
+        assert!((Prior::from_sigma(p.sigma).a - p.a).abs() < 1e-6 * p.a);
+        assert_eq!(Prior::from_es2(1.0).a, f64::INFINITY);
+        assert_eq!(Prior::from_es2(0.5).a, f64::INFINITY);
     }
 
     #[test]

@@ -1,17 +1,20 @@
 //! The intraday re-forecast for the desk (a table), and for scripts: CSV
-//! (one row per interval of the day) and JSON (queues, actions,
-//! intervals, notes).
+//! (one row per interval of the day, then of the next days of the event
+//! window, told apart by `day_offset`) and JSON (queues, actions,
+//! intervals, next days, notes).
 
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
-use crate::reforecast::{Action, IntervalRow, QueueDay, Reforecast};
+use crate::reforecast::{
+    Action, IntervalRow, NextDay, QueueDay, Reforecast, ShapeFix,
+};
 use crate::report::csv::CsvOut;
 use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, Render, fixed};
 
-const INTERVAL_COLUMNS: [&str; 18] = [
+const INTERVAL_COLUMNS: [&str; 19] = [
     "interval_start",
     "queue",
     "remaining",
@@ -30,10 +33,16 @@ const INTERVAL_COLUMNS: [&str; 18] = [
     "gap_after_agents",
     "service_level",
     "service_level_after",
+    "day_offset",
 ];
 
 fn pct(x: f64) -> String {
     format!("{} %", fixed(100.0 * x, 1))
+}
+
+/// A day multiplier as the change it makes: `1.106` → `+10.6 %`.
+fn level(x: f64) -> String {
+    format!("{:+.1} %", 100.0 * (x - 1.0))
 }
 
 impl Reforecast {
@@ -81,7 +90,7 @@ impl Reforecast {
                 q.queue.clone(),
                 fixed(q.seen_actual, 0),
                 fixed(q.seen_forecast, 0),
-                format!("{:+.1} %", 100.0 * (q.posterior.mean - 1.0)),
+                level(q.posterior.mean),
                 fixed(q.posterior.weight, 2),
                 fixed(q.rest_plan, 0),
                 fixed(q.rest_forecast, 0),
@@ -125,6 +134,30 @@ impl Reforecast {
                 pct(a.sl_before),
                 pct(a.sl_after),
                 a.detail.clone(),
+            ]);
+        }
+        t
+    }
+
+    fn next_days_table(&self) -> Table {
+        let mut t = Table::new([
+            "queue",
+            "date",
+            "days ahead",
+            "carried",
+            "level",
+            "plan",
+            "re-estimate",
+        ]);
+        for d in &self.next_days {
+            t.row([
+                d.queue.clone(),
+                d.date.to_string(),
+                d.ahead.to_string(),
+                fixed(d.carry, 2),
+                level(d.posterior.mean),
+                fixed(d.plan_total, 0),
+                fixed(d.forecast_total, 0),
             ]);
         }
         t
@@ -190,6 +223,48 @@ fn action_json(a: &Action) -> Value {
     })
 }
 
+fn shape_json(f: &ShapeFix) -> Value {
+    json!({
+        "basis": f.label,
+        "past_days": f.days,
+        "weight": f.weight,
+        "share_plan": f.share_plan,
+        "share_past": f.share_past,
+        "share": f.share,
+        "factor_before": f.before,
+        "factor_after": f.after,
+    })
+}
+
+fn next_day_json(d: &NextDay) -> Value {
+    let intervals: Vec<Value> = d
+        .intervals
+        .iter()
+        .map(|r| {
+            json!({
+                "interval_start": r.start.to_rfc3339(),
+                "plan_forecast": r.plan.mean,
+                "plan_p10": r.plan.p10,
+                "plan_p90": r.plan.p90,
+                "forecast": r.forecast.mean,
+                "p10": r.forecast.p10,
+                "p90": r.forecast.p90,
+            })
+        })
+        .collect();
+    json!({
+        "queue": d.queue,
+        "date": d.date.to_string(),
+        "days_ahead": d.ahead,
+        "carry": d.carry,
+        "level": d.posterior.mean,
+        "level_sd": d.posterior.var.sqrt(),
+        "plan_total": d.plan_total,
+        "forecast_total": d.forecast_total,
+        "intervals": intervals,
+    })
+}
+
 fn interval_json(queue: &str, r: &IntervalRow) -> Value {
     // Seen intervals are not restaffed: their staffing fields are null.
     let rest = |x: Value| if r.remaining { x } else { Value::Null };
@@ -232,6 +307,10 @@ impl Render for Reforecast {
         } else {
             text.push_str(&self.actions_table().render_with(look));
         }
+        if !self.next_days.is_empty() {
+            text.push_str("\nNext days of the event window\n");
+            text.push_str(&self.next_days_table().render_with(look));
+        }
         for q in &self.queues {
             text.push_str(&format!("\nRest of the day, {}\n", q.queue));
             text.push_str(&Reforecast::intervals_table(q).render_with(look));
@@ -267,7 +346,24 @@ impl Render for Reforecast {
                     rest(r.gap_after().to_string()),
                     rest(n(r.sl, 4)),
                     rest(n(r.sl_after, 4)),
+                    "0".to_string(),
                 ])?;
+            }
+        }
+        for d in &self.next_days {
+            let offset = (d.date - self.date).num_days().to_string();
+            for r in &d.intervals {
+                // Not restaffed: only the volumes are filled.
+                let mut cells = vec![String::new(); INTERVAL_COLUMNS.len()];
+                cells[0] = r.start.to_rfc3339();
+                cells[1] = d.queue.clone();
+                cells[2] = "true".to_string();
+                cells[4] = n(r.plan.mean, 2);
+                cells[5] = n(r.forecast.mean, 2);
+                cells[6] = n(r.forecast.p10, 2);
+                cells[7] = n(r.forecast.p90, 2);
+                cells[INTERVAL_COLUMNS.len() - 1] = offset.clone();
+                out.row(cells)?;
             }
         }
         out.into_bytes()
@@ -287,6 +383,7 @@ impl Render for Reforecast {
                     "level_sd": q.posterior.var.sqrt(),
                     "weight": q.posterior.weight,
                     "dispersion": q.posterior.dispersion,
+                    "shape": q.shape.as_ref().map(shape_json),
                     "seen_actual": q.seen_actual,
                     "seen_forecast": q.seen_forecast,
                     "rest_plan": q.rest_plan,
@@ -311,6 +408,7 @@ impl Render for Reforecast {
             "queues": queues,
             "actions": self.actions.iter().map(action_json).collect::<Vec<_>>(),
             "intervals": intervals,
+            "next_days": self.next_days.iter().map(next_day_json).collect::<Vec<_>>(),
             "notes": self.notes,
         })
     }

@@ -288,3 +288,176 @@ fn partner_agents_come_only_within_the_partners_hours() {
         }
     }
 }
+
+/// The test plan folder grown to Black Friday's window: the same day's
+/// intervals again on Saturday 29 November and Cyber Monday 1 December
+/// (Sunday closed), in a temporary folder.
+fn window_plan() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let src =
+        |f: &str| std::fs::read_to_string(data(&format!("reforecast/{f}")));
+    let intervals = src("intervals.csv").unwrap();
+    let mut text = intervals.clone();
+    for day in ["2025-11-29T", "2025-12-01T"] {
+        for line in intervals.lines().skip(1) {
+            text.push_str(&line.replace("2025-11-28T", day));
+            text.push('\n');
+        }
+    }
+    std::fs::write(dir.join("intervals.csv"), text).unwrap();
+    std::fs::write(dir.join("shifts.csv"), src("shifts.csv").unwrap())
+        .unwrap();
+    let scenario = src("scenario.toml")
+        .unwrap()
+        .replace("to = \"2025-11-28\"", "to = \"2025-12-01\"");
+    assert!(scenario.contains("to = \"2025-12-01\""));
+    std::fs::write(dir.join("scenario.toml"), scenario).unwrap();
+    let summary = serde_json::json!({
+        "scenario": dir.join("scenario.toml"),
+        "as_of": "2025-10-01",
+    });
+    std::fs::write(dir.join("summary.json"), summary.to_string()).unwrap();
+    tmp
+}
+
+fn run_json(plan: &std::path::Path, actuals: &str, extra: &[&str]) -> Value {
+    let mut cmd = peakplan();
+    cmd.args(["reforecast", "--plan"]).arg(plan);
+    cmd.arg("--actuals").arg(data(&format!("reforecast/{actuals}")));
+    cmd.args(["--format", "json", "--quiet"]).args(extra);
+    serde_json::from_str(&stdout_of(&mut cmd)).unwrap()
+}
+
+#[test]
+fn the_next_days_of_the_window_carry_half_the_level_error_per_open_day() {
+    let plan = window_plan();
+    let v = run_json(plan.path(), "actuals_high.csv", &[]);
+    let next = v["next_days"].as_array().unwrap();
+    // Saturday (1 open day ahead) and Cyber Monday (2) for both queues.
+    let days: Vec<(&str, &str, f64)> = next
+        .iter()
+        .map(|d| {
+            let q = d["queue"].as_str().unwrap();
+            (q, d["date"].as_str().unwrap(), num(d, "days_ahead"))
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("commandes", "2025-11-29", 1.0),
+            ("commandes", "2025-12-01", 2.0),
+            ("sav", "2025-11-29", 1.0),
+            ("sav", "2025-12-01", 2.0),
+        ]
+    );
+    for d in next {
+        let q = v["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["queue"] == d["queue"])
+            .unwrap();
+        let carry = 0.5f64.powf(num(d, "days_ahead"));
+        assert!((num(d, "carry") - carry).abs() < 1e-12);
+        let level = 1.0 + carry * (num(q, "level") - 1.0);
+        assert!((num(d, "level") - level).abs() < 1e-12, "{d}");
+        assert!(num(d, "level") > 1.0);
+        let intervals = d["intervals"].as_array().unwrap();
+        assert_eq!(intervals.len(), 16);
+        for i in intervals {
+            let want = level * num(i, "plan_forecast");
+            assert!((num(i, "forecast") - want).abs() < 1e-9, "{i}");
+            assert!(num(i, "p10") <= num(i, "forecast"));
+            assert!(num(i, "forecast") <= num(i, "p90"));
+        }
+        let total: f64 = intervals.iter().map(|i| num(i, "forecast")).sum();
+        assert!((num(d, "forecast_total") - total).abs() < 1e-6);
+    }
+    // Nothing seen yet: the next days are the plan's.
+    let none = run_json(
+        plan.path(),
+        "actuals_none.csv",
+        &["--now", "2025-11-28 09:00"],
+    );
+    for d in none["next_days"].as_array().unwrap() {
+        assert_eq!(num(d, "level"), 1.0, "{d}");
+        for i in d["intervals"].as_array().unwrap() {
+            assert_eq!(num(i, "forecast"), num(i, "plan_forecast"));
+            assert_eq!(num(i, "p90"), num(i, "plan_p90"));
+        }
+    }
+}
+
+#[test]
+fn the_next_days_are_in_the_csv_and_the_table() {
+    let plan = window_plan();
+    let mut cmd = peakplan();
+    cmd.args(["reforecast", "--plan"]).arg(plan.path());
+    cmd.arg("--actuals").arg(data("reforecast/actuals_high.csv"));
+    let csv = stdout_of(cmd.args(["--format", "csv", "--quiet"]));
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",service_level_after,day_offset"), "{header}");
+    let offsets: Vec<&str> =
+        csv.lines().skip(1).map(|l| l.rsplit(',').next().unwrap()).collect();
+    let count = |o: &str| offsets.iter().filter(|x| **x == o).count();
+    assert_eq!((count("0"), count("1"), count("3")), (32, 32, 32));
+    let mut cmd = peakplan();
+    cmd.args(["reforecast", "--plan"]).arg(plan.path());
+    cmd.arg("--actuals").arg(data("reforecast/actuals_high.csv"));
+    let table = stdout_of(cmd.arg("--quiet"));
+    assert!(table.contains("Next days of the event window"), "{table}");
+    assert!(table.contains("2025-12-01"), "{table}");
+}
+
+/// A history holding Black Friday 2024 with the plan's shape but 50 %
+/// more before noon, in `dir`.
+fn sharp_black_friday_history(dir: &std::path::Path) -> PathBuf {
+    let plan =
+        std::fs::read_to_string(data("reforecast/intervals.csv")).unwrap();
+    let mut text = String::from("interval_start,queue,volume\n");
+    for line in plan.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let mean: f64 = f[2].parse().unwrap();
+        let morning = &f[0][11..13] < "12";
+        let v = 5.0 * mean * if morning { 1.5 } else { 1.0 };
+        let start = f[0].replace("2025-11-28T", "2024-11-29T");
+        text.push_str(&format!("{start},{},{v:.0}\n", f[1]));
+    }
+    let path = dir.join("history.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn past_event_days_reshape_the_morning_before_the_level_moves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = sharp_black_friday_history(tmp.path());
+    let h = history.to_str().unwrap();
+    let level_only = json("actuals_high.csv", &[]);
+    let shaped = json("actuals_high.csv", &["--history", h]);
+    let notes = |v: &Value| v["notes"].to_string();
+    assert!(notes(&level_only).contains("no history was read"));
+    assert!(notes(&shaped).contains("history.csv"), "{}", notes(&shaped));
+    for (a, b) in level_only["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(shaped["queues"].as_array().unwrap())
+    {
+        assert!(a["shape"].is_null());
+        let s = &b["shape"];
+        assert!(num(s, "share_past") > num(s, "share_plan") + 0.05, "{s}");
+        assert!(num(s, "weight") > 0.9, "{s}");
+        assert!(num(s, "factor_before") > 1.0 && num(s, "factor_after") < 1.0);
+        // A heavy morning is partly the event's shape: the day's level
+        // and the afternoon move less than when it is all level.
+        assert!(num(b, "level") < num(a, "level"), "{a} {b}");
+        assert!(num(b, "rest_forecast") < num(a, "rest_forecast"));
+    }
+    // An explicit history that is not there is an input error.
+    let missing = tmp.path().join("nope.csv");
+    let mut cmd = reforecast(&data("reforecast/actuals_high.csv"), &[]);
+    cmd.arg("--history").arg(&missing);
+    cmd.assert().code(2).stderr(predicates::str::contains("nope.csv"));
+}

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! peakplan reforecast --plan DIR --actuals FILE [--now TIME] [--scenario
-//!   FILE] [--staff-to RULE] [--partner-notice 60m] [--max-overtime-per-day
+//!   FILE] [--history FILE] [--staff-to RULE] [--partner-notice 60m] [--max-overtime-per-day
 //!   2h] [--deflect SHARE] [--format F] [--out FILE] [--strict]
 //! ```
 
@@ -13,7 +13,7 @@ use crate::capacity::StaffTo;
 use crate::cli::Global;
 use crate::cli::plan_folder::PlanFolderArgs;
 use crate::error::Result;
-use crate::reforecast::{self, NowSpec, Options, actuals};
+use crate::reforecast::{self, EventContext, NowSpec, Options, actuals};
 use crate::report::{self, Format, term::Look};
 use crate::units::parse_duration;
 
@@ -27,6 +27,11 @@ pub struct Args {
     /// alone: none yet).
     #[arg(long, value_name = "FILE")]
     pub actuals: PathBuf,
+    /// History to learn event-day shapes from (the days before today of
+    /// the same event or kind) [default: the scenario's
+    /// `inputs.history`, when it exists; without one, the plan's shape].
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     /// When the re-forecast is made: `12:00` (on the actuals' day),
     /// `2025-11-28 12:00`, or ISO 8601. Default: the end of the last
     /// interval of --actuals.
@@ -73,8 +78,10 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
         max_overtime_per_day_s: args.max_overtime_per_day,
         deflect: args.deflect,
     };
-    let result =
-        reforecast::reforecast(&folder, &scenario, &actuals, &options)?;
+    let context = EventContext::load(&scenario, args.history.as_deref())?;
+    let result = reforecast::reforecast(
+        &folder, &scenario, &actuals, &options, &context,
+    )?;
     result.notes.iter().for_each(|n| global.info(format!("note: {n}")));
     let out = args.out.as_deref();
     let format = Format::resolve(args.format, out);
