@@ -20,6 +20,7 @@ pub mod erlang;
 pub mod forecast;
 pub mod forecast_layout;
 pub mod plan;
+pub mod plan_layout;
 pub mod plot;
 pub mod reforecast;
 pub mod simulate;

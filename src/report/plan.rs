@@ -18,7 +18,7 @@ use crate::report::csv::CsvOut;
 use crate::report::simulate::{MIN_P_MEET, SimulationReport};
 use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
-use crate::report::{Dialect, Render, fixed, json_bytes, plot};
+use crate::report::{Dialect, Render, fixed, json_bytes, plan_layout, plot};
 use crate::simulate::DayStats;
 
 /// A plan with what its summary names: the scenario file and dates.
@@ -297,26 +297,7 @@ pub fn alert_text(alert: &Alert) -> String {
 ///
 /// Only on an internal encoding error.
 fn intervals_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(
-        dialect,
-        &[
-            "interval_start",
-            "queue",
-            "forecast",
-            "p10",
-            "p90",
-            "aht_s",
-            "staffing_volume",
-            "required_agents",
-            "service_level",
-            "scheduled_agents",
-            "in_house_agents",
-            "hired_agents",
-            "overtime_agents",
-            "partner_agents",
-            "gap_agents",
-        ],
-    )?;
+    let mut out = CsvOut::new(dialect, &plan_layout::intervals::HEADER)?;
     let n = |x: f64, d: usize| dialect.number(x, d);
     for r in &plan.intervals {
         let a = &r.supply;
@@ -401,13 +382,7 @@ fn clock(min: u32) -> String {
 ///
 /// Only on an internal encoding error.
 fn shifts_csv(plan: &Plan, dialect: Dialect) -> Result<Vec<u8>> {
-    let mut out = CsvOut::new(
-        dialect,
-        &[
-            "date", "queue", "source", "contract", "shift", "start", "end",
-            "people", "on_phone",
-        ],
-    )?;
+    let mut out = CsvOut::new(dialect, &plan_layout::shifts::HEADER)?;
     for r in &plan.shifts {
         out.row([
             r.date.to_string(),

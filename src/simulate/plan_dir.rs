@@ -28,6 +28,7 @@ use crate::capacity::Scenario;
 use crate::config::Settings;
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::{CsvConfig, CsvReader, text};
+use crate::report::plan_layout::{intervals as I, shifts as S};
 
 /// What a plan folder holds for the simulation.
 #[derive(Clone, Debug, PartialEq)]
@@ -229,21 +230,20 @@ fn need(csv: &CsvReader, name: &str) -> Result<usize> {
 
 fn read_intervals(path: &Path) -> Result<Vec<PlanInterval>> {
     let mut csv = CsvConfig::new(path).open()?;
-    let c_start = need(&csv, "interval_start")?;
-    let c_queue = need(&csv, "queue")?;
-    let c_mean = need(&csv, "forecast")?;
-    let c10 = need(&csv, "p10")?;
-    let c90 = need(&csv, "p90")?;
-    let c_required = need(&csv, "required_agents")?;
+    let c_start = need(&csv, I::START)?;
+    let c_queue = need(&csv, I::QUEUE)?;
+    let c_mean = need(&csv, I::FORECAST)?;
+    let c10 = need(&csv, I::P10)?;
+    let c90 = need(&csv, I::P90)?;
+    let c_required = need(&csv, I::REQUIRED)?;
     let h = csv.headers().clone();
-    let c_aht = h.find("aht_s");
-    let c_scheduled = h.find("scheduled_agents");
-    let own: Vec<usize> =
-        ["in_house_agents", "hired_agents", "overtime_agents"]
-            .iter()
-            .filter_map(|n| h.find(n))
-            .collect();
-    let c_partner = h.find("partner_agents");
+    let c_aht = h.find(I::AHT_S);
+    let c_scheduled = h.find(I::SCHEDULED);
+    let own: Vec<usize> = [I::IN_HOUSE, I::HIRED, I::OVERTIME]
+        .iter()
+        .filter_map(|n| h.find(n))
+        .collect();
+    let c_partner = h.find(I::PARTNER);
     let mut rows = Vec::new();
     let mut rec = csv::ByteRecord::new();
     while let Some(line) = csv.next_record(&mut rec)? {
@@ -290,12 +290,12 @@ fn read_intervals(path: &Path) -> Result<Vec<PlanInterval>> {
 
 fn read_shifts(path: &Path) -> Result<Vec<PlanShift>> {
     let mut csv = CsvConfig::new(path).open()?;
-    let c_date = need(&csv, "date")?;
-    let c_queue = need(&csv, "queue")?;
-    let c_source = need(&csv, "source")?;
-    let c_start = need(&csv, "start")?;
-    let c_end = need(&csv, "end")?;
-    let c_on = need(&csv, "on_phone")?;
+    let c_date = need(&csv, S::DATE)?;
+    let c_queue = need(&csv, S::QUEUE)?;
+    let c_source = need(&csv, S::SOURCE)?;
+    let c_start = need(&csv, S::START)?;
+    let c_end = need(&csv, S::END)?;
+    let c_on = need(&csv, S::ON_PHONE)?;
     let mut rows = Vec::new();
     let mut rec = csv::ByteRecord::new();
     while let Some(line) = csv.next_record(&mut rec)? {
