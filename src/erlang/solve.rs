@@ -89,9 +89,9 @@ pub(crate) fn measures(
 /// The smallest number of agents meeting every target of `target` on
 /// `params`, with the measures it achieves and its scheduled FTE.
 ///
-/// Cost: about `11·√A` Erlang B steps plus a few dozen `O(1)` probes
-/// (Erlang C) or quadratures (Erlang A); a 300-Erlang interval takes about
-/// a microsecond with Erlang C.
+/// Cost: about `12·√A` Erlang B steps plus, for Erlang C, usually two
+/// `O(1)` probes (Erlang A: a few dozen quadratures); 1–300-Erlang
+/// intervals take about half a microsecond each with Erlang C.
 ///
 /// # Example
 ///
