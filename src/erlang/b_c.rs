@@ -36,8 +36,8 @@ pub(crate) struct InvB {
     /// First `n` whose value is accurate (the dropped start is below
     /// `e^−50` of it).
     valid_from: u64,
-    m: Vec<f64>,
-    e: Vec<i32>,
+    /// `1/B(n)` from `n = start` on.
+    v: Vec<Scaled>,
 }
 
 /// `1/B(n)` as `m·2^e`, with `R(n) − 1 = (n/A)·R(n−1)` alongside.
@@ -71,7 +71,7 @@ impl InvB {
     /// A table with no traffic and no value yet: [`Self::reset`] fills it.
     /// Allocates nothing, so that a thread can keep one to reuse.
     pub const fn empty() -> InvB {
-        InvB { a: 0.0, start: 0, valid_from: 0, m: Vec::new(), e: Vec::new() }
+        InvB { a: 0.0, start: 0, valid_from: 0, v: Vec::new() }
     }
 
     /// Makes this table the one [`Self::new`]`(a, n0)` builds, keeping
@@ -79,19 +79,16 @@ impl InvB {
     /// allocates nothing per interval once the table has grown.
     pub fn reset(&mut self, a: f64, n0: u64) {
         self.a = a;
-        self.m.clear();
-        self.e.clear();
+        self.v.clear();
         if let Some(first) = far_above(a, n0) {
             self.start = n0 - 1;
             self.valid_from = n0;
-            self.m.push(first.m);
-            self.e.push(first.e);
+            self.v.push(first);
         } else {
             let start = start_for(a, n0);
             self.start = start;
             self.valid_from = n0.max(start);
-            self.m.push(1.0);
-            self.e.push(0);
+            self.v.push(Scaled { m: 1.0, e: 0 });
         }
         self.extend_to(n0);
     }
@@ -102,34 +99,51 @@ impl InvB {
     }
 
     fn extend_to(&mut self, n: u64) {
+        self.extend_while(n, |_, _| true);
+    }
+
+    /// Extends the table one `n` at a time up to `max` while `go(n, 1/B(n))`
+    /// holds for each new entry; the first `n` refused, if any, is kept and
+    /// returned. Checking as the recursion runs lets a solver stop right
+    /// where its targets are met, without a second pass over the table.
+    pub fn extend_while(
+        &mut self,
+        max: u64,
+        go: impl FnMut(f64, Scaled) -> bool,
+    ) -> Option<u64> {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("fma") {
             // SAFETY: the processor has FMA, checked just above.
-            return unsafe { self.extend_to_fma(n) };
+            return unsafe { self.extend_while_fma(max, go) };
         }
-        self.extend_body(n);
+        self.extend_body(max, go)
     }
 
-    /// [`Self::extend_to`] with the fused multiply-add inlined as one
+    /// [`Self::extend_while`] with the fused multiply-add inlined as one
     /// instruction instead of a library call: the same correctly rounded
     /// result, several times cheaper per step.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "fma")]
-    unsafe fn extend_to_fma(&mut self, n: u64) {
-        self.extend_body(n);
+    unsafe fn extend_while_fma(
+        &mut self,
+        max: u64,
+        go: impl FnMut(f64, Scaled) -> bool,
+    ) -> Option<u64> {
+        self.extend_body(max, go)
     }
 
     #[inline(always)]
-    fn extend_body(&mut self, n: u64) {
-        let last = self.start + self.m.len() as u64 - 1;
-        if n <= last {
-            return;
+    fn extend_body(
+        &mut self,
+        max: u64,
+        mut go: impl FnMut(f64, Scaled) -> bool,
+    ) -> Option<u64> {
+        let last = self.start + self.v.len() as u64 - 1;
+        if max <= last {
+            return None;
         }
-        let extra = (n - last) as usize;
-        self.m.reserve(extra);
-        self.e.reserve(extra);
-        let (mut m, mut e) =
-            (self.m[self.m.len() - 1], self.e[self.e.len() - 1]);
+        self.v.reserve((max - last) as usize);
+        let Scaled { mut m, mut e } = self.v[self.v.len() - 1];
         // `one` is 1 in the current scale (2^−e); it flushes to 0 once the
         // value dwarfs it, which is exact to double precision.
         let mut one = 2f64.powi(-e);
@@ -138,8 +152,11 @@ impl InvB {
         // few thousand factors, so it stays below 1e−12.
         let inv_a = 1.0 / self.a;
         let (big, small) = (2f64.powi(RESCALE), 2f64.powi(-RESCALE));
-        for i in last + 1..=n {
-            m = (i as f64 * inv_a).mul_add(m, one);
+        // `n` counted in a double: exact (a table never nears 2^53
+        // entries) and cheaper than converting the integer at each step.
+        let mut x = (last + 1) as f64;
+        for i in last + 1..=max {
+            m = (x * inv_a).mul_add(m, one);
             if m > big {
                 if e >= MAX_EXP {
                     m = big;
@@ -149,9 +166,14 @@ impl InvB {
                     one *= small;
                 }
             }
-            self.m.push(m);
-            self.e.push(e);
+            let value = Scaled { m, e };
+            self.v.push(value);
+            if !go(x, value) {
+                return Some(i);
+            }
+            x += 1.0;
         }
+        None
     }
 
     /// `1/B(n, A)` (requires `a > 0`). Rebuilds the table from a lower
@@ -165,8 +187,7 @@ impl InvB {
             self.reset(self.a, lower);
         }
         self.extend_to(n);
-        let k = (n - self.start) as usize;
-        Scaled { m: self.m[k], e: self.e[k] }
+        self.v[(n - self.start) as usize]
     }
 
     /// `ln(1/B(n) − 1) = ln(n/A) + ln(1/B(n−1))`, exact of cancellation

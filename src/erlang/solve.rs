@@ -7,9 +7,10 @@
 //! 1. a lower bound `L`: for Erlang C, `⌊A⌋ + 1` (below, the queue is
 //!    unstable) and `⌈A/occupancy cap⌉`; for Erlang A, `⌈SL·A⌉` (at most
 //!    `N/A` of the calls can be answered at all) and 1;
-//! 2. a guess `G ≥ L`: square-root staffing `⌈A + β·√A⌉` with a small `β`
-//!    for Erlang C (usually just below the answer), Erlang C's own answer
-//!    for Erlang A (usually just above it);
+//! 2. a guess `G ≥ L`: for Erlang C, the first `N` at which a
+//!    division-free form of the targets holds, checked at each step of the
+//!    Erlang B recursion as it runs up from `L` (usually the answer or one
+//!    off); for Erlang A, Erlang C's own answer (usually just above it);
 //! 3. steps of 1, 2, 4, … from `G`, up while the targets fail, down while
 //!    they hold, until a failing and a meeting count are known;
 //! 4. regula falsi on the slack of the tightest target inside that bracket,
@@ -23,11 +24,6 @@
 use super::a::erlang_a;
 use super::b_c::{InvB, erlang_c};
 use super::{Measures, Params, Staffing, Target};
-
-/// β of the starting guess `A + β·√A`: below the β of any realistic target
-/// (80/20 at AHT 300 s needs β ≈ 0.9 at 100 Erlangs, more when smaller), so
-/// the walk from it is short and usually upward.
-const BETA_START: f64 = 0.5;
 
 /// The measures at `n` agents, reading `table` for Erlang B.
 pub(crate) fn measures(
@@ -93,9 +89,9 @@ pub(crate) fn measures(
 /// The smallest number of agents meeting every target of `target` on
 /// `params`, with the measures it achieves and its scheduled FTE.
 ///
-/// Cost: about `11·√A` Erlang B steps plus a few dozen `O(1)` probes
-/// (Erlang C) or quadratures (Erlang A); a 300-Erlang interval takes about
-/// a microsecond with Erlang C.
+/// Cost: about `12·√A` Erlang B steps plus, for Erlang C, usually two
+/// `O(1)` probes (Erlang A: a few dozen quadratures); 1–300-Erlang
+/// intervals take about half a microsecond each with Erlang C.
 ///
 /// # Example
 ///
@@ -138,41 +134,154 @@ fn staffing_with(
     table: &mut InvB,
 ) -> Staffing {
     let a = params.traffic;
-    let n = if a == 0.0 {
+    let (n, measures) = if a == 0.0 {
         table.reset(a, 0);
-        0
+        (0, measures(params, target.within_s, table, 0))
+    } else if params.patience_s.is_none() {
+        search_c(params, target, table)
     } else {
-        search(params, target, table)
+        let n = search_a(params, target, table);
+        // A probe below the table's window rebuilds it, which may move the
+        // last bits of a measure probed before: read the answer again.
+        (n, measures(params, target.within_s, table, n))
     };
     Staffing {
         agents: n,
         scheduled_fte: target.scheduled_fte(n as f64),
-        measures: measures(params, target.within_s, table, n),
+        measures,
     }
 }
 
-/// The smallest `n` meeting `target` (`a > 0`), found with `table` reset
-/// for the load (it is left as the search read it).
-fn search(params: &Params, target: &Target, table: &mut InvB) -> u64 {
+/// Erlang C's smallest `n` meeting `target` (`a > 0`), with its measures.
+///
+/// No candidate lies below the lower bound `L`, so the table is built once,
+/// accurate from `L`, and never rebuilt: every measure is read from the
+/// same values whichever candidates were probed. The recursion runs up from
+/// `L`, checking at each step a multiplication-only form of the targets
+/// ([`Rough`]); where it first holds, the exact measures there and one
+/// agent below usually settle the answer, else the bracketing walk of
+/// [`walk`] takes over from that guess.
+fn search_c(
+    params: &Params,
+    target: &Target,
+    table: &mut InvB,
+) -> (u64, Measures) {
     let a = params.traffic;
     let lower = lower_bound(params, target);
-    let guess = match params.patience_s {
-        None => (a + BETA_START * a.sqrt()).ceil() as u64,
-        // Erlang C's answer, a few microseconds away: close to Erlang A's
-        // unless callers are very impatient.
-        Some(_) => {
-            let c = Params { patience_s: None, ..*params };
-            search(&c, target, table)
+    table.reset(a, lower);
+    let rough = Rough::new(params, target, lower);
+    // Far enough for any realistic target (SL 80/20 needs about √A above
+    // A); a target that needs more is left to the walk.
+    let reach = lower + 4 * (a.sqrt() as u64) + 64;
+    let guess = if rough.holds(lower as f64, table.inv_b(lower)) {
+        lower
+    } else {
+        let mut rough = rough;
+        table
+            .extend_while(reach, |n, r| {
+                rough.step();
+                !rough.holds(n, r)
+            })
+            .unwrap_or(reach)
+    };
+    let mut at_answer = None;
+    let n = walk(params, target, table, lower, guess, &mut at_answer);
+    match at_answer {
+        Some(m) if m.agents == n => (n, m),
+        _ => (n, measures(params, target.within_s, table, n)),
+    }
+}
+
+/// Erlang C's targets at `n` agents in a form the recursion can check at
+/// every step: multiplications only, the decay `e^{−(n−A)τ}` of the
+/// service level kept as a running product. Rounding may place its verdict
+/// an agent off near the boundary; it only picks where the exact probes
+/// start.
+#[derive(Clone, Copy)]
+struct Rough {
+    a: f64,
+    /// `1 − SL target`: the largest `C·e^{−(n−A)τ}` allowed.
+    miss: Option<f64>,
+    /// The ASA target in AHT: the largest `C/(n − A)` allowed.
+    asa: Option<f64>,
+    occupancy: Option<f64>,
+    /// `e^{−(n−A)τ}` at the current `n`.
+    decay: f64,
+    /// `e^{−τ}`.
+    ratio: f64,
+}
+
+impl Rough {
+    fn new(params: &Params, target: &Target, n: u64) -> Rough {
+        let a = params.traffic;
+        let tau = target.within_s / params.aht_s;
+        Rough {
+            a,
+            miss: target.service_level.map(|sl| 1.0 - sl),
+            asa: target.asa_s.map(|asa| asa / params.aht_s),
+            occupancy: target.max_occupancy,
+            decay: (-(n as f64 - a) * tau).exp(),
+            ratio: (-tau).exp(),
         }
     }
-    .max(lower);
+
+    /// On to the next `n`.
+    fn step(&mut self) {
+        self.decay *= self.ratio;
+    }
+
+    /// Whether the targets look met at `n` agents, `r = 1/B(n)`:
+    /// `C = n / ((n − A)·R + A)`, compared without dividing.
+    fn holds(&self, n: f64, r: super::b_c::Scaled) -> bool {
+        let gap = n - self.a;
+        if gap <= 0.0 {
+            return false;
+        }
+        if r.e != 0 {
+            // R ≥ 2^512: C is negligible; only the cap can fail.
+            return self.occupancy.is_none_or(|occ| self.a <= occ * n);
+        }
+        let den = gap * r.m + self.a;
+        self.miss.is_none_or(|miss| n * self.decay <= miss * den)
+            && self.asa.is_none_or(|asa| n <= asa * gap * den)
+            && self.occupancy.is_none_or(|occ| self.a <= occ * n)
+    }
+}
+
+/// Erlang A's smallest `n` meeting `target` (`a > 0`), searched from
+/// Erlang C's answer; `table` is left as the search read it.
+fn search_a(params: &Params, target: &Target, table: &mut InvB) -> u64 {
+    let a = params.traffic;
+    let lower = lower_bound(params, target);
+    // Erlang C's answer, a few microseconds away: close to Erlang A's
+    // unless callers are very impatient.
+    let c = Params { patience_s: None, ..*params };
+    let guess = search_c(&c, target, table).0.max(lower);
     // Valid a little below the guess, so that a short walk down reads the
     // same table (below that, the table rebuilds itself lower).
     let floor = guess.saturating_sub(2 * a.sqrt() as u64 + 2).max(lower);
     table.reset(a, floor);
-    let probe = |n: u64, table: &mut InvB| {
+    walk(params, target, table, lower, guess, &mut None)
+}
+
+/// The smallest `n ≥ lower` meeting `target`, searched from `guess` on
+/// `table`; `at_answer` receives the measures of the last count found to
+/// meet the targets.
+fn walk(
+    params: &Params,
+    target: &Target,
+    table: &mut InvB,
+    lower: u64,
+    guess: u64,
+    at_answer: &mut Option<Measures>,
+) -> u64 {
+    let mut probe = |n: u64, table: &mut InvB| {
         let m = measures(params, target.within_s, table, n);
-        (target.is_met_by(&m), slack(target, &m))
+        let ok = target.is_met_by(&m);
+        if ok {
+            *at_answer = Some(m);
+        }
+        (ok, slack(target, &m))
     };
     // Phase 1: from the guess, find a failing and a meeting count, with
     // steps of 1, 2, 4, … (the slack is too flat near the guess for a
@@ -310,6 +419,53 @@ mod tests {
         assert_eq!(m.p_wait, 1.0);
         assert_eq!(m.service_level, 0.0);
         assert_eq!(m.asa_s, f64::INFINITY);
+    }
+
+    /// The smallest count by trying every one from the lower bound, each
+    /// read from a table accurate from there.
+    fn brute_force(params: &Params, target: &Target) -> (u64, Measures) {
+        let lower = lower_bound(params, target);
+        let mut table = InvB::new(params.traffic, lower);
+        (lower..)
+            .map(|n| (n, measures(params, target.within_s, &mut table, n)))
+            .find(|(_, m)| target.is_met_by(m))
+            .unwrap()
+    }
+
+    proptest::proptest! {
+        /// Erlang C's answer is the first count meeting the targets, with
+        /// the very bits of its measures, whatever the targets combine.
+        #[test]
+        fn erlang_c_answer_is_the_first_meeting_count(
+            traffic in 0.01f64..3_000.0,
+            aht in 20.0f64..1_200.0,
+            sl in proptest::option::of(0.05f64..0.999),
+            within in 1.0f64..300.0,
+            asa in proptest::option::of(1.0f64..600.0),
+            occ in proptest::option::of(0.3f64..0.99),
+        ) {
+            let p = Params::from_traffic(traffic, aht).unwrap();
+            let mut t = match (sl, asa) {
+                (Some(sl), asa) => {
+                    let t = Target::service_level(sl, within).unwrap();
+                    match asa {
+                        Some(asa) => t.and_asa(asa).unwrap(),
+                        None => t,
+                    }
+                }
+                (None, asa) => Target::asa(asa.unwrap_or(within)).unwrap(),
+            };
+            if let Some(occ) = occ {
+                t = t.with_max_occupancy(occ).unwrap();
+            }
+            let s = required_agents(&p, &t);
+            let (n, m) = brute_force(&p, &t);
+            proptest::prop_assert_eq!(s.agents, n);
+            proptest::prop_assert_eq!(
+                format!("{:?}", s.measures),
+                format!("{m:?}")
+            );
+        }
     }
 
     #[test]

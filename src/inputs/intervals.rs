@@ -35,6 +35,112 @@ pub struct IntervalLoad {
     pub line: u64,
 }
 
+impl IntervalLoad {
+    /// The row as a [`LoadRef`].
+    pub fn as_ref(&self) -> LoadRef<'_> {
+        LoadRef {
+            interval_start: &self.interval_start,
+            queue: &self.queue,
+            volume: self.volume,
+            aht_s: self.aht_s,
+            line: self.line,
+        }
+    }
+}
+
+/// One interval to staff, its text borrowed from an [`IntervalLoad`] or a
+/// [`LoadChunk`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LoadRef<'a> {
+    /// The interval's start, as written in the file.
+    pub interval_start: &'a str,
+    /// The queue (`main` when the file has none).
+    pub queue: &'a str,
+    /// Contacts offered.
+    pub volume: f64,
+    /// Average handle time in seconds.
+    pub aht_s: f64,
+    /// The row's line in the file.
+    pub line: u64,
+}
+
+impl LoadRef<'_> {
+    /// The row with its own text.
+    pub fn to_load(&self) -> IntervalLoad {
+        IntervalLoad {
+            interval_start: self.interval_start.to_string(),
+            queue: self.queue.to_string(),
+            volume: self.volume,
+            aht_s: self.aht_s,
+            line: self.line,
+        }
+    }
+}
+
+/// Rows of a load file whose text (start times and queues) shares one
+/// buffer: a chunk read with [`Loads::next_rows`] allocates nothing per
+/// row, and once reused, nothing at all.
+#[derive(Clone, Debug, Default)]
+pub struct LoadChunk {
+    text: String,
+    rows: Vec<ChunkRow>,
+}
+
+/// A row of a [`LoadChunk`]: its start time is `text[from..start_end]`
+/// (`from` being the previous row's `queue_end`), its queue
+/// `text[start_end..queue_end]`.
+#[derive(Clone, Copy, Debug)]
+struct ChunkRow {
+    start_end: usize,
+    queue_end: usize,
+    volume: f64,
+    aht_s: f64,
+    line: u64,
+}
+
+impl LoadChunk {
+    /// An empty chunk with room for `rows` rows of typical text.
+    pub fn with_capacity(rows: usize) -> LoadChunk {
+        LoadChunk {
+            text: String::with_capacity(rows * 32),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no row is held.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Forgets every row, keeping the memory.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+    }
+
+    /// Row `i` (from 0).
+    ///
+    /// # Panics
+    ///
+    /// When `i` is not below [`Self::len`].
+    pub fn get(&self, i: usize) -> LoadRef<'_> {
+        let r = &self.rows[i];
+        let from = if i == 0 { 0 } else { self.rows[i - 1].queue_end };
+        LoadRef {
+            interval_start: &self.text[from..r.start_end],
+            queue: &self.text[r.start_end..r.queue_end],
+            volume: r.volume,
+            aht_s: r.aht_s,
+            line: r.line,
+        }
+    }
+}
+
 /// Reads the load file `path` (`-` for stdin); rows without an AHT take
 /// `default_aht` seconds.
 ///
@@ -77,6 +183,8 @@ pub struct Loads {
     volume_col: usize,
     queue_col: Option<usize>,
     aht_col: Option<usize>,
+    /// The row being read by [`Self::next_chunk`].
+    scratch: LoadChunk,
 }
 
 impl Loads {
@@ -129,6 +237,7 @@ impl Loads {
             volume_col,
             queue_col,
             aht_col,
+            scratch: LoadChunk::default(),
         })
     }
 
@@ -143,17 +252,51 @@ impl Loads {
         rows: &mut Vec<IntervalLoad>,
         max: usize,
     ) -> Result<bool> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut more = Ok(true);
+        for _ in 0..max {
+            scratch.clear();
+            more = self.next_rows(&mut scratch, 1);
+            if more.is_ok() && !scratch.is_empty() {
+                rows.push(scratch.get(0).to_load());
+            }
+            if !matches!(more, Ok(true)) {
+                break;
+            }
+        }
+        self.scratch = scratch;
+        more
+    }
+
+    /// Appends up to `max` more rows to `chunk`; `false` once the file is
+    /// over (the rows read before the end, or before a bad row, are still
+    /// appended).
+    ///
+    /// # Errors
+    ///
+    /// As [`read`], for the first bad row of the chunk.
+    pub fn next_rows(
+        &mut self,
+        chunk: &mut LoadChunk,
+        max: usize,
+    ) -> Result<bool> {
         for _ in 0..max {
             match self.csv.next_record(&mut self.record)? {
-                Some(line) => rows.push(self.row(line)?),
+                Some(line) => {
+                    let len = chunk.text.len();
+                    if let Err(e) = self.row(line, chunk) {
+                        chunk.text.truncate(len);
+                        return Err(e);
+                    }
+                }
                 None => return Ok(false),
             }
         }
         Ok(true)
     }
 
-    /// The row just read, at `line`.
-    fn row(&self, line: u64) -> Result<IntervalLoad> {
+    /// The row just read, at `line`, appended to `chunk`.
+    fn row(&self, line: u64, chunk: &mut LoadChunk) -> Result<()> {
         let (csv, record) = (&self.csv, &self.record);
         let at = |col: usize| csv.at(line).column(&self.headers.names()[col]);
         let raw = |col: usize| match record.get(col).map(text) {
@@ -164,7 +307,7 @@ impl Loads {
         let field = |col: usize| raw(col).into_owned();
         let number =
             |col: usize| layout::number(&raw(col), self.decimal_comma);
-        let interval_start = field(self.start_col);
+        let interval_start = raw(self.start_col);
         if interval_start.is_empty() {
             return Err(InputError::new(
                 at(self.start_col),
@@ -195,12 +338,21 @@ impl Loads {
                 )
             })?,
         };
-        let queue = self
-            .queue_col
-            .map(raw)
-            .filter(|q| !q.is_empty())
-            .map_or_else(|| "main".to_string(), Cow::into_owned);
-        Ok(IntervalLoad { interval_start, queue, volume, aht_s, line })
+        chunk.text.push_str(&interval_start);
+        let start_end = chunk.text.len();
+        match self.queue_col.map(raw).filter(|q| !q.is_empty()) {
+            Some(q) => chunk.text.push_str(&q),
+            None => chunk.text.push_str("main"),
+        }
+        let queue_end = chunk.text.len();
+        chunk.rows.push(ChunkRow {
+            start_end,
+            queue_end,
+            volume,
+            aht_s,
+            line,
+        });
+        Ok(())
     }
 }
 

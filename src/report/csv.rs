@@ -243,27 +243,126 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// CSV rows appended straight to a byte buffer, with the quoting and the
+/// numbers of [`CsvWriter`] (a property test checks the bytes), for rows
+/// written by the million: no writer state to set up per part, no quoting
+/// scan of a number's digits, and no error to carry, since a `Vec` cannot
+/// fail. The header, the byte-order mark and equal row lengths are the
+/// caller's.
+///
+/// ```
+/// use peakplan::report::{Dialect, csv::CsvBuf};
+/// let mut bytes = Vec::new();
+/// CsvBuf::new(&mut bytes, Dialect::Fr).text("a;b").decimal(12.5, 2).end();
+/// assert_eq!(bytes, "\"a;b\";12,5\n".as_bytes());
+/// ```
+pub struct CsvBuf<'a> {
+    out: &'a mut Vec<u8>,
+    dialect: Dialect,
+    /// No field yet in the current row.
+    fresh: bool,
+}
+
+impl<'a> CsvBuf<'a> {
+    /// Rows in `dialect` appended to `out`.
+    pub fn new(out: &'a mut Vec<u8>, dialect: Dialect) -> CsvBuf<'a> {
+        CsvBuf { out, dialect, fresh: true }
+    }
+
+    /// The delimiter before every field but a row's first.
+    fn open(&mut self) {
+        if !self.fresh {
+            self.out.push(self.dialect.delimiter());
+        }
+        self.fresh = false;
+    }
+
+    /// Appends a text field, quoted as the `csv` crate quotes when needed
+    /// (a delimiter, a quote or a line break inside; quotes doubled).
+    pub fn text(&mut self, field: impl AsRef<[u8]>) -> &mut Self {
+        self.open();
+        self.quoted(field.as_ref());
+        self
+    }
+
+    /// The field's bytes, in quotes when it needs them.
+    fn quoted(&mut self, field: &[u8]) {
+        let delimiter = self.dialect.delimiter();
+        let special =
+            |b: &u8| matches!(*b, b'"' | b'\r' | b'\n') || *b == delimiter;
+        if !field.iter().any(special) {
+            self.out.extend_from_slice(field);
+            return;
+        }
+        self.out.push(b'"');
+        for part in field.split_inclusive(|&b| b == b'"') {
+            self.out.extend_from_slice(part);
+            if part.last() == Some(&b'"') {
+                self.out.push(b'"');
+            }
+        }
+        self.out.push(b'"');
+    }
+
+    /// [`CsvWriter::decimal`].
+    pub fn decimal(&mut self, x: f64, decimals: usize) -> &mut Self {
+        let comma = self.dialect == Dialect::Fr;
+        self.open();
+        if !push_fixed(self.out, x, decimals, comma) {
+            let mut s = String::new();
+            super::fixed_into(&mut s, x, decimals);
+            if comma {
+                s = s.replacen('.', ",", 1);
+            }
+            self.quoted(s.as_bytes());
+        }
+        self
+    }
+
+    /// [`Self::decimal`], or an empty field for `None`.
+    pub fn maybe_decimal(
+        &mut self,
+        x: Option<f64>,
+        decimals: usize,
+    ) -> &mut Self {
+        match x {
+            Some(x) => self.decimal(x, decimals),
+            None => self.text(""),
+        }
+    }
+
+    /// Appends a count.
+    pub fn count(&mut self, n: u64) -> &mut Self {
+        let mut digits = [0u8; 20];
+        let mut k = digits.len();
+        let mut v = n;
+        loop {
+            k -= 1;
+            digits[k] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.open();
+        self.out.extend_from_slice(&digits[k..]);
+        self
+    }
+
+    /// Ends the row.
+    pub fn end(&mut self) {
+        self.out.push(b'\n');
+        self.fresh = true;
+    }
+}
+
 /// Exact powers of ten (every one up to `1e22` is a double).
 const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
-/// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
-/// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
-/// into `buf`; its length, or `None` when this cannot be sure of the
-/// rounding.
-///
-/// `y = x·10^d` is rounded once (`10^d` is exact), so the exact
-/// `x·10^d` lies within half an ulp of `y`, and an ulp is at most
-/// `2^−52·|y|`. When `y` is farther than that from the midpoint between
-/// two integers, the exact value and `y` round to the same integer, which
-/// is what the exact decimal formatting prints. Otherwise (a near tie,
-/// `|y| ≥ 1e15`, more than 9 decimals, a non-finite `x`) the caller falls
-/// back to the exact formatting.
-fn fixed_fast(
-    x: f64,
-    decimals: usize,
-    comma: bool,
-    buf: &mut [u8; 40],
-) -> Option<usize> {
+/// `x·10^decimals` rounded to an integer when the rounding is sure (see
+/// [`fixed_fast`]), with trailing zero decimals dropped: the digits, how
+/// many of them are decimals, and whether a minus sign leads.
+fn rounded(x: f64, decimals: usize) -> Option<(u64, usize, bool)> {
     let scale = *POW10.get(decimals)?;
     let y = x * scale;
     if !y.is_finite() || y.abs() >= 1e15 {
@@ -283,6 +382,86 @@ fn fixed_fast(
         v /= 10;
         width -= 1;
     }
+    Some((v, width, negative))
+}
+
+/// "00" to "99".
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// [`fixed_fast`] appended to `out`, two digits per division, written
+/// from the last: `false` (nothing written) when the rounding is not sure.
+fn push_fixed(
+    out: &mut Vec<u8>,
+    x: f64,
+    decimals: usize,
+    comma: bool,
+) -> bool {
+    let Some((mut v, width, negative)) = rounded(x, decimals) else {
+        return false;
+    };
+    // Below 1e15: at most 16 digits, a separator and a sign.
+    let mut buf = [0u8; 24];
+    let mut k = buf.len();
+    fn pair(buf: &mut [u8; 24], v: &mut u64, k: &mut usize) {
+        let d = (*v % 100) as usize * 2;
+        *v /= 100;
+        *k -= 2;
+        buf[*k..*k + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    fn single(buf: &mut [u8; 24], v: &mut u64, k: &mut usize) {
+        *k -= 1;
+        buf[*k] = b'0' + (*v % 10) as u8;
+        *v /= 10;
+    }
+    for _ in 0..width / 2 {
+        pair(&mut buf, &mut v, &mut k);
+    }
+    if width % 2 == 1 {
+        single(&mut buf, &mut v, &mut k);
+    }
+    if width > 0 {
+        k -= 1;
+        buf[k] = if comma { b',' } else { b'.' };
+    }
+    let whole = k;
+    while v >= 10 {
+        pair(&mut buf, &mut v, &mut k);
+    }
+    if v > 0 || k == whole {
+        single(&mut buf, &mut v, &mut k);
+    }
+    if negative {
+        k -= 1;
+        buf[k] = b'-';
+    }
+    out.extend_from_slice(&buf[k..]);
+    true
+}
+
+/// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
+/// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
+/// into `buf`; its length, or `None` when this cannot be sure of the
+/// rounding.
+///
+/// `y = x·10^d` is rounded once (`10^d` is exact), so the exact
+/// `x·10^d` lies within half an ulp of `y`, and an ulp is at most
+/// `2^−52·|y|`. When `y` is farther than that from the midpoint between
+/// two integers, the exact value and `y` round to the same integer, which
+/// is what the exact decimal formatting prints. Otherwise (a near tie,
+/// `|y| ≥ 1e15`, more than 9 decimals, a non-finite `x`) the caller falls
+/// back to the exact formatting.
+fn fixed_fast(
+    x: f64,
+    decimals: usize,
+    comma: bool,
+    buf: &mut [u8; 40],
+) -> Option<usize> {
+    let (mut v, width, negative) = rounded(x, decimals)?;
     // Digits from the last, then reversed into `buf`.
     let mut tmp = [0u8; 40];
     let mut k = 0;
@@ -364,6 +543,40 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Rows appended to a buffer are the bytes of the `csv` writer's:
+        /// the same quoting, numbers and counts.
+        #[test]
+        fn buffered_rows_are_the_writer_rows(
+            rows in proptest::collection::vec(
+                (
+                    "[a-z;,\"\r\n ]{0,8}|\\PC{0,6}",
+                    proptest::num::f64::ANY,
+                    -2e3f64..2e3,
+                    0usize..11,
+                    proptest::num::u64::ANY,
+                ),
+                0..8,
+            ),
+            fr: bool,
+        ) {
+            let dialect = if fr { Dialect::Fr } else { Dialect::En };
+            let mut writer = CsvWriter::rows(Vec::new(), dialect);
+            let mut bytes = Vec::new();
+            let mut buf = CsvBuf::new(&mut bytes, dialect);
+            for (t, x, y, decimals, n) in &rows {
+                writer.text(t).unwrap().decimal(*x, *decimals).unwrap();
+                writer.maybe_decimal(Some(*y), *decimals).unwrap();
+                writer.maybe_decimal(None, 2).unwrap().show(n).unwrap();
+                writer.end().unwrap();
+                buf.text(t).decimal(*x, *decimals);
+                buf.maybe_decimal(Some(*y), *decimals);
+                buf.maybe_decimal(None, 2).count(*n).end();
+            }
+            proptest::prop_assert_eq!(writer.finish().unwrap(), bytes);
+        }
+    }
+
     fn both(x: f64, decimals: usize, dialect: Dialect) -> (Vec<u8>, Vec<u8>) {
         let mut slow = CsvWriter::rows(Vec::new(), dialect);
         slow.number(x, decimals).unwrap().end().unwrap();
@@ -415,10 +628,23 @@ mod tests {
             f64::INFINITY,
             5e-324,
             0.1 + 0.2,
+            10.0,
+            100.0,
+            1000.5,
+            -0.05,
+            123_456_789.012_345_6,
         ] {
             for d in 0..11 {
                 let (slow, fast) = both(x, d, Dialect::Fr);
                 assert_eq!(slow, fast, "{x} at {d}");
+                let mut row = CsvWriter::rows(Vec::new(), Dialect::Fr);
+                row.number(x, d).unwrap().text("").unwrap().end().unwrap();
+                let mut buffered = Vec::new();
+                CsvBuf::new(&mut buffered, Dialect::Fr)
+                    .decimal(x, d)
+                    .text("")
+                    .end();
+                assert_eq!(row.finish().unwrap(), buffered, "{x} at {d}");
             }
         }
     }

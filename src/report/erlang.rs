@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::erlang::{Measures, Staffing, Target};
 use crate::error::Result;
-use crate::report::csv::CsvWriter;
+use crate::report::csv::{CsvBuf, CsvWriter};
 use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, Format, Render, fixed};
@@ -95,25 +95,24 @@ impl<'a> ErlangRecord<'a> {
 
     /// Writes the fields after the leading `interval_start,queue,volume`
     /// of a batch, without ending the row.
-    fn write_measures<W: Write>(&self, out: &mut CsvWriter<W>) -> Result<()> {
-        out.text(self.model)?
-            .decimal(self.aht_s, 3)?
-            .decimal(self.traffic_erlangs, 6)?
-            .show(self.agents)?
-            .decimal(self.scheduled_fte, 4)?
-            .maybe_decimal(self.service_level, 9)?
-            .decimal(self.within_s, 3)?
-            .maybe_decimal(self.p_wait, 9)?
-            .maybe_decimal(self.asa_s, 6)?
-            .maybe_decimal(self.occupancy, 9)?
-            .maybe_decimal(self.p_abandon, 9)?
-            .text(if self.stable { "true" } else { "false" })?
-            .text(if self.meets_target { "true" } else { "false" })?;
+    fn write_measures(&self, out: &mut CsvBuf<'_>) {
+        out.text(self.model)
+            .decimal(self.aht_s, 3)
+            .decimal(self.traffic_erlangs, 6)
+            .count(self.agents)
+            .decimal(self.scheduled_fte, 4)
+            .maybe_decimal(self.service_level, 9)
+            .decimal(self.within_s, 3)
+            .maybe_decimal(self.p_wait, 9)
+            .maybe_decimal(self.asa_s, 6)
+            .maybe_decimal(self.occupancy, 9)
+            .maybe_decimal(self.p_abandon, 9)
+            .text(if self.stable { "true" } else { "false" })
+            .text(if self.meets_target { "true" } else { "false" });
         match self.sessions_per_agent {
-            Some(k) => out.show(k)?,
-            None => out.text("")?,
+            Some(k) => out.count(u64::from(k)),
+            None => out.text(""),
         };
-        Ok(())
     }
 }
 
@@ -144,10 +143,12 @@ impl Render for SingleReport<'_> {
     }
 
     fn csv(&self, dialect: Dialect) -> Result<Vec<u8>> {
-        let mut out = CsvWriter::new(Vec::new(), dialect, &HEADER)?;
-        self.0.write_measures(&mut out)?;
-        out.end()?;
-        out.finish()
+        let mut bytes =
+            CsvWriter::new(Vec::new(), dialect, &HEADER)?.finish()?;
+        let mut row = CsvBuf::new(&mut bytes, dialect);
+        self.0.write_measures(&mut row);
+        row.end();
+        Ok(bytes)
     }
 
     fn json(&self) -> Value {
@@ -261,16 +262,42 @@ impl BatchStream {
             }
             return Ok(());
         }
-        let mut csv = CsvWriter::rows(out, self.dialect);
+        let mut bytes = Vec::with_capacity(records.len() * 160);
         for r in records {
-            csv.text(r.interval_start.unwrap_or_default())?
-                .text(r.queue.unwrap_or_default())?
-                .decimal(r.volume.unwrap_or(0.0), 6)?;
-            r.write_measures(&mut csv)?;
-            csv.end()?;
+            self.csv_row(r, &mut bytes);
         }
-        csv.finish()?;
-        Ok(())
+        out.write_all(&bytes).map_err(io_error)
+    }
+
+    /// Appends record number `index` (from 0) of the batch to `out`, as
+    /// [`Self::part`] would on that one record: for records formatted as
+    /// they are computed, none of them kept.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Io`] when the record cannot be encoded (JSON).
+    pub fn record(
+        &self,
+        index: usize,
+        r: &ErlangRecord<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        match self.format {
+            Format::Json => self.part(index, std::slice::from_ref(r), out),
+            _ => {
+                self.csv_row(r, out);
+                Ok(())
+            }
+        }
+    }
+
+    fn csv_row(&self, r: &ErlangRecord<'_>, out: &mut Vec<u8>) {
+        let mut csv = CsvBuf::new(out, self.dialect);
+        csv.text(r.interval_start.unwrap_or_default())
+            .text(r.queue.unwrap_or_default())
+            .decimal(r.volume.unwrap_or(0.0), 6);
+        r.write_measures(&mut csv);
+        csv.end();
     }
 
     /// What comes after the last of `count` records: the JSON array's

@@ -15,7 +15,7 @@ use crate::cli::Global;
 use crate::cli::checks::ArgsError;
 use crate::erlang::{self, ErlangError, Params, Staffing, Target, channels};
 use crate::error::{Error, InputError, Location, Result};
-use crate::inputs::intervals::{self, IntervalLoad};
+use crate::inputs::intervals::{self, IntervalLoad, LoadChunk, LoadRef};
 use crate::output::emit;
 use crate::report::erlang::{
     BatchReport, BatchStream, ErlangRecord, SingleReport,
@@ -128,9 +128,6 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 /// Rows read, staffed and formatted per round: the memory of a batch.
 const CHUNK_ROWS: usize = 16_384;
 
-/// Rows of the first chunk.
-const FIRST_ROWS: usize = 2 * TASK_ROWS;
-
 /// Rows one parallel task staffs and formats.
 const TASK_ROWS: usize = 1_024;
 
@@ -153,19 +150,20 @@ fn stream(
     path: &Path,
     dialect: crate::report::Dialect,
 ) -> Result<()> {
-    let spool_error = |e| Error::write("a temporary file", e);
     let out = BatchStream::new(args.format, dialect);
-    let mut spool = BufWriter::with_capacity(
-        1 << 16,
-        tempfile::SpooledTempFile::new(SPOOL_BYTES),
-    );
-    out.head(&mut spool)?;
+    let mut spool = Spool::default();
+    let mut head = Vec::new();
+    out.head(&mut head)?;
+    spool.push(head)?;
+    let name = path.display().to_string();
     let mut loads = intervals::Loads::open(path, args.aht)?;
-    let (mut rows, mut next) =
-        (Vec::with_capacity(CHUNK_ROWS), Vec::with_capacity(CHUNK_ROWS));
-    // A short first chunk, so that staffing starts early and the rest of
-    // a small file is read meanwhile.
-    let mut read = loads.next_chunk(&mut rows, FIRST_ROWS);
+    let mut rows = LoadChunk::with_capacity(CHUNK_ROWS);
+    let mut next = LoadChunk::with_capacity(CHUNK_ROWS);
+    // Short chunks first, one parallel task and then twice as many rows
+    // each round, so that staffing starts early and the rest of a small
+    // file is read meanwhile.
+    let mut size = TASK_ROWS;
+    let mut read = loads.next_rows(&mut rows, size);
     let mut done = 0;
     loop {
         let more = matches!(read, Ok(true));
@@ -174,12 +172,13 @@ fn stream(
         // staff this one.
         let mut parts = Vec::new();
         let next_read = rayon::in_place_scope(|scope| {
-            let (rows, parts) = (&rows, &mut parts);
+            let (rows, parts, name) = (&rows, &mut parts, &name);
             scope.spawn(move |_| {
-                *parts = staff_chunk(args, target, path, out, done, rows)
+                *parts = staff_chunk(args, target, name, out, done, rows)
             });
             if more {
-                loads.next_chunk(&mut next, CHUNK_ROWS)
+                size = (2 * size).min(CHUNK_ROWS);
+                loads.next_rows(&mut next, size)
             } else {
                 Ok(false)
             }
@@ -187,7 +186,7 @@ fn stream(
         // Rows before a bad one in the chunk were read: one of them may be
         // the first error.
         for bytes in parts {
-            spool.write_all(&bytes?).map_err(spool_error)?;
+            spool.push(bytes?)?;
         }
         done += rows.len();
         read?;
@@ -197,62 +196,103 @@ fn stream(
         std::mem::swap(&mut rows, &mut next);
         read = next_read;
     }
-    out.tail(done, &mut spool)?;
-    let spool = spool.into_inner().map_err(|e| spool_error(e.into_error()))?;
-    deliver(args.out.as_deref(), spool)
+    let mut tail = Vec::new();
+    out.tail(done, &mut tail)?;
+    spool.push(tail)?;
+    spool.deliver(args.out.as_deref())
 }
 
 /// The rows of one chunk staffed and formatted in parts, in order; the
-/// first row is number `first` of the batch.
+/// first row is number `first` of the batch, read from the file `name`.
 fn staff_chunk(
     args: &Args,
     target: &Target,
-    path: &Path,
+    name: &str,
     out: BatchStream,
     first: usize,
-    rows: &[IntervalLoad],
+    rows: &LoadChunk,
 ) -> Vec<Result<Vec<u8>>> {
     use rayon::prelude::*;
-    let part = |(i, part): (usize, &[IntervalLoad])| {
-        let records = batch(args, target, path, part)?;
-        let mut bytes = Vec::with_capacity(part.len() * 160);
-        out.part(first + i * TASK_ROWS, &records, &mut bytes)?;
+    // Each record is formatted as soon as it is staffed: none is kept.
+    let part = |from: usize| {
+        let to = rows.len().min(from + TASK_ROWS);
+        let mut bytes = Vec::with_capacity((to - from) * 160);
+        for i in from..to {
+            let record = staff_row(args, target, name, rows.get(i))?;
+            out.record(first + i, &record, &mut bytes)?;
+        }
         Ok(bytes)
     };
     if rows.len() > TASK_ROWS {
-        rows.par_chunks(TASK_ROWS).enumerate().map(part).collect()
+        let starts: Vec<usize> = (0..rows.len()).step_by(TASK_ROWS).collect();
+        starts.into_par_iter().map(part).collect()
     } else {
-        vec![part((0, rows))]
+        vec![part(0)]
     }
 }
 
-/// Writes the finished `spool` to `out` (atomically) or stdout.
-fn deliver(
-    out: Option<&Path>,
-    spool: tempfile::SpooledTempFile,
-) -> Result<()> {
-    use std::io::{Read, Seek};
-    use tempfile::SpooledData;
-    let spool_error = |e| Error::write("a temporary file", e);
-    let mut file = match spool.into_inner() {
-        SpooledData::InMemory(bytes) => return emit(out, bytes.get_ref()),
-        SpooledData::OnDisk(file) => file,
-    };
-    file.rewind().map_err(spool_error)?;
-    if let Some(path) = out.filter(|p| *p != Path::new("-")) {
-        // The atomic writer takes the whole content.
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(spool_error)?;
-        return emit(Some(path), &bytes);
-    }
-    let mut buf = vec![0; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).map_err(spool_error)?;
-        if n == 0 {
-            return Ok(());
+/// The formatted parts of a batch, held in order until every row is
+/// staffed: in memory (each part as formatted, never copied into one
+/// growing buffer), then in a temporary file past [`SPOOL_BYTES`].
+#[derive(Default)]
+struct Spool {
+    parts: Vec<Vec<u8>>,
+    held: usize,
+    file: Option<BufWriter<std::fs::File>>,
+}
+
+impl Spool {
+    fn push(&mut self, bytes: Vec<u8>) -> Result<()> {
+        if let Some(file) = &mut self.file {
+            return file.write_all(&bytes).map_err(spool_error);
         }
-        emit(None, &buf[..n])?;
+        self.held += bytes.len();
+        self.parts.push(bytes);
+        if self.held > SPOOL_BYTES {
+            let mut file = BufWriter::with_capacity(
+                1 << 16,
+                tempfile::tempfile().map_err(spool_error)?,
+            );
+            for part in self.parts.drain(..) {
+                file.write_all(&part).map_err(spool_error)?;
+            }
+            self.file = Some(file);
+        }
+        Ok(())
     }
+
+    /// Writes everything to `out` (atomically) or stdout.
+    fn deliver(self, out: Option<&Path>) -> Result<()> {
+        use std::io::{Read, Seek};
+        let to_file = out.filter(|p| *p != Path::new("-"));
+        let Some(file) = self.file else {
+            return match to_file {
+                // The atomic writer takes the whole content.
+                Some(path) => emit(Some(path), &self.parts.concat()),
+                None => self.parts.iter().try_for_each(|p| emit(None, p)),
+            };
+        };
+        let mut file =
+            file.into_inner().map_err(|e| spool_error(e.into_error()))?;
+        file.rewind().map_err(spool_error)?;
+        if let Some(path) = to_file {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(spool_error)?;
+            return emit(Some(path), &bytes);
+        }
+        let mut buf = vec![0; 1 << 20];
+        loop {
+            let n = file.read(&mut buf).map_err(spool_error)?;
+            if n == 0 {
+                return Ok(());
+            }
+            emit(None, &buf[..n])?;
+        }
+    }
+}
+
+fn spool_error(e: std::io::Error) -> Error {
+    Error::write("a temporary file", e)
 }
 
 /// The error with the flag that set the value out of range.
@@ -345,27 +385,35 @@ fn batch<'a>(
     rows: &'a [IntervalLoad],
 ) -> Result<Vec<ErlangRecord<'a>>> {
     let name = path.display().to_string();
-    let mut records = Vec::with_capacity(rows.len());
-    for row in rows {
-        let at =
-            |column: &str| Location::file(&name).line(row.line).column(column);
-        let params = Params::new(row.volume, args.interval, row.aht_s)
-            .map_err(|e| match e {
-                ErlangError::Aht(_) => Error::from(
-                    InputError::new(at("aht_s"), "an AHT in seconds above 0")
-                        .found(row.aht_s.to_string()),
-                ),
-                ErlangError::Volume(_) | ErlangError::Traffic(_) => {
-                    Error::from(InputError::new(at("volume"), e.to_string()))
-                }
-                other => usage(other),
-            })?;
-        let s = staff(args, target, &params)?;
-        let mut rec = record(args, target, row.aht_s, &s);
-        rec.interval_start = Some(&row.interval_start);
-        rec.queue = Some(&row.queue);
-        rec.volume = Some(row.volume);
-        records.push(rec);
-    }
-    Ok(records)
+    rows.iter()
+        .map(|row| staff_row(args, target, &name, row.as_ref()))
+        .collect()
+}
+
+/// One row of the `--input` file `name` staffed.
+fn staff_row<'a>(
+    args: &Args,
+    target: &Target,
+    name: &str,
+    row: LoadRef<'a>,
+) -> Result<ErlangRecord<'a>> {
+    let at = |column: &str| Location::file(name).line(row.line).column(column);
+    let params = Params::new(row.volume, args.interval, row.aht_s).map_err(
+        |e| match e {
+            ErlangError::Aht(_) => Error::from(
+                InputError::new(at("aht_s"), "an AHT in seconds above 0")
+                    .found(row.aht_s.to_string()),
+            ),
+            ErlangError::Volume(_) | ErlangError::Traffic(_) => {
+                Error::from(InputError::new(at("volume"), e.to_string()))
+            }
+            other => usage(other),
+        },
+    )?;
+    let s = staff(args, target, &params)?;
+    let mut rec = record(args, target, row.aht_s, &s);
+    rec.interval_start = Some(row.interval_start);
+    rec.queue = Some(row.queue);
+    rec.volume = Some(row.volume);
+    Ok(rec)
 }
