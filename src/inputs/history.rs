@@ -35,6 +35,7 @@ use crate::inputs::{CsvConfig, CsvReader, text, trim};
 use crate::units::IntervalLen;
 use grid::{Cell, Grid};
 
+pub(crate) use summary::summarize_aggregated;
 pub use summary::{
     DayCount, DstDay, Gap, Listed, QueueSummary, Spike, Summary, WeekdayHours,
     summarize,
