@@ -1228,14 +1228,32 @@ fn parse_time(s: &[u8]) -> Option<i64> {
 
 /// Days since 1970-01-01 of a date, or `None` when the date does not exist
 /// or lies outside the years 1000–9999.
+///
+/// Plain arithmetic on the proleptic Gregorian calendar, with March as the
+/// first month so that the leap day ends the year (H. Hinnant,
+/// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`): it
+/// runs once per row, where a calendar library's checked constructor cost
+/// a twentieth of the reading time.
 fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
-    /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
-    const UNIX_EPOCH_CE: i64 = 719_163;
-    if !(1000..=9999).contains(&year) {
+    if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    Some(i64::from(date.num_days_from_ce()) - UNIX_EPOCH_CE)
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days =
+        [31, 28 + u32::from(leap), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if day == 0 || day > month_days[month as usize - 1] {
+        return None;
+    }
+    let (y, m) = if month <= 2 {
+        (i64::from(year) - 1, i64::from(month) + 9)
+    } else {
+        (i64::from(year), i64::from(month) - 3)
+    };
+    let (era, year_of_era) = (y / 400, y % 400);
+    let day_of_year = (153 * m + 2) / 5 + i64::from(day) - 1;
+    let day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 /// Parses a number as spreadsheets write it: `12`, `12.5`, and `12,5` when
@@ -1933,6 +1951,25 @@ mod tests {
             assert_eq!(days_from_civil(y as u32, m, d), Some(want), "{date}");
         }
         assert_eq!(days_from_civil(2100, 2, 29), None);
+        // Every date chrono knows from 1000 to 9999, and the days that
+        // do not exist.
+        let mut date = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap();
+        while date.year() <= 9999 {
+            let (y, m, d) = (date.year() as u32, date.month(), date.day());
+            let want = (date - epoch).num_days();
+            assert_eq!(days_from_civil(y, m, d), Some(want), "{date}");
+            date = date.succ_opt().unwrap();
+        }
+        for (y, m, d) in [
+            (2023, 2, 29),
+            (2024, 4, 31),
+            (2024, 1, 0),
+            (2024, 0, 1),
+            (999, 12, 31),
+            (10_000, 1, 1),
+        ] {
+            assert_eq!(days_from_civil(y, m, d), None, "{y}-{m}-{d}");
+        }
         assert_eq!(days_from_civil(2025, 13, 1), None);
         assert_eq!(parse_time(b"23:59:59"), Some(86_399));
         assert_eq!(parse_time(b"24:00"), None);

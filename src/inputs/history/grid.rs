@@ -86,11 +86,12 @@ impl Grid {
         if self.cells == 0 {
             self.phase = cell.utc.rem_euclid(self.step);
         }
-        let off = (cell.utc - self.phase).rem_euclid(self.step);
+        let mut k = (cell.utc - self.phase).div_euclid(self.step);
+        let off = cell.utc - self.phase - k * self.step;
         if off != 0 {
             self.refine(gcd(self.step, off));
+            k = (cell.utc - self.phase).div_euclid(self.step);
         }
-        let k = (cell.utc - self.phase).div_euclid(self.step);
         let (number, at) =
             (k.div_euclid(CHUNK as i64), k.rem_euclid(CHUNK as i64));
         let i = self.chunk(number);
@@ -260,7 +261,10 @@ fn encode(v: f64, from: usize) -> Option<(usize, u32)> {
         if !(0.0..f64::from(NONE)).contains(&m) {
             return None;
         }
-        if (m / p).to_bits() == v.to_bits() {
+        // At scale 0 the integer is the value itself: no division.
+        if (k == 0 && m.to_bits() == v.to_bits())
+            || (k > 0 && (m / p).to_bits() == v.to_bits())
+        {
             return Some((k, m as u32));
         }
     }
