@@ -24,10 +24,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{
-    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset,
-    TimeZone,
-};
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{Tz, TzOffset};
 
 use crate::error::{Error, InputError, Location, Result};
@@ -1238,7 +1235,8 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
     if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
         return None;
     }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4)
+        && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let month_days =
         [31, 28 + u32::from(leap), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if day == 0 || day > month_days[month as usize - 1] {
@@ -1407,7 +1405,7 @@ impl Zone {
 mod tests {
     use super::*;
 
-    use chrono::{NaiveDate, Utc};
+    use chrono::{Datelike, NaiveDate, Utc};
 
     fn read_str(
         csv: &str,
