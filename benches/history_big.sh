@@ -24,7 +24,8 @@ RUNS=${2:-3}
 DIR=target/history_big
 FILE=$DIR/iso-offset.csv
 
-cargo build --release --quiet --bin peakplan --example parse_speed
+# NO_BUILD=1 uses the release build as it is.
+[[ -n ${NO_BUILD:-} ]] || cargo build --release --quiet --bin peakplan --example parse_speed
 NEW=target/release/peakplan
 if [[ ! -s $FILE ]]; then
     target/release/examples/parse_speed --keep "$DIR" --layout iso-offset \

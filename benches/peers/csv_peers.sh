@@ -27,7 +27,8 @@ FILE=$DIR/iso-offset.csv
 [[ $MB == 1000 ]] || FILE=$DIR/iso-offset-$MB.csv
 VENV=target/csv-peers-venv
 
-cargo build --release --quiet --bin peakplan --example parse_speed
+# NO_BUILD=1 uses the release build as it is.
+[[ -n ${NO_BUILD:-} ]] || cargo build --release --quiet --bin peakplan --example parse_speed
 if [[ ! -s $FILE ]]; then
     tmp=$(mktemp -d "$DIR.XXXX")
     target/release/examples/parse_speed --keep "$tmp" --layout iso-offset \

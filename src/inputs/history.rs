@@ -1937,18 +1937,6 @@ mod tests {
     #[test]
     fn hand_parsers_agree_with_chrono() {
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-        for (y, m, d) in [
-            (1970, 1, 1),
-            (2000, 2, 29),
-            (2024, 12, 31),
-            (1999, 3, 1),
-            (2100, 3, 1),
-        ] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            let want = (date - epoch).num_days();
-            assert_eq!(days_from_civil(y as u32, m, d), Some(want), "{date}");
-        }
-        assert_eq!(days_from_civil(2100, 2, 29), None);
         // Every date chrono knows from 1000 to 9999, and the days that
         // do not exist.
         let mut date = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap();
@@ -1959,6 +1947,7 @@ mod tests {
             date = date.succ_opt().unwrap();
         }
         for (y, m, d) in [
+            (2100, 2, 29),
             (2023, 2, 29),
             (2024, 4, 31),
             (2024, 1, 0),

@@ -14,6 +14,21 @@ fn validate(path: &Path, extra: &[&str]) -> String {
     stdout_of(&mut cmd)
 }
 
+/// The message of `peakplan CMD --history PATH`, which must exit 2.
+fn refused(cmd: &[&str], path: &Path) -> String {
+    let out = peakplan()
+        .arg("--no-config")
+        .args(cmd)
+        .arg("--history")
+        .arg(path)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn forecast(path: &Path) -> String {
     let mut cmd = peakplan();
     cmd.args(["--no-config", "forecast", "--calendar", "none"])
@@ -91,15 +106,7 @@ fn repeats_far_apart_in_the_file_are_found_and_summed() {
     lines.push(repeated);
     let path = dir.path().join("h.csv");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let out = peakplan()
-        .args(["--no-config", "validate", "--history"])
-        .arg(&path)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = refused(&["validate"], &path);
     assert!(err.contains(&format!("h.csv:{last}: queue ")), "{err}");
     assert!(err.contains("first on line 3 (use --duplicates sum"), "{err}");
     let json = validate(&path, &["--duplicates", "sum"]);
@@ -138,17 +145,7 @@ fn a_megabyte_line_is_an_input_error_naming_its_line() {
             &["validate"][..],
             &["forecast", "--from", "2025-02-01", "--to", "2025-02-02"],
         ] {
-            let out = peakplan()
-                .arg("--no-config")
-                .args(cmd)
-                .arg("--history")
-                .arg(&path)
-                .assert()
-                .code(2)
-                .get_output()
-                .stderr
-                .clone();
-            let err = String::from_utf8(out).unwrap();
+            let err = refused(cmd, &path);
             assert!(err.contains(want), "{cmd:?}: {err}");
             assert!(err.len() < 400, "{} bytes", err.len());
         }
