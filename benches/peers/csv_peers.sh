@@ -48,7 +48,7 @@ size=$(stat -c %s "$FILE")
 
 # best3 CMD...: the best wall and CPU seconds of three runs.
 best3() {
-    local best_w=1e9 best_c=1e9 out
+    local best_w=1000000 best_c=1000000 out
     for _ in 1 2 3; do
         out=$( { /usr/bin/time -f '%e %U %S' "$@" >/dev/null; } 2>&1 | tail -n 1)
         read -r w u s <<<"$out"
