@@ -5,7 +5,12 @@
 //! cargo run --release --example parse_speed -- 300     # 300 MB instead
 //! cargo run --release --example parse_speed -- FILE... # your own files (Europe/Paris)
 //! cargo run --release --example parse_speed -- --keep DIR [MB]  # keep the files
+//! cargo run --release --example parse_speed -- --keep DIR --layout iso-offset --generate 1000
 //! ```
+//!
+//! `--layout NAME` writes only that layout; `--generate` writes the files
+//! (into `--keep DIR`) without reading them, for benches that time the
+//! whole command (`benches/history_big.sh`).
 //!
 //! Each file is read three times and the best run is reported, as wall
 //! time and, on Linux, as CPU time of the reading thread (the fairer figure
@@ -26,15 +31,39 @@ use peakplan::inputs::history::{self, HistoryOptions};
 
 const QUEUES: usize = 100;
 
+const LAYOUTS: [&str; 3] = ["iso-offset", "naive", "fr-excel"];
+
+/// Removes `flag` from `args`, saying whether it was there.
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
+}
+
+/// Removes `flag VALUE` from `args`, returning the value.
+fn take_value(args: &mut Vec<String>, flag: &str) -> Option<String> {
+    let i = args.iter().position(|a| a == flag)?;
+    if i + 1 >= args.len() {
+        return None;
+    }
+    let value = args.remove(i + 1);
+    args.remove(i);
+    Some(value)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let keep = match args.iter().position(|a| a == "--keep") {
-        Some(i) if i + 1 < args.len() => {
-            let dir = PathBuf::from(args.remove(i + 1));
-            args.remove(i);
-            Some(dir)
+    let keep = take_value(&mut args, "--keep").map(PathBuf::from);
+    let generate_only = take_flag(&mut args, "--generate");
+    let layouts: Vec<String> = match take_value(&mut args, "--layout") {
+        Some(l) if LAYOUTS.contains(&l.as_str()) => vec![l],
+        Some(l) => {
+            return Err(format!(
+                "unknown layout {l:?}, expected one of {LAYOUTS:?}"
+            )
+            .into());
         }
-        _ => None,
+        None => LAYOUTS.iter().map(|l| l.to_string()).collect(),
     };
     let files: Vec<(String, PathBuf)>;
     let _tmp;
@@ -46,13 +75,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let dir = keep.unwrap_or_else(|| tmp.path().to_path_buf());
         std::fs::create_dir_all(&dir)?;
         let mut list = vec![];
-        for layout in ["iso-offset", "naive", "fr-excel"] {
+        for layout in &layouts {
             let path = dir.join(format!("{layout}.csv"));
             generate(&path, layout, mb * 1_000_000)?;
             list.push((layout.to_string(), path));
         }
         files = list;
         _tmp = tmp;
+    }
+    if generate_only {
+        for (_, path) in &files {
+            println!("{}", path.display());
+        }
+        return Ok(());
     }
     println!(
         "{:<12} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}",

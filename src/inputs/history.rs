@@ -17,22 +17,22 @@
 //! hand and caches the zone's offset per local day: it reads about 140 MB
 //! of CSV per second of CPU (`cargo run --release --example parse_speed`).
 
+mod grid;
 mod summary;
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{
-    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset,
-    TimeZone,
-};
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{Tz, TzOffset};
 
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::{CsvConfig, CsvReader, text, trim};
 use crate::units::IntervalLen;
+use grid::{Cell, Grid};
 
+pub(crate) use summary::summarize_aggregated;
 pub use summary::{
     DayCount, DstDay, Gap, Listed, QueueSummary, Spike, Summary, WeekdayHours,
     summarize,
@@ -188,6 +188,19 @@ pub fn read_with_report(
     path: &Path,
     opts: &HistoryOptions,
 ) -> Result<(History, ReadReport)> {
+    read_aggregated(path, opts).map(|(a, report)| (a.into_history(), report))
+}
+
+/// Reads a history file into queues laid out one at a time, for readers
+/// that never need every queue's slots at once.
+///
+/// # Errors
+///
+/// As [`read`].
+pub(crate) fn read_aggregated(
+    path: &Path,
+    opts: &HistoryOptions,
+) -> Result<(Aggregated, ReadReport)> {
     let csv = CsvConfig::new(path).open()?;
     Reader::new(csv, opts)?.run()
 }
@@ -203,7 +216,8 @@ pub fn read_from(
     opts: &HistoryOptions,
 ) -> Result<(History, ReadReport)> {
     let csv = CsvReader::new(name, Box::new(source), None)?;
-    Reader::new(csv, opts)?.run()
+    let (aggregated, report) = Reader::new(csv, opts)?.run()?;
+    Ok((aggregated.into_history(), report))
 }
 
 /// Where the interval's start is written.
@@ -269,8 +283,9 @@ impl Columns {
     }
 }
 
-/// One data row, kept small: the reader holds all of them before
-/// aggregating.
+/// One data row as the checks and the aggregation see it: rebuilt from
+/// its queue's [`Store`] after the file is read (off-grid rows are kept as
+/// such).
 #[derive(Clone, Copy, Debug)]
 struct Row {
     /// Instant, seconds since the Unix epoch.
@@ -316,15 +331,66 @@ impl Queues {
     }
 }
 
+/// What one queue's rows became as the file was read: a cell per instant,
+/// plus the few rows a cell cannot hold.
+#[derive(Debug, Default)]
+struct Store {
+    grid: Grid,
+    /// Rows repeating an instant of `grid`, added to it
+    /// ([`Duplicates::Sum`]); in file order, sorted by instant at the end.
+    extra: Vec<Cell>,
+    /// Rows off the minute grid (always an error in the end, kept whole so
+    /// that it is the same error as ever); sorted at the end.
+    odd: Vec<Row>,
+}
+
+impl Store {
+    /// Rows held.
+    fn len(&self) -> usize {
+        self.grid.len() + self.extra.len() + self.odd.len()
+    }
+
+    /// Calls `f` on every row, sorted by instant and then by line, as the
+    /// checks and the sums have always seen them.
+    fn each_row(&self, zone: &mut Zone, mut f: impl FnMut(&Row)) {
+        let mut extra = self.extra.iter().peekable();
+        let mut odd = self.odd.iter().peekable();
+        self.grid.for_each(|c| {
+            while let Some(r) = odd.next_if(|r| r.utc < c.utc) {
+                f(r);
+            }
+            let local = zone.local(c.utc);
+            let row = |c: &Cell| Row {
+                utc: c.utc,
+                local,
+                volume: c.volume,
+                aht: c.aht,
+                line: c.line,
+            };
+            f(&row(&c));
+            while let Some(e) = extra.next_if(|e| e.utc == c.utc) {
+                f(&row(e));
+            }
+        });
+        odd.for_each(f);
+    }
+}
+
 struct Reader<'o> {
     csv: CsvReader,
     opts: &'o HistoryOptions,
     cols: Columns,
     zone: Zone,
     queues: Queues,
-    rows: Vec<Vec<Row>>,
+    stores: Vec<Store>,
     /// Occurrences so far of each (queue, ambiguous local time).
     repeated: HashMap<(u32, i64), u32>,
+    /// The last line of each (queue, instant) that was repeated, and of
+    /// every off-grid row: what a repeat names as "first on line".
+    last_line: HashMap<(u32, i64), u64>,
+    /// The first repeated row when repeats are errors, as (line, first
+    /// line, queue, instant): reported once the whole file has parsed.
+    first_repeat: Option<(u64, u64, u32, i64)>,
     report: ReadReport,
 }
 
@@ -337,13 +403,15 @@ impl<'o> Reader<'o> {
             cols,
             zone: Zone::new(opts.tz),
             queues: Queues::default(),
-            rows: vec![],
+            stores: vec![],
             repeated: HashMap::new(),
+            last_line: HashMap::new(),
+            first_repeat: None,
             report: ReadReport::default(),
         })
     }
 
-    fn run(mut self) -> Result<(History, ReadReport)> {
+    fn run(mut self) -> Result<(Aggregated, ReadReport)> {
         let mut record = csv::ByteRecord::new();
         while let Some(line) = self.csv.next_record(&mut record)? {
             self.row(&record, line)?;
@@ -386,29 +454,73 @@ impl<'o> Reader<'o> {
             }
             None => self.queues.id(b"main"),
         };
-        let (utc, local) = self.when(record, line, queue)?;
+        let utc = self.when(record, line, queue)?;
         let raw = self.field(record, self.cols.volume);
         let volume = self.volume(raw, line)?;
         let aht = match self.cols.aht {
             Some(i) => self.aht(self.field(record, i), volume, line)?,
             None => None,
         };
-        let q = queue as usize;
-        if q >= self.rows.len() {
-            self.rows.resize_with(q + 1, Vec::new);
-        }
-        self.rows[q].push(Row { utc, local, volume, aht, line });
+        self.store(queue, Cell { utc, volume, aht, line });
         self.report.rows += 1;
         Ok(())
     }
 
-    /// The row's instant and local wall-clock time.
+    /// Files a row in its queue's store, noting a repeated instant.
+    fn store(&mut self, queue: u32, cell: Cell) {
+        let q = queue as usize;
+        if q >= self.stores.len() {
+            self.stores.resize_with(q + 1, Store::default);
+        }
+        let key = (queue, cell.utc);
+        let store = &mut self.stores[q];
+        let odd = cell.utc.rem_euclid(60) != 0;
+        let first_line = if odd {
+            match self.last_line.insert(key, cell.line) {
+                None => {
+                    let local = self.zone.local(cell.utc);
+                    store.odd.push(row_of(&cell, local));
+                    return;
+                }
+                Some(previous) => previous,
+            }
+        } else {
+            match store.grid.insert(cell) {
+                Ok(()) => return,
+                Err(in_cell) => {
+                    self.last_line.insert(key, cell.line).unwrap_or(in_cell)
+                }
+            }
+        };
+        match self.opts.duplicates {
+            Duplicates::Error => {
+                self.first_repeat
+                    .get_or_insert((cell.line, first_line, queue, cell.utc));
+            }
+            Duplicates::Sum => {
+                self.report.duplicates.push(DuplicateRows {
+                    queue: self.queues.names[q].clone(),
+                    start: self.zone.datetime(cell.utc),
+                    first_line,
+                    line: cell.line,
+                });
+                if odd {
+                    let local = self.zone.local(cell.utc);
+                    store.odd.push(row_of(&cell, local));
+                } else {
+                    store.extra.push(cell);
+                }
+            }
+        }
+    }
+
+    /// The row's instant.
     fn when(
         &mut self,
         record: &csv::ByteRecord,
         line: u64,
         queue: u32,
-    ) -> Result<(i64, i64)> {
+    ) -> Result<i64> {
         let (written, offset, shown): (i64, Option<i64>, &[u8]) =
             match self.cols.when {
                 When::Stamp(i) => {
@@ -447,16 +559,15 @@ impl<'o> Reader<'o> {
                 }
             };
         if let Some(offset) = offset {
-            let utc = written - offset;
-            return Ok((utc, self.zone.local(utc)));
+            return Ok(written - offset);
         }
         match self.zone.resolve(written) {
-            Resolved::One(utc) => Ok((utc, written)),
+            Resolved::One(utc) => Ok(utc),
             Resolved::Two(earlier, later) => {
                 self.report.ambiguous += 1;
                 let seen = self.repeated.entry((queue, written)).or_insert(0);
                 *seen += 1;
-                Ok((if *seen == 1 { earlier } else { later }, written))
+                Ok(if *seen == 1 { earlier } else { later })
             }
             Resolved::Skipped => {
                 let expected = format!(
@@ -512,69 +623,45 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn finish(self) -> Result<(History, ReadReport)> {
+    fn finish(self) -> Result<(Aggregated, ReadReport)> {
         let Reader {
             csv,
             opts,
             cols,
             mut zone,
             queues,
-            mut rows,
-            mut report,
+            mut stores,
+            first_repeat,
+            report,
             ..
         } = self;
         let name = csv.name().to_string();
-        for queue in &mut rows {
-            queue.sort_by_key(|r| (r.utc, r.line));
-        }
-
-        // Repeated queue × instant.
-        let mut repeats = vec![];
-        for (q, queue) in rows.iter().enumerate() {
-            for pair in queue.windows(2) {
-                if pair[0].utc == pair[1].utc {
-                    repeats.push((pair[1].line, pair[0].line, q, pair[0].utc));
-                }
-            }
-        }
-        repeats.sort_unstable();
         let queue_name =
-            |q: usize| queues.names.get(q).cloned().unwrap_or_default();
-        if let Some(&(line, first_line, q, utc)) = repeats.first() {
-            if opts.duplicates == Duplicates::Error {
-                let start = zone.datetime(utc).to_rfc3339();
-                return Err(InputError::new(
-                    Location::file(&name).line(line),
-                    format!(
-                        "queue {:?} interval {start} appears twice, first on \
-                         line {first_line} (use --duplicates sum to add them)",
-                        queue_name(q)
-                    ),
-                )
-                .into());
-            }
-            report.duplicates = repeats
-                .iter()
-                .map(|&(line, first_line, q, utc)| DuplicateRows {
-                    queue: queue_name(q),
-                    start: zone.datetime(utc),
-                    first_line,
-                    line,
-                })
-                .collect();
+            |q: u32| queues.names.get(q as usize).cloned().unwrap_or_default();
+        // The first repeated queue × instant, by line.
+        if let Some((line, first_line, q, utc)) = first_repeat {
+            let start = zone.datetime(utc).to_rfc3339();
+            return Err(InputError::new(
+                Location::file(&name).line(line),
+                format!(
+                    "queue {:?} interval {start} appears twice, first on \
+                     line {first_line} (use --duplicates sum to add them)",
+                    queue_name(q)
+                ),
+            )
+            .into());
+        }
+        for store in &mut stores {
+            store.extra.sort_by_key(|c| c.utc);
+            store.odd.sort_by_key(|r| (r.utc, r.line));
         }
 
-        check_span(&rows, &name)?;
-        let step = detect_step(&rows).map_err(|expected| {
+        let scan = Scan::run(&stores, &mut zone);
+        scan.check_span(&stores, &mut zone, &name)?;
+        let step = scan.step().map_err(|expected| {
             Error::from(InputError::new(Location::file(&name), expected))
         })?;
-        let step_secs = i64::from(step.minutes()) * 60;
-        let misaligned = rows
-            .iter()
-            .flatten()
-            .filter(|r| r.local.rem_euclid(step_secs) != 0)
-            .min_by_key(|r| r.line);
-        if let Some(r) = misaligned {
+        if let Some(r) = scan.misaligned(step) {
             let found = naive(r.local)
                 .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
                 .unwrap_or_default();
@@ -590,92 +677,273 @@ impl<'o> Reader<'o> {
             .into());
         }
         let interval = target_interval(step, opts.interval, &name)?;
-
-        let mut out: Vec<QueueHistory> = rows
-            .into_iter()
-            .enumerate()
-            .filter(|(_, rows)| !rows.is_empty())
-            .map(|(q, rows)| QueueHistory {
-                name: queue_name(q),
-                slots: aggregate(&rows, interval, &mut zone),
-            })
-            .collect();
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        let history = History {
+        let aggregated = Aggregated {
             source: name,
             tz: opts.tz,
             source_interval: step,
             interval,
-            queues: out,
+            names: queues.names,
+            stores,
+            zone,
         };
-        Ok((history, report))
+        Ok((aggregated, report))
     }
 }
 
-/// Refuses a row dated outside [`DATE_RANGE`], or further than
-/// [`MAX_GAP_DAYS`] from the bulk of the rows (the longest stretch of dates
-/// without such a gap, by rows): a lone row in 9999 or 2200 is named by its
-/// line before anything allocates a day for every date in between.
-fn check_span(rows: &[Vec<Row>], name: &str) -> Result<()> {
-    let (lo, hi) = DATE_RANGE;
-    let lo_day = days_from_civil(lo as u32, 1, 1).unwrap_or(0);
-    let hi_day = days_from_civil(hi as u32, 12, 31).unwrap_or(i64::MAX);
-    let day = |r: &Row| r.local.div_euclid(86_400);
-    if let Some(r) = rows
-        .iter()
-        .flatten()
-        .filter(|r| !(lo_day..=hi_day).contains(&day(r)))
-        .min_by_key(|r| r.line)
-    {
-        return Err(span_error(name, r, format!("a date from {lo} to {hi}")));
-    }
-    // Each queue's days, once (its rows are in order of time), then all
-    // queues' together: the parts are weighed by queue-days.
-    let mut days: Vec<i64> = vec![];
-    for queue in rows {
-        let start = days.len();
-        for r in queue {
-            if days.len() == start || days.last() != Some(&day(r)) {
-                days.push(day(r));
+/// The row of a stored cell whose local time is `local`.
+fn row_of(c: &Cell, local: i64) -> Row {
+    Row { utc: c.utc, local, volume: c.volume, aht: c.aht, line: c.line }
+}
+
+/// A history read and checked whose queues are laid out as slots one at a
+/// time, freeing each queue's store as it goes: what `validate` walks
+/// without ever holding every queue's slots.
+pub(crate) struct Aggregated {
+    /// The file as the user named it.
+    pub source: String,
+    /// The zone of every timestamp.
+    pub tz: Tz,
+    /// The file's step.
+    pub source_interval: IntervalLen,
+    /// The step of the slots.
+    pub interval: IntervalLen,
+    names: Vec<String>,
+    stores: Vec<Store>,
+    zone: Zone,
+}
+
+impl Aggregated {
+    /// The queues with rows, sorted by name, each summed into slots of
+    /// [`interval`](Self::interval) when the iterator reaches it.
+    pub(crate) fn into_queues(self) -> impl Iterator<Item = QueueHistory> {
+        let Aggregated { interval, mut names, mut stores, mut zone, .. } =
+            self;
+        let mut order: Vec<usize> =
+            (0..stores.len()).filter(|&q| stores[q].len() > 0).collect();
+        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        order.into_iter().map(move |q| {
+            let store = std::mem::take(&mut stores[q]);
+            QueueHistory {
+                name: std::mem::take(&mut names[q]),
+                slots: aggregate(&store, interval, &mut zone),
             }
+        })
+    }
+
+    /// Every queue laid out.
+    fn into_history(self) -> History {
+        let (source, tz) = (self.source.clone(), self.tz);
+        let (source_interval, interval) =
+            (self.source_interval, self.interval);
+        History {
+            source,
+            tz,
+            source_interval,
+            interval,
+            queues: self.into_queues().collect(),
         }
     }
-    days.sort_unstable();
-    let mut parts: Vec<(i64, i64, usize)> = vec![];
-    for &d in &days {
-        match parts.last_mut() {
-            Some((_, last, n)) if d - *last <= MAX_GAP_DAYS => {
-                *last = d;
-                *n += 1;
+}
+
+/// What one pass over every row tells the checks: the dates, the spacing
+/// of each queue, the seconds past the hour.
+struct Scan {
+    /// The first row (by line) dated outside [`DATE_RANGE`].
+    out_of_range: Option<Row>,
+    /// Each queue's local days, once per run of rows on the same day, all
+    /// queues one after the other (the parts of the file are weighed by
+    /// queue-days).
+    days: Vec<i64>,
+    /// Greatest common divisor of each queue's most common spacing.
+    step: u32,
+    /// The smallest positive spacing of any queue.
+    smallest_gap: Option<i64>,
+    /// For each second past the local hour: how many rows start there and
+    /// the first of them by line.
+    past_hour: Vec<(u64, Option<Row>)>,
+    rows: u64,
+}
+
+fn day(r: &Row) -> i64 {
+    r.local.div_euclid(86_400)
+}
+
+fn first_by_line(kept: &mut Option<Row>, r: &Row) {
+    if kept.is_none_or(|k| r.line < k.line) {
+        *kept = Some(*r);
+    }
+}
+
+impl Scan {
+    fn run(stores: &[Store], zone: &mut Zone) -> Scan {
+        let (lo, hi) = DATE_RANGE;
+        let lo_day = days_from_civil(lo as u32, 1, 1).unwrap_or(0);
+        let hi_day = days_from_civil(hi as u32, 12, 31).unwrap_or(i64::MAX);
+        let mut scan = Scan {
+            out_of_range: None,
+            days: vec![],
+            step: 0,
+            smallest_gap: None,
+            past_hour: vec![(0, None); 3600],
+            rows: 0,
+        };
+        for store in stores {
+            let start = scan.days.len();
+            let mut counts = [0u64; 61];
+            let mut previous: Option<i64> = None;
+            store.each_row(zone, |r| {
+                let d = day(r);
+                if !(lo_day..=hi_day).contains(&d) {
+                    first_by_line(&mut scan.out_of_range, r);
+                }
+                if scan.days.len() == start || scan.days.last() != Some(&d) {
+                    scan.days.push(d);
+                }
+                if let Some(p) = previous.replace(r.utc) {
+                    let delta = r.utc - p;
+                    if delta > 0 {
+                        let gap = scan.smallest_gap.get_or_insert(delta);
+                        *gap = (*gap).min(delta);
+                        if delta <= 3600 && delta % 60 == 0 {
+                            counts[(delta / 60) as usize] += 1;
+                        }
+                    }
+                }
+                let at =
+                    &mut scan.past_hour[r.local.rem_euclid(3600) as usize];
+                at.0 += 1;
+                first_by_line(&mut at.1, r);
+                scan.rows += 1;
+            });
+            let mode = (1..=60u32)
+                .filter(|&m| counts[m as usize] > 0)
+                .max_by_key(|&m| (counts[m as usize], std::cmp::Reverse(m)));
+            if let Some(m) = mode {
+                scan.step = gcd(scan.step, m);
             }
-            _ => parts.push((d, d, 1)),
         }
+        scan
     }
-    if parts.len() < 2 {
-        return Ok(());
+
+    /// Refuses a row dated outside [`DATE_RANGE`], or further than
+    /// [`MAX_GAP_DAYS`] from the bulk of the rows (the longest stretch of
+    /// dates without such a gap, by rows): a lone row in 9999 or 2200 is
+    /// named by its line.
+    fn check_span(
+        &self,
+        stores: &[Store],
+        zone: &mut Zone,
+        name: &str,
+    ) -> Result<()> {
+        let (lo, hi) = DATE_RANGE;
+        if let Some(r) = &self.out_of_range {
+            return Err(span_error(
+                name,
+                r,
+                format!("a date from {lo} to {hi}"),
+            ));
+        }
+        let mut days = self.days.clone();
+        days.sort_unstable();
+        let mut parts: Vec<(i64, i64, usize)> = vec![];
+        for &d in &days {
+            match parts.last_mut() {
+                Some((_, last, n)) if d - *last <= MAX_GAP_DAYS => {
+                    *last = d;
+                    *n += 1;
+                }
+                _ => parts.push((d, d, 1)),
+            }
+        }
+        if parts.len() < 2 {
+            return Ok(());
+        }
+        let bulk =
+            parts.iter().max_by_key(|p| p.2).copied().unwrap_or_default();
+        let mut stray = None;
+        for store in stores {
+            store.each_row(zone, |r| {
+                if !(bulk.0..=bulk.1).contains(&day(r)) {
+                    first_by_line(&mut stray, r);
+                }
+            });
+        }
+        let Some(r) = stray else { return Ok(()) };
+        let shown = |d: i64| {
+            naive(d * 86_400).map(|t| t.date().to_string()).unwrap_or_default()
+        };
+        let away =
+            if day(&r) < bulk.0 { bulk.0 - day(&r) } else { day(&r) - bulk.1 };
+        Err(span_error(
+            name,
+            &r,
+            format!(
+                "a date near the rest of the file ({} to {}), not {away} \
+                 days away from it: a typo in the year? (an outlier: more \
+                 than {MAX_GAP_DAYS} days from any other row)",
+                shown(bulk.0),
+                shown(bulk.1)
+            ),
+        ))
     }
-    let bulk = parts.iter().max_by_key(|p| p.2).copied().unwrap_or_default();
-    let stray = rows
-        .iter()
-        .flatten()
-        .filter(|r| !(bulk.0..=bulk.1).contains(&day(r)))
-        .min_by_key(|r| r.line);
-    let Some(r) = stray else { return Ok(()) };
-    let shown = |d: i64| {
-        naive(d * 86_400).map(|t| t.date().to_string()).unwrap_or_default()
-    };
-    let away = if day(r) < bulk.0 { bulk.0 - day(r) } else { day(r) - bulk.1 };
-    Err(span_error(
-        name,
-        r,
-        format!(
-            "a date near the rest of the file ({} to {}), not {away} days \
-             away from it: a typo in the year? (an outlier: more than \
-             {MAX_GAP_DAYS} days from any other row)",
-            shown(bulk.0),
-            shown(bulk.1)
-        ),
-    ))
+
+    /// The file's step, in minutes (a divisor of an hour).
+    ///
+    /// Each queue's most common positive spacing between consecutive rows
+    /// (at most an hour) gives its step; the file's is their greatest
+    /// common divisor. Rows off that grid are then errors, unless more
+    /// than a tenth of the rows (and at least 3) are: then the file is
+    /// finer than its spacing shows (exports that write only intervals
+    /// with contacts), and the step is the grid every row sits on. With
+    /// one row per queue, that grid is the step.
+    fn step(&self) -> Result<IntervalLen, String> {
+        if self.step == 0
+            && let Some(gap) = self.smallest_gap
+        {
+            return Err(format!(
+                "expected intervals of at most 60 minutes, found rows at \
+                 least {} minutes apart (peakplan needs intraday history)",
+                gap / 60
+            ));
+        }
+        let present =
+            || (0..3600i64).filter(|&s| self.past_hour[s as usize].0 > 0);
+        // The coarsest grid of whole minutes every row sits on.
+        let grid_secs = present().fold(3600, gcd_i64);
+        let grid = gcd(60, u32::try_from(grid_secs / 60).unwrap_or(1));
+        let minutes = if self.step == 0 {
+            grid
+        } else {
+            let step = gcd(self.step, 60);
+            let len = i64::from(step) * 60;
+            let off: u64 = present()
+                .filter(|s| s % len != 0)
+                .map(|s| self.past_hour[s as usize].0)
+                .sum();
+            if off >= 3 && off * 10 > self.rows {
+                gcd(step, grid)
+            } else {
+                step
+            }
+        };
+        IntervalLen::from_source_minutes(minutes).ok_or_else(|| {
+            "expected intervals that divide an hour".to_string()
+        })
+    }
+
+    /// The first row (by line) off the grid of `step`.
+    fn misaligned(&self, step: IntervalLen) -> Option<Row> {
+        let len = i64::from(step.minutes()) * 60;
+        let mut first = None;
+        for (s, (_, r)) in self.past_hour.iter().enumerate() {
+            if let Some(r) = r
+                && s as i64 % len != 0
+            {
+                first_by_line(&mut first, r);
+            }
+        }
+        first
+    }
 }
 
 fn span_error(name: &str, r: &Row, expected: String) -> Error {
@@ -685,69 +953,6 @@ fn span_error(name: &str, r: &Row, expected: String) -> Error {
     InputError::new(Location::file(name).line(r.line), expected)
         .found(found)
         .into()
-}
-
-/// The file's step, in minutes (a divisor of an hour).
-///
-/// Each queue's most common positive spacing between consecutive rows (at
-/// most an hour) gives its step; the file's is their greatest common
-/// divisor. Rows off that grid are then errors, unless more than a tenth of
-/// the rows (and at least 3) are: then the file is finer than its spacing
-/// shows (exports that write only intervals with contacts), and the step is
-/// the grid every row sits on. With one row per queue, that grid is the
-/// step.
-fn detect_step(rows: &[Vec<Row>]) -> Result<IntervalLen, String> {
-    let mut step = 0;
-    let mut smallest_gap: Option<i64> = None;
-    for queue in rows {
-        let mut counts = [0u64; 61];
-        for pair in queue.windows(2) {
-            let delta = pair[1].utc - pair[0].utc;
-            if delta <= 0 {
-                continue;
-            }
-            smallest_gap = Some(smallest_gap.map_or(delta, |g| g.min(delta)));
-            if delta <= 3600 && delta % 60 == 0 {
-                counts[(delta / 60) as usize] += 1;
-            }
-        }
-        let mode = (1..=60u32)
-            .filter(|&m| counts[m as usize] > 0)
-            .max_by_key(|&m| (counts[m as usize], std::cmp::Reverse(m)));
-        if let Some(m) = mode {
-            step = gcd(step, m);
-        }
-    }
-    if step == 0
-        && let Some(gap) = smallest_gap
-    {
-        return Err(format!(
-            "expected intervals of at most 60 minutes, found rows at least \
-             {} minutes apart (peakplan needs intraday history)",
-            gap / 60
-        ));
-    }
-    // The coarsest grid of whole minutes every row sits on.
-    let grid_secs = rows
-        .iter()
-        .flatten()
-        .fold(3600, |g, r| gcd_i64(g, r.local.rem_euclid(3600)));
-    let grid = gcd(60, u32::try_from(grid_secs / 60).unwrap_or(1));
-    let minutes = if step == 0 {
-        grid
-    } else {
-        let step = gcd(step, 60);
-        let len = i64::from(step) * 60;
-        let total = rows.iter().map(Vec::len).sum::<usize>();
-        let off = rows
-            .iter()
-            .flatten()
-            .filter(|r| r.local.rem_euclid(len) != 0)
-            .count();
-        if off >= 3 && off * 10 > total { gcd(step, grid) } else { step }
-    };
-    IntervalLen::from_source_minutes(minutes)
-        .ok_or_else(|| "expected intervals that divide an hour".to_string())
 }
 
 fn gcd_i64(a: i64, b: i64) -> i64 {
@@ -787,25 +992,25 @@ fn target_interval(
     }
 }
 
-/// Sums one queue's rows (sorted by instant) into local wall-clock
-/// intervals of `interval`.
+/// Sums one queue's rows (by instant) into local wall-clock intervals of
+/// `interval`.
 ///
 /// An interval is keyed by the instant of its local start, so the hour
 /// repeated when clocks go back gives two intervals, one per offset.
 fn aggregate(
-    rows: &[Row],
+    store: &Store,
     interval: IntervalLen,
     zone: &mut Zone,
 ) -> Vec<Slot> {
     let len = i64::from(interval.minutes()) * 60;
-    let mut buckets: Vec<(i64, Acc)> = Vec::with_capacity(rows.len());
-    for r in rows {
+    let mut buckets: Vec<(i64, Acc)> = vec![];
+    store.each_row(zone, |r| {
         let start = r.utc - r.local.rem_euclid(len);
         match buckets.last_mut() {
             Some((s, acc)) if *s == start => acc.add(r),
             _ => buckets.push((start, Acc::new(r))),
         }
-    }
+    });
     if !buckets.is_sorted_by_key(|(s, _)| *s) {
         buckets.sort_by_key(|(s, _)| *s);
         buckets.dedup_by(|(s, later), (t, kept)| {
@@ -1020,14 +1225,33 @@ fn parse_time(s: &[u8]) -> Option<i64> {
 
 /// Days since 1970-01-01 of a date, or `None` when the date does not exist
 /// or lies outside the years 1000–9999.
+///
+/// Plain arithmetic on the proleptic Gregorian calendar, with March as the
+/// first month so that the leap day ends the year (H. Hinnant,
+/// "chrono-Compatible Low-Level Date Algorithms", `days_from_civil`): it
+/// runs once per row, where a calendar library's checked constructor cost
+/// a twentieth of the reading time.
 fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
-    /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
-    const UNIX_EPOCH_CE: i64 = 719_163;
-    if !(1000..=9999).contains(&year) {
+    if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    Some(i64::from(date.num_days_from_ce()) - UNIX_EPOCH_CE)
+    let leap = year.is_multiple_of(4)
+        && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let month_days =
+        [31, 28 + u32::from(leap), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if day == 0 || day > month_days[month as usize - 1] {
+        return None;
+    }
+    let (y, m) = if month <= 2 {
+        (i64::from(year) - 1, i64::from(month) + 9)
+    } else {
+        (i64::from(year), i64::from(month) - 3)
+    };
+    let (era, year_of_era) = (y / 400, y % 400);
+    let day_of_year = (153 * m + 2) / 5 + i64::from(day) - 1;
+    let day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 /// Parses a number as spreadsheets write it: `12`, `12.5`, and `12,5` when
@@ -1181,7 +1405,7 @@ impl Zone {
 mod tests {
     use super::*;
 
-    use chrono::{NaiveDate, Utc};
+    use chrono::{Datelike, NaiveDate, Utc};
 
     fn read_str(
         csv: &str,
@@ -1713,18 +1937,26 @@ mod tests {
     #[test]
     fn hand_parsers_agree_with_chrono() {
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-        for (y, m, d) in [
-            (1970, 1, 1),
-            (2000, 2, 29),
-            (2024, 12, 31),
-            (1999, 3, 1),
-            (2100, 3, 1),
-        ] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Every date chrono knows from 1000 to 9999, and the days that
+        // do not exist.
+        let mut date = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap();
+        while date.year() <= 9999 {
+            let (y, m, d) = (date.year() as u32, date.month(), date.day());
             let want = (date - epoch).num_days();
-            assert_eq!(days_from_civil(y as u32, m, d), Some(want), "{date}");
+            assert_eq!(days_from_civil(y, m, d), Some(want), "{date}");
+            date = date.succ_opt().unwrap();
         }
-        assert_eq!(days_from_civil(2100, 2, 29), None);
+        for (y, m, d) in [
+            (2100, 2, 29),
+            (2023, 2, 29),
+            (2024, 4, 31),
+            (2024, 1, 0),
+            (2024, 0, 1),
+            (999, 12, 31),
+            (10_000, 1, 1),
+        ] {
+            assert_eq!(days_from_civil(y, m, d), None, "{y}-{m}-{d}");
+        }
         assert_eq!(days_from_civil(2025, 13, 1), None);
         assert_eq!(parse_time(b"23:59:59"), Some(86_399));
         assert_eq!(parse_time(b"24:00"), None);

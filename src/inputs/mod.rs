@@ -226,8 +226,7 @@ impl<R: Read> Read for Bounded<R> {
                             return Err(too_long(self.lines));
                         }
                     }
-                    let newlines = chunk.iter().filter(|&&b| b == b'\n');
-                    self.lines += newlines.count() as u64;
+                    self.lines += count_newlines(chunk) as u64;
                     self.run = n - last - 1;
                 }
             }
@@ -248,6 +247,19 @@ impl<R: Read> Read for Bounded<R> {
         }
         Ok(n)
     }
+}
+
+/// The newlines in `bytes`. Counted in blocks of 255 into a byte, which
+/// compilers turn into vector compares: the plain count of a `usize` per
+/// byte was a tenth of the reader's time.
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| {
+            let n = block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'));
+            usize::from(n)
+        })
+        .sum()
 }
 
 /// A reading error in `name`: an input error at its line when the input
@@ -556,8 +568,7 @@ impl CsvReader {
             if !more {
                 return Ok(None);
             }
-            let inner_newlines =
-                record.as_slice().iter().filter(|&&b| b == b'\n').count();
+            let inner_newlines = count_newlines(record.as_slice());
             // Where the parser started looking, before any blank lines it
             // skipped: a lower bound, and the line of a record cut off by the
             // end of the input (an unterminated quote), which has no newline
@@ -964,6 +975,18 @@ mod tests {
         let mut c = open("note,volume,note\n1,2,3\n");
         assert_eq!(c.headers().find("volume"), Some(1));
         assert_eq!(c.next_record(&mut rec).unwrap(), Some(2));
+    }
+
+    #[test]
+    fn newlines_are_counted_in_any_block() {
+        for len in [0, 1, 254, 255, 256, 1000] {
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| if i % 3 == 0 { b'\n' } else { b'x' })
+                .collect();
+            let want = bytes.iter().filter(|&&b| b == b'\n').count();
+            assert_eq!(count_newlines(&bytes), want, "{len}");
+        }
+        assert_eq!(count_newlines(&[b'\n'; 600]), 600);
     }
 
     #[test]

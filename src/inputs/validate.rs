@@ -358,8 +358,8 @@ pub fn validate(
     events_paths: &[PathBuf],
     opts: &HistoryOptions,
 ) -> Result<Report> {
-    let (history, read) = history::read_with_report(history_path, opts)?;
-    let history = history::summarize(&history, &read);
+    let (history, read) = history::read_aggregated(history_path, opts)?;
+    let history = history::summarize_aggregated(history, &read);
     let span = (history.first_date, history.last_date);
     let events = events_paths
         .iter()

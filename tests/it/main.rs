@@ -11,6 +11,7 @@ mod events;
 mod faults;
 mod forecast;
 mod history;
+mod history_stream;
 mod plan;
 mod plan_issue;
 mod plan_optimal;

@@ -15,6 +15,8 @@
 //!   weekday and time of day (over at least 4 days) and at least 10
 //!   contacts.
 
+use std::borrow::Borrow;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use chrono::{
@@ -24,6 +26,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{History, QueueHistory, ReadReport};
+use crate::units::IntervalLen;
 
 /// How many items each list keeps (the total is always counted).
 pub const LIST_CAP: usize = 50;
@@ -209,12 +212,60 @@ pub struct Duplicate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn summarize(history: &History, report: &ReadReport) -> Summary {
-    let interval = history.interval.minutes();
-    let queues: Vec<QueueSummary> = history
-        .queues
-        .iter()
-        .filter(|q| !q.slots.is_empty())
-        .map(|q| summarize_queue(q, interval, history.tz))
+    let head = Head {
+        file: history.source.clone(),
+        tz: history.tz,
+        source_interval: history.source_interval,
+        interval: history.interval,
+    };
+    summarize_queues(head, history.queues.iter(), report)
+}
+
+/// Summarises a history whose queues are laid out one at a time
+/// ([`super::read_aggregated`]): only one queue's slots are ever held.
+pub(crate) fn summarize_aggregated(
+    history: super::Aggregated,
+    report: &ReadReport,
+) -> Summary {
+    let head = Head {
+        file: history.source.clone(),
+        tz: history.tz,
+        source_interval: history.source_interval,
+        interval: history.interval,
+    };
+    summarize_queues(head, history.into_queues(), report)
+}
+
+/// What a summary says of the file besides its queues.
+struct Head {
+    file: String,
+    tz: Tz,
+    source_interval: IntervalLen,
+    interval: IntervalLen,
+}
+
+fn summarize_queues<Q: Borrow<QueueHistory>>(
+    head: Head,
+    all: impl Iterator<Item = Q>,
+    report: &ReadReport,
+) -> Summary {
+    let interval = head.interval.minutes();
+    let tz = head.tz;
+    // The local dates any queue has slots on, for the DST days.
+    let mut dated: HashSet<NaiveDate> = HashSet::new();
+    let queues: Vec<QueueSummary> = all
+        .filter_map(|q| {
+            let q = q.borrow();
+            let mut last = None;
+            for s in &q.slots {
+                let date = s.start.date_naive();
+                if last != Some(date) {
+                    dated.insert(date);
+                    last = Some(date);
+                }
+            }
+            (!q.slots.is_empty()).then(|| summarize_queue(q, interval, tz))
+        })
         .collect();
     let first_date =
         queues.iter().map(|q| q.first_date).min().unwrap_or_default();
@@ -228,13 +279,11 @@ pub fn summarize(history: &History, report: &ReadReport) -> Summary {
         .iter_days()
         .take_while(|d| *d <= last_date)
         .filter_map(|date| {
-            let hours = day_hours(history.tz, date)?;
+            let hours = day_hours(tz, date)?;
             (hours != 24).then(|| DstDay {
                 date,
                 hours,
-                has_rows: history.queues.iter().any(|q| {
-                    q.slots.iter().any(|s| s.start.date_naive() == date)
-                }),
+                has_rows: dated.contains(&date),
             })
         })
         .collect();
@@ -262,10 +311,10 @@ pub fn summarize(history: &History, report: &ReadReport) -> Summary {
         );
     }
     Summary {
-        file: history.source.clone(),
-        tz: history.tz.name().to_string(),
+        file: head.file,
+        tz: tz.name().to_string(),
         rows: report.rows,
-        source_interval_min: history.source_interval.minutes(),
+        source_interval_min: head.source_interval.minutes(),
         interval_min: interval,
         first_date,
         last_date,
