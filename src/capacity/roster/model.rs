@@ -424,7 +424,19 @@ impl<'a> WeekModel<'a> {
                     let k = self.fixed_supply(&[]);
                     let mut t: Vec<Vec<Terms>> =
                         k.iter().map(|d| vec![vec![]; d.len()]).collect();
+                    // An overtime variable is a whole extended shift (see
+                    // `limits`): it covers its parent's slots too.
                     for (c, &v) in self.cols.iter().zip(&x) {
+                        let parent = match c.kind {
+                            Kind::Overtime { parent, .. } => {
+                                let p = &self.cols[parent];
+                                p.start..p.end
+                            }
+                            _ => 0..0,
+                        };
+                        for e in &mut t[c.day][parent] {
+                            e.push((v, c.factor));
+                        }
                         for e in &mut t[c.day][c.start..c.end] {
                             e.push((v, c.factor));
                         }
@@ -541,7 +553,18 @@ impl<'a> WeekModel<'a> {
             partner_cost,
             x: match fixed {
                 Some(f) => f.to_vec(),
-                None => x.iter().map(|&v| sol.var_value(v).max(0.0)).collect(),
+                None => {
+                    // An in-house column's people are its own variable's
+                    // plus those of its extended shifts.
+                    let mut v: Vec<f64> =
+                        x.iter().map(|&v| sol.var_value(v).max(0.0)).collect();
+                    for (i, c) in self.cols.iter().enumerate() {
+                        if let Kind::Overtime { parent, .. } = c.kind {
+                            v[parent] += v[i];
+                        }
+                    }
+                    v
+                }
             },
             heads: self
                 .groups
@@ -562,6 +585,14 @@ impl<'a> WeekModel<'a> {
     }
 
     /// The roster limits on the columns, each as `terms ≤ rhs`.
+    ///
+    /// The programme's variable of an overtime column stands for people
+    /// working the parent shift *with* that extension, and the in-house
+    /// column's own variable for those working it without: the column's
+    /// people are the sum ([`Self::read`]). Each person of a shift group
+    /// then has at most one extension by construction, which spares the
+    /// `Σ overtime ≤ shift` row of every in-house column (a fifth of the
+    /// week's rows) for the same optimum.
     fn limits(&self, lp: &mut Lp, x: &[Variable], heads: &[Option<Variable>]) {
         let q = self.q;
         let t = &q.team;
@@ -570,7 +601,6 @@ impl<'a> WeekModel<'a> {
         let mut week = Vec::new();
         let mut hours = Vec::new();
         let mut ot_hours = Vec::new();
-        let mut ot_of: Vec<Terms> = vec![vec![]; self.cols.len()];
         let ng = self.groups.len();
         let mut g_days: Vec<Vec<Terms>> = vec![vec![vec![]; 7]; ng];
         let mut g_week: Vec<Terms> = vec![vec![]; ng];
@@ -583,7 +613,10 @@ impl<'a> WeekModel<'a> {
                     hours.push((v, c.hours));
                 }
                 Kind::Overtime { parent, .. } => {
-                    ot_of[parent].push((v, 1.0));
+                    let p = &self.cols[parent];
+                    days[c.day].push((v, 1.0));
+                    week.push((v, 1.0));
+                    hours.push((v, p.hours));
                     ot_hours.push((v, c.hours));
                 }
                 Kind::Hire(g) => {
@@ -600,12 +633,6 @@ impl<'a> WeekModel<'a> {
         lp.le(hours, f * t.weekly_hours);
         if let Some(o) = &q.overtime {
             lp.le(ot_hours, f * o.max_hours_per_week);
-        }
-        for (i, mut e) in ot_of.into_iter().enumerate() {
-            if self.cols[i].kind == Kind::InHouse {
-                e.push((x[i], -1.0));
-                lp.le(e, -0.0);
-            }
         }
         let Some(h) = &q.hiring else { return };
         let mut all = Vec::new();
