@@ -64,18 +64,28 @@
 //!    covering it. Every integer plan restricted to one week is feasible
 //!    for this LP at no higher cost, so the sum of the weekly optima is a
 //!    **lower bound** on the whole problem ([`QueueSolution::bound`]).
+//!    In the LP an overtime variable stands for people working the
+//!    parent shift *with* that extension (the in-house variable for those
+//!    working it without), so "at most one extension per person" holds
+//!    by construction and the `Σ overtime ≤ shift` rows, a fifth of the
+//!    week's rows, are not needed: the same optimum, a smaller basis.
 //! 2. **Hire waves**: a small integer programme over `(contract, start
 //!    week)` that buys the relaxed weeks' effective hires (headcount ×
 //!    ramp) at the true wave costs (lead time, ramp, minimum contract,
 //!    maximum hires). An effective hire left unbought costs what the week
 //!    would pay without hires, per effective hire of the relaxation (one
-//!    more LP, only in weeks where the relaxation hires).
+//!    more LP, only in weeks where the relaxation hires, re-solved from
+//!    the relaxation's optimal basis with the free headcounts fixed at
+//!    zero rather than from scratch).
 //! 3. **Integer shifts per week**, waves fixed: the week LP again, its
 //!    shift counts rounded down (every roster limit is a `≤` with positive
 //!    coefficients, so rounding down keeps them), then repaired greedily by
 //!    adding the single shift, hire shift or overtime extension that
-//!    lowers the objective most while the limits hold; finally an LP with
-//!    every shift fixed prices partners and the shortfall exactly.
+//!    lowers the objective most while the limits hold; finally, with
+//!    every shift fixed, partners and the shortfall are priced exactly:
+//!    slot by slot (cheapest open partner first, then the shortfall curve,
+//!    whose slopes never fall) when no partner has a weekly commitment,
+//!    since nothing then links two slots, and by an LP otherwise.
 //!    [`Effort::Fast`] skips the re-solve and rounds the relaxation's
 //!    shifts instead (hire shifts shared among the chosen waves by
 //!    headcount, so every limit still holds). The

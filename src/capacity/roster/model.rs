@@ -1,10 +1,7 @@
 //! One week of one queue as a linear programme: the shift columns, the
 //! roster limits, partners and the shortfall curves.
 
-use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, microlp,
-    variable,
-};
+use microlp::Variable;
 
 use super::QueueInput;
 use crate::error::{Error, Result};
@@ -228,76 +225,229 @@ impl<'a> WeekModel<'a> {
             .sum()
     }
 
+    /// Supply per slot of the fixed people `f`, `[day][slot]`.
+    fn fixed_supply(&self, f: &[f64]) -> Vec<Vec<f64>> {
+        let mut supply: Vec<Vec<f64>> = (0..7)
+            .map(|d| vec![0.0; self.q.days[self.week * 7 + d].slots.len()])
+            .collect();
+        for (c, n) in self.cols.iter().zip(f) {
+            for e in &mut supply[c.day][c.start..c.end] {
+                *e += n * c.factor;
+            }
+        }
+        supply
+    }
+
     /// Solves the programme; with `fixed`, every column's people are held
     /// at the given values and only partners and the shortfall move.
+    ///
+    /// # Errors
+    ///
+    /// A numerical failure of the LP solver.
     pub fn solve(&self, fixed: Option<&[f64]>) -> Result<WeekLp> {
+        match fixed {
+            Some(f) if !self.has_commitment() => Ok(self.price(f)),
+            _ => self.solve_lp(fixed),
+        }
+    }
+
+    /// Whether a partner's weekly minimum links the slots of the week.
+    fn has_commitment(&self) -> bool {
+        self.q.partners.iter().any(|p| p.min_hours_per_week > 0.0)
+    }
+
+    /// The fixed-shift programme without a partner commitment, solved
+    /// slot by slot: nothing links two slots then, so each slot's optimum
+    /// fills its uncovered need from the cheapest open partner up and
+    /// leaves the rest to its shortfall curve, whose slopes never fall.
+    /// This is the LP's optimum, not an approximation of it.
+    fn price(&self, f: &[f64]) -> WeekLp {
         let q = self.q;
         let sh = q.slot_hours();
-        let mut vars = ProblemVariables::new();
-        let mut obj = Expression::from(self.partner_fixed());
-        // Fixed people enter as constants: the programme that prices
-        // partners and the shortfall is then a small one.
+        let supply = self.fixed_supply(f);
+        let fixed = self.partner_fixed();
+        let mut objective = fixed
+            + self.cols.iter().zip(f).map(|(c, n)| c.cost * n).sum::<f64>();
+        let mut partner: Vec<Vec<Vec<f64>>> = q
+            .partners
+            .iter()
+            .map(|_| supply.iter().map(|d| vec![0.0; d.len()]).collect())
+            .collect();
+        let mut partner_cost = fixed;
+        let mut open: Vec<(f64, usize)> = Vec::with_capacity(q.partners.len());
+        for (d, day) in supply.iter().enumerate() {
+            let slots = &q.days[self.week * 7 + d].slots;
+            for (s, (slot, have)) in slots.iter().zip(day).enumerate() {
+                if slot.required == 0 {
+                    continue;
+                }
+                let req = f64::from(slot.required);
+                let mut need = req - have;
+                if need <= 0.0 {
+                    continue;
+                }
+                open.clear();
+                open.extend(
+                    (0..q.partners.len())
+                        .filter(|&k| self.partner_open(k, d, s))
+                        .map(|k| (self.partner_price(k, d, s) * sh, k)),
+                );
+                open.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let slopes = slot.shortfall.slopes();
+                let last = slopes.len() - 1;
+                let mut next = open.iter().peekable();
+                for (j, &c) in slopes.iter().enumerate() {
+                    // Partners no dearer than this segment come first.
+                    while let Some(&&(price, k)) = next.peek() {
+                        if price > c || need <= 0.0 {
+                            break;
+                        }
+                        let a = need.min(q.partners[k].max_fte);
+                        partner[k][d][s] = a;
+                        partner_cost += a * price;
+                        objective += a * price;
+                        need -= a;
+                        next.next();
+                    }
+                    let width =
+                        if j == last { req - last as f64 } else { 1.0 };
+                    if width <= 0.0 || need <= 0.0 {
+                        break;
+                    }
+                    let g = need.min(width);
+                    objective += g * c;
+                    need -= g;
+                }
+            }
+        }
+        WeekLp {
+            x: f.to_vec(),
+            heads: self
+                .groups
+                .iter()
+                .map(|g| g.count.unwrap_or(0.0))
+                .collect(),
+            partner,
+            partner_cost,
+            objective,
+        }
+    }
+
+    /// Builds and solves the programme with microlp.
+    fn solve_lp(&self, fixed: Option<&[f64]>) -> Result<WeekLp> {
+        let b = self.build(fixed);
+        let sol = self.run(b.lp.p.solve())?;
+        Ok(self.read(&b, &sol, fixed))
+    }
+
+    /// The relaxation (hire headcounts free) and a handle to re-solve it
+    /// without hires from its optimal basis.
+    pub fn solve_warm(&self) -> Result<(WeekLp, Warm)> {
+        let b = self.build(None);
+        let sol = self.run(b.lp.p.solve())?;
+        Ok((self.read(&b, &sol, None), Warm { b, sol }))
+    }
+
+    /// The week without hires, from the relaxation's optimum: every free
+    /// headcount fixed at zero and the dual simplex restarted from the
+    /// optimal basis, instead of a second solve from scratch. The result
+    /// is the no-hire programme's optimum (its hire columns are held at
+    /// zero by the headcount rows, so dropping them changes nothing), in
+    /// that programme's columns.
+    pub fn without_hires(&self, warm: Warm) -> Result<WeekLp> {
+        let Warm { b, mut sol } = warm;
+        for v in b.heads.iter().flatten() {
+            sol = self.run(sol.fix_var(*v, 0.0))?;
+        }
+        let lp = self.read(&b, &sol, None);
+        let x = self
+            .cols
+            .iter()
+            .zip(lp.x)
+            .filter(|(c, _)| !matches!(c.kind, Kind::Hire(_)))
+            .map(|(_, v)| v)
+            .collect();
+        Ok(WeekLp { x, heads: vec![], ..lp })
+    }
+
+    /// The solution of a solve, or the error naming queue and week.
+    fn run(
+        &self,
+        r: std::result::Result<microlp::SolveOutcome, microlp::Error>,
+    ) -> Result<microlp::Solution> {
+        let sol = r.and_then(|o| {
+            o.into_solution().map_err(|_| {
+                microlp::Error::InternalError("interrupted".into())
+            })
+        });
+        sol.map_err(|e| {
+            Error::usage(format!(
+                "queue {}: the roster optimiser failed in week {}: {e}",
+                self.q.name,
+                self.week + 1
+            ))
+        })
+    }
+
+    /// The programme for microlp.
+    fn build(&self, fixed: Option<&[f64]>) -> Built {
+        let q = self.q;
+        let sh = q.slot_hours();
+        let mut lp = Lp::default();
         let x: Vec<Variable> = match fixed {
             Some(_) => vec![],
             None => self
                 .cols
                 .iter()
-                .map(|c| {
-                    let v = vars.add(variable().min(0));
-                    if c.cost > 0.0 {
-                        obj += v * c.cost;
-                    }
-                    v
-                })
+                .map(|c| lp.var(c.cost.max(0.0), f64::INFINITY))
                 .collect(),
         };
-        if let Some(f) = fixed {
-            obj +=
-                self.cols.iter().zip(f).map(|(c, n)| c.cost * n).sum::<f64>();
-        }
+        let max_hires = q.hiring.as_ref().map_or(0, |h| h.max_hires);
         let heads: Vec<Option<Variable>> = self
             .groups
             .iter()
             .map(|g| {
-                g.count.is_none().then(|| {
-                    let max = q.hiring.as_ref().map_or(0, |h| h.max_hires);
-                    let v = vars.add(variable().min(0).max(f64::from(max)));
-                    obj += v * g.week_cost;
-                    v
-                })
+                g.count
+                    .is_none()
+                    .then(|| lp.var(g.week_cost, f64::from(max_hires)))
             })
             .collect();
-        // Supply per slot, built column by column.
-        let mut supply: Vec<Vec<Expression>> = (0..7)
-            .map(|d| {
-                let n = q.days[self.week * 7 + d].slots.len();
-                (0..n).map(|_| Expression::from(0.0)).collect()
-            })
-            .collect();
-        match fixed {
-            Some(f) => {
-                let mut constant: Vec<Vec<f64>> =
-                    supply.iter().map(|d| vec![0.0; d.len()]).collect();
-                for (c, n) in self.cols.iter().zip(f) {
-                    for e in &mut constant[c.day][c.start..c.end] {
-                        *e += n * c.factor;
+        // Supply per slot: the fixed people as a constant, or the columns'
+        // terms.
+        let (mut terms, constant): (Vec<Vec<Terms>>, Vec<Vec<f64>>) =
+            match fixed {
+                Some(f) => {
+                    let k = self.fixed_supply(f);
+                    (k.iter().map(|d| vec![vec![]; d.len()]).collect(), k)
+                }
+                None => {
+                    let k = self.fixed_supply(&[]);
+                    let mut t: Vec<Vec<Terms>> =
+                        k.iter().map(|d| vec![vec![]; d.len()]).collect();
+                    // An overtime variable is a whole extended shift (see
+                    // `limits`): it covers its parent's slots too.
+                    for (c, &v) in self.cols.iter().zip(&x) {
+                        let parent = match c.kind {
+                            Kind::Overtime { parent, .. } => {
+                                let p = &self.cols[parent];
+                                p.start..p.end
+                            }
+                            _ => 0..0,
+                        };
+                        for e in &mut t[c.day][parent] {
+                            e.push((v, c.factor));
+                        }
+                        for e in &mut t[c.day][c.start..c.end] {
+                            e.push((v, c.factor));
+                        }
                     }
+                    (t, k)
                 }
-                for (e, k) in
-                    supply.iter_mut().flatten().zip(constant.iter().flatten())
-                {
-                    *e += *k;
-                }
-            }
-            None => {
-                for (c, &v) in self.cols.iter().zip(&x) {
-                    for e in &mut supply[c.day][c.start..c.end] {
-                        *e += v * c.factor;
-                    }
-                }
-            }
-        }
-        let mut partner = vec![vec![vec![None; 0]; 7]; q.partners.len()];
+            };
+        // Per partner, day and slot: paid agents, agents inside the weekly
+        // commitment (which cost nothing more), and the price.
+        let mut partner: Vec<Vec<Vec<PartnerVar>>> =
+            vec![vec![vec![]; 7]; q.partners.len()];
         for (k, p) in q.partners.iter().enumerate() {
             for d in 0..7 {
                 let slots = &q.days[self.week * 7 + d].slots;
@@ -306,25 +456,24 @@ impl<'a> WeekModel<'a> {
                     if slots[s].required == 0 || !self.partner_open(k, d, s) {
                         continue;
                     }
-                    let paid = vars.add(variable().min(0).max(p.max_fte));
                     let price = self.partner_price(k, d, s) * sh;
-                    obj += paid * price;
-                    let mut both = Expression::from(paid);
-                    if p.min_hours_per_week > 0.0 {
-                        // Hours inside the weekly commitment cost
-                        // nothing more; free and paid agents together
-                        // stay within max_fte (constrained below).
-                        both += vars.add(variable().min(0).max(p.max_fte));
-                    }
-                    supply[d][s] += both.clone();
-                    partner[k][d][s] = Some((paid, both, price));
+                    let paid = lp.var(price, p.max_fte);
+                    terms[d][s].push((paid, 1.0));
+                    let free = (p.min_hours_per_week > 0.0).then(|| {
+                        let v = lp.var(0.0, p.max_fte);
+                        terms[d][s].push((v, 1.0));
+                        v
+                    });
+                    partner[k][d][s] = Some((paid, free, price));
                 }
             }
         }
-        let mut cover = Vec::new();
-        for (d, day_supply) in supply.iter_mut().enumerate() {
+        // Cover: supply plus shortfall segments ≥ required, written as
+        // −(supply + segments) ≤ −(required − constant).
+        let mut rows: Vec<(Terms, f64)> = Vec::new();
+        for (d, day) in terms.iter_mut().enumerate() {
             let slots = &q.days[self.week * 7 + d].slots;
-            for (slot, sup) in slots.iter().zip(day_supply) {
+            for (s, (slot, sup)) in slots.iter().zip(day).enumerate() {
                 if slot.required == 0 {
                     continue;
                 }
@@ -338,156 +487,230 @@ impl<'a> WeekModel<'a> {
                     if width <= 0.0 {
                         break;
                     }
-                    let g = vars.add(variable().min(0).max(width));
-                    obj += g * c;
-                    e += g;
+                    e.push((lp.var(c, width), 1.0));
                 }
-                cover.push(e.geq(req));
+                for t in &mut e {
+                    t.1 = -t.1;
+                }
+                rows.push((e, -(req - constant[d][s])));
             }
         }
-        let mut model = vars.minimise(obj.clone()).using(microlp);
-        for c in cover {
-            model = model.with(c);
+        for (e, rhs) in rows {
+            lp.le(e, rhs);
         }
         for (k, p) in q.partners.iter().enumerate() {
             if p.min_hours_per_week > 0.0 {
-                let mut free = Expression::from(0.0);
-                for row in &partner[k] {
-                    for (paid, both, _) in row.iter().flatten() {
-                        free += both.clone() - *paid;
-                        model = model.with(both.clone().leq(p.max_fte));
-                    }
+                let mut budget = Vec::new();
+                for (paid, free, _) in partner[k].iter().flatten().flatten() {
+                    let free = free.unwrap_or(*paid);
+                    lp.le(vec![(*paid, 1.0), (free, 1.0)], p.max_fte);
+                    budget.push((*paid, 0.0));
+                    budget.push((free, sh));
                 }
-                model = model.with((free * sh).leq(p.min_hours_per_week));
+                lp.le(budget, p.min_hours_per_week);
             }
         }
         if fixed.is_none() {
-            model = self.limits(model, &x, &heads);
+            self.limits(&mut lp, &x, &heads);
         }
-        let sol = model.solve().map_err(|e| {
-            Error::usage(format!(
-                "queue {}: the roster optimiser failed in week {}: {e}",
-                q.name,
-                self.week + 1
-            ))
-        })?;
-        let objective = sol.eval(&obj);
+        Built { lp, x, heads, partner }
+    }
+
+    /// A solved week read from `sol`.
+    fn read(
+        &self,
+        b: &Built,
+        sol: &microlp::Solution,
+        fixed: Option<&[f64]>,
+    ) -> WeekLp {
+        let Built { lp, x, heads, partner } = b;
+        let fixed_cost = fixed.map_or(0.0, |f| {
+            self.cols.iter().zip(f).map(|(c, n)| c.cost * n).sum::<f64>()
+        });
+        let objective = self.partner_fixed()
+            + fixed_cost
+            + lp.obj
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c != 0.0)
+                .map(|(i, c)| c * sol.var_value(lp.vars[i]))
+                .sum::<f64>();
+        let both = |v: &PartnerVar| {
+            v.map_or(0.0, |(paid, free, _)| {
+                let f = free.map_or(0.0, |f| sol.var_value(f));
+                (sol.var_value(paid) + f).max(0.0)
+            })
+        };
         let partner_cost = self.partner_fixed()
             + partner
                 .iter()
                 .flatten()
                 .flatten()
                 .flatten()
-                .map(|(paid, _, price)| sol.value(*paid).max(0.0) * price)
+                .map(|(paid, _, price)| sol.var_value(*paid).max(0.0) * price)
                 .sum::<f64>();
-        Ok(WeekLp {
+        WeekLp {
             partner_cost,
             x: match fixed {
                 Some(f) => f.to_vec(),
-                None => x.iter().map(|&v| sol.value(v).max(0.0)).collect(),
+                None => {
+                    // An in-house column's people are its own variable's
+                    // plus those of its extended shifts.
+                    let mut v: Vec<f64> =
+                        x.iter().map(|&v| sol.var_value(v).max(0.0)).collect();
+                    for (i, c) in self.cols.iter().enumerate() {
+                        if let Kind::Overtime { parent, .. } = c.kind {
+                            v[parent] += v[i];
+                        }
+                    }
+                    v
+                }
             },
             heads: self
                 .groups
                 .iter()
-                .zip(&heads)
+                .zip(heads)
                 .map(|(g, v)| {
-                    v.map_or(g.count.unwrap_or(0.0), |v| sol.value(v))
+                    v.map_or(g.count.unwrap_or(0.0), |v| sol.var_value(v))
                 })
                 .collect(),
             partner: partner
                 .iter()
                 .map(|k| {
-                    k.iter()
-                        .map(|d| {
-                            d.iter()
-                                .map(|v| {
-                                    v.as_ref().map_or(0.0, |(_, b, _)| {
-                                        sol.eval(b).max(0.0)
-                                    })
-                                })
-                                .collect()
-                        })
-                        .collect()
+                    k.iter().map(|d| d.iter().map(both).collect()).collect()
                 })
                 .collect(),
             objective,
-        })
+        }
     }
 
-    /// The roster limits on the columns.
-    fn limits<M: SolverModel>(
-        &self,
-        mut model: M,
-        x: &[Variable],
-        heads: &[Option<Variable>],
-    ) -> M {
+    /// The roster limits on the columns, each as `terms ≤ rhs`.
+    ///
+    /// The programme's variable of an overtime column stands for people
+    /// working the parent shift *with* that extension, and the in-house
+    /// column's own variable for those working it without: the column's
+    /// people are the sum ([`Self::read`]). Each person of a shift group
+    /// then has at most one extension by construction, which spares the
+    /// `Σ overtime ≤ shift` row of every in-house column (a fifth of the
+    /// week's rows) for the same optimum.
+    fn limits(&self, lp: &mut Lp, x: &[Variable], heads: &[Option<Variable>]) {
         let q = self.q;
         let t = &q.team;
         let f = f64::from(t.people);
-        let mut days: Vec<Expression> = vec![Expression::from(0.0); 7];
-        let mut week = Expression::from(0.0);
-        let mut hours = Expression::from(0.0);
-        let mut ot_hours = Expression::from(0.0);
-        let mut ot_of: Vec<Expression> =
-            vec![Expression::from(0.0); self.cols.len()];
+        let mut days: Vec<Terms> = vec![vec![]; 7];
+        let mut week = Vec::new();
+        let mut hours = Vec::new();
+        let mut ot_hours = Vec::new();
         let ng = self.groups.len();
-        let mut g_days: Vec<Vec<Expression>> =
-            vec![vec![Expression::from(0.0); 7]; ng];
-        let mut g_week: Vec<Expression> = vec![Expression::from(0.0); ng];
-        let mut g_hours: Vec<Expression> = vec![Expression::from(0.0); ng];
+        let mut g_days: Vec<Vec<Terms>> = vec![vec![vec![]; 7]; ng];
+        let mut g_week: Vec<Terms> = vec![vec![]; ng];
+        let mut g_hours: Vec<Terms> = vec![vec![]; ng];
         for (c, &v) in self.cols.iter().zip(x) {
             match c.kind {
                 Kind::InHouse => {
-                    days[c.day] += v;
-                    week += v;
-                    hours += v * c.hours;
+                    days[c.day].push((v, 1.0));
+                    week.push((v, 1.0));
+                    hours.push((v, c.hours));
                 }
                 Kind::Overtime { parent, .. } => {
-                    ot_of[parent] += v;
-                    ot_hours += v * c.hours;
+                    let p = &self.cols[parent];
+                    days[c.day].push((v, 1.0));
+                    week.push((v, 1.0));
+                    hours.push((v, p.hours));
+                    ot_hours.push((v, c.hours));
                 }
                 Kind::Hire(g) => {
-                    g_days[g][c.day] += v;
-                    g_week[g] += v;
-                    g_hours[g] += v * c.hours;
+                    g_days[g][c.day].push((v, 1.0));
+                    g_week[g].push((v, 1.0));
+                    g_hours[g].push((v, c.hours));
                 }
             }
         }
         for e in days {
-            model = model.with(e.leq(f));
+            lp.le(e, f);
         }
-        model = model.with(week.leq(f * f64::from(t.days_per_week)));
-        model = model.with(hours.leq(f * t.weekly_hours));
+        lp.le(week, f * f64::from(t.days_per_week));
+        lp.le(hours, f * t.weekly_hours);
         if let Some(o) = &q.overtime {
-            model = model.with(ot_hours.leq(f * o.max_hours_per_week));
+            lp.le(ot_hours, f * o.max_hours_per_week);
         }
-        for (i, e) in ot_of.into_iter().enumerate() {
-            if self.cols[i].kind == Kind::InHouse {
-                model = model.with(e.leq(x[i]));
-            }
-        }
-        let Some(h) = &q.hiring else { return model };
-        let mut all = Expression::from(0.0);
+        let Some(h) = &q.hiring else { return };
+        let mut all = Vec::new();
         for (g, grp) in self.groups.iter().enumerate() {
-            let n: Expression = match heads[g] {
-                Some(v) => {
-                    all += v;
-                    v.into()
-                }
-                None => grp.count.unwrap_or(0.0).into(),
-            };
             let c = &h.contracts[grp.contract];
+            // `terms ≤ n · scale`, the headcount a variable or a constant.
+            let mut le = |mut e: Terms, scale: f64| match heads[g] {
+                Some(v) => {
+                    e.push((v, -scale));
+                    lp.le(e, -0.0);
+                }
+                None => lp.le(e, grp.count.unwrap_or(0.0) * scale),
+            };
             for e in std::mem::take(&mut g_days[g]) {
-                model = model.with(e.leq(n.clone()));
+                le(e, 1.0);
             }
-            let w = std::mem::take(&mut g_week[g]);
-            model = model.with(w.leq(n.clone() * f64::from(c.days_per_week)));
-            let hr = std::mem::take(&mut g_hours[g]);
-            model = model.with(hr.leq(n * c.weekly_hours));
+            le(std::mem::take(&mut g_week[g]), f64::from(c.days_per_week));
+            le(std::mem::take(&mut g_hours[g]), c.weekly_hours);
+            if let Some(v) = heads[g] {
+                all.push((v, 1.0));
+            }
         }
-        if heads.iter().any(Option::is_some) {
-            model = model.with(all.leq(f64::from(h.max_hires)));
+        if !all.is_empty() {
+            lp.le(all, f64::from(h.max_hires));
         }
-        model
+    }
+}
+
+/// A constraint's left-hand side.
+type Terms = Vec<(Variable, f64)>;
+
+/// A partner's paid agents in a slot, its agents inside the weekly
+/// commitment, and the price.
+type PartnerVar = Option<(Variable, Option<Variable>, f64)>;
+
+/// A week's programme and its variables.
+pub(crate) struct Built {
+    lp: Lp,
+    x: Vec<Variable>,
+    heads: Vec<Option<Variable>>,
+    partner: Vec<Vec<Vec<PartnerVar>>>,
+}
+
+/// A solved relaxation kept to re-solve ([`WeekModel::without_hires`]).
+pub(crate) struct Warm {
+    b: Built,
+    sol: microlp::Solution,
+}
+
+/// A minimisation programme for microlp, with its objective kept to
+/// evaluate the optimum.
+struct Lp {
+    p: microlp::Problem,
+    vars: Vec<Variable>,
+    obj: Vec<f64>,
+}
+
+impl Default for Lp {
+    fn default() -> Self {
+        Lp {
+            p: microlp::Problem::new(microlp::OptimizationDirection::Minimize),
+            vars: Vec::new(),
+            obj: Vec::new(),
+        }
+    }
+}
+
+impl Lp {
+    /// A variable in `[0, max]` costing `cost` per unit.
+    fn var(&mut self, cost: f64, max: f64) -> Variable {
+        let v = self.p.add_var(cost, (0.0, max));
+        self.vars.push(v);
+        self.obj.push(cost);
+        v
+    }
+
+    /// The constraint `terms ≤ rhs`.
+    fn le(&mut self, terms: Terms, rhs: f64) {
+        self.p.add_constraint(terms, microlp::ComparisonOp::Le, rhs);
     }
 }

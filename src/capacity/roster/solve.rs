@@ -220,7 +220,7 @@ pub fn solve_queue_with(
     for w in 0..weeks {
         let groups = relaxed_groups(q, w);
         let m = WeekModel::new(q, w, groups.clone());
-        let lp = m.solve(None)?;
+        let (lp, warm) = m.solve_warm()?;
         bound += lp.objective;
         let mut heads = vec![0.0; nc];
         for (g, n) in groups.iter().zip(&lp.heads) {
@@ -233,8 +233,8 @@ pub fn solve_queue_with(
         let hired: f64 =
             groups.iter().zip(&lp.heads).map(|(g, n)| g.ramp * n).sum();
         if hired <= 1e-6 {
-            // Hire columns come last and are all zero: dropping them
-            // leaves the no-hire programme's optimum.
+            // Hire columns are all zero: dropping them leaves the no-hire
+            // programme's optimum.
             let keep: Vec<bool> = m
                 .cols
                 .iter()
@@ -253,7 +253,12 @@ pub fn solve_queue_with(
         // the relaxation used: the value of each.
         let hire_spend: f64 =
             groups.iter().zip(&lp.heads).map(|(g, n)| g.week_cost * n).sum();
-        let without = WeekModel::new(q, w, vec![]).solve(None)?;
+        // A re-solve microlp gives up on numerically falls back to one
+        // from scratch.
+        let without = match m.without_hires(warm) {
+            Ok(lp) => lp,
+            Err(_) => WeekModel::new(q, w, vec![]).solve(None)?,
+        };
         let per = (without.objective - (lp.objective - hire_spend)) / hired;
         no_hires[w] = Some(without);
         for (g, n) in groups.iter().zip(&lp.heads) {
@@ -591,26 +596,33 @@ fn repair(m: &WeekModel, start: &Usage) -> Vec<f64> {
         })
         .collect();
     let slot = |d: usize, s: usize| &q.days[m.week * 7 + d].slots[s];
+    let gain = |c: &super::model::Col, supply: &[Vec<f64>]| {
+        let mut delta = c.cost;
+        for s in c.start..c.end {
+            let sl = slot(c.day, s);
+            let req = f64::from(sl.required);
+            let now = supply[c.day][s];
+            if now >= req {
+                continue;
+            }
+            let p = partner[c.day][s];
+            delta += residual(req, now + c.factor, &sl.shortfall, p)
+                - residual(req, now, &sl.shortfall, p);
+        }
+        delta
+    };
+    // Each column's change of the objective, kept until a column sharing
+    // one of its slots is added: only those slots' supply moves.
+    let mut delta: Vec<Option<f64>> = vec![None; m.cols.len()];
     loop {
         let mut best: Option<(f64, usize)> = None;
         for (i, c) in m.cols.iter().enumerate() {
             if !u.fits(i) {
                 continue;
             }
-            let mut delta = c.cost;
-            for s in c.start..c.end {
-                let sl = slot(c.day, s);
-                let req = f64::from(sl.required);
-                let now = supply[c.day][s];
-                if now >= req {
-                    continue;
-                }
-                let p = partner[c.day][s];
-                delta += residual(req, now + c.factor, &sl.shortfall, p)
-                    - residual(req, now, &sl.shortfall, p);
-            }
-            if delta < -1e-9 && best.is_none_or(|(b, _)| delta < b) {
-                best = Some((delta, i));
+            let d = *delta[i].get_or_insert_with(|| gain(c, &supply));
+            if d < -1e-9 && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, i));
             }
         }
         let Some((_, i)) = best else { break };
@@ -618,6 +630,11 @@ fn repair(m: &WeekModel, start: &Usage) -> Vec<f64> {
         let c = &m.cols[i];
         for s in &mut supply[c.day][c.start..c.end] {
             *s += c.factor;
+        }
+        for (o, d) in m.cols.iter().zip(&mut delta) {
+            if o.day == c.day && o.start < c.end && c.start < o.end {
+                *d = None;
+            }
         }
     }
     u.x
