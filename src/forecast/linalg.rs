@@ -97,28 +97,118 @@ impl Normal {
     }
 }
 
+/// Columns factored together: the width of the panel whose updates
+/// from all earlier columns run as one register-blocked sweep.
+const PANEL: usize = 4;
+/// Rows updated together against a panel.
+const ROWS: usize = 4;
+
 /// In-place lower Cholesky factor of the symmetric `p × p` matrix `m`
-/// (row-major). Returns false when a pivot is not positive.
+/// (row-major, lower triangle read; the upper triangle is left with
+/// meaningless values). Returns false when a pivot is not positive.
+///
+/// Every entry is computed as in the textbook column-by-column
+/// (Cholesky–Banachiewicz) loop: `lᵢⱼ = (aᵢⱼ − Σₖ₌₀ʲ⁻¹ lᵢₖ lⱼₖ) / lⱼⱼ` with
+/// the products subtracted one at a time in increasing `k`, and
+/// `lⱼⱼ = √(aⱼⱼ − Σₖ lⱼₖ²)` likewise. Only the schedule differs: the
+/// columns go in panels of [`PANEL`]; before a panel is factored, each of
+/// its entries receives the products of all earlier columns (`k` below
+/// the panel) in a sweep that updates [`ROWS`] × [`PANEL`] entries at once,
+/// which keeps independent sums in flight instead of waiting on one sum's
+/// additions; then the panel's own columns finish each sum, still in
+/// increasing `k`. The same roundings happen in the same order, so the
+/// factor is bit-identical to the plain loop (see the tests), and about
+/// an order of magnitude faster on the daily model's few hundred columns.
 fn cholesky(m: &mut [f64], p: usize) -> bool {
-    for j in 0..p {
-        let mut d = m[j * p + j];
-        for k in 0..j {
-            d -= m[j * p + k] * m[j * p + k];
+    let mut packed = vec![0.0; p * PANEL];
+    for j0 in (0..p).step_by(PANEL) {
+        let j1 = (j0 + PANEL).min(p);
+        if j0 > 0 {
+            update_panel(m, p, j0, j1, &mut packed);
         }
-        if d.is_nan() || d <= 0.0 || !d.is_finite() {
-            return false;
-        }
-        let d = d.sqrt();
-        m[j * p + j] = d;
-        for i in (j + 1)..p {
-            let mut s = m[i * p + j];
-            for k in 0..j {
-                s -= m[i * p + k] * m[j * p + k];
+        for j in j0..j1 {
+            let mut d = m[j * p + j];
+            for k in j0..j {
+                d -= m[j * p + k] * m[j * p + k];
             }
-            m[i * p + j] = s / d;
+            if d.is_nan() || d <= 0.0 || !d.is_finite() {
+                return false;
+            }
+            let d = d.sqrt();
+            m[j * p + j] = d;
+            for i in (j + 1)..p {
+                let mut s = m[i * p + j];
+                for k in j0..j {
+                    s -= m[i * p + k] * m[j * p + k];
+                }
+                m[i * p + j] = s / d;
+            }
         }
     }
     true
+}
+
+/// Subtracts `Σₖ₌₀ʲ⁰⁻¹ lᵢₖ lⱼₖ` (in increasing `k`) from every entry of
+/// columns `j0..j1` on or below the panel's first row, the columns before
+/// `j0` being factored already. `packed` is scratch of `p × PANEL`.
+fn update_panel(
+    m: &mut [f64],
+    p: usize,
+    j0: usize,
+    j1: usize,
+    packed: &mut [f64],
+) {
+    // The panel's rows of the factor, transposed so that one load gives
+    // the `k`-th entry of every panel column; columns past `j1` stay zero
+    // and their sums are dropped.
+    let packed = &mut packed[..j0 * PANEL];
+    packed.fill(0.0);
+    for (c, j) in (j0..j1).enumerate() {
+        for (k, &v) in m[j * p..j * p + j0].iter().enumerate() {
+            packed[k * PANEL + c] = v;
+        }
+    }
+    let width = j1 - j0;
+    let mut i = j0;
+    while i + ROWS <= p {
+        update_rows::<ROWS>(m, p, i, j0, width, packed);
+        i += ROWS;
+    }
+    while i < p {
+        update_rows::<1>(m, p, i, j0, width, packed);
+        i += 1;
+    }
+}
+
+/// [`update_panel`] on rows `i..i + R`.
+#[inline(always)]
+fn update_rows<const R: usize>(
+    m: &mut [f64],
+    p: usize,
+    i: usize,
+    j0: usize,
+    width: usize,
+    packed: &[f64],
+) {
+    let mut acc = [[0.0; PANEL]; R];
+    for (r, a) in acc.iter_mut().enumerate() {
+        a[..width]
+            .copy_from_slice(&m[(i + r) * p + j0..(i + r) * p + j0 + width]);
+    }
+    let rows: [&[f64]; R] =
+        std::array::from_fn(|r| &m[(i + r) * p..(i + r) * p + j0]);
+    for (k, b) in packed.chunks_exact(PANEL).enumerate() {
+        for r in 0..R {
+            let x = rows[r][k];
+            for c in 0..PANEL {
+                acc[r][c] -= x * b[c];
+            }
+        }
+    }
+    for (r, a) in acc.iter().enumerate() {
+        m[(i + r) * p + j0..(i + r) * p + j0 + width]
+            .copy_from_slice(&a[..width]);
+    }
 }
 
 /// Solves `L Lᵀ x = b` with the factor from [`cholesky`].
@@ -167,6 +257,112 @@ pub fn robust_scale(residuals: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The column-by-column loop [`cholesky`] reschedules, kept as the
+    /// reference its factor must match bit for bit.
+    fn cholesky_plain(m: &mut [f64], p: usize) -> bool {
+        for j in 0..p {
+            let mut d = m[j * p + j];
+            for k in 0..j {
+                d -= m[j * p + k] * m[j * p + k];
+            }
+            if d.is_nan() || d <= 0.0 || !d.is_finite() {
+                return false;
+            }
+            let d = d.sqrt();
+            m[j * p + j] = d;
+            for i in (j + 1)..p {
+                let mut s = m[i * p + j];
+                for k in 0..j {
+                    s -= m[i * p + k] * m[j * p + k];
+                }
+                m[i * p + j] = s / d;
+            }
+        }
+        true
+    }
+
+    /// The lower triangle's bits (the upper one is scratch).
+    fn lower_bits(m: &[f64], p: usize) -> Vec<u64> {
+        (0..p)
+            .flat_map(|i| (0..=i).map(move |k| (i, k)))
+            .map(|(i, k)| m[i * p + k].to_bits())
+            .collect()
+    }
+
+    /// Normal equations of `n` sparse rows over `p` columns, shaped like
+    /// the daily model's: a few dense columns, then indicator columns
+    /// each row touches a handful of (`seed` picks values and columns).
+    fn design(p: usize, n: usize, seed: u64) -> Normal {
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let dense = p.min(5);
+        let rows: Vec<Row> = (0..n)
+            .map(|_| {
+                let mut row: Row =
+                    (0..dense).map(|j| (j, next() * 2.0 - 1.0)).collect();
+                for j in dense..p {
+                    if next() < 0.1 {
+                        row.push((j, 1.0));
+                    }
+                }
+                row
+            })
+            .collect();
+        let y: Vec<f64> = (0..n).map(|_| next() * 3.0).collect();
+        let w: Vec<f64> = (0..n).map(|_| 0.2 + next()).collect();
+        Normal::new(&rows, &y, &w, p)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The panelled factor equals the plain loop's bit for bit, on
+        /// every size around the panel and row-block widths, and gives up
+        /// on the same matrices.
+        #[test]
+        fn panelled_cholesky_is_bit_identical(
+            p in 1usize..60,
+            n in 1usize..200,
+            seed in any::<u64>(),
+            ridge in prop_oneof![Just(0.0), 1e-9..10.0f64],
+        ) {
+            let normal = design(p, n, seed);
+            let mut a = normal.a.clone();
+            for j in 0..p {
+                a[j * p + j] += ridge;
+            }
+            let mut plain = a.clone();
+            let ok_plain = cholesky_plain(&mut plain, p);
+            let ok = cholesky(&mut a, p);
+            prop_assert_eq!(ok, ok_plain);
+            if ok {
+                prop_assert_eq!(lower_bits(&a, p), lower_bits(&plain, p));
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_system_factors_as_the_plain_loop_does() {
+        // Past several panels and with a ragged last one, as the daily
+        // model's 200-odd columns are.
+        let p = 203;
+        let normal = design(p, 900, 7);
+        let mut a = normal.a.clone();
+        for j in 0..p {
+            a[j * p + j] += 0.01;
+        }
+        let mut plain = a.clone();
+        assert!(cholesky_plain(&mut plain, p));
+        assert!(cholesky(&mut a, p));
+        assert_eq!(lower_bits(&a, p), lower_bits(&plain, p));
+    }
 
     #[test]
     fn recovers_an_exact_linear_fit() {
