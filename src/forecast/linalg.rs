@@ -193,23 +193,35 @@ fn factor(m: &mut [f64], p: usize, packed: &mut Vec<f64>, how: Sweep) -> bool {
         if j0 > 0 {
             update_panel(m, p, j0, j1, packed, how);
         }
-        for j in j0..j1 {
-            let mut d = m[j * p + j];
+        if !factor_columns(m, p, j0, j1) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Factors columns `j0..j1`, the products of the columns before `j0`
+/// being subtracted already: the textbook loop, each sum running over
+/// `k` from `j0`. Over all columns (`0..p`) it is the whole factorisation,
+/// which the tests keep as the reference. Returns false when a pivot is
+/// not positive.
+fn factor_columns(m: &mut [f64], p: usize, j0: usize, j1: usize) -> bool {
+    for j in j0..j1 {
+        let mut d = m[j * p + j];
+        for k in j0..j {
+            d -= m[j * p + k] * m[j * p + k];
+        }
+        if d.is_nan() || d <= 0.0 || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        m[j * p + j] = d;
+        for i in (j + 1)..p {
+            let mut s = m[i * p + j];
             for k in j0..j {
-                d -= m[j * p + k] * m[j * p + k];
+                s -= m[i * p + k] * m[j * p + k];
             }
-            if d.is_nan() || d <= 0.0 || !d.is_finite() {
-                return false;
-            }
-            let d = d.sqrt();
-            m[j * p + j] = d;
-            for i in (j + 1)..p {
-                let mut s = m[i * p + j];
-                for k in j0..j {
-                    s -= m[i * p + k] * m[j * p + k];
-                }
-                m[i * p + j] = s / d;
-            }
+            m[i * p + j] = s / d;
         }
     }
     true
@@ -382,25 +394,7 @@ mod tests {
     /// The column-by-column loop [`cholesky`] reschedules, kept as the
     /// reference its factor must match bit for bit.
     fn cholesky_plain(m: &mut [f64], p: usize) -> bool {
-        for j in 0..p {
-            let mut d = m[j * p + j];
-            for k in 0..j {
-                d -= m[j * p + k] * m[j * p + k];
-            }
-            if d.is_nan() || d <= 0.0 || !d.is_finite() {
-                return false;
-            }
-            let d = d.sqrt();
-            m[j * p + j] = d;
-            for i in (j + 1)..p {
-                let mut s = m[i * p + j];
-                for k in 0..j {
-                    s -= m[i * p + k] * m[j * p + k];
-                }
-                m[i * p + j] = s / d;
-            }
-        }
-        true
+        factor_columns(m, p, 0, p)
     }
 
     /// The lower triangle's bits (the upper one is scratch).
