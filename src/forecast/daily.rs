@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 
 use super::events::{Bin, Schedule, Scheduled, bin};
-use super::linalg::{Normal, Row, robust_scale};
+use super::linalg::{Design, Normal, Row, robust_scale};
 use crate::calendar::EventKind;
 
 /// One day of one queue's history.
@@ -526,7 +526,10 @@ impl DailyModel {
     ) -> f64 {
         let mut sigma: f64 = 0.1;
         let mut huber = vec![1.0; y.len()];
-        let mut last: Option<(Vec<f64>, Normal, Vec<f64>)> = None;
+        // The weights and penalties of the last system solved.
+        let mut last: Option<(Vec<f64>, Vec<f64>)> = None;
+        let design = Design::new(rows, tau.len());
+        let mut normal = Normal::new(tau.len());
         for _ in 0..PASSES {
             let s2 = sigma.max(0.01).powi(2);
             let penalty: Vec<f64> = tau
@@ -535,14 +538,14 @@ impl DailyModel {
                 .collect();
             let w: Vec<f64> =
                 recency.iter().zip(&huber).map(|(a, b)| a * b).collect();
-            let normal = match last.take() {
-                Some((lw, _, lp)) if lw == w && lp == penalty => break,
-                Some((lw, normal, _)) if lw == w => normal,
-                _ => Normal::new(rows, y, &w, penalty.len()),
-            };
+            match &last {
+                Some((lw, lp)) if *lw == w && *lp == penalty => break,
+                Some((lw, _)) if *lw == w => {}
+                _ => normal.accumulate(&design, y, &w),
+            }
             let Some(beta) = normal.solve(&penalty) else { break };
             self.beta = beta;
-            last = Some((w, normal, penalty));
+            last = Some((w, penalty));
             let resid: Vec<f64> = rows
                 .iter()
                 .zip(y)

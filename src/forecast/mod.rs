@@ -312,14 +312,14 @@ fn past_errors(
     let mut errors = vec![];
     for i in 1..=opts.error_origins as i64 {
         let cut = last - chrono::Duration::days(i * h);
-        let train: Vec<DayData> =
-            days.iter().filter(|d| d.date <= cut).cloned().collect();
+        // `days` is sorted by date: the training days are a prefix.
+        let train = &days[..days.partition_point(|d| d.date <= cut)];
         let open_days = train.iter().filter(|d| d.total > 0.0).count();
         if open_days < 28 {
             break;
         }
-        let open = Openness::new(&train, events);
-        let Some(m) = DailyModel::fit(&train, &open, events, &opts.daily)
+        let open = Openness::new(train, events);
+        let Some(m) = DailyModel::fit(train, &open, events, &opts.daily)
         else {
             break;
         };
@@ -359,11 +359,16 @@ pub fn predict_with_days(
     from: NaiveDate,
     to: NaiveDate,
 ) -> (Forecast, Vec<DayForecast>) {
-    let per_queue: Vec<(Vec<ForecastRow>, Vec<DayForecast>)> = model
-        .queues
-        .par_iter()
-        .map(|q| predict_queue(model, q, from, to))
+    // Every queue shares the zone and the interval: each day's interval
+    // starts are worked out once, not once per queue.
+    let step = model.interval.minutes();
+    let days: Vec<Day> = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .map(|date| (date, intraday::instants(model.tz, date, step)))
         .collect();
+    let per_queue: Vec<(Vec<ForecastRow>, Vec<DayForecast>)> =
+        model.queues.par_iter().map(|q| predict_queue(q, &days)).collect();
     let mut rows = vec![];
     let mut days = vec![];
     for (r, d) in per_queue {
@@ -373,17 +378,18 @@ pub fn predict_with_days(
     (Forecast { tz: model.tz, interval: model.interval, rows }, days)
 }
 
+/// A local date and its intervals, as [`intraday::instants`] gives them.
+type Day = (NaiveDate, Vec<(u16, DateTime<Tz>)>);
+
 fn predict_queue(
-    model: &Model,
     q: &QueueModel,
-    from: NaiveDate,
-    to: NaiveDate,
+    dates: &[Day],
 ) -> (Vec<ForecastRow>, Vec<DayForecast>) {
     let mut rows = vec![];
     let mut days = vec![];
     let Some(daily) = &q.daily else { return (rows, days) };
-    let step = model.interval.minutes();
-    for date in from.iter_days().take_while(|d| *d <= to) {
+    for (date, instants) in dates {
+        let date = *date;
         if q.open.closed(date) {
             continue;
         }
@@ -407,7 +413,7 @@ fn predict_queue(
         let profile = q.intraday.profile(date, &covering);
         let mut day_total = 0.0;
         let mut n = 0;
-        for (minute, start) in intraday::instants(model.tz, date, step) {
+        for &(minute, start) in instants {
             let Ok(i) = profile.binary_search_by_key(&minute, |p| p.0) else {
                 continue;
             };
