@@ -27,6 +27,9 @@ const RESCALE: i32 = 512;
 /// exponent far from `i32` overflow however many agents are asked about.
 const MAX_EXP: i32 = 1 << 30;
 
+/// Entries a fresh table reserves past its first accurate count.
+const RESERVE_BEYOND: usize = 16;
+
 /// `1/B(n, A)` for `n` from `lo` upward, computed on demand.
 #[derive(Clone, Debug)]
 pub(crate) struct InvB {
@@ -88,6 +91,10 @@ impl InvB {
             let start = start_for(a, n0);
             self.start = start;
             self.valid_from = n0.max(start);
+            // Room for the table up to `n0` and a few agents beyond, where
+            // the staffing searches end: the table then grows in one
+            // allocation instead of doubling its way up.
+            self.v.reserve((n0 - start) as usize + RESERVE_BEYOND);
             self.v.push(Scaled { m: 1.0, e: 0 });
         }
         self.extend_to(n0);
