@@ -9,6 +9,7 @@ pub mod plan_folder;
 mod settings;
 
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -147,12 +148,7 @@ where
 {
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(err) => {
-            // clap prints help and version on stdout (exit 0) and usage
-            // errors on stderr (exit 2).
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
-        }
+        Err(err) => return parse_failed(&err),
     };
     let mut cli = cli;
     if !cli.global.no_config {
@@ -171,6 +167,32 @@ where
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// What a command line clap did not accept becomes: help and version on
+/// stdout (exit 0), usage errors on stderr (exit 2).
+///
+/// Help and version printed into a pipe or a file must say when the text
+/// did not arrive (`--help > /dev/full`): clap alone would exit 0. On a
+/// terminal clap prints them, in colour.
+fn parse_failed(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let text_out = matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    );
+    if !text_out || std::io::stdout().is_terminal() {
+        let _ = err.print();
+        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+    }
+    match crate::output::emit(None, err.render().to_string().as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
         }
     }
 }
