@@ -6,7 +6,9 @@
 #     benches/history_big.sh [BASELINE_BINARY] [RUNS]
 #
 # BASELINE_BINARY is another build of peakplan to compare with (default:
-# $PEAKPLAN_BASELINE, else /work/baseline/peakplan); RUNS (default 3) runs
+# $PEAKPLAN_BASELINE, else a release build of revision $BASE_REV, default
+# main, made from `git archive` under target/history_big/base and kept
+# between runs); RUNS (default 3) runs
 # of each command alternate between the two binaries, and the medians are
 # printed. The file (100 queues of 15-minute rows in ISO 8601 with offsets,
 # from examples/parse_speed.rs) is written once to target/history_big/ and
@@ -19,7 +21,17 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-BASE=${1:-${PEAKPLAN_BASELINE:-/work/baseline/peakplan}}
+BASE=${1:-${PEAKPLAN_BASELINE:-}}
+if [[ -z $BASE ]]; then
+    rev=${BASE_REV:-main}
+    src=target/history_big/base/$(git rev-parse --short "$rev")
+    if [[ ! -x $src/target/release/peakplan ]]; then
+        mkdir -p "$src"
+        git archive "$rev" | tar -x -C "$src"
+        (cd "$src" && cargo build --release --quiet --locked --bin peakplan)
+    fi
+    BASE=$src/target/release/peakplan
+fi
 RUNS=${2:-3}
 DIR=target/history_big
 FILE=$DIR/iso-offset.csv
