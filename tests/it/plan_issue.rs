@@ -49,7 +49,8 @@ min_hours_per_week = 0            # minimum commitment, paid even when unused
 notice_weeks = 4
 "#;
 
-fn rules() -> Rules {
+/// The issue's rules, as [`crate::plan_optimal::check_rules`] reads them.
+pub(crate) fn rules() -> Rules {
     let s = |x: &str| x.to_string();
     Rules {
         on_phone: 0.7,

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 
 use crate::plan::{plan_on_forecast, plan_refused, write_forecast};
+use crate::plan_optimal::Rules;
 use crate::util::{data, peakplan, stdout_of};
 
 type Row = BTreeMap<String, String>;
@@ -16,16 +17,6 @@ use crate::plan::read_csv as read;
 
 fn f(row: &Row, key: &str) -> f64 {
     row[key].parse().unwrap_or_else(|_| panic!("{key}: {:?}", row[key]))
-}
-
-/// Minutes after midnight of `HH:MM`.
-fn minutes(t: &str) -> i64 {
-    let (h, m) = t.split_once(':').unwrap();
-    h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
-}
-
-fn monday(d: NaiveDate) -> NaiveDate {
-    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
 struct Plan {
@@ -73,197 +64,32 @@ fn fixture_without_partner() -> String {
     format!("{}{}", &text[..from], &text[to..])
 }
 
-const TOL: f64 = 1e-5;
+/// The fixture's rules, for [`crate::plan_optimal::check_rules`]: the
+/// issue's example with a smaller team, a dearer and shorter partner and
+/// a two-week ramp.
+fn fixture_rules() -> Rules {
+    let mut rules = crate::plan_issue::rules();
+    rules.fte = [("commandes".into(), 40.0), ("sav".into(), 30.0)].into();
+    if let Some(partner) = &mut rules.partner {
+        (partner.2, partner.3, partner.4) = (12.0, 10 * 60, 17 * 60);
+    }
+    rules.ramp = vec![0.6, 0.8];
+    rules
+}
 
-/// Every rule of the issue on one plan's files.
+/// Every rule of the issue on one plan's files: the shared checker, then
+/// what only this fixture pins down (notice, lead times, days.csv, bound).
 fn check_rules(p: &Plan) {
-    let fte = |q: &str| if q == "commandes" { 40.0 } else { 30.0 };
-    // Intervals: scheduled is the sum of the sources, the gap what is left.
-    for r in &p.intervals {
-        let sum = f(r, "in_house_agents")
-            + f(r, "hired_agents")
-            + f(r, "overtime_agents")
-            + f(r, "partner_agents");
-        assert!((f(r, "scheduled_agents") - sum).abs() < TOL, "{r:?}");
-        let gap =
-            (f(r, "required_agents") - f(r, "scheduled_agents")).max(0.0);
-        assert!((f(r, "gap_agents") - gap).abs() < TOL, "{r:?}");
-        if r["queue"] == "sav" {
-            assert_eq!(f(r, "partner_agents"), 0.0, "level 2: {r:?}");
-        }
-    }
-    // shifts.csv: on_phone of the rows covering an interval adds up to its
-    // scheduled agents, source by source.
-    let mut cover: BTreeMap<(String, String, i64), [f64; 4]> = BTreeMap::new();
-    let k = |s: &str| match s {
-        "in_house" => 0,
-        "hire" => 1,
-        "overtime" => 2,
-        "partner" => 3,
-        other => panic!("unknown source {other}"),
-    };
-    for r in &p.shifts {
-        let (a, b) = (minutes(&r["start"]), minutes(&r["end"]));
-        assert!(a < b && b - a <= 16 * 60, "{r:?}");
-        let mut t = a;
-        while t < b {
-            cover
-                .entry((r["date"].clone(), r["queue"].clone(), t))
-                .or_default()[k(&r["source"])] += f(r, "on_phone");
-            t += 30;
-        }
-    }
-    for r in &p.intervals {
-        let start = &r["interval_start"];
-        let key = (
-            start[..10].to_string(),
-            r["queue"].clone(),
-            minutes(&start[11..16]),
-        );
-        let c = cover.remove(&key).unwrap_or_default();
-        for (got, col) in c.iter().zip([
-            "in_house_agents",
-            "hired_agents",
-            "overtime_agents",
-            "partner_agents",
-        ]) {
-            assert!(
-                (got - f(r, col)).abs() < TOL,
-                "{col} {r:?}: rows give {got}"
-            );
-        }
-    }
-    assert!(
-        cover.values().all(|c| c.iter().all(|x| x.abs() < TOL)),
-        "shift rows outside any interval: {:?}",
-        cover.keys().next()
+    crate::plan_optimal::check_rules(
+        &fixture_rules(),
+        &p.intervals,
+        &p.shifts,
+        &p.hires,
     );
-    // Net staff and shift templates.
-    let ramp = [0.6, 0.8];
-    let mut team_day: BTreeMap<(String, String), f64> = BTreeMap::new();
-    let mut team_week: BTreeMap<(NaiveDate, String), (f64, f64)> =
-        BTreeMap::new();
-    let mut ot_week: BTreeMap<(NaiveDate, String), f64> = BTreeMap::new();
-    for r in &p.shifts {
-        let date: NaiveDate = r["date"].parse().unwrap();
-        let hours = (minutes(&r["end"]) - minutes(&r["start"])) as f64 / 60.0;
-        let people = f(r, "people");
-        let per = f(r, "on_phone") / people;
-        let start = minutes(&r["start"]);
-        match r["source"].as_str() {
-            "in_house" => {
-                assert!((per - 0.7).abs() < TOL, "{r:?}");
-                assert_eq!(r["shift"], "jour", "the team works jour: {r:?}");
-                assert_eq!(hours, 7.0);
-                assert!((8 * 60..=13 * 60).contains(&start), "{r:?}");
-                *team_day
-                    .entry((r["date"].clone(), r["queue"].clone()))
-                    .or_default() += people;
-                let e = team_week
-                    .entry((monday(date), r["queue"].clone()))
-                    .or_default();
-                e.0 += people;
-                e.1 += people * hours;
-            }
-            "overtime" => {
-                assert!((per - 0.7).abs() < TOL, "{r:?}");
-                assert!(hours <= 2.0 + 1e-9, "max_hours_per_day: {r:?}");
-                // Right before or after a team shift of that day.
-                let next_to = p.shifts.iter().any(|s| {
-                    s["source"] == "in_house"
-                        && s["date"] == r["date"]
-                        && s["queue"] == r["queue"]
-                        && s["shift"] == r["shift"]
-                        && (s["end"] == r["start"] || s["start"] == r["end"])
-                        && f(s, "people") >= people
-                });
-                assert!(next_to, "overtime not extending a shift: {r:?}");
-                *ot_week
-                    .entry((monday(date), r["queue"].clone()))
-                    .or_default() += people * hours;
-            }
-            "hire" => {
-                assert!(
-                    ramp.iter()
-                        .chain(&[1.0])
-                        .any(|x| (per - 0.7 * x).abs() < TOL),
-                    "net staff of a hire: {r:?}"
-                );
-                let (shifts, len): (&[&str], _) = match r["contract"].as_str()
-                {
-                    "temps plein" => (&["jour"], hours),
-                    "renfort" => (&["renfort", "jour"], hours),
-                    other => panic!("unknown contract {other}"),
-                };
-                assert!(shifts.contains(&r["shift"].as_str()), "{r:?}");
-                let want = if r["shift"] == "jour" { 7.0 } else { 4.0 };
-                assert_eq!(len, want, "{r:?}");
-                // Within a wave of that contract and queue.
-                let wave = p.hires.iter().find(|h| {
-                    h["queue"] == r["queue"]
-                        && h["contract"] == r["contract"]
-                        && h["productive_from"].as_str() <= r["date"].as_str()
-                        && r["date"].as_str() <= h["until"].as_str()
-                });
-                assert!(wave.is_some(), "hire outside any wave: {r:?}");
-            }
-            "partner" => {
-                assert_eq!(r["queue"], "commandes", "{r:?}");
-                assert_eq!(r["contract"], "Atlas");
-                assert!(
-                    start >= 10 * 60 && minutes(&r["end"]) <= 17 * 60,
-                    "partner hours: {r:?}"
-                );
-                // Notice: as_of 2025-10-01 + 5 weeks = 2025-11-05, so from
-                // the week of 2025-11-10.
-                assert!(date >= "2025-11-10".parse().unwrap(), "{r:?}");
-            }
-            _ => unreachable!(),
-        }
-    }
-    for ((_, q), n) in &team_day {
-        assert!(*n <= fte(q) + TOL, "{q}: {n} on shift in a day");
-    }
-    for ((_, q), (days, hours)) in &team_week {
-        assert!(*days <= fte(q) * 5.0 + TOL, "{q}: {days} shift-days");
-        assert!(*hours <= fte(q) * 35.0 + TOL, "{q}: {hours} h");
-    }
-    for ((_, q), h) in &ot_week {
-        assert!(*h <= fte(q) * 4.0 + TOL, "{q}: {h} h of overtime");
-    }
-    for r in p.intervals.iter().filter(|r| r["queue"] == "commandes") {
-        assert!(f(r, "partner_agents") <= 12.0 + TOL, "max_fte: {r:?}");
-    }
-    // Hires keep their contract's weekly hours and days, week by week.
-    let mut hire_week: BTreeMap<(NaiveDate, String, String), (f64, f64)> =
-        BTreeMap::new();
-    for r in p.shifts.iter().filter(|r| r["source"] == "hire") {
-        let date: NaiveDate = r["date"].parse().unwrap();
-        let hours = (minutes(&r["end"]) - minutes(&r["start"])) as f64 / 60.0;
-        let e = hire_week
-            .entry((monday(date), r["queue"].clone(), r["contract"].clone()))
-            .or_default();
-        e.0 += f(r, "people");
-        e.1 += f(r, "people") * hours;
-    }
-    for ((week, queue, contract), (days, hours)) in &hire_week {
-        let people: f64 = p
-            .hires
-            .iter()
-            .filter(|h| &h["queue"] == queue && &h["contract"] == contract)
-            .filter(|h| {
-                let from: NaiveDate = h["productive_from"].parse().unwrap();
-                let until: NaiveDate = h["until"].parse().unwrap();
-                from <= *week && *week <= until
-            })
-            .map(|h| f(h, "count"))
-            .sum();
-        let weekly = if contract == "renfort" { 24.0 } else { 35.0 };
-        assert!(*days <= people * 5.0 + TOL, "{week} {contract}: {days} days");
-        assert!(
-            *hours <= people * weekly + TOL,
-            "{week} {contract}: {hours} h"
-        );
+    // Partner notice: as_of 2025-10-01 + 5 weeks = 2025-11-05, so from the
+    // week of 2025-11-10.
+    for r in p.shifts.iter().filter(|r| r["source"] == "partner") {
+        assert!(r["date"].as_str() >= "2025-11-10", "notice: {r:?}");
     }
     // Hire waves: lead times, contract span.
     for h in &p.hires {
