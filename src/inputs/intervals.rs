@@ -165,10 +165,9 @@ pub fn parse(
     csv: CsvReader,
     default_aht: Option<f64>,
 ) -> Result<Vec<IntervalLoad>> {
-    let mut loads = Loads::new(csv, default_aht)?;
-    let mut rows = vec![];
-    while loads.next_chunk(&mut rows, usize::MAX)? {}
-    Ok(rows)
+    let mut chunk = LoadChunk::default();
+    Loads::new(csv, default_aht)?.next_rows(&mut chunk, usize::MAX)?;
+    Ok((0..chunk.len()).map(|i| chunk.get(i).to_load()).collect())
 }
 
 /// The rows of a load file read a chunk at a time, so that a large file
@@ -183,8 +182,6 @@ pub struct Loads {
     volume_col: usize,
     queue_col: Option<usize>,
     aht_col: Option<usize>,
-    /// The row being read by [`Self::next_chunk`].
-    scratch: LoadChunk,
 }
 
 impl Loads {
@@ -221,12 +218,12 @@ impl Loads {
                 ),
             )
         };
-        let start_col = find(&["interval_start"])
-            .ok_or_else(|| missing("interval_start"))?;
-        let volume_col =
-            find(&["volume", "forecast"]).ok_or_else(|| missing("volume"))?;
-        let queue_col = find(&["queue"]);
-        let aht_col = find(&["aht_s"]);
+        let start_col = find(&[layout::INTERVAL_START])
+            .ok_or_else(|| missing(layout::INTERVAL_START))?;
+        let volume_col = find(&[layout::VOLUME, layout::FORECAST])
+            .ok_or_else(|| missing(layout::VOLUME))?;
+        let queue_col = find(&[layout::QUEUE]);
+        let aht_col = find(&[layout::AHT_S]);
         Ok(Loads {
             headers: csv.headers().clone(),
             decimal_comma: csv.decimal_comma(),
@@ -237,35 +234,7 @@ impl Loads {
             volume_col,
             queue_col,
             aht_col,
-            scratch: LoadChunk::default(),
         })
-    }
-
-    /// Appends up to `max` more rows to `rows`; `false` once the file is
-    /// over (the rows read before the end are still appended).
-    ///
-    /// # Errors
-    ///
-    /// As [`read`], for the first bad row of the chunk.
-    pub fn next_chunk(
-        &mut self,
-        rows: &mut Vec<IntervalLoad>,
-        max: usize,
-    ) -> Result<bool> {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut more = Ok(true);
-        for _ in 0..max {
-            scratch.clear();
-            more = self.next_rows(&mut scratch, 1);
-            if more.is_ok() && !scratch.is_empty() {
-                rows.push(scratch.get(0).to_load());
-            }
-            if !matches!(more, Ok(true)) {
-                break;
-            }
-        }
-        self.scratch = scratch;
-        more
     }
 
     /// Appends up to `max` more rows to `chunk`; `false` once the file is
