@@ -176,7 +176,7 @@ struct Overlong {
 
 impl std::fmt::Display for Overlong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: expected {}", self.line, self.expected)
+        write!(f, "line {}: {}", self.line, self.expected)
     }
 }
 
