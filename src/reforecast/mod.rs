@@ -332,10 +332,9 @@ pub fn parse_share(text: &str) -> std::result::Result<f64, String> {
 /// Slack under a whole agent that still counts as one.
 pub(crate) const AGENT_EPS: f64 = 1e-9;
 
-/// Whole agents of a fractional count on the phones.
-pub(crate) fn whole(x: f64) -> u32 {
-    (x + AGENT_EPS).floor().clamp(0.0, f64::from(u32::MAX)) as u32
-}
+/// Whole agents of a fractional count on the phones, as the plan counts
+/// them.
+pub(crate) use crate::capacity::plan::whole_agents as whole;
 
 impl IntervalRow {
     /// Required agents less the scheduled ones (negative: a surplus).

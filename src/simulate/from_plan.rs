@@ -47,16 +47,13 @@ use super::plan_dir::{PlanFolder, PlanInterval, PlanShift, ShiftSource};
 use super::run::{Outcome, RunOptions};
 use crate::capacity::Scenario;
 use crate::capacity::plan::Plan;
+use crate::capacity::plan::whole_agents;
 use crate::capacity::roster::Source;
 use crate::capacity::scenario::{Channel as ScenarioChannel, Goal};
 use crate::error::{Error, InputError, Result};
 use crate::forecast::ForecastRow;
 use crate::forecast::quantiles::gamma_quantiles;
 use crate::report::plan::{AGENT_DECIMALS, AHT_DECIMALS, FORECAST_DECIMALS};
-
-/// Slack under a whole agent that still counts as one (as the plan's own
-/// service level does).
-const AGENT_EPS: f64 = 1e-9;
 
 /// Choices the plan folder and scenario do not make.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -524,10 +521,6 @@ fn grid_error(r: &PlanInterval, slot_s: f64, file: &str) -> Error {
     )
     .found(r.start.to_rfc3339())
     .into()
-}
-
-fn whole_agents(x: f64) -> u32 {
-    (x + AGENT_EPS).floor().clamp(0.0, f64::from(u32::MAX)) as u32
 }
 
 fn day_staff_from_intervals(
@@ -1143,7 +1136,7 @@ mod tests {
                 .filter(|b| b.0 <= t && t < b.1)
                 .map(|b| b.2)
                 .sum();
-            proptest::prop_assert_eq!(staff.at(t), (sum + AGENT_EPS).floor() as u32);
+            proptest::prop_assert_eq!(staff.at(t), (sum + 1e-9).floor() as u32);
         }
     }
 }
