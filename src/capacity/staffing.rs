@@ -55,7 +55,7 @@ use crate::erlang::{self, ErlangError, Evaluator, Measures, Params, Target};
 pub const QUADRATURE_POINTS: usize = 48;
 
 /// The standard normal quantile of 0.9.
-const Z90: f64 = 1.281_551_565_544_600_4;
+pub(crate) const Z90: f64 = 1.281_551_565_544_600_4;
 
 /// A service level (or occupancy) within this of its target meets it:
 /// the Erlang sums carry rounding near 1e-14, and a level computed as

@@ -1,15 +1,13 @@
 //! The Bayesian update of one queue-day's level from the counts seen so
 //! far (the formulas are in the [module doc](super)).
 
+// The plan's p10–p90 width is `2·z₉₀` standard deviations, as staffing
+// reads it.
+use crate::capacity::staffing::Z90;
 use crate::simulate::from_plan::DayLaw;
 use crate::simulate::plan_dir::PlanInterval;
-use crate::simulate::{DailyBand, calibrate};
 
 use super::shape::ShapeFix;
-
-/// The standard normal quantile of 0.9: the plan's p10–p90 width is
-/// `2·z₉₀` standard deviations, the reading of [`crate::capacity::staffing`].
-const Z90: f64 = 1.281_551_565_544_600_4;
 
 /// A day-level log-spread below this is no spread: the level is certain.
 const MIN_SIGMA: f64 = 1e-9;
@@ -41,13 +39,6 @@ impl Prior {
         } else {
             Prior { a: f64::INFINITY, sigma: 0.0 }
         }
-    }
-
-    /// The prior for interval means `mean` and the day total's band: the
-    /// lognormal day factor whose day totals have that p10 and p90
-    /// ([`calibrate`], Poisson noise apart).
-    pub fn from_band(mean: &[f64], band: DailyBand) -> Prior {
-        Prior::from_sigma(calibrate(mean, 0.0, band).sigma)
     }
 
     /// The Gamma law with the mean (1) and variance (`e^{σ²} − 1`) of a
@@ -405,18 +396,5 @@ mod tests {
         assert!((Prior::from_sigma(p.sigma).a - p.a).abs() < 1e-6 * p.a);
         assert_eq!(Prior::from_es2(1.0).a, f64::INFINITY);
         assert_eq!(Prior::from_es2(0.5).a, f64::INFINITY);
-    }
-
-    #[test]
-    fn the_prior_comes_from_the_plans_daily_band() {
-        let mean = [40.0, 90.0, 150.0, 120.0, 60.0];
-        // A band of ±15 % around 460 is far wider than Poisson.
-        let band = DailyBand { p10: 391.0, p90: 529.0 };
-        let prior = Prior::from_band(&mean, band);
-        assert!(prior.sigma > 0.08 && prior.sigma < 0.13, "{prior:?}");
-        // The Poisson floor alone: no day-level spread.
-        let floor =
-            Prior::from_band(&mean, DailyBand { p10: 450.0, p90: 470.0 });
-        assert_eq!(floor.a, f64::INFINITY);
     }
 }
