@@ -380,7 +380,9 @@ fn the_next_days_of_the_window_carry_half_the_level_error_per_open_day() {
         "actuals_none.csv",
         &["--now", "2025-11-28 09:00"],
     );
-    for d in none["next_days"].as_array().unwrap() {
+    let none_next = none["next_days"].as_array().unwrap();
+    assert_eq!(none_next.len(), 4, "the same four days: {none_next:?}");
+    for d in none_next {
         assert_eq!(num(d, "level"), 1.0, "{d}");
         for i in d["intervals"].as_array().unwrap() {
             assert_eq!(num(i, "forecast"), num(i, "plan_forecast"));
