@@ -127,6 +127,11 @@ impl FromStr for IntervalLen {
     }
 }
 
+/// `HH:MM` of minutes after midnight.
+pub fn clock(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -914,7 +914,7 @@ impl Checker<'_> {
         raw: &BTreeMap<String, RawShift>,
         interval: IntervalLen,
     ) -> Result<Vec<ShiftSpec>> {
-        let step = (interval.seconds() / 60.0).round() as u32;
+        let step = interval.minutes();
         let mut out = Vec::new();
         for (name, r) in raw {
             let p = |key: &'static str| -> [&str; 3] { ["shifts", name, key] };
@@ -1212,7 +1212,7 @@ impl Checker<'_> {
                     ));
                 }
             };
-            let step = (interval.seconds() / 60.0).round() as u32;
+            let step = interval.minutes();
             let hours = match &raw_p.hours {
                 None => None,
                 Some(text) => {

@@ -179,7 +179,7 @@ impl Problem {
     pub fn new(s: &Scenario, intervals: &[IntervalPlan]) -> Problem {
         let (first, last) = crate::capacity::plan::plan_days(s);
         let ndays = (last - first).num_days() as usize + 1;
-        let step = (s.horizon.interval.seconds() / 60.0).round() as u32;
+        let step = s.horizon.interval.minutes();
         let mut by_queue: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, r) in intervals.iter().enumerate() {
             by_queue.entry(r.queue.as_str()).or_default().push(i);

@@ -20,6 +20,7 @@ use crate::report::table::Table;
 use crate::report::term::{Emphasis, Look};
 use crate::report::{Dialect, Render, fixed, json_bytes, plan_layout, plot};
 use crate::simulate::DayStats;
+use crate::units::clock;
 
 /// A plan with what its summary names: the scenario file and dates.
 #[derive(Clone, Copy, Debug)]
@@ -120,6 +121,13 @@ pub fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
             })
             .map_err(bad)?,
     ];
+    let step = plan
+        .intervals
+        .windows(2)
+        .map(|w| w[1].start - w[0].start)
+        .filter(|d| *d > chrono::TimeDelta::zero())
+        .min()
+        .unwrap_or(chrono::TimeDelta::minutes(30));
     for (date, events) in busiest_event_days(plan, calendar) {
         let mut queues: Vec<(String, Vec<plot::PlanChartInterval>)> = vec![];
         for r in plan.intervals.iter().filter(|r| r.start.date_naive() == date)
@@ -138,13 +146,6 @@ pub fn chart_svg(plan: &Plan, calendar: &Calendar) -> Result<Vec<u8>> {
                 });
             }
         }
-        let step = plan
-            .intervals
-            .windows(2)
-            .map(|w| w[1].start - w[0].start)
-            .filter(|d| *d > chrono::TimeDelta::zero())
-            .min()
-            .unwrap_or(chrono::TimeDelta::minutes(30));
         let title =
             format!("{} {date}: agents per interval", events.join(", "));
         parts.push(
@@ -370,11 +371,6 @@ pub const FORECAST_DECIMALS: usize = 2;
 
 /// Decimals of the handle time in `intervals.csv`.
 pub const AHT_DECIMALS: usize = 1;
-
-/// `HH:MM` of minutes after midnight.
-fn clock(min: u32) -> String {
-    format!("{:02}:{:02}", min / 60, min % 60)
-}
 
 /// `shifts.csv`.
 ///

@@ -26,7 +26,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{History, QueueHistory, ReadReport};
-use crate::units::IntervalLen;
+use crate::units::{IntervalLen, clock};
 
 /// How many items each list keeps (the total is always counted).
 pub const LIST_CAP: usize = 50;
@@ -347,10 +347,6 @@ fn iso(t: &DateTime<Tz>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-fn hhmm(minutes: u32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
 /// Minutes since local midnight of a slot.
 fn minute_of_day(t: &DateTime<Tz>) -> u32 {
     let n = t.naive_local().time();
@@ -443,8 +439,8 @@ fn summarize_queue(q: &QueueHistory, interval: u32, tz: Tz) -> QueueSummary {
                 .unwrap_or_default(),
             days: weekday_days[w],
             open_days: weekday_open[w],
-            first_slot: window[w].map(|(f, _)| hhmm(f as u32 * interval)),
-            last_slot: window[w].map(|(_, l)| hhmm(l as u32 * interval)),
+            first_slot: window[w].map(|(f, _)| clock(f as u32 * interval)),
+            last_slot: window[w].map(|(_, l)| clock(l as u32 * interval)),
         })
         .collect();
 
@@ -477,8 +473,8 @@ fn summarize_queue(q: &QueueHistory, interval: u32, tz: Tz) -> QueueSummary {
                     gap_slots += run.len();
                     gaps.push(Gap {
                         date: *date,
-                        from: hhmm(start * interval),
-                        to: hhmm((start + n) * interval),
+                        from: clock(start * interval),
+                        to: clock((start + n) * interval),
                         slots: n,
                     });
                 }
@@ -581,7 +577,7 @@ mod tests {
             }
             for m in (9 * 60..12 * 60).step_by(30) {
                 let d = date.to_string();
-                let t = hhmm(m);
+                let t = clock(m);
                 if let Some(v) = tweak(&d, &t) {
                     csv.push_str(&format!("{d} {t},sav,{v}\n"));
                 }
