@@ -216,7 +216,9 @@ pub fn solve_queue_with(
     // Each week's optimum without hires, when already known: step 3 reuses
     // it for weeks no wave reaches.
     let mut no_hires: Vec<Option<WeekLp>> = vec![None; weeks];
-    let mut relaxed: Vec<Relaxed> = Vec::with_capacity(weeks);
+    // The relaxed shifts by column, kept only for the effort that rounds
+    // them.
+    let mut relaxed: Vec<Option<Relaxed>> = Vec::with_capacity(weeks);
     for w in 0..weeks {
         let groups = relaxed_groups(q, w);
         let m = WeekModel::new(q, w, groups.clone());
@@ -226,10 +228,10 @@ pub fn solve_queue_with(
         for (g, n) in groups.iter().zip(&lp.heads) {
             heads[g.contract] += n;
         }
-        relaxed.push(Relaxed {
+        relaxed.push((effort == Effort::Fast).then(|| Relaxed {
             x: (0..m.cols.len()).map(|i| (m.key(i), lp.x[i])).collect(),
             heads,
-        });
+        }));
         let hired: f64 =
             groups.iter().zip(&lp.heads).map(|(g, n)| g.ramp * n).sum();
         if hired <= 1e-6 {
@@ -325,14 +327,14 @@ pub fn solve_queue_with(
             None => vec![],
         };
         let m = WeekModel::new(q, w, groups);
-        let lp = match no_hires[w].take() {
-            Some(lp) if m.groups.is_empty() => lp.x,
-            _ if effort == Effort::Fast => relaxed[w].seed(&m),
+        let lp = match (no_hires[w].take(), &relaxed[w]) {
+            (Some(lp), _) if m.groups.is_empty() => lp.x,
+            (_, Some(relaxed)) => relaxed.seed(&m),
             _ => m.solve(None)?.x,
         };
         let integral = lp.iter().all(|v| (v - v.round()).abs() < 1e-6);
         integral_weeks += usize::from(integral);
-        let x = repair(&m, &round_down(&m, &lp));
+        let x = repair(&m, round_down(&m, &lp));
         let fin = m.solve(Some(&x))?;
         objective += fin.objective;
         costs.overtime +=
@@ -552,19 +554,10 @@ fn residual(
 
 /// Greedy repair of a rounded roster: adds the person who lowers the
 /// objective most, while any does.
-fn repair(m: &WeekModel, start: &Usage) -> Vec<f64> {
+fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
     let q = m.q;
     let sh = q.slot_hours();
-    let mut u = Usage { m, ..Usage::new(m) };
-    u.x.clone_from(&start.x);
-    u.day = start.day;
-    u.week = start.week;
-    u.hours = start.hours;
-    u.ot_hours = start.ot_hours;
-    u.ot_of.clone_from(&start.ot_of);
-    u.g_day.clone_from(&start.g_day);
-    u.g_week.clone_from(&start.g_week);
-    u.g_hours.clone_from(&start.g_hours);
+    let mut u = start;
     let mut supply: Vec<Vec<f64>> = (0..7)
         .map(|d| vec![0.0; q.days[m.week * 7 + d].slots.len()])
         .collect();
