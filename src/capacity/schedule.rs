@@ -256,6 +256,8 @@ impl Problem {
             }
             let sh = q.slot_hours();
             let mut paid = vec![WeekPaid::default(); nw];
+            // Hours each of the queue's partners answered, per week.
+            let mut used = vec![vec![0.0; nw]; q.partners.len()];
             for r in &sol.rows {
                 let (start_min, end_min) = r.times(q);
                 let w = r.day / 7;
@@ -274,12 +276,15 @@ impl Problem {
                             f64::from(r.people) * hours * rate;
                     }
                     Source::Partner => {
-                        let k = q
+                        let named = q
                             .partners
                             .iter()
-                            .position(|p| p.name == r.contract)
-                            .unwrap_or(0);
-                        let p = &q.partners[k];
+                            .position(|p| p.name == r.contract);
+                        if let Some(k) = named {
+                            used[k][w] +=
+                                r.on_phone * (r.end - r.start) as f64 * sh;
+                        }
+                        let p = &q.partners[named.unwrap_or(0)];
                         let g =
                             s.partners.iter().position(|x| x.name == p.name);
                         let mut cost = 0.0;
@@ -322,19 +327,10 @@ impl Problem {
             }
             // Minimum commitments: paid up to the minimum every week the
             // partner is engaged.
-            for p in &q.partners {
+            for (p, used) in q.partners.iter().zip(&used) {
                 let g = s.partners.iter().position(|x| x.name == p.name);
                 for (w, wp) in paid.iter_mut().enumerate().skip(p.first_week) {
-                    let used: f64 = sol
-                        .rows
-                        .iter()
-                        .filter(|r| {
-                            r.source == Source::Partner
-                                && r.contract == p.name
-                                && r.day / 7 == w
-                        })
-                        .map(|r| r.on_phone * (r.end - r.start) as f64 * sh)
-                        .sum();
+                    let used = used[w];
                     let top = (p.min_hours_per_week - used).max(0.0);
                     if top > 0.0 {
                         wp.partner_hours += top;
