@@ -96,7 +96,10 @@ fn the_issue_example_as_written_plans_and_keeps_every_rule() {
     std::fs::write(&scenario, text).unwrap();
     // The generated forecast surges from 2025-11-17 and doubles commandes
     // on Black Friday: at 2.2 times its volumes, beyond what the team and
-    // the partner cover, so that every source is used.
+    // the partner cover, so that the team, overtime and the partner are
+    // all used. This plan hires nobody (six-week contracts cost more than
+    // the gap), so its hire rules are checked on the shifts fixture
+    // without a partner (`roster::hires_keep_their_contracts_…`).
     let forecast = write_forecast(dir.path(), 2.2);
     let out = dir.path().join("out");
     plan_on_forecast(&scenario, &forecast, &out)
