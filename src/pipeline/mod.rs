@@ -8,7 +8,10 @@ pub mod load;
 pub mod planning;
 
 pub use load::{Loaded, Sources, load};
-pub use planning::{HistoryForecast, forecast_for_plan, scenario_calendar};
+pub use planning::{
+    HistoryForecast, forecast_for_plan, scenario_calendar,
+    scenario_calendar_over,
+};
 
 /// Where the pipeline reports what it does. Every method does nothing by
 /// default.

@@ -23,12 +23,23 @@ use super::{Log, Sources, load};
 /// Reading errors of the events files.
 pub fn scenario_calendar(s: &Scenario) -> Result<Calendar> {
     let (first, last) = plan::plan_days(s);
-    let choice = s.inputs.calendar;
+    scenario_calendar_over(s, first.year()..=last.year())
+}
+
+/// The scenario's built-in calendar and events files over `years`.
+///
+/// # Errors
+///
+/// Reading errors of the events files.
+pub fn scenario_calendar_over(
+    s: &Scenario,
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<Calendar> {
     let mut events = Vec::new();
     for path in &s.inputs.events {
         events.extend(crate::inputs::events::read(path)?);
     }
-    Calendar::build(choice, first.year()..=last.year(), events)
+    Calendar::build(s.inputs.calendar, years, events)
 }
 
 /// A forecast made from the scenario's history, for planning.

@@ -98,10 +98,6 @@ impl EventContext {
             }
             None => None,
         };
-        let mut events = Vec::new();
-        for p in &scenario.inputs.events {
-            events.extend(crate::inputs::events::read(p)?);
-        }
         let (first, last) = plan_days(scenario);
         let mut years = (first.year(), last.year() + 1);
         if let Some(h) = &history {
@@ -110,10 +106,9 @@ impl EventContext {
                 years.0 = years.0.min(s.start.year());
             }
         }
-        let calendar = Calendar::build(
-            scenario.inputs.calendar,
+        let calendar = crate::pipeline::scenario_calendar_over(
+            scenario,
             years.0..=years.1,
-            events,
         )?;
         Ok(EventContext::new(calendar, history.as_ref()))
     }
