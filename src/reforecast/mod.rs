@@ -15,9 +15,10 @@
 //!
 //! **Prior.** `θ ~ Gamma(a, a)`, mean 1 (the forecast's mean is the
 //! day's expectation) and variance `1/a`. Its spread is the forecast's
-//! day-level spread, read from the plan as the simulation reads it: the
-//! day law of the plan's interval bands
-//! ([`crate::simulate::from_plan::DayLaw`]) gives `e^{σ²}` of the
+//! day-level spread, read from the plan with the simulation's day law
+//! ([`crate::simulate::from_plan::DayLaw`]) fitted to this day's interval
+//! bands alone (the simulation pools its dispersion over all of a queue's
+//! days, so the two spreads can differ a little): it gives `e^{σ²}` of the
 //! lognormal day factor `F = e^{μ + σZ}`, and the Gamma matches a
 //! mean-one lognormal of that `σ` in mean and variance:
 //!
