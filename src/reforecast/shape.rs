@@ -463,7 +463,7 @@ mod tests {
         let past = vec![by_minute(&plan, &truth); 40];
         let fix = shape_fix(&cut, &evidence(&past)).unwrap();
         let level_only = update_day(&refs, &observed, &closed, None);
-        let shaped = update_day(&refs, &observed, &closed, Some(&fix));
+        let shaped = update_day(&refs, &observed, &closed, Some(fix));
         let rest_truth: f64 = truth[now..].iter().sum();
         let rest = |u: &crate::reforecast::DayUpdate| -> f64 {
             u.forecast[now..].iter().map(|p| p.mean).sum()
@@ -476,7 +476,7 @@ mod tests {
         // A single past day: a gap this far above its noise is trusted
         // almost whole.
         let one = shape_fix(&cut, &evidence(&past[..1]));
-        let one = update_day(&refs, &observed, &closed, one.as_ref());
+        let one = update_day(&refs, &observed, &closed, one);
         let err_one = rest(&one) / rest_truth - 1.0;
         assert!(err_one.abs() < 0.02, "{err_one}");
     }
