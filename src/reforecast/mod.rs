@@ -102,10 +102,33 @@
 //! ```
 //!
 //! so past days whose share is the plan's up to their noise change
-//! nothing, and a gap far above it is trusted almost whole. The plan's
-//! intervals are then multiplied by `g₋` (closed by `now`) or `g₊` (to
-//! come), means and bands, which keeps the day's total, and the level
-//! update above runs on the reshaped plan. Without a history (`--history`
+//! nothing, and a gap far above it is trusted almost whole.
+//!
+//! The same past days also say how each part spreads over its
+//! intervals: the plan's event profile is itself shrunk toward the
+//! weekday's, and with the generator's truth the part of the event days'
+//! remaining error that a perfect shape removes is most of what is
+//! reducible (the accuracy example's shape oracle). Within each part, with
+//! `π_i` the plan's share of interval `i`, `p̄_i` the past days' and
+//! `v_i = max(mean binomial, sample variance)/n` its noise as above, one
+//! credibility for the part (the positive-part James–Stein rule, by the
+//! method of moments: one weight for the whole profile, so a handful of
+//! noisy intervals cannot pull it):
+//!
+//! ```text
+//! τ² = max(0, Σ (p̄_i − π_i)² − Σ v_i),   w_p = τ²/(τ² + Σ v_i)
+//! h_i = (π_i + w_p·(p̄_i − π_i))/π_i
+//! ```
+//!
+//! re-weights the part's intervals, keeping its total. The plan's
+//! intervals are then multiplied by `g₋·h_i` (closed by `now`) or
+//! `g₊·h_i` (to come), means and bands, which keeps the day's total, and
+//! the level update above runs on the reshaped plan (so a morning that
+//! only follows the past days' profile is not read as overdispersed). A
+//! profile taken whole from the past days (one credibility for the day,
+//! the split following from it) scored worse at noon in both years than
+//! the split and the parts apart: the split is the better-determined
+//! quantity and deserves its own weight. Without a history (`--history`
 //! or the scenario's `inputs.history`) or a past day of the event, the
 //! update is the level-only one, and a note says so.
 //!
@@ -577,27 +600,33 @@ fn shape_notes(
     };
     for q in queues.iter().filter(|q| q.seen_forecast > 0.0) {
         match &q.shape {
-            Some(f) if f.weight == 0.0 => notes.push(format!(
-                "queue {}: {} {} past day(s) in {history} put {:.1} % of \
+            Some(f) if f.weight == 0.0 && f.profile_weight == (0.0, 0.0) => {
+                notes.push(format!(
+                    "queue {}: {} {} past day(s) in {history} put {:.1} % of \
                  the day before now, within their noise of the plan's \
                  {:.1} %: the plan's shape is kept",
-                q.queue,
-                f.label,
-                f.days,
-                100.0 * f.share_past,
-                100.0 * f.share_plan,
-            )),
+                    q.queue,
+                    f.label,
+                    f.days,
+                    100.0 * f.share_past,
+                    100.0 * f.share_plan,
+                ))
+            }
             Some(f) => notes.push(format!(
                 "queue {}: {} {} past day(s) in {history} put {:.1} % of \
                  the day before now where the plan puts {:.1} %: the plan's \
-                 shape is re-weighted to {:.1} % (credibility {:.2})",
+                 shape is re-weighted to {:.1} % (credibility {:.2}), and \
+                 its profile within the morning and the rest of the day \
+                 toward theirs (credibility {:.2} and {:.2})",
                 q.queue,
                 f.label,
                 f.days,
                 100.0 * f.share_past,
                 100.0 * f.share_plan,
                 100.0 * f.share,
-                f.weight
+                f.weight,
+                f.profile_weight.0,
+                f.profile_weight.1,
             )),
             None if context.evidence(&q.queue, date).is_none() => {
                 notes.push(format!(

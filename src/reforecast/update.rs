@@ -191,7 +191,7 @@ pub fn update_day(
     shape: Option<ShapeFix>,
 ) -> DayUpdate {
     let prior = Prior::of_day(rows);
-    let g = |i: usize| shape.as_ref().map_or(1.0, |f| f.factor(closed[i]));
+    let g = |i: usize| shape.as_ref().map_or(1.0, |f| f.factor(i, closed[i]));
     let pairs: Vec<(f64, f64)> = rows
         .iter()
         .zip(observed)
