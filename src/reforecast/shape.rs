@@ -493,15 +493,22 @@ mod tests {
             .collect()
     }
 
+    /// The plan as `shape_fix` reads it, closed before interval `now`.
+    fn cut_at(
+        plan: &[PlanInterval],
+        now: usize,
+    ) -> Vec<(chrono::DateTime<Tz>, f64, bool)> {
+        plan.iter()
+            .enumerate()
+            .map(|(i, p)| (p.start.with_timezone(&Paris), p.forecast, i < now))
+            .collect()
+    }
+
     #[test]
     fn the_fix_is_the_credibility_blend_of_the_two_shares() {
         let (plan, truth) = plan_and_truth();
         let now = 4;
-        let cut: Vec<_> = plan
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.start.with_timezone(&Paris), p.forecast, i < now))
-            .collect();
+        let cut = cut_at(&plan, now);
         let past = [by_minute(&plan, &truth)];
         let fix = shape_fix(&cut, &evidence(&past)).unwrap();
         let total: f64 = plan.iter().map(|p| p.forecast).sum();
@@ -580,11 +587,7 @@ mod tests {
     fn the_profile_within_a_part_is_the_credibility_blend() {
         let (plan, _) = plan_and_truth();
         let now = 4;
-        let cut: Vec<_> = plan
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.start.with_timezone(&Paris), p.forecast, i < now))
-            .collect();
+        let cut = cut_at(&plan, now);
         let means: Vec<f64> = plan.iter().map(|p| p.forecast).collect();
         let rest: f64 = means[now..].iter().sum();
         // Move a fifth of the 13:00 contacts to 13:30, keeping the total.

@@ -412,23 +412,30 @@ fn the_next_days_are_in_the_csv_and_the_table() {
     assert!(table.contains("2025-12-01"), "{table}");
 }
 
-/// A history holding Black Friday 2024 with the plan's shape but 50 %
-/// more before noon, in `dir`.
-fn sharp_black_friday_history(dir: &std::path::Path) -> PathBuf {
+/// A history holding Black Friday 2024 at five times the plan, each
+/// interval also multiplied by `by(hour)`, in `dir`.
+fn black_friday_history(
+    dir: &std::path::Path,
+    by: impl Fn(&str) -> f64,
+) -> PathBuf {
     let plan =
         std::fs::read_to_string(data("reforecast/intervals.csv")).unwrap();
     let mut text = String::from("interval_start,queue,volume\n");
     for line in plan.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let mean: f64 = f[2].parse().unwrap();
-        let morning = &f[0][11..13] < "12";
-        let v = 5.0 * mean * if morning { 1.5 } else { 1.0 };
+        let v = 5.0 * mean * by(&f[0][11..13]);
         let start = f[0].replace("2025-11-28T", "2024-11-29T");
         text.push_str(&format!("{start},{},{v:.0}\n", f[1]));
     }
     let path = dir.join("history.csv");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// The plan's shape but 50 % more before noon.
+fn sharp_black_friday_history(dir: &std::path::Path) -> PathBuf {
+    black_friday_history(dir, |hour| if hour < "12" { 1.5 } else { 1.0 })
 }
 
 #[test]
@@ -468,24 +475,11 @@ fn past_event_days_reshape_the_morning_before_the_level_moves() {
     cmd.assert().code(2).stderr(predicates::str::contains("nope.csv"));
 }
 
-/// A history holding Black Friday 2024 at five times the plan, its
-/// 15:00–17:00 contacts doubled, in `dir`.
+/// The plan's shape with its 15:00–17:00 contacts doubled.
 fn late_black_friday_history(dir: &std::path::Path) -> PathBuf {
-    let plan =
-        std::fs::read_to_string(data("reforecast/intervals.csv")).unwrap();
-    let mut text = String::from("interval_start,queue,volume\n");
-    for line in plan.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let mean: f64 = f[2].parse().unwrap();
-        let hour = &f[0][11..13];
-        let late = ("15".."17").contains(&hour);
-        let v = 5.0 * mean * if late { 2.0 } else { 1.0 };
-        let start = f[0].replace("2025-11-28T", "2024-11-29T");
-        text.push_str(&format!("{start},{},{v:.0}\n", f[1]));
-    }
-    let path = dir.join("history.csv");
-    std::fs::write(&path, text).unwrap();
-    path
+    black_friday_history(dir, |hour| {
+        if ("15".."17").contains(&hour) { 2.0 } else { 1.0 }
+    })
 }
 
 /// Share of the remaining forecast in 15:00–17:00, by `key`.
