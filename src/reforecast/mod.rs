@@ -102,10 +102,33 @@
 //! ```
 //!
 //! so past days whose share is the plan's up to their noise change
-//! nothing, and a gap far above it is trusted almost whole. The plan's
-//! intervals are then multiplied by `g₋` (closed by `now`) or `g₊` (to
-//! come), means and bands, which keeps the day's total, and the level
-//! update above runs on the reshaped plan. Without a history (`--history`
+//! nothing, and a gap far above it is trusted almost whole.
+//!
+//! The same past days also say how each part spreads over its
+//! intervals: the plan's event profile is itself shrunk toward the
+//! weekday's, and with the generator's truth the part of the event days'
+//! remaining error that a perfect shape removes is most of what is
+//! reducible (the accuracy example's shape oracle). Within each part, with
+//! `π_i` the plan's share of interval `i`, `p̄_i` the past days' and
+//! `v_i = max(mean binomial, sample variance)/n` its noise as above, one
+//! credibility for the part (the positive-part James–Stein rule, by the
+//! method of moments: one weight for the whole profile, so a handful of
+//! noisy intervals cannot pull it):
+//!
+//! ```text
+//! τ² = max(0, Σ (p̄_i − π_i)² − Σ v_i),   w_p = τ²/(τ² + Σ v_i)
+//! h_i = (π_i + w_p·(p̄_i − π_i))/π_i
+//! ```
+//!
+//! re-weights the part's intervals, keeping its total. The plan's
+//! intervals are then multiplied by `g₋·h_i` (closed by `now`) or
+//! `g₊·h_i` (to come), means and bands, which keeps the day's total, and
+//! the level update above runs on the reshaped plan (so a morning that
+//! only follows the past days' profile is not read as overdispersed). A
+//! profile taken whole from the past days (one credibility for the day,
+//! the split following from it) scored worse at noon in both years than
+//! the split and the parts apart: the split is the better-determined
+//! quantity and deserves its own weight. Without a history (`--history`
 //! or the scenario's `inputs.history`) or a past day of the event, the
 //! update is the level-only one, and a note says so.
 //!
@@ -145,6 +168,7 @@
 
 pub mod actions;
 pub mod actuals;
+pub mod noise;
 pub mod shape;
 pub mod update;
 
@@ -446,12 +470,8 @@ pub fn reforecast(
             .iter()
             .map(|r| r.start + TimeDelta::seconds(slot_s) <= now)
             .collect();
-        let shape = if observed.iter().any(Option::is_some) {
-            day_shape(context, &spec.name, date, rows, &closed, tz)
-        } else {
-            None
-        };
-        let day = update_day(rows, &observed, &closed, shape.as_ref());
+        let day =
+            today(context, &spec.name, date, rows, &observed, &closed, tz);
         let (prior, posterior) = (day.prior, day.posterior);
         let y: f64 = observed.iter().flatten().sum();
         let m: f64 = rows
@@ -497,7 +517,7 @@ pub fn reforecast(
             },
             prior,
             posterior,
-            shape,
+            shape: day.shape.clone(),
             seen_actual: y,
             seen_forecast: m,
             rest_plan: rest(|i| i.plan.mean),
@@ -522,23 +542,35 @@ pub fn reforecast(
     })
 }
 
-/// The shape fix of `queue`'s `date`, when it is an event day the
-/// context's history has seen.
-fn day_shape(
+/// The update of `queue`'s `date` at `now`, the one step the command and
+/// the accuracy example share: `rows` the plan's intervals of the day in
+/// order, `observed[i]` the actual of `rows[i]` when seen and `closed[i]`
+/// whether it had closed by `now`. On an event day the context's history
+/// has seen, and once something is seen, the day's shape is re-weighted
+/// first ([`shape_fix`]); then the level is updated on the (reshaped)
+/// plan ([`update_day`]).
+pub fn today(
     context: &EventContext,
     queue: &str,
     date: NaiveDate,
     rows: &[&PlanInterval],
+    observed: &[Option<f64>],
     closed: &[bool],
     tz: Tz,
-) -> Option<ShapeFix> {
-    let evidence = context.evidence(queue, date)?;
-    let plan: Vec<(DateTime<Tz>, f64, bool)> = rows
-        .iter()
-        .zip(closed)
-        .map(|(r, &c)| (r.start.with_timezone(&tz), r.forecast, c))
-        .collect();
-    shape_fix(&plan, &evidence)
+) -> DayUpdate {
+    let shape = if observed.iter().any(Option::is_some) {
+        context.evidence(queue, date).and_then(|evidence| {
+            let plan: Vec<(DateTime<Tz>, f64, bool)> = rows
+                .iter()
+                .zip(closed)
+                .map(|(r, &c)| (r.start.with_timezone(&tz), r.forecast, c))
+                .collect();
+            shape_fix(&plan, &evidence)
+        })
+    } else {
+        None
+    };
+    update_day(rows, observed, closed, shape)
 }
 
 /// What the planner should know about the day's shape.
@@ -568,27 +600,33 @@ fn shape_notes(
     };
     for q in queues.iter().filter(|q| q.seen_forecast > 0.0) {
         match &q.shape {
-            Some(f) if f.weight == 0.0 => notes.push(format!(
-                "queue {}: {} {} past day(s) in {history} put {:.1} % of \
+            Some(f) if f.weight == 0.0 && f.profile_weight == (0.0, 0.0) => {
+                notes.push(format!(
+                    "queue {}: {} {} past day(s) in {history} put {:.1} % of \
                  the day before now, within their noise of the plan's \
                  {:.1} %: the plan's shape is kept",
-                q.queue,
-                f.label,
-                f.days,
-                100.0 * f.share_past,
-                100.0 * f.share_plan,
-            )),
+                    q.queue,
+                    f.label,
+                    f.days,
+                    100.0 * f.share_past,
+                    100.0 * f.share_plan,
+                ))
+            }
             Some(f) => notes.push(format!(
                 "queue {}: {} {} past day(s) in {history} put {:.1} % of \
                  the day before now where the plan puts {:.1} %: the plan's \
-                 shape is re-weighted to {:.1} % (credibility {:.2})",
+                 shape is re-weighted to {:.1} % (credibility {:.2}), and \
+                 its profile within the morning and the rest of the day \
+                 toward theirs (credibility {:.2} and {:.2})",
                 q.queue,
                 f.label,
                 f.days,
                 100.0 * f.share_past,
                 100.0 * f.share_plan,
                 100.0 * f.share,
-                f.weight
+                f.weight,
+                f.profile_weight.0,
+                f.profile_weight.1,
             )),
             None if context.evidence(&q.queue, date).is_none() => {
                 notes.push(format!(
@@ -611,9 +649,8 @@ pub const NEXT_DAYS_MAX: i64 = 7;
 /// day of the same event window (`ρ^k` to the `k`-th).
 pub const NEXT_DAY_CARRY: f64 = 0.5;
 
-/// The days after today in the event window, per queue: the plan's
-/// forecast of each re-scaled by the carried-over level
-/// ([`update::carry_over`]).
+/// The days after today in the event window, per queue, from the plan
+/// folder's intervals ([`next_days_of`]).
 fn next_days(
     folder: &PlanFolder,
     context: &EventContext,
@@ -635,51 +672,85 @@ fn next_days(
                 by_day.entry(d).or_default().push(r);
             }
         }
-        let mut ahead = 0;
-        for (d, mut rows) in by_day {
-            rows.sort_by_key(|r| r.start);
-            let plan_total: f64 = rows.iter().map(|r| r.forecast).sum();
-            if plan_total <= 0.0 {
-                continue;
-            }
+        let rows_of = |d: NaiveDate| by_day.get(&d).cloned();
+        out.extend(next_days_of(
+            context,
+            &q.queue,
+            date,
+            &q.posterior,
+            rows_of,
+            tz,
+        ));
+    }
+    out
+}
+
+/// The days after `date` in `queue`'s event window
+/// ([`EventContext::window_after`], at most [`NEXT_DAYS_MAX`] days), each
+/// re-estimated by [`next_day`] from today's posterior `today`, with
+/// `rows_of(d)` the plan's intervals of day `d` (`None`: the plan does not
+/// have it). `k` counts the open days (a plan forecast above zero) after
+/// today, so a closed Sunday does not use up a step of the carry-over.
+/// The command and the accuracy example both call this.
+pub fn next_days_of<'a>(
+    context: &EventContext,
+    queue: &str,
+    date: NaiveDate,
+    today: &Posterior,
+    rows_of: impl Fn(NaiveDate) -> Option<Vec<&'a PlanInterval>>,
+    tz: Tz,
+) -> Vec<NextDay> {
+    let mut out = Vec::new();
+    let mut ahead = 0;
+    for d in context.window_after(queue, date, NEXT_DAYS_MAX) {
+        let Some(mut rows) = rows_of(d) else { continue };
+        rows.sort_by_key(|r| r.start);
+        if let Some(day) = next_day(queue, d, ahead + 1, &rows, today, tz) {
             ahead += 1;
-            let prior = Prior::of_day(&rows);
-            let post = update::carry_over(
-                &q.posterior,
-                &prior,
-                NEXT_DAY_CARRY,
-                ahead,
-            );
-            let intervals: Vec<NextInterval> = rows
-                .iter()
-                .map(|r| NextInterval {
-                    start: r.start.with_timezone(&tz),
-                    plan: Predictive {
-                        mean: r.forecast,
-                        p10: r.p10,
-                        p90: r.p90,
-                    },
-                    forecast: predictive(
-                        r.forecast, r.p10, r.p90, &prior, &post,
-                    ),
-                })
-                .collect();
-            out.push(NextDay {
-                queue: q.queue.clone(),
-                date: d,
-                ahead,
-                carry: NEXT_DAY_CARRY.powi(ahead as i32),
-                posterior: post,
-                plan_total,
-                forecast_total: intervals
-                    .iter()
-                    .map(|i| i.forecast.mean)
-                    .sum(),
-                intervals,
-            });
+            out.push(day);
         }
     }
     out
+}
+
+/// The day `date`, `ahead` open days after today, of plan intervals `rows`
+/// (in order): its multiplier carried over from today's posterior `today`
+/// by [`update::carry_over`] with `ρ =` [`NEXT_DAY_CARRY`] and its own
+/// prior ([`Prior::of_day`]), and each interval's band moved and rescaled
+/// as today's are ([`predictive`]). `None` when the plan has no contacts
+/// that day (a closed day).
+pub fn next_day(
+    queue: &str,
+    date: NaiveDate,
+    ahead: u32,
+    rows: &[&PlanInterval],
+    today: &Posterior,
+    tz: Tz,
+) -> Option<NextDay> {
+    let plan_total: f64 = rows.iter().map(|r| r.forecast).sum();
+    if plan_total <= 0.0 {
+        return None;
+    }
+    let prior = Prior::of_day(rows);
+    let post = update::carry_over(today, &prior, NEXT_DAY_CARRY, ahead);
+    let intervals: Vec<NextInterval> = rows
+        .iter()
+        .map(|r| NextInterval {
+            start: r.start.with_timezone(&tz),
+            plan: Predictive { mean: r.forecast, p10: r.p10, p90: r.p90 },
+            forecast: predictive(r.forecast, r.p10, r.p90, &prior, &post),
+        })
+        .collect();
+    Some(NextDay {
+        queue: queue.to_string(),
+        date,
+        ahead,
+        carry: NEXT_DAY_CARRY.powi(ahead as i32),
+        posterior: post,
+        plan_total,
+        forecast_total: intervals.iter().map(|i| i.forecast.mean).sum(),
+        intervals,
+    })
 }
 
 /// First and last local dates of the plan.

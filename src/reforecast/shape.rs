@@ -259,13 +259,98 @@ pub struct ShapeFix {
     pub before: f64,
     /// The factor on those after, `g₊ = (1 − s)/(1 − s_p)`.
     pub after: f64,
+    /// Within each part, each interval's factor `h` re-weighting the
+    /// plan's profile toward the past days' (in the plan's order; 1
+    /// where the credibility is 0).
+    pub profile: Vec<f64>,
+    /// The credibility of the past days' profile of the part before
+    /// `now` and of the part after.
+    pub profile_weight: (f64, f64),
 }
 
 impl ShapeFix {
-    /// The factor on an interval, before `now` or not.
-    pub fn factor(&self, before: bool) -> f64 {
-        if before { self.before } else { self.after }
+    /// The factor on the `i`-th interval, `before` `now` or not: its
+    /// part's `g` times its own `h`.
+    pub fn factor(&self, i: usize, before: bool) -> f64 {
+        let h = self.profile.get(i).copied().unwrap_or(1.0);
+        h * if before { self.before } else { self.after }
     }
+}
+
+/// The plan's profile of one part of the day (the intervals whose closed
+/// flag is `part`) re-weighted toward the past days' profile of the same
+/// intervals, by one credibility for the whole part (the positive-part
+/// James–Stein rule, by the method of moments as for the split): with
+/// `π_i` the plan's share of interval `i` within the part, `p̄_i` the
+/// past days' mean share and `v_i` the noise variance of `p̄_i`
+/// (`max(mean binomial, sample variance)/n`, as for the split),
+///
+/// ```text
+/// τ² = max(0, Σ (p̄_i − π_i)² − Σ v_i),   w = τ²/(τ² + Σ v_i)
+/// q_i = π_i + w·(p̄_i − π_i),   h_i = q_i/π_i
+/// ```
+///
+/// so a profile the past days match up to their noise is kept whole.
+/// Returns the factors (1 outside the part and where the plan has no
+/// contacts) and `w`.
+fn part_profile(
+    plan: &[(chrono::DateTime<Tz>, f64, bool)],
+    part: bool,
+    evidence: &Evidence<'_>,
+    factors: &mut [f64],
+) -> f64 {
+    let idx: Vec<usize> = (0..plan.len())
+        .filter(|&i| plan[i].2 == part && plan[i].1 > 0.0)
+        .collect();
+    let total: f64 = idx.iter().map(|&i| plan[i].1).sum();
+    if idx.len() < 2 || total <= 0.0 {
+        return 0.0;
+    }
+    let days: Vec<(Vec<f64>, f64)> = evidence
+        .days
+        .iter()
+        .filter_map(|d| {
+            let v: Vec<f64> = idx
+                .iter()
+                .map(|&i| {
+                    d.volume.get(&minute(&plan[i].0)).copied().unwrap_or(0.0)
+                })
+                .collect();
+            let n: f64 = v.iter().sum();
+            (n > 0.0).then(|| (v.iter().map(|x| x / n).collect(), n))
+        })
+        .collect();
+    if days.is_empty() {
+        return 0.0;
+    }
+    let n = days.len() as f64;
+    let (mut gap2, mut noise) = (0.0, 0.0);
+    let mut past = Vec::with_capacity(idx.len());
+    for (k, &i) in idx.iter().enumerate() {
+        let pi = plan[i].1 / total;
+        let mean = days.iter().map(|d| d.0[k]).sum::<f64>() / n;
+        let binomial =
+            days.iter().map(|d| d.0[k] * (1.0 - d.0[k]) / d.1).sum::<f64>()
+                / n;
+        let spread = if days.len() > 1 {
+            days.iter().map(|d| (d.0[k] - mean).powi(2)).sum::<f64>()
+                / (n - 1.0)
+        } else {
+            0.0
+        };
+        gap2 += (mean - pi).powi(2);
+        noise += binomial.max(spread) / n;
+        past.push((pi, mean));
+    }
+    let tau2 = (gap2 - noise).max(0.0);
+    let w = if tau2 > 0.0 { tau2 / (tau2 + noise) } else { 0.0 };
+    if w == 0.0 {
+        return 0.0;
+    }
+    for (&i, &(pi, mean)) in idx.iter().zip(&past) {
+        factors[i] = (pi + w * (mean - pi)) / pi;
+    }
+    w
 }
 
 /// The shape fix of a day whose plan intervals are `(start, mean, closed
@@ -318,6 +403,11 @@ pub fn shape_fix(
     let tau2 = ((share_past - share_plan).powi(2) - v / n).max(0.0);
     let weight = if tau2 > 0.0 { tau2 / (tau2 + v / n) } else { 0.0 };
     let share = share_plan + weight * (share_past - share_plan);
+    let mut profile = vec![1.0; plan.len()];
+    let profile_weight = (
+        part_profile(plan, true, evidence, &mut profile),
+        part_profile(plan, false, evidence, &mut profile),
+    );
     Some(ShapeFix {
         label: evidence.label.clone(),
         days: shares.len(),
@@ -327,6 +417,8 @@ pub fn shape_fix(
         share,
         before: share / share_plan,
         after: (1.0 - share) / (1.0 - share_plan),
+        profile,
+        profile_weight,
     })
 }
 
@@ -401,15 +493,22 @@ mod tests {
             .collect()
     }
 
+    /// The plan as `shape_fix` reads it, closed before interval `now`.
+    fn cut_at(
+        plan: &[PlanInterval],
+        now: usize,
+    ) -> Vec<(chrono::DateTime<Tz>, f64, bool)> {
+        plan.iter()
+            .enumerate()
+            .map(|(i, p)| (p.start.with_timezone(&Paris), p.forecast, i < now))
+            .collect()
+    }
+
     #[test]
     fn the_fix_is_the_credibility_blend_of_the_two_shares() {
         let (plan, truth) = plan_and_truth();
         let now = 4;
-        let cut: Vec<_> = plan
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.start.with_timezone(&Paris), p.forecast, i < now))
-            .collect();
+        let cut = cut_at(&plan, now);
         let past = [by_minute(&plan, &truth)];
         let fix = shape_fix(&cut, &evidence(&past)).unwrap();
         let total: f64 = plan.iter().map(|p| p.forecast).sum();
@@ -463,7 +562,7 @@ mod tests {
         let past = vec![by_minute(&plan, &truth); 40];
         let fix = shape_fix(&cut, &evidence(&past)).unwrap();
         let level_only = update_day(&refs, &observed, &closed, None);
-        let shaped = update_day(&refs, &observed, &closed, Some(&fix));
+        let shaped = update_day(&refs, &observed, &closed, Some(fix));
         let rest_truth: f64 = truth[now..].iter().sum();
         let rest = |u: &crate::reforecast::DayUpdate| -> f64 {
             u.forecast[now..].iter().map(|p| p.mean).sum()
@@ -476,9 +575,58 @@ mod tests {
         // A single past day: a gap this far above its noise is trusted
         // almost whole.
         let one = shape_fix(&cut, &evidence(&past[..1]));
-        let one = update_day(&refs, &observed, &closed, one.as_ref());
+        let one = update_day(&refs, &observed, &closed, one);
         let err_one = rest(&one) / rest_truth - 1.0;
         assert!(err_one.abs() < 0.02, "{err_one}");
+    }
+
+    /// Past days whose afternoon leans later than the plan's, with the
+    /// plan's split: the afternoon profile is re-weighted by the
+    /// James–Stein credibility, the split and the morning stay.
+    #[test]
+    fn the_profile_within_a_part_is_the_credibility_blend() {
+        let (plan, _) = plan_and_truth();
+        let now = 4;
+        let cut = cut_at(&plan, now);
+        let means: Vec<f64> = plan.iter().map(|p| p.forecast).collect();
+        let rest: f64 = means[now..].iter().sum();
+        // Move a fifth of the 13:00 contacts to 13:30, keeping the total.
+        let mut late = means.clone();
+        late[8] -= 0.2 * means[8];
+        late[9] += 0.2 * means[8];
+        let past = [by_minute(&plan, &late), by_minute(&plan, &late)];
+        let fix = shape_fix(&cut, &evidence(&past)).unwrap();
+        assert_eq!((fix.before, fix.after), (1.0, 1.0), "{fix:?}");
+        let (w_before, w) = fix.profile_weight;
+        assert_eq!(w_before, 0.0);
+        // Two identical days: v is the binomial variance alone.
+        let (mut gap2, mut noise) = (0.0, 0.0);
+        for i in now..plan.len() {
+            let (pi, p) = (means[i] / rest, late[i] / rest);
+            gap2 += (p - pi).powi(2);
+            noise += p * (1.0 - p) / rest / 2.0;
+        }
+        let tau2 = gap2 - noise;
+        assert!((w - tau2 / (tau2 + noise)).abs() < 1e-12, "{w}");
+        assert!(w > 0.8, "{w}");
+        for i in 0..plan.len() {
+            let want = if i < now {
+                1.0
+            } else {
+                let pi = means[i] / rest;
+                (pi + w * (late[i] / rest - pi)) / pi
+            };
+            assert!((fix.factor(i, i < now) - want).abs() < 1e-12, "{i}");
+        }
+        // The reshaped rest keeps its total.
+        let moved: f64 =
+            (now..plan.len()).map(|i| means[i] * fix.factor(i, false)).sum();
+        assert!((moved - rest).abs() < 1e-9 * rest);
+        // Past days with the plan's own profile: nothing moves.
+        let same = [by_minute(&plan, &means)];
+        let fix = shape_fix(&cut, &evidence(&same)).unwrap();
+        assert_eq!(fix.profile_weight, (0.0, 0.0));
+        assert!((0..plan.len()).all(|i| fix.factor(i, i < now) == 1.0));
     }
 
     #[test]

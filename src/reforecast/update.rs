@@ -175,6 +175,8 @@ pub struct DayUpdate {
     pub posterior: Posterior,
     /// The re-forecast of each interval, in the order given.
     pub forecast: Vec<Predictive>,
+    /// The shape fix the plan was re-weighted by first, if any.
+    pub shape: Option<ShapeFix>,
 }
 
 /// Updates a day whose plan intervals are `rows`, with `observed[i]` the
@@ -186,10 +188,10 @@ pub fn update_day(
     rows: &[&PlanInterval],
     observed: &[Option<f64>],
     closed: &[bool],
-    shape: Option<&ShapeFix>,
+    shape: Option<ShapeFix>,
 ) -> DayUpdate {
     let prior = Prior::of_day(rows);
-    let g = |i: usize| shape.map_or(1.0, |f| f.factor(closed[i]));
+    let g = |i: usize| shape.as_ref().map_or(1.0, |f| f.factor(i, closed[i]));
     let pairs: Vec<(f64, f64)> = rows
         .iter()
         .zip(observed)
@@ -211,7 +213,7 @@ pub fn update_day(
             )
         })
         .collect();
-    DayUpdate { prior, posterior, forecast }
+    DayUpdate { prior, posterior, forecast, shape }
 }
 
 /// The day multiplier `k` open days after today, as a first-order

@@ -233,6 +233,8 @@ fn shape_json(f: &ShapeFix) -> Value {
         "share": f.share,
         "factor_before": f.before,
         "factor_after": f.after,
+        "profile_weight_before": f.profile_weight.0,
+        "profile_weight_after": f.profile_weight.1,
     })
 }
 

@@ -412,23 +412,30 @@ fn the_next_days_are_in_the_csv_and_the_table() {
     assert!(table.contains("2025-12-01"), "{table}");
 }
 
-/// A history holding Black Friday 2024 with the plan's shape but 50 %
-/// more before noon, in `dir`.
-fn sharp_black_friday_history(dir: &std::path::Path) -> PathBuf {
+/// A history holding Black Friday 2024 at five times the plan, each
+/// interval also multiplied by `by(hour)`, in `dir`.
+fn black_friday_history(
+    dir: &std::path::Path,
+    by: impl Fn(&str) -> f64,
+) -> PathBuf {
     let plan =
         std::fs::read_to_string(data("reforecast/intervals.csv")).unwrap();
     let mut text = String::from("interval_start,queue,volume\n");
     for line in plan.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let mean: f64 = f[2].parse().unwrap();
-        let morning = &f[0][11..13] < "12";
-        let v = 5.0 * mean * if morning { 1.5 } else { 1.0 };
+        let v = 5.0 * mean * by(&f[0][11..13]);
         let start = f[0].replace("2025-11-28T", "2024-11-29T");
         text.push_str(&format!("{start},{},{v:.0}\n", f[1]));
     }
     let path = dir.join("history.csv");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// The plan's shape but 50 % more before noon.
+fn sharp_black_friday_history(dir: &std::path::Path) -> PathBuf {
+    black_friday_history(dir, |hour| if hour < "12" { 1.5 } else { 1.0 })
 }
 
 #[test]
@@ -452,6 +459,10 @@ fn past_event_days_reshape_the_morning_before_the_level_moves() {
         assert!(num(s, "share_past") > num(s, "share_plan") + 0.05, "{s}");
         assert!(num(s, "weight") > 0.9, "{s}");
         assert!(num(s, "factor_before") > 1.0 && num(s, "factor_after") < 1.0);
+        // Within each part the past day has the plan's profile exactly:
+        // nothing to re-weight there.
+        assert_eq!(num(s, "profile_weight_before"), 0.0, "{s}");
+        assert_eq!(num(s, "profile_weight_after"), 0.0, "{s}");
         // A heavy morning is partly the event's shape: the day's level
         // and the afternoon move less than when it is all level.
         assert!(num(b, "level") < num(a, "level"), "{a} {b}");
@@ -462,4 +473,49 @@ fn past_event_days_reshape_the_morning_before_the_level_moves() {
     let mut cmd = reforecast(&data("reforecast/actuals_high.csv"), &[]);
     cmd.arg("--history").arg(&missing);
     cmd.assert().code(2).stderr(predicates::str::contains("nope.csv"));
+}
+
+/// The plan's shape with its 15:00–17:00 contacts doubled.
+fn late_black_friday_history(dir: &std::path::Path) -> PathBuf {
+    black_friday_history(dir, |hour| {
+        if ("15".."17").contains(&hour) { 2.0 } else { 1.0 }
+    })
+}
+
+/// Share of the remaining forecast in 15:00–17:00, by `key`.
+fn late_share(v: &Value, queue: &str, key: &str) -> f64 {
+    let rest = remaining(v, queue);
+    let all: f64 = rest.iter().map(|i| num(i, key)).sum();
+    let late: f64 = rest
+        .iter()
+        .filter(|i| ("15".."17").contains(&&time(i)[..2]))
+        .map(|i| num(i, key))
+        .sum();
+    late / all
+}
+
+#[test]
+fn past_event_days_reshape_the_afternoon_profile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = late_black_friday_history(tmp.path());
+    let h = history.to_str().unwrap();
+    let v = json("actuals_on_forecast.csv", &["--history", h]);
+    for q in v["queues"].as_array().unwrap() {
+        let s = &q["shape"];
+        let name = q["queue"].as_str().unwrap();
+        // Far beyond its noise: the past day's afternoon profile is
+        // trusted almost whole, and the rest of the day leans late.
+        assert!(num(s, "profile_weight_after") > 0.9, "{s}");
+        let (plan, now) = (
+            late_share(&v, name, "plan_forecast"),
+            late_share(&v, name, "forecast"),
+        );
+        assert!(now > plan + 0.05, "{name}: {plan} -> {now}");
+        // The morning came exactly on the plan's split: the level holds
+        // within what the reshaped split moved.
+        for i in remaining(&v, name) {
+            assert!(num(&i, "p10") <= num(&i, "forecast"), "{i}");
+            assert!(num(&i, "forecast") <= num(&i, "p90"), "{i}");
+        }
+    }
 }
