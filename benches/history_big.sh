@@ -51,6 +51,8 @@ to=$(date -I -d "$last + 7 days")
 mb=$(( $(stat -c %s "$FILE") / 1000000 ))
 rows=$(( $(wc -l <"$FILE") - 1 ))
 echo "history: $FILE, $mb MB, $rows rows; forecast $from to $to"
+# Wall times mean little on a busy machine: say how busy it was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # run NAME BINARY ARGS...: one run, appending "wall cpu rss_mb" to NAME's log.
 run() {
@@ -104,3 +106,4 @@ for cmd in validate forecast; do
     fi
     unset fig
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -59,9 +59,7 @@ pub(crate) mod intraday;
 pub(crate) mod linalg;
 pub mod quantiles;
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, NaiveDate, Timelike};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 
@@ -72,7 +70,8 @@ use crate::calendar::{Calendar, Event};
 use crate::error::{Error, InputError, Location, Result};
 use crate::inputs::history::{History, QueueHistory};
 use crate::units::IntervalLen;
-use daily::{DailyModel, DayData, Openness, SlotObs};
+pub(crate) use daily::DayData;
+use daily::{DailyModel, Openness, SlotObs};
 use events::Schedule;
 use intraday::Intraday;
 use quantiles::ErrorModel;
@@ -218,53 +217,129 @@ pub fn fit_with_progress(
     opts: &FitOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Model> {
+    let queues = history.queues.par_iter().enumerate();
     let total = history.queues.len();
-    let has_volume =
-        history.queues.iter().any(|q| q.slots.iter().any(|s| s.volume > 0.0));
-    if !has_volume {
+    fit_each(history, queues, named_days, total, calendar, opts, progress)
+}
+
+/// A queue's name and its days.
+fn named_days<'q>(q: &'q &QueueHistory) -> (&'q str, Vec<DayData>) {
+    (q.name.as_str(), queue_days(q))
+}
+
+/// Fits the queues `queues` yields (with their rank), each grouped by day
+/// by `days` on a worker thread and dropped once fitted: only the queues
+/// being fitted are ever laid out at once. `shape` gives the source (for
+/// messages), the zone and the interval.
+///
+/// # Errors
+///
+/// As [`fit`].
+pub(crate) fn fit_each<P: Send>(
+    shape: &History,
+    queues: impl ParallelIterator<Item = (usize, P)>,
+    days: impl Fn(&P) -> (&str, Vec<DayData>) + Sync,
+    total: usize,
+    calendar: &Calendar,
+    opts: &FitOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Model> {
+    let has_volume = std::sync::atomic::AtomicBool::new(false);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut fitted: Vec<(usize, QueueModel)> = queues
+        .map(|(i, p)| {
+            let (name, days) = days(&p);
+            if days.iter().any(|d| d.slots.iter().any(|s| s.volume > 0.0)) {
+                has_volume.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let m = fit_queue(name, &days, calendar, opts);
+            let n =
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            (i, m)
+        })
+        .collect();
+    if !has_volume.into_inner() {
         return Err(InputError::new(
-            Location::file(&history.source),
+            Location::file(&shape.source),
             "no contacts at all: a forecast needs at least one day with volume",
         )
         .into());
     }
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let queues = history
-        .queues
-        .par_iter()
-        .map(|q| {
-            let m = fit_queue(q, calendar, opts);
-            let n =
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, total);
-            m
-        })
-        .collect();
-    Ok(Model { tz: history.tz, interval: history.interval, queues })
+    fitted.sort_by_key(|(i, _)| *i);
+    let queues = fitted.into_iter().map(|(_, m)| m).collect();
+    Ok(Model { tz: shape.tz, interval: shape.interval, queues })
 }
 
 /// One queue's history grouped by local day.
 pub(crate) fn queue_days(q: &QueueHistory) -> Vec<DayData> {
-    let mut by_day: BTreeMap<NaiveDate, BTreeMap<u16, (f64, f64, f64)>> =
-        BTreeMap::new();
-    for s in &q.slots {
-        let local = s.start.naive_local();
-        let minute = (local.hour() * 60 + local.minute()) as u16;
-        let e =
-            by_day.entry(local.date()).or_default().entry(minute).or_default();
-        let v = if s.volume.is_finite() { s.volume.max(0.0) } else { 0.0 };
-        e.0 += v;
-        if let Some(a) = s.aht_s.filter(|a| a.is_finite()) {
-            e.1 += v * a;
-            e.2 += v;
+    days_of(q.slots.iter().map(|s| (s.start.naive_local(), s.volume, s.aht_s)))
+}
+
+/// Slots given as `(local start, volume, handle time)`, by instant,
+/// grouped by local day; the two slots of an hour repeated when clocks go
+/// back are summed in order.
+pub(crate) fn days_of(
+    slots: impl Iterator<Item = (NaiveDateTime, f64, Option<f64>)>,
+) -> Vec<DayData> {
+    // Per day and local slot: Σ volume, Σ volume × aht, Σ volume with an
+    // aht. Slots come by instant, so days and minutes nearly always only
+    // grow: each lands at the end, and the few that do not (the repeated
+    // hour, a zone whose clocks go back over midnight) are found by
+    // binary search, summed in the order they come.
+    type Sums = (u16, f64, f64, f64);
+    let mut days: Vec<(NaiveDate, Vec<Sums>)> = vec![];
+    for (local, volume, aht) in slots {
+        let (date, minute) =
+            (local.date(), (local.hour() * 60 + local.minute()) as u16);
+        let d = match days.last() {
+            Some((last, _)) if *last == date => days.len() - 1,
+            Some((last, _)) if *last < date => {
+                days.push((date, vec![]));
+                days.len() - 1
+            }
+            None => {
+                days.push((date, vec![]));
+                0
+            }
+            Some(_) => match days.binary_search_by_key(&date, |d| d.0) {
+                Ok(d) => d,
+                Err(d) => {
+                    days.insert(d, (date, vec![]));
+                    d
+                }
+            },
+        };
+        let sums = &mut days[d].1;
+        let i = match sums.last() {
+            Some(last) if last.0 == minute => sums.len() - 1,
+            Some(last) if last.0 > minute => {
+                match sums.binary_search_by_key(&minute, |s| s.0) {
+                    Ok(i) => i,
+                    Err(i) => {
+                        sums.insert(i, (minute, 0.0, 0.0, 0.0));
+                        i
+                    }
+                }
+            }
+            _ => {
+                sums.push((minute, 0.0, 0.0, 0.0));
+                sums.len() - 1
+            }
+        };
+        let e = &mut sums[i];
+        let v = if volume.is_finite() { volume.max(0.0) } else { 0.0 };
+        e.1 += v;
+        if let Some(a) = aht.filter(|a| a.is_finite()) {
+            e.2 += v * a;
+            e.3 += v;
         }
     }
-    by_day
-        .into_iter()
-        .map(|(date, slots)| {
-            let slots: Vec<SlotObs> = slots
+    days.into_iter()
+        .map(|(date, sums)| {
+            let slots: Vec<SlotObs> = sums
                 .into_iter()
-                .map(|(minute, (volume, aw, av))| SlotObs {
+                .map(|(minute, volume, aw, av)| SlotObs {
                     minute,
                     volume,
                     aht: (av > 0.0).then(|| aw / av),
@@ -280,24 +355,25 @@ pub(crate) fn queue_days(q: &QueueHistory) -> Vec<DayData> {
 }
 
 fn fit_queue(
-    q: &QueueHistory,
+    name: &str,
+    days: &[DayData],
     calendar: &Calendar,
     opts: &FitOptions,
 ) -> QueueModel {
     let raw: Vec<Event> = calendar
         .events()
         .iter()
-        .filter(|e| e.applies_to(&q.name))
+        .filter(|e| e.applies_to(name))
         .cloned()
         .collect();
     let events = events::schedule(&raw, &opts.windows);
-    let days = queue_days(q);
-    let open = Openness::new(&days, &events);
-    let daily = DailyModel::fit(&days, &open, &events, &opts.daily);
-    let intraday = Intraday::fit(&days, &raw);
+    let open = Openness::new(days, &events);
+    let daily = DailyModel::fit(days, &open, &events, &opts.daily);
+    let intraday = Intraday::fit(days, &raw);
     let floor = daily.as_ref().map_or(0.1, |m| m.sigma);
-    let errors = ErrorModel::new(&past_errors(&days, &events, opts), floor);
-    QueueModel { name: q.name.clone(), events, open, daily, intraday, errors }
+    let errors = ErrorModel::new(&past_errors(days, &events, opts), floor);
+    let name = name.to_string();
+    QueueModel { name, events, open, daily, intraday, errors }
 }
 
 /// Log errors of daily totals, `(horizon, log actual − log forecast)`,
@@ -456,14 +532,22 @@ fn predict_queue(
 ///
 /// [`Error::Usage`] naming the unknown queue and the known ones.
 pub fn check_queues(history: &History, wanted: &[String]) -> Result<()> {
+    let names: Vec<&str> =
+        history.queues.iter().map(|q| q.name.as_str()).collect();
+    check_queue_names(&history.source, &names, wanted)
+}
+
+/// As [`check_queues`], for the queues `names` of `source`.
+pub(crate) fn check_queue_names(
+    source: &str,
+    names: &[&str],
+    wanted: &[String],
+) -> Result<()> {
     for w in wanted {
-        if !history.queues.iter().any(|q| &q.name == w) {
-            let known: Vec<&str> =
-                history.queues.iter().map(|q| q.name.as_str()).collect();
+        if !names.contains(&w.as_str()) {
             return Err(Error::usage(format!(
-                "--queue {w:?}: no such queue in {}; it has {}",
-                history.source,
-                known.join(", ")
+                "--queue {w:?}: no such queue in {source}; it has {}",
+                names.join(", ")
             )));
         }
     }

@@ -329,3 +329,76 @@ proptest! {
         }
     }
 }
+
+/// A day as its date, total and `(minute, volume bits, aht bits)` slots.
+type DayBits = (NaiveDate, f64, Vec<(u16, u64, Option<u64>)>);
+
+/// Days grouped with ordered maps, the plain way: what [`days_of`] must
+/// give for any order of slots.
+fn days_by_maps(
+    slots: &[(chrono::NaiveDateTime, f64, Option<f64>)],
+) -> Vec<DayBits> {
+    use std::collections::BTreeMap;
+    let mut by_day: BTreeMap<NaiveDate, BTreeMap<u16, (f64, f64, f64)>> =
+        BTreeMap::new();
+    for &(local, volume, aht) in slots {
+        let minute = (local.hour() * 60 + local.minute()) as u16;
+        let e =
+            by_day.entry(local.date()).or_default().entry(minute).or_default();
+        e.0 += volume;
+        if let Some(a) = aht {
+            e.1 += volume * a;
+            e.2 += volume;
+        }
+    }
+    by_day
+        .into_iter()
+        .map(|(date, m)| {
+            let slots: Vec<_> = m
+                .into_iter()
+                .map(|(k, (v, aw, av))| {
+                    (k, v.to_bits(), (av > 0.0).then(|| (aw / av).to_bits()))
+                })
+                .collect();
+            let total = slots.iter().map(|s| f64::from_bits(s.1)).sum();
+            (date, total, slots)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Slots mostly in order with some going back (the repeated hour, a
+    /// day revisited) sum exactly as the ordered maps do.
+    #[test]
+    fn days_of_sums_as_ordered_maps_do(
+        steps in proptest::collection::vec(
+            (-3i64..12, 0u32..50, proptest::option::of(1u32..600)),
+            1..200,
+        ),
+    ) {
+        let mut at = d("2025-10-24").and_hms_opt(22, 0, 0).unwrap();
+        let slots: Vec<_> = steps
+            .iter()
+            .map(|&(step, v, a)| {
+                at += chrono::Duration::minutes(30 * step);
+                (at, f64::from(v) / 4.0, a.map(|a| f64::from(a) / 3.0))
+            })
+            .collect();
+        let got: Vec<DayBits> = days_of(slots.iter().copied())
+            .into_iter()
+            .map(|d| {
+                let s = d
+                    .slots
+                    .iter()
+                    .map(|s| {
+                        (s.minute, s.volume.to_bits(), s.aht.map(f64::to_bits))
+                    })
+                    .collect();
+                (d.date, d.total, s)
+            })
+            .collect();
+        prop_assert_eq!(got, days_by_maps(&slots));
+    }
+}

@@ -24,7 +24,9 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono::{
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+};
 use chrono_tz::{Tz, TzOffset};
 
 use crate::error::{Error, InputError, Location, Result};
@@ -684,7 +686,6 @@ impl<'o> Reader<'o> {
             interval,
             names: queues.names,
             stores,
-            zone,
         };
         Ok((aggregated, report))
     }
@@ -709,25 +710,85 @@ pub(crate) struct Aggregated {
     pub interval: IntervalLen,
     names: Vec<String>,
     stores: Vec<Store>,
-    zone: Zone,
 }
 
 impl Aggregated {
     /// The queues with rows, sorted by name, each summed into slots of
     /// [`interval`](Self::interval) when the iterator reaches it.
     pub(crate) fn into_queues(self) -> impl Iterator<Item = QueueHistory> {
-        let Aggregated { interval, mut names, mut stores, mut zone, .. } =
-            self;
-        let mut order: Vec<usize> =
-            (0..stores.len()).filter(|&q| stores[q].len() > 0).collect();
-        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
-        order.into_iter().map(move |q| {
-            let store = std::mem::take(&mut stores[q]);
-            QueueHistory {
-                name: std::mem::take(&mut names[q]),
-                slots: aggregate(&store, interval, &mut zone),
-            }
+        let mut zone = Zone::new(self.tz);
+        self.into_pending(|_| true).map(move |p| p.lay_out_in(&mut zone))
+    }
+
+    /// The names of the queues with rows, sorted.
+    pub(crate) fn names(&self) -> Vec<&str> {
+        self.order().into_iter().map(|q| self.names[q].as_str()).collect()
+    }
+
+    /// Each queue with rows, in [`names`](Self::names) order: its slots'
+    /// count and the local days of its first and last slot, as laying it
+    /// out would give them.
+    pub(crate) fn outline(&self) -> Vec<Outline> {
+        let mut zone = Zone::new(self.tz);
+        let len = i64::from(self.interval.minutes()) * 60;
+        let date =
+            |local: i64| naive(local).map(|t| t.date()).unwrap_or_default();
+        self.order()
+            .into_iter()
+            .map(|q| {
+                let (mut starts, mut sorted) = (vec![], true);
+                let (mut first, mut last) = (i64::MAX, i64::MIN);
+                self.stores[q].each_row(&mut zone, |r| {
+                    let start = r.utc - r.local.rem_euclid(len);
+                    let local = r.local - r.local.rem_euclid(len);
+                    (first, last) = (first.min(local), last.max(local));
+                    match starts.last() {
+                        Some(&s) if s == start => {}
+                        Some(&s) => {
+                            sorted &= s < start;
+                            starts.push(start);
+                        }
+                        None => starts.push(start),
+                    }
+                });
+                if !sorted {
+                    starts.sort_unstable();
+                    starts.dedup();
+                }
+                Outline {
+                    slots: starts.len(),
+                    first: date(first),
+                    last: date(last),
+                }
+            })
+            .collect()
+    }
+
+    /// The queues with rows that `keep` accepts, sorted by name, still as
+    /// the reader stored them: each is laid out as slots by
+    /// [`Pending::lay_out`], on any thread.
+    pub(crate) fn into_pending(
+        self,
+        keep: impl Fn(&str) -> bool,
+    ) -> impl Iterator<Item = Pending> {
+        let mut order = self.order();
+        order.retain(|&q| keep(&self.names[q]));
+        let Aggregated { interval, tz, mut names, mut stores, .. } = self;
+        order.into_iter().map(move |q| Pending {
+            name: std::mem::take(&mut names[q]),
+            store: std::mem::take(&mut stores[q]),
+            interval,
+            tz,
         })
+    }
+
+    /// The queues with rows, by name.
+    fn order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.stores.len())
+            .filter(|&q| self.stores[q].len() > 0)
+            .collect();
+        order.sort_by(|&a, &b| self.names[a].cmp(&self.names[b]));
+        order
     }
 
     /// Every queue laid out.
@@ -742,6 +803,56 @@ impl Aggregated {
             interval,
             queues: self.into_queues().collect(),
         }
+    }
+}
+
+/// What laying a queue out would give, without laying it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Outline {
+    /// Slots.
+    pub slots: usize,
+    /// The local days of the first and last slot.
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+/// One queue of an [`Aggregated`] history, not laid out yet.
+pub(crate) struct Pending {
+    name: String,
+    store: Store,
+    interval: IntervalLen,
+    tz: Tz,
+}
+
+impl Pending {
+    /// The queue summed into slots, its rows freed.
+    pub(crate) fn lay_out(self) -> QueueHistory {
+        let mut zone = Zone::new(self.tz);
+        self.lay_out_in(&mut zone)
+    }
+
+    /// The queue's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The local start, volume and handle time of every slot
+    /// [`lay_out`](Self::lay_out) would give, in the same order, without
+    /// building them.
+    pub(crate) fn slot_values(
+        &self,
+    ) -> impl Iterator<Item = (NaiveDateTime, f64, Option<f64>)> {
+        let mut zone = Zone::new(self.tz);
+        let buckets = buckets(&self.store, self.interval, &mut zone);
+        buckets.into_iter().map(move |(start, acc)| {
+            let local = naive(zone.local(start)).unwrap_or_default();
+            (local, acc.volume, acc.aht())
+        })
+    }
+
+    fn lay_out_in(self, zone: &mut Zone) -> QueueHistory {
+        let slots = aggregate(&self.store, self.interval, zone);
+        QueueHistory { name: self.name, slots }
     }
 }
 
@@ -1002,6 +1113,24 @@ fn aggregate(
     interval: IntervalLen,
     zone: &mut Zone,
 ) -> Vec<Slot> {
+    buckets(store, interval, zone)
+        .into_iter()
+        .map(|(start, acc)| Slot {
+            start: zone.datetime(start),
+            volume: acc.volume,
+            aht_s: acc.aht(),
+            line: acc.line,
+        })
+        .collect()
+}
+
+/// One queue's rows summed by interval, as `(instant of its start, sums)`
+/// sorted by instant: the slots of [`aggregate`].
+fn buckets(
+    store: &Store,
+    interval: IntervalLen,
+    zone: &mut Zone,
+) -> Vec<(i64, Acc)> {
     let len = i64::from(interval.minutes()) * 60;
     let mut buckets: Vec<(i64, Acc)> = vec![];
     store.each_row(zone, |r| {
@@ -1022,14 +1151,6 @@ fn aggregate(
         });
     }
     buckets
-        .into_iter()
-        .map(|(start, acc)| Slot {
-            start: zone.datetime(start),
-            volume: acc.volume,
-            aht_s: acc.aht(),
-            line: acc.line,
-        })
-        .collect()
 }
 
 /// Running sums for one interval.

@@ -7,7 +7,7 @@
 pub mod load;
 pub mod planning;
 
-pub use load::{Loaded, Sources, load};
+pub use load::{Loaded, Prepared, Sources, load, prepare};
 pub use planning::{
     HistoryForecast, forecast_for_plan, scenario_calendar,
     scenario_calendar_over,

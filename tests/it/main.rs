@@ -10,6 +10,7 @@ mod erlang;
 mod events;
 mod faults;
 mod forecast;
+mod forecast_stream;
 mod history;
 mod history_stream;
 mod plan;

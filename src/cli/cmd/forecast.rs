@@ -137,15 +137,17 @@ impl InputArgs {
 pub fn run(args: Args, global: &Global) -> Result<()> {
     checks::forecast_range(args.from, args.to, args.chart_day)?;
     let log = StderrLog::new(global);
-    let inputs =
-        pipeline::load(&args.input.sources(global)?, Some(args.to), &log)?;
-    let started = Instant::now();
-    let model = forecast::fit_with_progress(
-        &inputs.history,
-        &inputs.calendar,
-        &inputs.fit,
-        &|done, total| log.fitted(done, total),
+    // Only the chart shows the history itself: without one, each queue's
+    // slots are laid out just for its fit.
+    let sources = args.input.sources(global)?;
+    let mut inputs = pipeline::prepare(
+        &sources,
+        Some(args.to),
+        args.chart.is_some(),
+        &log,
     )?;
+    let started = Instant::now();
+    let model = inputs.fit(&|done, total| log.fitted(done, total))?;
     global.detail(format!(
         "fitted {} ({})",
         plural(model.queues().count(), "queue"),
@@ -169,7 +171,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     let report = ForecastReport { forecast: &f, days: &days };
     let out = args.out.as_deref();
     let bytes = files::render(&report, args.format, out, global)?;
-    let history = Some(&inputs.history);
+    let history = inputs.history();
     let chart = args.chart.as_deref().map(|path| {
         let svg = match args.chart_day {
             Some(day) => files::svg(

@@ -17,9 +17,10 @@
 //! handle time and the first line. Values are stored as 32-bit integers
 //! over a power of ten shared by the chunk whenever that decodes to the
 //! very same `f64` (volumes and handle times are written with few
-//! decimals), else as `f64`; lines as 16-bit offsets from the chunk's
-//! first line, widened when a chunk's rows lie far apart in the file.
-//! A dense chunk costs about 10 bytes per cell.
+//! decimals), 16-bit integers while they fit, else as `f64`; lines as
+//! 16-bit offsets from the chunk's first line, widened when a chunk's rows
+//! lie far apart in the file. A dense chunk of whole volumes and handle
+//! times to a tenth of a second costs about 6 bytes per cell.
 
 use std::collections::HashMap;
 
@@ -198,12 +199,16 @@ impl Chunk {
 /// Powers of ten a chunk's integers may be scaled by.
 const POW10: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
 
-/// The integer standing for "no value".
+/// The integers standing for "no value".
 const NONE: u32 = u32::MAX;
+const NONE16: u16 = u16::MAX;
 
 /// Non-negative values of a chunk, optional per cell.
 #[derive(Debug)]
 enum Values {
+    /// `m / 10^scale` in 16 bits, exactly the `f64` stored: what counts
+    /// of contacts and handle times to a tenth of a second mostly are.
+    Small { scale: usize, m: Box<[u16; CHUNK]> },
     /// `m / 10^scale`, exactly the `f64` stored.
     Scaled { scale: usize, m: Box<[u32; CHUNK]> },
     /// Values no scale holds exactly; `NaN` for none.
@@ -212,11 +217,14 @@ enum Values {
 
 impl Values {
     fn new() -> Values {
-        Values::Scaled { scale: 0, m: Box::new([NONE; CHUNK]) }
+        Values::Small { scale: 0, m: Box::new([NONE16; CHUNK]) }
     }
 
     fn get(&self, at: usize) -> Option<f64> {
         match self {
+            Values::Small { scale, m } => {
+                (m[at] != NONE16).then(|| f64::from(m[at]) / POW10[*scale])
+            }
             Values::Scaled { scale, m } => {
                 (m[at] != NONE).then(|| f64::from(m[at]) / POW10[*scale])
             }
@@ -225,21 +233,36 @@ impl Values {
     }
 
     fn set(&mut self, at: usize, v: f64) {
-        if let Values::Scaled { scale, m } = self {
-            if let Some((k, mv)) = encode(v, *scale) {
-                if k > *scale && !rescale(m, k - *scale) {
-                    self.widen();
-                    return self.set(at, v);
+        match self {
+            Values::Small { scale, m } => {
+                if let Some((k, mv)) = encode(v, *scale)
+                    && let Ok(mv) = u16::try_from(mv)
+                    && mv != NONE16
+                    && (k == *scale || rescale(m, k - *scale, NONE16))
+                {
+                    *scale = k;
+                    m[at] = mv;
+                    return;
                 }
-                *scale = k.max(*scale);
-                m[at] = mv;
+                let m = m.map(|x| if x == NONE16 { NONE } else { x.into() });
+                *self = Values::Scaled { scale: *scale, m: Box::new(m) };
+            }
+            Values::Scaled { scale, m } => {
+                if let Some((k, mv)) = encode(v, *scale)
+                    && (k == *scale || rescale(m, k - *scale, NONE))
+                {
+                    *scale = k;
+                    m[at] = mv;
+                    return;
+                }
+                self.widen();
+            }
+            Values::Wide(w) => {
+                w[at] = v;
                 return;
             }
-            self.widen();
         }
-        if let Values::Wide(w) = self {
-            w[at] = v;
-        }
+        self.set(at, v);
     }
 
     fn widen(&mut self) {
@@ -272,15 +295,20 @@ fn encode(v: f64, from: usize) -> Option<(usize, u32)> {
 }
 
 /// Multiplies every stored integer by `10^by`; false (nothing changed)
-/// when one would no longer fit. An integer times a power of ten over that
-/// power decodes to the same `f64`: both divisions round the same real.
-fn rescale(m: &mut [u32; CHUNK], by: usize) -> bool {
+/// when one would no longer fit below `none`. An integer times a power of
+/// ten over that power decodes to the same `f64`: both divisions round the
+/// same real.
+fn rescale<T>(m: &mut [T; CHUNK], by: usize, none: T) -> bool
+where
+    T: Copy + PartialEq + Into<u64> + TryFrom<u64>,
+{
     let f = 10u64.pow(by as u32);
-    let fits =
-        m.iter().all(|&x| x == NONE || u64::from(x) * f < u64::from(NONE));
+    let fits = m.iter().all(|&x| x == none || x.into() * f < none.into());
     if fits {
-        for x in m.iter_mut().filter(|x| **x != NONE) {
-            *x = (u64::from(*x) * f) as u32;
+        for x in m.iter_mut().filter(|x| **x != none) {
+            if let Ok(y) = T::try_from((*x).into() * f) {
+                *x = y;
+            }
         }
     }
     fits
@@ -391,11 +419,22 @@ mod tests {
         let mut v = Values::new();
         v.set(0, 4.0);
         v.set(1, 4.25);
-        assert!(matches!(v, Values::Scaled { scale: 2, .. }));
+        assert!(matches!(v, Values::Small { scale: 2, .. }));
         assert_eq!(
             (v.get(0), v.get(1), v.get(2)),
             (Some(4.0), Some(4.25), None)
         );
+        // 655.35 is 65535 at scale 2: the "none" of 16 bits, so 32 bits.
+        v.set(3, 655.35);
+        assert!(matches!(v, Values::Scaled { scale: 2, .. }));
+        assert_eq!((v.get(1), v.get(3)), (Some(4.25), Some(655.35)));
+        let mut small = Values::new();
+        small.set(0, 6553.4);
+        assert!(matches!(small, Values::Small { scale: 1, .. }));
+        // 6553.4 at scale 2 needs more than 16 bits.
+        small.set(1, 0.25);
+        assert!(matches!(small, Values::Scaled { scale: 2, .. }));
+        assert_eq!((small.get(0), small.get(1)), (Some(6553.4), Some(0.25)));
         v.set(2, 4e9);
         assert!(matches!(v, Values::Wide(_)));
         assert_eq!(
