@@ -15,7 +15,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use peakplan::erlang::{Params, Target, required_agents};
+use peakplan::erlang::{
+    Params, Target, required_agents, required_agents_each,
+};
 
 /// SplitMix64, as in `benches/peers/run_peers.py`.
 struct SplitMix64(u64);
@@ -79,6 +81,20 @@ fn bench(c: &mut Criterion) {
             b.iter(|| solve_all(black_box(vols), &target, *patience))
         });
     }
+    // The same 10,000 intervals as one batch (`erlang --input` solves
+    // its rows so).
+    let (_, vols, _) = &sets[0];
+    let loads: Vec<Params> = vols
+        .iter()
+        .map(|&v| Params::new(v, INTERVAL_S, AHT_S).unwrap())
+        .collect();
+    g.throughput(Throughput::Elements(loads.len() as u64));
+    g.bench_function("erlang_c_1_300E_batch", |b| {
+        b.iter(|| {
+            let each = required_agents_each(black_box(&loads), &target);
+            each.iter().map(|s| s.agents).sum::<u64>()
+        })
+    });
     g.finish();
 }
 

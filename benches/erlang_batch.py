@@ -18,8 +18,9 @@ writes the load files with benches/make_loads.py and prints:
   the baseline, against pyworkforce's in-process time for the same
   intervals (interpreter start and import not counted), and whether the
   three agree on every agent count;
-- 1,000,000 intervals: wall time and maximum resident size
-  (`/usr/bin/time -v`), this build and the baseline.
+- 1,000,000 intervals, to stdout and to `--out FILE`: wall time and
+  maximum resident size (`/usr/bin/time -v`), this build and the
+  baseline.
 
 Figures depend on the machine and on what else runs on it; the ratios are
 what the README quotes.
@@ -127,9 +128,9 @@ def agents_of(exe, path):
     return [int(l.split(",")[col]) for l in lines[1:]]
 
 
-def time_v(exe, path):
+def time_v(exe, path, *extra):
     with open(os.devnull, "wb") as null:
-        res = subprocess.run(["/usr/bin/time", "-v", exe, *ARGS, path],
+        res = subprocess.run(["/usr/bin/time", "-v", exe, *ARGS, path, *extra],
                              stdout=null, stderr=subprocess.PIPE, text=True,
                              check=True)
     info = {}
@@ -176,6 +177,17 @@ def main():
     print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
     print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
           f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.0f}× less "
+          f"memory")
+
+    out = os.path.join(WORK, "out.csv")
+    new_t, new_rss = min(time_v(new, big, "--out", out) for _ in range(3))
+    base_t, base_rss = time_v(base, big, "--out", out)
+    os.remove(out)
+    print("\nerlang --input, 1,000,000 intervals to --out FILE "
+          "(/usr/bin/time -v; this build: best of 3)\n")
+    print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
+    print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
+          f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.1f}× less "
           f"memory")
 
 

@@ -608,6 +608,17 @@ fn create_staging_dir(staged: &Path, folder: &Path) -> io::Result<()> {
 /// exists (its owner too, where allowed), else as the umask says; flushes
 /// it to disk.
 fn write_new(path: &Path, bytes: &[u8], like: &Path) -> io::Result<()> {
+    let mut file = create_new(path, like)?;
+    let written = file.write_all(bytes).and_then(|()| sync(&file));
+    if written.is_err() {
+        let _ = remove_file(path);
+    }
+    written
+}
+
+/// Creates the new, empty file `path` with the permissions of `like` when
+/// that exists (its owner too, where allowed), else as the umask says.
+fn create_new(path: &Path, like: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -615,8 +626,8 @@ fn write_new(path: &Path, bytes: &[u8], like: &Path) -> io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o666);
     }
-    let mut file = options.open(path)?;
-    let written = (|| {
+    let file = options.open(path)?;
+    let set = (|| {
         if let Ok(old) = fs::metadata(like)
             && old.is_file()
         {
@@ -631,13 +642,122 @@ fn write_new(path: &Path, bytes: &[u8], like: &Path) -> io::Result<()> {
                 );
             }
         }
-        file.write_all(bytes)?;
-        sync(&file)
+        Ok(())
     })();
-    if written.is_err() {
-        let _ = remove_file(path);
+    match set {
+        Ok(()) => Ok(file),
+        Err(e) => {
+            let _ = remove_file(path);
+            Err(e)
+        }
     }
-    written
+}
+
+/// A single file written a piece at a time that lands whole, as
+/// [`write_atomic`] writes one from memory: for output too large to hold.
+///
+/// The pieces go to a temporary file beside the destination (beside a
+/// symlink's target), created with the destination's permissions, under
+/// the lock of its folder. [`Self::commit`] flushes it to disk, renames it
+/// over the destination (an exchange when that exists) and flushes the
+/// folder: readers see the old file or the new one, never a part.
+/// Dropped uncommitted, or after any error, the temporary file is removed
+/// and the destination is left as it was.
+///
+/// # Example
+///
+/// ```
+/// use peakplan::output::AtomicFile;
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("staff.csv");
+/// let mut file = AtomicFile::create(&path)?.expect("a regular file");
+/// file.write_all(b"a,b\n")?;
+/// file.write_all(b"1,2\n")?;
+/// assert!(!path.exists());
+/// file.commit()?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "a,b\n1,2\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct AtomicFile {
+    out: Option<io::BufWriter<File>>,
+    staged: PathBuf,
+    dest: PathBuf,
+    _locks: Vec<File>,
+}
+
+impl AtomicFile {
+    /// Starts replacing `path`; `None` when `path` is a stream
+    /// (`/dev/stdout`, a FIFO, a device), which has no file to rename and
+    /// is written with [`emit`] once everything is there.
+    ///
+    /// # Errors
+    ///
+    /// As [`write_atomic`]: [`Error::Usage`] when `path` names no file or
+    /// is a folder, [`Error::Io`] naming `path` when its folder is missing
+    /// or not writable.
+    pub fn create(path: &Path) -> Result<Option<AtomicFile>> {
+        if path.file_name().is_none() {
+            let shown = path.display();
+            return Err(Error::usage(format!(
+                "{shown}: an output path must name a file"
+            )));
+        }
+        let Target::File(dest) = classify(path)? else { return Ok(None) };
+        let locks = lock_parents(std::slice::from_ref(&dest))?;
+        recover(&dest)?;
+        clean_leftovers(&dest);
+        let staged = sibling(&dest, "tmp");
+        let file = create_new(&staged, &dest)
+            .map_err(|e| Error::write(&dest, why_not(parent_of(&dest), &e)))?;
+        Ok(Some(AtomicFile {
+            out: Some(io::BufWriter::with_capacity(1 << 16, file)),
+            staged,
+            dest,
+            _locks: locks,
+        }))
+    }
+
+    /// Appends `bytes`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] naming the destination (a full disk, say).
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
+        let written = match &mut self.out {
+            Some(out) => out.write_all(bytes),
+            None => Err(io::Error::other("already committed")),
+        };
+        written.map_err(|e| Error::write(&self.dest, e))
+    }
+
+    /// Flushes the file to disk and puts it in place of the destination.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] naming the destination; it is then left as it was.
+    pub fn commit(mut self) -> Result<()> {
+        let dest = self.dest.clone();
+        let file = self.out.take().map(|out| {
+            out.into_inner().map_err(io::IntoInnerError::into_error)
+        });
+        let Some(file) = file else { return Ok(()) };
+        let file = file.map_err(|e| Error::write(&dest, e))?;
+        sync(&file).map_err(|e| Error::write(&dest, e))?;
+        drop(file);
+        let ino = ino_of(&self.staged).map_err(|e| Error::write(&dest, e))?;
+        let staged = self.staged.clone();
+        let mut steps = [Step { staged, dest, ino, done: None }];
+        // On success the swap removes the stage (the old version after an
+        // exchange); on failure `drop` does.
+        swap_all(&mut steps)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        drop(self.out.take());
+        remove_any(&self.staged);
+    }
 }
 
 /// Hard-links into `staged` everything in `folder` that the new set (`set`,

@@ -100,6 +100,37 @@ impl InvB {
         self.extend_to(n0);
     }
 
+    /// The recursion [`Self::reset`]`(a, n0)` runs before its first
+    /// accurate entry, not yet run: [`run_chains`] runs many of them side
+    /// by side, and [`Self::set_from`] makes a table of its end.
+    pub fn chain(a: f64, n0: u64) -> Chain {
+        let (first, from) = match far_above(a, n0) {
+            Some(first) => (first, n0 - 1),
+            None => (Scaled { m: 1.0, e: 0 }, start_for(a, n0)),
+        };
+        Chain {
+            inv_a: 1.0 / a,
+            x: (from + 1) as f64,
+            m: first.m,
+            e: first.e,
+            one: 2f64.powi(-first.e),
+            left: n0 - from,
+        }
+    }
+
+    /// Makes this table the one [`Self::reset`]`(a, n0)` builds, from the
+    /// end of `chain`, which [`Self::chain`]`(a, n0)` started: its entries
+    /// from `n0` on are the same bits. Those below `n0`, which no read
+    /// uses (a read below rebuilds the table lower), are not kept.
+    pub fn set_from(&mut self, a: f64, n0: u64, chain: &Chain) {
+        debug_assert_eq!(chain.left, 0);
+        self.a = a;
+        self.start = n0;
+        self.valid_from = n0;
+        self.v.clear();
+        self.v.push(Scaled { m: chain.m, e: chain.e });
+    }
+
     /// The traffic.
     pub fn traffic(&self) -> f64 {
         self.a
@@ -202,6 +233,113 @@ impl InvB {
     pub fn ln_inv_b_minus_one(&mut self, n: u64) -> f64 {
         let prev = self.inv_b(n - 1);
         (n as f64 / self.a).ln() + prev.ln()
+    }
+}
+
+/// `2^RESCALE` and its inverse, as constants.
+const BIG: f64 = f64::from_bits(((1023 + RESCALE) as u64) << 52);
+const SMALL: f64 = f64::from_bits(((1023 - RESCALE) as u64) << 52);
+
+/// The recursion `R(n) = 1 + (n/A)·R(n−1)` of [`InvB`], held in
+/// registers: the steps before a table's first accurate entry, which
+/// nothing reads but the next step.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Chain {
+    inv_a: f64,
+    /// `n` of the next step.
+    x: f64,
+    m: f64,
+    e: i32,
+    /// 1 in the scale of `m`.
+    one: f64,
+    /// Steps left.
+    left: u64,
+}
+
+impl Chain {
+    /// A chain with no work, for a lane with nothing to run.
+    const IDLE: Chain =
+        Chain { inv_a: 1.0, x: 1.0, m: 1.0, e: 0, one: 1.0, left: u64::MAX };
+
+    /// One step, the arithmetic of [`InvB::extend_while`] operation for
+    /// operation, so that a chain ends on the bits a table reaches.
+    #[inline(always)]
+    fn step(&mut self) {
+        self.m = (self.x * self.inv_a).mul_add(self.m, self.one);
+        if self.m > BIG {
+            if self.e >= MAX_EXP {
+                self.m = BIG;
+            } else {
+                self.m *= SMALL;
+                self.e += RESCALE;
+                self.one *= SMALL;
+            }
+        }
+        self.x += 1.0;
+    }
+}
+
+/// Runs every chain of `chains` to its end.
+///
+/// One chain is a run of dependent fused multiply-adds, each waiting for
+/// the last: the processor idles most of each step. Four chains run side
+/// by side (a lane that ends takes the next chain) fill those gaps, with
+/// each chain's arithmetic unchanged.
+pub(crate) fn run_chains(chains: &mut [Chain]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the processor has FMA, checked just above.
+        return unsafe { run_chains_fma(chains) };
+    }
+    run_chains_body(chains);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+unsafe fn run_chains_fma(chains: &mut [Chain]) {
+    run_chains_body(chains);
+}
+
+#[inline(always)]
+fn run_chains_body(chains: &mut [Chain]) {
+    const LANES: usize = 4;
+    let mut lanes = [Chain::IDLE; LANES];
+    // The chain each lane runs, by index.
+    let mut owner = [usize::MAX; LANES];
+    let mut next = 0;
+    loop {
+        for (lane, owner) in lanes.iter_mut().zip(&mut owner) {
+            // An idle lane, or one whose chain has ended, takes the next
+            // chain (which may have no step at all).
+            while lane.left == 0 || *owner == usize::MAX {
+                if let Some(done) = chains.get_mut(*owner) {
+                    *done = *lane;
+                }
+                let Some(c) = chains.get(next) else {
+                    (*lane, *owner) = (Chain::IDLE, usize::MAX);
+                    break;
+                };
+                (*lane, *owner) = (*c, next);
+                next += 1;
+            }
+        }
+        let Some(steps) = lanes
+            .iter()
+            .zip(&owner)
+            .filter(|(_, o)| **o != usize::MAX)
+            .map(|(l, _)| l.left)
+            .min()
+        else {
+            return;
+        };
+        for _ in 0..steps {
+            for lane in &mut lanes {
+                lane.step();
+            }
+        }
+        for lane in &mut lanes {
+            lane.left = lane.left.saturating_sub(steps);
+        }
     }
 }
 
@@ -355,6 +493,36 @@ mod tests {
         let fresh = InvB::new(1000.0, 900).inv_b(900).value();
         assert!(((lo - fresh) / fresh).abs() < 1e-13);
         assert_eq!(t.inv_b(1100).value(), hi);
+    }
+
+    /// Chains run four at a time end where a reset table starts, bit for
+    /// bit, whatever their lengths.
+    #[test]
+    fn chains_side_by_side_end_on_the_reset_bits() {
+        let cases = [
+            (3.5, 2),
+            (1000.0, 1100),
+            (0.2, 40_000),
+            (50.0, 10),
+            (150.0, 151),
+            (7.0, 8),
+            (20_000.0, 20_500),
+            (1.0, 1),
+            (300.0, 330),
+            (92.4, 100),
+        ];
+        let mut chains: Vec<Chain> =
+            cases.iter().map(|&(a, n0)| InvB::chain(a, n0)).collect();
+        run_chains(&mut chains);
+        let mut table = InvB::empty();
+        for (&(a, n0), chain) in cases.iter().zip(&chains) {
+            table.set_from(a, n0, chain);
+            let mut fresh = InvB::new(a, n0);
+            for n in [n0, n0 + 1, n0 + 37] {
+                let (x, y) = (table.inv_b(n), fresh.inv_b(n));
+                assert_eq!((x.m.to_bits(), x.e), (y.m.to_bits(), y.e));
+            }
+        }
     }
 
     #[test]

@@ -113,7 +113,7 @@ mod solve;
 
 use std::fmt;
 
-pub use solve::required_agents;
+pub use solve::{required_agents, required_agents_each};
 
 /// The largest offered traffic accepted, in Erlangs.
 pub const MAX_TRAFFIC: f64 = 1_000_000.0;

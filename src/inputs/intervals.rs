@@ -285,17 +285,27 @@ impl Loads {
             .found("")
             .into());
         }
+        // Most volumes and AHTs are whole numbers: read without the text
+        // and float parsing, to the same value.
+        let whole = |col: usize| record.get(col).and_then(whole_number);
         let volume_col = self.volume_col;
-        let volume =
-            number(volume_col).filter(|v| *v >= 0.0).ok_or_else(|| {
+        let volume = whole(volume_col)
+            .or_else(|| number(volume_col))
+            .filter(|v| *v >= 0.0)
+            .ok_or_else(|| {
                 InputError::new(at(volume_col), "a number of contacts ≥ 0")
                     .found(field(volume_col))
             })?;
-        let aht_s = match self.aht_col.filter(|&c| !raw(c).is_empty()) {
-            Some(c) => number(c).filter(|a| *a > 0.0).ok_or_else(|| {
-                InputError::new(at(c), "an AHT in seconds above 0")
-                    .found(field(c))
-            })?,
+        let aht = self.aht_col.map(|c| (c, whole(c)));
+        let aht = aht.filter(|&(c, w)| w.is_some() || !raw(c).is_empty());
+        let aht_s = match aht {
+            Some((c, w)) => w
+                .or_else(|| number(c))
+                .filter(|a| *a > 0.0)
+                .ok_or_else(|| {
+                    InputError::new(at(c), "an AHT in seconds above 0")
+                        .found(field(c))
+                })?,
             None => self.default_aht.ok_or_else(|| {
                 InputError::new(
                     match self.aht_col {
@@ -325,6 +335,23 @@ impl Loads {
     }
 }
 
+/// A field of ASCII digits alone (blanks around it aside) as the number
+/// [`layout::number`] reads from it, exactly (at most 15 digits, below
+/// 2^53); `None` for any other field, which is read the general way.
+fn whole_number(field: &[u8]) -> Option<f64> {
+    // The white space `str::trim` removes, restricted to ASCII: any other
+    // byte is not a digit and sends the field the general way.
+    let blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let from = field.iter().position(|b| !blank(b))?;
+    let to = field.iter().rposition(|b| !blank(b))? + 1;
+    let digits = &field[from..to];
+    if digits.len() > 15 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = digits.iter().fold(0u64, |n, d| 10 * n + u64::from(d - b'0'));
+    Some(n as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +378,21 @@ mod tests {
         let rows = parse_input("f.csv", fr, Some(180.0)).unwrap();
         assert_eq!(rows[0].volume, 12.5);
         assert_eq!(rows[0].queue, "main");
+    }
+
+    proptest::proptest! {
+        /// A whole number is read as the general reader reads it, and any
+        /// field the shortcut declines is left to that reader.
+        #[test]
+        fn whole_numbers_read_as_the_general_reader_does(
+            field in "[ \t\r\x0b\x0c]{0,2}[0-9]{0,17}[ \t\x0b]{0,2}|\
+                      [0-9 .,+eE\u{a0}-]{0,8}",
+        ) {
+            if let Some(x) = whole_number(field.as_bytes()) {
+                let general = layout::number(field.trim(), false);
+                proptest::prop_assert_eq!(Some(x), general);
+            }
+        }
     }
 
     #[test]

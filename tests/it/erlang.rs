@@ -846,6 +846,42 @@ mod cli {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
+    /// Past the 16 MB held in memory, `--out` is written in place (a
+    /// temporary file beside it, renamed at the end): the same bytes as
+    /// stdout when every row is good; with a late bad row, the old file
+    /// untouched and no temporary file left.
+    #[test]
+    fn a_large_batch_streams_into_out_and_lands_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = 180_000;
+        let good = big_input(dir.path(), rows, None);
+        let run = |input: &std::path::Path, out: Option<&std::path::Path>| {
+            let mut cmd = peakplan();
+            cmd.args(["erlang", "--input"])
+                .arg(input)
+                .args(["--interval", "30m", "--aht", "240", "--sl", "0.8"])
+                .args(["--target", "20s", "--format", "csv"]);
+            if let Some(out) = out {
+                cmd.arg("--out").arg(out);
+            }
+            cmd.assert()
+        };
+        let stdout = run(&good, None).success().get_output().stdout.clone();
+        assert!(stdout.len() > 16 << 20, "{} bytes", stdout.len());
+        let out = dir.path().join("staff.csv");
+        std::fs::write(&out, "previous\n").unwrap();
+        run(&good, Some(&out)).success().stdout("");
+        assert!(std::fs::read(&out).unwrap() == stdout);
+        std::fs::write(&out, "previous\n").unwrap();
+        let bad = big_input(dir.path(), rows, Some(rows - 10));
+        run(&bad, Some(&out))
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("big.csv:{}", rows - 8)));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
     #[test]
     fn batch_without_any_aht_is_an_input_error() {
         let dir = tempfile::tempdir().unwrap();
