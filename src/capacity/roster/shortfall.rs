@@ -4,25 +4,23 @@
 /// Cost of the 1st, 2nd, … missing agent in a slot; the last slope goes on
 /// for every further missing agent. Slopes never decrease (convex), which
 /// keeps the LP exact without integer segment choices.
+///
+/// Each segment also carries the calls one missing agent of it loses below
+/// the service-level target ([`Shortfall::lost`]), never decreasing either:
+/// the day's service-level floor ([`super::Floor`]) counts them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shortfall {
     slopes: Vec<f64>,
+    lost: Vec<f64>,
 }
 
 impl Shortfall {
     /// A curve from per-agent slopes, made convex (each slope is at least
-    /// the one before) and non-negative.
+    /// the one before) and non-negative, losing no call (no floor weight).
     pub fn new(slopes: &[f64]) -> Shortfall {
-        let mut out = Vec::with_capacity(slopes.len().max(1));
-        let mut last = 0.0f64;
-        for &s in slopes {
-            last = last.max(if s.is_finite() { s } else { 0.0 });
-            out.push(last);
-        }
-        if out.is_empty() {
-            out.push(0.0);
-        }
-        Shortfall { slopes: out }
+        let slopes = running_max(slopes);
+        let lost = vec![0.0; slopes.len()];
+        Shortfall { slopes, lost }
     }
 
     /// The same cost for every missing agent.
@@ -30,43 +28,53 @@ impl Shortfall {
         Shortfall::new(&[cost])
     }
 
-    /// The curve for a slot needing `required` agents: the `j`-th missing
-    /// agent costs `floor + value_per_call · volume · (sl(n − j + 1) −
-    /// sl(n − j))`, the calls its absence drops below the target, where
-    /// `sl(agents)` is the expected service level with that many agents.
-    /// At most `segments` slopes are kept; the last one carries the average
-    /// of the marginal losses it stands for (at least the one before), so
-    /// the cost of a total shortfall of all `required` agents is exact.
+    /// A curve whose `j`-th missing agent loses `lost[j]` calls (made
+    /// non-decreasing and non-negative) and costs `floor + value_per_call ·
+    /// lost[j]`.
+    pub fn priced(lost: &[f64], value_per_call: f64, floor: f64) -> Shortfall {
+        let lost = running_max(lost);
+        let slopes = lost.iter().map(|l| floor + value_per_call * l).collect();
+        Shortfall { slopes, lost }
+    }
+
+    /// The curve for a slot needing `required` agents, from `served(n)`,
+    /// the calls expected to be answered within the target time with `n`
+    /// agents (`served(0)` is 0: nobody answers): the `j`-th missing agent
+    /// loses `served(n − j + 1) − served(n − j)` calls and costs `floor +
+    /// value_per_call` times that. At most `segments` segments are kept;
+    /// the last one carries the average loss of the agents it stands for
+    /// (at least the one before), so a total shortfall of all `required`
+    /// agents loses exactly `served(required)`.
+    ///
+    /// `served` is asked for `required − segments + 1 ..= required` only,
+    /// and for 0 (where it must give 0).
     ///
     /// `floor` should exceed the dearest source's cost per agent-slot so
     /// that covering comes before spending.
-    pub fn from_service_level(
+    pub fn from_served(
         required: u32,
-        volume: f64,
-        sl: impl Fn(u32) -> f64,
+        served: impl Fn(u32) -> f64,
         value_per_call: f64,
         floor: f64,
         segments: usize,
     ) -> Shortfall {
         let n = required;
-        let lost = |j: u32| {
-            let d = sl(n + 1 - j) - sl(n - j);
-            floor + value_per_call * volume * d.max(0.0)
-        };
+        let lost = |j: u32| (served(n + 1 - j) - served(n - j)).max(0.0);
         let segments = segments.max(1) as u32;
-        let mut slopes = Vec::new();
+        let mut out = Vec::new();
         for j in 1..=n.min(segments.saturating_sub(1)) {
-            slopes.push(lost(j));
+            out.push(lost(j));
         }
         if n >= segments {
-            let rest: Vec<f64> = (segments..=n).map(lost).collect();
-            slopes.push(rest.iter().sum::<f64>() / rest.len() as f64);
+            // Agents `segments..=n` together lose `served(n − segments + 1)`.
+            let rest = f64::from(n - segments + 1);
+            out.push(served(n - segments + 1).max(0.0) / rest);
         } else {
             // Beyond every required agent nothing more can be lost; the
             // last slope only prices numerically impossible extra gaps.
-            slopes.push(slopes.last().copied().unwrap_or(floor));
+            out.push(out.last().copied().unwrap_or(0.0));
         }
-        Shortfall::new(&slopes)
+        Shortfall::priced(&out, value_per_call, floor)
     }
 
     /// Slopes of the segments, the last one unbounded.
@@ -89,6 +97,42 @@ impl Shortfall {
         }
         cost
     }
+
+    /// Calls lost below target per missing agent of each segment.
+    pub fn losses(&self) -> &[f64] {
+        &self.lost
+    }
+
+    /// Calls that `gap` missing agents lose below target.
+    pub fn lost(&self, gap: f64) -> f64 {
+        let mut left = gap.max(0.0);
+        let mut calls = 0.0;
+        let last = self.lost.len() - 1;
+        for (i, &l) in self.lost.iter().enumerate() {
+            let take = if i == last { left } else { left.min(1.0) };
+            calls += take * l;
+            left -= take;
+            if left <= 0.0 {
+                break;
+            }
+        }
+        calls
+    }
+}
+
+/// `xs` made non-decreasing and non-negative (non-finite values as 0), at
+/// least one value.
+fn running_max(xs: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(xs.len().max(1));
+    let mut last = 0.0f64;
+    for &x in xs {
+        last = last.max(if x.is_finite() { x } else { 0.0 });
+        out.push(last);
+    }
+    if out.is_empty() {
+        out.push(0.0);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -110,8 +154,8 @@ mod tests {
         // A made-up concave service level: each agent below 10 costs more.
         let sl =
             |a: u32| 1.0 - 0.01 * f64::from(10u32.saturating_sub(a)).powi(2);
-        let peak = Shortfall::from_service_level(10, 400.0, sl, 1.0, 50.0, 4);
-        let quiet = Shortfall::from_service_level(10, 40.0, sl, 1.0, 50.0, 4);
+        let peak = Shortfall::from_served(10, |n| 400.0 * sl(n), 1.0, 50.0, 4);
+        let quiet = Shortfall::from_served(10, |n| 40.0 * sl(n), 1.0, 50.0, 4);
         assert!(peak.slopes()[0] > quiet.slopes()[0]);
         assert_eq!(peak.slopes().len(), 4);
         // 1st missing agent: 400 × (1 − 0.99) = 4 calls.
@@ -121,11 +165,18 @@ mod tests {
         let exact: f64 =
             (1..=10).map(|j| 50.0 + 400.0 * (sl(11 - j) - sl(10 - j))).sum();
         assert!((peak.cost(10.0) - exact).abs() < 1e-6);
+        // The calls lost: 4 for the first missing agent, all 400 × 0.99
+        // answered in time for all ten.
+        assert!((peak.lost(1.0) - 4.0).abs() < 1e-9);
+        assert!((peak.lost(10.0) - 400.0 * sl(10)).abs() < 1e-9);
+        assert!((peak.lost(1.5) - 4.0 - 0.5 * 12.0).abs() < 1e-9);
+        assert_eq!(peak.losses().len(), 4);
     }
 
     #[test]
     fn nothing_required_still_gives_a_curve() {
-        let s = Shortfall::from_service_level(0, 0.0, |_| 1.0, 1.0, 7.0, 3);
+        let s = Shortfall::from_served(0, |_| 0.0, 1.0, 7.0, 3);
         assert_eq!(s.slopes(), &[7.0]);
+        assert_eq!(s.lost(3.0), 0.0);
     }
 }
