@@ -292,7 +292,7 @@ impl Problem {
             for (d, (day, out)) in q.days.iter().zip(&sol.slots).enumerate() {
                 let (served, n) = calls[d];
                 if let (Some(fl), true) = (&day.floor, n > 0.0) {
-                    let lost = day.lost(out.iter().map(|x| x.gap));
+                    let lost = day.short(out.iter().map(|x| x.scheduled));
                     let short = fl.deficit(lost);
                     if short > 1e-6 {
                         below_floor.0 += short;
@@ -641,7 +641,8 @@ fn grid(
                 let email = matches!(q.channel, Channel::Email { .. });
                 // The expected service level over the forecast's spread,
                 // as `days.csv` evaluates the scheduled staff, for the
-                // agent counts the segments stand for.
+                // agent counts the segments stand for, below and above
+                // the requirement.
                 let n = r.required_agents;
                 let lo = n.saturating_sub(SEGMENTS as u32 - 1);
                 let sls = if email {
@@ -653,7 +654,8 @@ fn grid(
                         p50: r.p50,
                         p90: r.p90,
                     };
-                    model.expected_sls(&dist.points(), lo, n)
+                    let hi = n.saturating_add(SEGMENTS as u32 - 1);
+                    model.expected_sls(&dist.points(), lo, hi)
                 };
                 let at =
                     |k: u32| sls.get(k.saturating_sub(lo) as usize).copied();

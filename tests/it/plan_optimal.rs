@@ -19,7 +19,9 @@
 //! daily and weekly limits, and every overtime extension of every group
 //! within the caps. Partner agents are fractional and priced below any
 //! shortfall slope, so given the shifts the best partner use of a slot is
-//! to fill its gap up to `max_fte` within the partner's hours: the
+//! to fill its gap up to `max_fte` within the partner's hours, and on a
+//! day still below its floor to buy what is left of its capacity by cost
+//! per call won back (a fractional knapsack: one linear row per day): the
 //! enumeration sets it so rather than searching for it.
 //!
 //! Where the solver's bound equals its objective it claims optimality and
@@ -241,7 +243,7 @@ fn floors(case: &Case, files: &Files) -> Floors {
         .collect()
 }
 
-/// The floors' weight of gaps losing `lost[day]` calls.
+/// The floors' weight of days `lost[day]` calls short.
 fn floor_cost(floors: &Floors, lost: &BTreeMap<usize, f64>) -> f64 {
     floors
         .iter()
@@ -289,7 +291,7 @@ fn slots(case: &Case, files: &Files) -> Vec<Slot> {
         let n = required as u32;
         // The volume is certain: its expected service level is the one
         // at the volume.
-        let sls = model.service_levels(volume, n + 1);
+        let sls = model.service_levels(volume, n + SEGMENTS as u32);
         let shortfall = Shortfall::from_served(
             n,
             |k| if k == 0 { 0.0 } else { volume * sls[k as usize] },
@@ -746,18 +748,50 @@ impl Search<'_> {
         let on = self.case.on_phone();
         let mut total = self.ot_cost;
         let mut lost: BTreeMap<usize, f64> = BTreeMap::new();
+        // Pieces of partner capacity left, for a day below its floor:
+        // `(cost per call, calls per agent, agents, day, cost per agent)`.
+        let mut pieces = vec![];
         for (s, people) in self.slots.iter().zip(&self.people) {
-            let mut gap = (s.required - people * on).max(0.0);
+            let have = people * on;
+            let mut gap = (s.required - have).max(0.0);
+            let mut agents = 0.0;
             if let Some(p) = &self.case.partner
                 && p.from <= s.minute
                 && s.minute + STEP <= p.to
             {
-                let agents = gap.min(p.max_fte);
+                agents = gap.min(p.max_fte);
                 total += agents * self.slot_h * p.cost_per_hour;
                 gap -= agents;
+                let price = self.slot_h * p.cost_per_hour;
+                for (n, calls, saving) in s.shortfall.pieces(
+                    s.required,
+                    have + agents,
+                    p.max_fte - agents,
+                ) {
+                    if calls > 0.0 {
+                        let per = (price - saving) / calls;
+                        pieces.push((per, calls, n, s.day, price - saving));
+                    }
+                }
             }
             total += s.shortfall.cost(gap);
-            *lost.entry(s.day).or_default() += s.shortfall.lost(gap);
+            *lost.entry(s.day).or_default() +=
+                s.shortfall.short(s.required, have + agents);
+        }
+        // Below a floor, more partner agents win calls back: cheapest per
+        // call first (a fractional knapsack, one row per day).
+        pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (per, calls, n, day, cost) in pieces {
+            let Some(&(budget, price)) = self.floors.get(&day) else {
+                continue;
+            };
+            let over = lost[&day] - budget;
+            if over <= 0.0 || per >= price {
+                continue;
+            }
+            let a = n.min(over / calls);
+            total += a * cost;
+            *lost.get_mut(&day).unwrap() -= a * calls;
         }
         total += floor_cost(self.floors, &lost);
         self.best = self.best.min(total);
@@ -790,9 +824,9 @@ fn plan_objective(
     }
     let mut lost: BTreeMap<usize, f64> = BTreeMap::new();
     for (s, r) in slots.iter().zip(&files.intervals) {
-        let gap = f(r, "gap_agents");
-        total += s.shortfall.cost(gap);
-        *lost.entry(s.day).or_default() += s.shortfall.lost(gap);
+        total += s.shortfall.cost(f(r, "gap_agents"));
+        *lost.entry(s.day).or_default() +=
+            s.shortfall.short(s.required, f(r, "scheduled_agents"));
     }
     total + floor_cost(floors, &lost)
 }

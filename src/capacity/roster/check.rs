@@ -186,7 +186,7 @@ pub fn check(q: &QueueInput, sol: &QueueSolution) -> Vec<Violation> {
         .days
         .iter()
         .zip(&sol.slots)
-        .map(|(d, o)| d.floor_cost(o.iter().map(|x| x.gap)))
+        .map(|(d, o)| d.floor_cost(o.iter().map(|x| x.scheduled)))
         .sum();
     if (floor - c.floor).abs() > 1e-6 * floor.abs().max(1.0) {
         v(format!("floor weight {} is not the days' {floor}", c.floor));

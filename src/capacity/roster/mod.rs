@@ -239,8 +239,8 @@ pub struct Day {
     pub floor: Option<Floor>,
 }
 
-/// A day's service-level floor: the calls its gaps lose below target
-/// ([`Shortfall::lost`] summed over the day's slots) should stay within
+/// A day's service-level floor: the calls its staff answers in time short
+/// of what its requirements answer ([`Day::short`]) should stay within
 /// `budget`; each call beyond it weighs `price_per_call`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Floor {
@@ -252,27 +252,34 @@ pub struct Floor {
 }
 
 impl Floor {
-    /// Weight of a day whose gaps lose `lost` calls.
-    pub fn cost(&self, lost: f64) -> f64 {
-        self.price_per_call * self.deficit(lost)
+    /// Weight of a day `short` calls short of its requirements.
+    pub fn cost(&self, short: f64) -> f64 {
+        self.price_per_call * self.deficit(short)
     }
 
-    /// Calls beyond the budget when the gaps lose `lost`.
-    pub fn deficit(&self, lost: f64) -> f64 {
-        (lost - self.budget).max(0.0)
+    /// Calls beyond the budget for a day `short` calls short.
+    pub fn deficit(&self, short: f64) -> f64 {
+        (short - self.budget).max(0.0)
     }
 }
 
 impl Day {
-    /// Calls this day's gaps lose below target, `gaps[s]` agents missing
-    /// in slot `s`.
-    pub fn lost(&self, gaps: impl Iterator<Item = f64>) -> f64 {
-        self.slots.iter().zip(gaps).map(|(s, g)| s.shortfall.lost(g)).sum()
+    /// Calls this day answers in time short of what its requirements
+    /// answer, `scheduled[s]` agents on the phones in slot `s`
+    /// ([`Shortfall::short`] summed: gaps lose calls, surpluses win some
+    /// back).
+    pub fn short(&self, scheduled: impl Iterator<Item = f64>) -> f64 {
+        self.slots
+            .iter()
+            .zip(scheduled)
+            .map(|(s, n)| s.shortfall.short(f64::from(s.required), n))
+            .sum()
     }
 
-    /// The floor's weight for these gaps (0 without a floor).
-    pub fn floor_cost(&self, gaps: impl Iterator<Item = f64>) -> f64 {
-        self.floor.map_or(0.0, |f| f.cost(self.lost(gaps)))
+    /// The floor's weight with these agents on the phones (0 without a
+    /// floor).
+    pub fn floor_cost(&self, scheduled: impl Iterator<Item = f64>) -> f64 {
+        self.floor.map_or(0.0, |f| f.cost(self.short(scheduled)))
     }
 }
 

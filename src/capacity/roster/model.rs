@@ -270,14 +270,17 @@ impl<'a> WeekModel<'a> {
     /// leaves the rest to its shortfall curve, whose slopes never fall.
     /// This is the LP's optimum, not an approximation of it.
     ///
-    /// A day's floor row links its slots, but when every slot left short
-    /// has no open partner capacity to spare, each slot's gap is already
-    /// the least it can be: the calls lost, and with them the floor's
-    /// weight, are at their minimum together with the slots' costs, so the
-    /// slot-by-slot answer is still the optimum. A day below its floor
-    /// with a partner left unused in a short slot (one dearer than the
-    /// slot's shortfall, as a per-contact price can be) is not: `None`,
-    /// and the caller solves the LP.
+    /// A day's floor row links its slots. When the slot-by-slot answer
+    /// leaves a day below its floor, the rest of the open partner
+    /// capacity is what can still win calls back: each further partner
+    /// agent in a slot costs its price less the shortfall it saves and
+    /// wins the calls of the next unit of the slot's curve (a missing
+    /// agent's loss, then a surplus agent's gain). With one coupling row
+    /// that is a fractional knapsack: buying pieces by cost per call won,
+    /// cheapest first, until the day meets its floor, is the LP's optimum
+    /// (the curve is convex in the staff, so each slot's pieces come in
+    /// their own order). A slot with two partners still open is left to
+    /// the LP: `None`.
     fn price(&self, f: &[f64]) -> Option<WeekLp> {
         let q = self.q;
         let sh = q.slot_hours();
@@ -295,18 +298,16 @@ impl<'a> WeekModel<'a> {
         for (d, day) in supply.iter().enumerate() {
             let qd = &q.days[self.week * 7 + d];
             let slots = &qd.slots;
-            // Calls the day's gaps lose, and whether a partner was left
-            // unused in a slot with a gap.
-            let (mut lost, mut spare) = (0.0, false);
+            // Calls the day is short, and per slot the open partner with
+            // capacity left: `(slot, partner, price of an agent-slot)`.
+            let mut short = 0.0;
+            let mut spare: Vec<(usize, usize, f64)> = Vec::new();
+            let mut two_open = false;
             for (s, (slot, have)) in slots.iter().zip(day).enumerate() {
                 if slot.required == 0 {
                     continue;
                 }
                 let req = f64::from(slot.required);
-                let mut need = req - have;
-                if need <= 0.0 {
-                    continue;
-                }
                 open.clear();
                 open.extend(
                     (0..q.partners.len())
@@ -314,10 +315,14 @@ impl<'a> WeekModel<'a> {
                         .map(|k| (self.partner_price(k, d, s) * sh, k)),
                 );
                 open.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut need = req - have;
                 let slopes = slot.shortfall.slopes();
                 let last = slopes.len() - 1;
                 let mut next = open.iter().peekable();
                 for (j, &c) in slopes.iter().enumerate() {
+                    if need <= 0.0 {
+                        break;
+                    }
                     // Partners no dearer than this segment come first.
                     while let Some(&&(price, k)) = next.peek() {
                         if price > c || need <= 0.0 {
@@ -335,20 +340,62 @@ impl<'a> WeekModel<'a> {
                     if width <= 0.0 || need <= 0.0 {
                         break;
                     }
-                    let g = need.min(width);
-                    objective += g * c;
-                    lost += g * slot.shortfall.losses()[j];
-                    need -= g;
-                    spare |= next.peek().is_some();
+                    objective += need.min(width) * c;
+                    need -= need.min(width);
+                }
+                let got: f64 = partner.iter().map(|p| p[d][s]).sum();
+                short += slot.shortfall.short(req, have + got);
+                let left: Vec<(f64, usize)> = open
+                    .iter()
+                    .copied()
+                    .filter(|&(_, k)| {
+                        partner[k][d][s] < q.partners[k].max_fte - 1e-9
+                    })
+                    .collect();
+                two_open |= left.len() > 1;
+                if let Some(&(price, k)) = left.first() {
+                    spare.push((s, k, price));
                 }
             }
-            if let Some(fl) = &qd.floor {
-                let w = fl.cost(lost);
-                if w > 0.0 && spare {
+            let Some(fl) = &qd.floor else { continue };
+            if fl.deficit(short) > 0.0 && !spare.is_empty() {
+                if two_open {
                     return None;
                 }
-                objective += w;
+                // The knapsack: pieces `(cost per call, calls per agent,
+                // agents, slot, partner, price, saving per agent)`.
+                let mut pieces = Vec::new();
+                for &(s, k, price) in &spare {
+                    let slot = &slots[s];
+                    let req = f64::from(slot.required);
+                    let got: f64 = partner.iter().map(|p| p[d][s]).sum();
+                    let room = q.partners[k].max_fte - partner[k][d][s];
+                    for (agents, calls, saving) in
+                        slot.shortfall.pieces(req, day[s] + got, room)
+                    {
+                        if calls > 0.0 {
+                            let per = (price - saving) / calls;
+                            pieces.push((
+                                per, calls, agents, s, k, price, saving,
+                            ));
+                        }
+                    }
+                }
+                pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut deficit = fl.deficit(short);
+                for (per, calls, agents, s, k, price, saving) in pieces {
+                    if deficit <= 0.0 || per >= fl.price_per_call {
+                        break;
+                    }
+                    let a = agents.min(deficit / calls);
+                    partner[k][d][s] += a;
+                    partner_cost += a * price;
+                    objective += a * (price - saving);
+                    deficit -= a * calls;
+                    short -= a * calls;
+                }
             }
+            objective += fl.cost(short);
         }
         Some(WeekLp {
             x: f.to_vec(),
@@ -545,6 +592,18 @@ impl<'a> WeekModel<'a> {
                     let l = slot.shortfall.losses()[j];
                     if l > 0.0 {
                         lost.push((v, l));
+                    }
+                }
+                // Agents above the requirement win calls back for the
+                // floor: `supply + gaps − surplus ≥ required`.
+                if qd.floor.is_some() {
+                    for &g in slot.shortfall.gains() {
+                        if g <= 0.0 {
+                            break;
+                        }
+                        let u = lp.var(0.0, 1.0);
+                        e.push((u, -1.0));
+                        lost.push((u, -g));
                     }
                 }
                 for t in &mut e {

@@ -12,6 +12,9 @@
 pub struct Shortfall {
     slopes: Vec<f64>,
     lost: Vec<f64>,
+    /// Calls the 1st, 2nd, … agent above the requirement answers in time
+    /// beyond it (never increasing; none counted past the last).
+    gains: Vec<f64>,
 }
 
 impl Shortfall {
@@ -20,7 +23,7 @@ impl Shortfall {
     pub fn new(slopes: &[f64]) -> Shortfall {
         let slopes = running_max(slopes);
         let lost = vec![0.0; slopes.len()];
-        Shortfall { slopes, lost }
+        Shortfall { slopes, lost, gains: vec![] }
     }
 
     /// The same cost for every missing agent.
@@ -34,7 +37,23 @@ impl Shortfall {
     pub fn priced(lost: &[f64], value_per_call: f64, floor: f64) -> Shortfall {
         let lost = running_max(lost);
         let slopes = lost.iter().map(|l| floor + value_per_call * l).collect();
-        Shortfall { slopes, lost }
+        Shortfall { slopes, lost, gains: vec![] }
+    }
+
+    /// The curve with `gains[k]` calls answered in time beyond the
+    /// requirement by its `k+1`-th agent above it, made non-increasing,
+    /// non-negative and at most the first missing agent's loss (so that
+    /// [`Self::short`] stays convex in the staff).
+    pub fn with_gains(mut self, gains: &[f64]) -> Shortfall {
+        let mut last = self.lost[0];
+        self.gains = gains
+            .iter()
+            .map(|&g| {
+                last = last.min(if g.is_finite() { g.max(0.0) } else { 0.0 });
+                last
+            })
+            .collect();
+        self
     }
 
     /// The curve for a slot needing `required` agents, from `served(n)`,
@@ -46,8 +65,11 @@ impl Shortfall {
     /// (at least the one before), so a total shortfall of all `required`
     /// agents loses exactly `served(required)`.
     ///
-    /// `served` is asked for `required − segments + 1 ..= required` only,
-    /// and for 0 (where it must give 0).
+    /// The first `segments − 1` agents above the requirement gain
+    /// `served(n + k) − served(n + k − 1)` each ([`Self::short`]).
+    ///
+    /// `served` is asked for `required − segments + 1 ..= required +
+    /// segments − 1` only, and for 0 (where it must give 0).
     ///
     /// `floor` should exceed the dearest source's cost per agent-slot so
     /// that covering comes before spending.
@@ -74,7 +96,9 @@ impl Shortfall {
             // last slope only prices numerically impossible extra gaps.
             out.push(out.last().copied().unwrap_or(0.0));
         }
-        Shortfall::priced(&out, value_per_call, floor)
+        let gains: Vec<f64> =
+            (1..segments).map(|k| served(n + k) - served(n + k - 1)).collect();
+        Shortfall::priced(&out, value_per_call, floor).with_gains(&gains)
     }
 
     /// Slopes of the segments, the last one unbounded.
@@ -101,6 +125,75 @@ impl Shortfall {
     /// Calls lost below target per missing agent of each segment.
     pub fn losses(&self) -> &[f64] {
         &self.lost
+    }
+
+    /// Calls gained per agent above the requirement, unit by unit.
+    pub fn gains(&self) -> &[f64] {
+        &self.gains
+    }
+
+    /// Calls `surplus` agents above the requirement answer in time beyond
+    /// it (none counted past the last gain).
+    pub fn gained(&self, surplus: f64) -> f64 {
+        let mut left = surplus.max(0.0);
+        let mut calls = 0.0;
+        for &g in &self.gains {
+            let take = left.min(1.0);
+            calls += take * g;
+            left -= take;
+            if left <= 0.0 {
+                break;
+            }
+        }
+        calls
+    }
+
+    /// The pieces of the curve from `scheduled` agents up, `room` agents
+    /// at most: `(agents, calls won per agent, shortfall weight saved per
+    /// agent)`, in order (each winning no more per agent than the one
+    /// before).
+    pub fn pieces(
+        &self,
+        required: f64,
+        scheduled: f64,
+        room: f64,
+    ) -> Vec<(f64, f64, f64)> {
+        let mut out = Vec::new();
+        let mut left = room.max(0.0);
+        let mut x = scheduled;
+        // The gap, from its top segment down.
+        let last = self.slopes.len() - 1;
+        while left > 1e-12 && x < required - 1e-12 {
+            let gap = required - x;
+            // Segment `j` holds missing agents `j .. j + 1` (the last one
+            // the rest): the top of the gap is in the segment below `gap`.
+            let j = ((gap - 1e-12).floor() as usize).min(last);
+            let width = (gap - j as f64).min(left);
+            out.push((width, self.lost[j], self.slopes[j]));
+            x += width;
+            left -= width;
+        }
+        // Then the surplus, one agent of gain at a time.
+        while left > 1e-12 {
+            let k = ((x - required + 1e-12).max(0.0)).floor() as usize;
+            let Some(&g) = self.gains.get(k) else { break };
+            let width = ((k + 1) as f64 - (x - required)).min(left);
+            out.push((width, g, 0.0));
+            x += width;
+            left -= width;
+        }
+        out
+    }
+
+    /// Calls answered in time short of what the requirement answers, with
+    /// `scheduled` agents for `required`: the gap's loss below, minus the
+    /// surplus's gain above. Convex and falling in `scheduled`.
+    pub fn short(&self, required: f64, scheduled: f64) -> f64 {
+        if scheduled < required {
+            self.lost(required - scheduled)
+        } else {
+            -self.gained(scheduled - required)
+        }
     }
 
     /// Calls that `gap` missing agents lose below target.

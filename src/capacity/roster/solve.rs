@@ -405,7 +405,7 @@ pub fn solve_queue_with(
         .days
         .iter()
         .zip(&slots)
-        .map(|(d, s)| d.floor_cost(s.iter().map(|o| o.gap)))
+        .map(|(d, s)| d.floor_cost(s.iter().map(|o| o.scheduled)))
         .sum();
     Ok(QueueSolution {
         name: q.name.clone(),
@@ -444,16 +444,12 @@ fn whole_excess(m: &WeekModel, x: &[f64], fin: &WeekLp) -> [f64; 7] {
         let sched = |s: usize| {
             day[s] + fin.partner.iter().map(|p| p[d][s]).sum::<f64>()
         };
-        let req = |s: usize| f64::from(qd.slots[s].required);
-        let frac =
-            qd.lost((0..day.len()).map(|s| (req(s) - sched(s)).max(0.0)));
+        let frac = qd.short((0..day.len()).map(sched));
         if fl.deficit(frac) > FLOOR_SLACK {
             continue;
         }
-        let whole = qd.lost(
-            (0..day.len())
-                .map(|s| (req(s) - (sched(s) + 1e-9).floor()).max(0.0)),
-        );
+        let whole =
+            qd.short((0..day.len()).map(|s| (sched(s) + 1e-9).floor()));
         out[d] = fl.deficit(whole);
     }
     out
@@ -628,7 +624,7 @@ fn residual(
 ) -> (f64, f64) {
     let gap = (req - supply).max(0.0);
     let Some((price, cap)) = partner else {
-        return (sf.cost(gap), sf.lost(gap));
+        return (sf.cost(gap), sf.short(req, supply));
     };
     // Missing agents up to `cheap` cost at most the partner price each.
     let slopes = sf.slopes();
@@ -643,7 +639,7 @@ fn residual(
         cheap
     };
     let a = (gap - cheap).clamp(0.0, cap);
-    (price * a + sf.cost(gap - a), sf.lost(gap - a))
+    (price * a + sf.cost(gap - a), sf.short(req, supply + a))
 }
 
 /// Greedy repair of a rounded roster: adds the person who lowers the
@@ -704,11 +700,13 @@ fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
     let gain = |c: &super::model::Col, supply: &[Vec<f64>], lost: &[f64]| {
         let mut delta = c.cost;
         let mut saved = 0.0;
+        let floored = floors[c.day].is_some();
         for s in c.start..c.end {
             let sl = slot(c.day, s);
             let req = f64::from(sl.required);
             let now = supply[c.day][s];
-            if now >= req {
+            // Above the requirement only a floor's surplus credit moves.
+            if now >= req && (!floored || sl.shortfall.gains().is_empty()) {
                 continue;
             }
             let p = partner[c.day][s];

@@ -789,7 +789,7 @@ fn the_floor_buys_a_hire_the_shortfall_alone_would_not() {
     let best = best_with_waves(&q);
     assert!(brackets(1, &new, best), "{} vs {best}", new.objective);
     // Met: the floor's weight is gone.
-    let lost = q.days[0].lost(new.slots[0].iter().map(|x| x.gap));
+    let lost = q.days[0].short(new.slots[0].iter().map(|x| x.scheduled));
     assert!(lost <= 0.5 + 1e-9, "{lost} calls lost");
     assert_eq!(new.costs.floor, 0.0);
 }
