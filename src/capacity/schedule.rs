@@ -41,8 +41,8 @@
 //! quadrature points). A missing agent at a Black Friday peak loses more
 //! calls than one in a quiet hour, so an unavoidable gap goes where it
 //! costs the least service. The first [`SEGMENTS`]` − 1` missing agents of
-//! a slot each have their own loss; the last segment carries the average
-//! of the rest.
+//! a slot each have their own loss; the last segment carries the next
+//! agent's (or the average of the rest, if larger).
 //!
 //! # The daily service-level floor
 //!
@@ -641,10 +641,9 @@ fn grid(
                 let email = matches!(q.channel, Channel::Email { .. });
                 // The expected service level over the forecast's spread,
                 // as `days.csv` evaluates the scheduled staff, for the
-                // agent counts the segments stand for, below and above
-                // the requirement.
+                // agent counts the segments stand for.
                 let n = r.required_agents;
-                let lo = n.saturating_sub(SEGMENTS as u32 - 1);
+                let lo = n.saturating_sub(SEGMENTS as u32);
                 let sls = if email {
                     vec![]
                 } else {
@@ -654,8 +653,7 @@ fn grid(
                         p50: r.p50,
                         p90: r.p90,
                     };
-                    let hi = n.saturating_add(SEGMENTS as u32 - 1);
-                    model.expected_sls(&dist.points(), lo, hi)
+                    model.expected_sls(&dist.points(), lo, n)
                 };
                 let at =
                     |k: u32| sls.get(k.saturating_sub(lo) as usize).copied();

@@ -291,7 +291,7 @@ fn slots(case: &Case, files: &Files) -> Vec<Slot> {
         let n = required as u32;
         // The volume is certain: its expected service level is the one
         // at the volume.
-        let sls = model.service_levels(volume, n + SEGMENTS as u32);
+        let sls = model.service_levels(volume, n + 1);
         let shortfall = Shortfall::from_served(
             n,
             |k| if k == 0 { 0.0 } else { volume * sls[k as usize] },

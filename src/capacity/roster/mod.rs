@@ -80,9 +80,9 @@
 //! on the phones (`floor(scheduled)`), which can lose a little more. The
 //! integer step checks each day in whole agents and, where a day within
 //! its budget in the row's sense is not in the files' sense, cuts that
-//! day's LP budget by the difference and solves the week again (at most
-//! twice), so that a day the optimiser holds at target is at target in
-//! `days.csv` too.
+//! day's LP budget by twice the difference and solves the week again (at
+//! most three times), so that a day the optimiser holds at target is at
+//! target in `days.csv` too.
 //!
 //! # Decomposition
 //!

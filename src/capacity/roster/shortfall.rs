@@ -61,15 +61,16 @@ impl Shortfall {
     /// agents (`served(0)` is 0: nobody answers): the `j`-th missing agent
     /// loses `served(n − j + 1) − served(n − j)` calls and costs `floor +
     /// value_per_call` times that. At most `segments` segments are kept;
-    /// the last one carries the average loss of the agents it stands for
-    /// (at least the one before), so a total shortfall of all `required`
-    /// agents loses exactly `served(required)`.
+    /// the last one carries the larger of the first loss it stands for and
+    /// the average of all of them (at least the one before).
     ///
-    /// The first `segments − 1` agents above the requirement gain
-    /// `served(n + k) − served(n + k − 1)` each ([`Self::short`]).
+    /// No agent above the requirement is credited with calls won back
+    /// ([`Self::with_gains`] does that): a floor that counted them let the
+    /// optimiser trade a deep peak gap for over-served shoulders, a day
+    /// at target in expectation that the held-back volumes then missed.
     ///
-    /// `served` is asked for `required − segments + 1 ..= required +
-    /// segments − 1` only, and for 0 (where it must give 0).
+    /// `served` is asked for `required − segments ..= required` only, and
+    /// for 0 (where it must give 0).
     ///
     /// `floor` should exceed the dearest source's cost per agent-slot so
     /// that covering comes before spending.
@@ -88,17 +89,19 @@ impl Shortfall {
             out.push(lost(j));
         }
         if n >= segments {
-            // Agents `segments..=n` together lose `served(n − segments + 1)`.
+            // Agents `segments..=n` together lose `served(n − segments +
+            // 1)`; their average counts the agents of a collapsed queue,
+            // who lose nothing, so the first of them, who loses the most
+            // but a few, is the better figure for the gaps a plan leaves.
             let rest = f64::from(n - segments + 1);
-            out.push(served(n - segments + 1).max(0.0) / rest);
+            let first = served(n - segments + 1) - served(n - segments);
+            out.push((served(n - segments + 1).max(0.0) / rest).max(first));
         } else {
             // Beyond every required agent nothing more can be lost; the
             // last slope only prices numerically impossible extra gaps.
             out.push(out.last().copied().unwrap_or(0.0));
         }
-        let gains: Vec<f64> =
-            (1..segments).map(|k| served(n + k) - served(n + k - 1)).collect();
-        Shortfall::priced(&out, value_per_call, floor).with_gains(&gains)
+        Shortfall::priced(&out, value_per_call, floor)
     }
 
     /// Slopes of the segments, the last one unbounded.
@@ -254,14 +257,14 @@ mod tests {
         // 1st missing agent: 400 × (1 − 0.99) = 4 calls.
         assert!((peak.slopes()[0] - 54.0).abs() < 1e-9);
         assert!(peak.slopes().windows(2).all(|w| w[0] <= w[1]));
-        // The capped curve prices a full shortfall exactly.
-        let exact: f64 =
-            (1..=10).map(|j| 50.0 + 400.0 * (sl(11 - j) - sl(10 - j))).sum();
-        assert!((peak.cost(10.0) - exact).abs() < 1e-6);
+        // The capped curve's last segment: the larger of the 4th missing
+        // agent's 28 calls (400 × (0.91 − 0.84)) and the 4th to 10th's
+        // average, 400 × 0.91 / 7 = 52.
+        assert!((peak.losses()[3] - 52.0).abs() < 1e-9);
         // The calls lost: 4 for the first missing agent, all 400 × 0.99
         // answered in time for all ten.
         assert!((peak.lost(1.0) - 4.0).abs() < 1e-9);
-        assert!((peak.lost(10.0) - 400.0 * sl(10)).abs() < 1e-9);
+        assert!(peak.lost(10.0) >= 400.0 * sl(10) - 1e-9);
         assert!((peak.lost(1.5) - 4.0 - 0.5 * 12.0).abs() < 1e-9);
         assert_eq!(peak.losses().len(), 4);
     }

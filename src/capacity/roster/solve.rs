@@ -369,14 +369,16 @@ pub fn solve_queue_with(
         // The floor counts fractional gaps, the files whole agents on the
         // phones: a day the rounded roster meets in the first sense but not
         // the second gets its LP budget cut by the difference and the week
-        // is solved again, at most twice.
+        // is solved again, at most three times.
         for _ in 0..FLOOR_RETRIES {
             let over = whole_excess(&m, &x, &fin);
             if over.iter().all(|&o| o <= FLOOR_SLACK) {
                 break;
             }
+            // Twice the miss: the rounding of the next solve loses some
+            // of what the cut buys.
             for (t, o) in m.tighten.iter_mut().zip(over) {
-                *t += o;
+                *t += 2.0 * o;
             }
             let lp = m.solve(None)?.x;
             x = repair(&m, round_down(&m, &lp));
@@ -425,7 +427,7 @@ const TRANCHES: usize = 4;
 
 /// Re-solves of a week whose rounded roster misses a floor in whole
 /// agents.
-const FLOOR_RETRIES: usize = 2;
+const FLOOR_RETRIES: usize = 3;
 
 /// Calls beyond a floor's budget that are rounding, not a miss.
 const FLOOR_SLACK: f64 = 1e-6;
