@@ -666,39 +666,7 @@ fn brute_force_with_hire_waves() {
         let s = solve_queue(&q).unwrap();
         assert_valid(&q, &s);
         // Every wave set: a count per start week, at most max_hires.
-        let mut best = f64::INFINITY;
-        let mut counts = vec![0u32; weeks];
-        loop {
-            if counts.iter().sum::<u32>() <= h.max_hires {
-                let mut cost = 0.0;
-                for (p, &n) in counts.iter().enumerate() {
-                    let paid =
-                        (h.train_weeks + weeks - p).max(h.min_contract_weeks);
-                    cost += f64::from(n) * paid as f64 * 3.0 * h.cost_per_hour;
-                }
-                for w in 0..weeks {
-                    let mut pools = vec![(1, 1.0)];
-                    for (p, &n) in counts.iter().enumerate().take(w + 1) {
-                        let r = h.ramp.get(w - p).copied().unwrap_or(1.0);
-                        pools.push((n, r));
-                    }
-                    cost += day_best(&q, w * 7, &pools);
-                }
-                best = best.min(cost);
-            }
-            let mut i = 0;
-            while i < weeks {
-                counts[i] += 1;
-                if counts[i] <= h.max_hires {
-                    break;
-                }
-                counts[i] = 0;
-                i += 1;
-            }
-            if i == weeks {
-                break;
-            }
-        }
+        let best = best_with_waves(&q);
         exact += usize::from(brackets(case, &s, best));
         hired += usize::from(!s.waves.is_empty());
     }
