@@ -745,10 +745,11 @@ fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
         let c = &m.cols[i];
         let below =
             floors[c.day].is_some_and(|f| f.deficit(lost[c.day]) > 0.0);
-        for s in c.start..c.end {
-            let before = slot_lost(c.day, s, supply[c.day][s]);
-            supply[c.day][s] += c.factor;
-            lost[c.day] += slot_lost(c.day, s, supply[c.day][s]) - before;
+        let day = &mut supply[c.day];
+        for (s, have) in day.iter_mut().enumerate().take(c.end).skip(c.start) {
+            let before = slot_lost(c.day, s, *have);
+            *have += c.factor;
+            lost[c.day] += slot_lost(c.day, s, *have) - before;
         }
         for (o, d) in m.cols.iter().zip(&mut delta) {
             let overlaps = o.start < c.end && c.start < o.end;
