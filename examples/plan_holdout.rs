@@ -127,13 +127,48 @@ fn holdout(
         };
         println!(
             "  ({} planned in {plan_s:.2}s; flexible cost {:.0} EUR, {:.0} EUR \
-             with the true volumes as forecast, {ratio:.2} times)",
+             with the true volumes as forecast, {ratio:.2} times; {} hires, \
+             {} with the true volumes)",
             rule.as_str(),
             flexible(&made),
-            flexible(&perfect)
+            flexible(&perfect),
+            hires(&made),
+            hires(&perfect)
         );
+        floor_agreement(&made);
     }
     Ok(())
+}
+
+/// People hired over all waves.
+fn hires(p: &plan::Plan) -> u32 {
+    p.hires.iter().map(|w| w.count).sum()
+}
+
+/// How the daily floor's estimate of each day's service level (its row,
+/// fractional gaps) compares with the plan's own figure (`days.csv`, whole
+/// agents): the days the optimiser holds at target, and the lowest level
+/// `days.csv` gives any of them.
+fn floor_agreement(p: &plan::Plan) {
+    let held: Vec<&plan::DayPlan> = p
+        .days
+        .iter()
+        .filter(|d| d.floor_estimate.is_some_and(|e| e >= 0.8 - 1e-9))
+        .collect();
+    let worst = held.iter().map(|d| d.service_level).fold(1.0, f64::min);
+    let off = p
+        .days
+        .iter()
+        .filter_map(|d| Some(d.floor_estimate? - d.service_level))
+        .fold(f64::NEG_INFINITY, f64::max);
+    println!(
+        "  ({} queue-days held at the 80 % floor by the optimiser, lowest \
+         days.csv level among them {:.2} %; estimate above days.csv by at \
+         most {:.2} points)",
+        held.len(),
+        100.0 * worst,
+        100.0 * off
+    );
 }
 
 fn row(rule: &str, e: &Evaluation) {

@@ -70,10 +70,9 @@ fn queue(i: usize, weeks: usize) -> QueueInput {
                 Slot {
                     start_min: OPEN_MIN + s as u32 * SLOT_MIN,
                     required: n,
-                    shortfall: Shortfall::from_service_level(
+                    shortfall: Shortfall::from_served(
                         n,
-                        volume,
-                        sl,
+                        |a| if a == 0 { 0.0 } else { volume * sl(a) },
                         VALUE_PER_CALL,
                         FLOOR,
                         4,
@@ -81,7 +80,7 @@ fn queue(i: usize, weeks: usize) -> QueueInput {
                 }
             })
             .collect();
-        days.push(Day { slots });
+        days.push(Day { slots, floor: None });
     }
     let tpl = |name: &str, hours: usize, from: u32, to: u32| Template {
         name: name.into(),

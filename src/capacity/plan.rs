@@ -371,6 +371,9 @@ pub struct DayPlan {
     pub peak_scheduled: f64,
     /// Expected call-weighted service level with the scheduled staff.
     pub service_level: f64,
+    /// The optimiser's estimate of the same level, from its daily floor
+    /// row (fractional gaps); `None` for a day without a floor.
+    pub floor_estimate: Option<f64>,
 }
 
 /// How close the roster is to optimal.
@@ -378,6 +381,11 @@ pub struct DayPlan {
 pub struct Optimisation {
     /// Spend plus the weight of the gaps (see `capacity::schedule`).
     pub objective: f64,
+    /// Calls the gaps lose beyond the days' service-level floors (each
+    /// weighs far more than any source: these are out of reach).
+    pub calls_below_floor: f64,
+    /// Queue-days with such calls.
+    pub days_below_floor: usize,
     /// The relaxation's lower bound: no roster does better.
     pub bound: f64,
     /// `objective − bound`.
@@ -453,7 +461,11 @@ pub fn build(
         + costs.hires_outside_horizon
         + costs.overtime
         + costs.partners;
-    let days = day_rows(s, &intervals);
+    let mut days = day_rows(s, &intervals);
+    for d in &mut days {
+        d.floor_estimate =
+            roster.floor_levels.get(&(d.queue.clone(), d.date)).copied();
+    }
     let partners = roster
         .partners
         .iter()
@@ -483,6 +495,8 @@ pub fn build(
     let gap = (roster.objective - roster.bound).max(0.0);
     let optimisation = Optimisation {
         objective: roster.objective,
+        calls_below_floor: roster.below_floor.0,
+        days_below_floor: roster.below_floor.1,
         bound: roster.bound,
         gap,
         relative_gap: if roster.objective > 0.0 {
@@ -638,6 +652,7 @@ fn day_rows(s: &Scenario, intervals: &[IntervalPlan]) -> Vec<DayPlan> {
                 peak_required: 0,
                 peak_scheduled: 0.0,
                 service_level: 1.0,
+                floor_estimate: None,
             });
         }
         let Some(d) = out.last_mut() else { continue };

@@ -35,9 +35,36 @@
 //! dearest source's price of one agent on the phones for one slot, so
 //! every source is used before a gap is left, plus [`VALUE_PER_CALL`] ×
 //! the dearest hourly price × the handle time for each call its absence
-//! drops below the service-level target at that slot's volume. A missing
-//! agent at a Black Friday peak loses more calls than one in a quiet
-//! hour, so an unavoidable gap goes where it costs the least service.
+//! drops below the service-level target. The calls are counted as
+//! `days.csv` counts them: the forecast's mean volume times the expected
+//! service level over the forecast's spread (the staffing rule's
+//! quadrature points). A missing agent at a Black Friday peak loses more
+//! calls than one in a quiet hour, so an unavoidable gap goes where it
+//! costs the least service. The first [`SEGMENTS`]` − 1` missing agents of
+//! a slot each have their own loss; the last segment carries the next
+//! agent's (or the average of the rest, if larger).
+//!
+//! # The daily service-level floor
+//!
+//! Every open day of a queue with a service-level goal (voice and chat;
+//! an email backlog or an ASA goal has no daily level to hold) gets a
+//! [`Floor`]: its gaps may lose at most the calls it would answer in time
+//! above the target with every interval at its requirement, `Σ v ·
+//! sl(required) − target · Σ v`. Every day rather than event days only:
+//! the target is a daily promise, the row is cheap (one per day), and a
+//! day the team covers never binds it; the days it binds are the peaks
+//! whose requirement the team and the partners cannot reach, where only
+//! hires help. A call beyond the budget weighs what the dearest source
+//! costs for one full-time person over the whole plan (dearest on-phone
+//! hourly price × weekly hours × weeks): no single person the plan could
+//! pay for is worth one call below a floor, so the floor comes before
+//! cost whenever the sources can reach it, and a floor out of reach shows
+//! as the day's gap and service level, not as a failure.
+//!
+//! Not yet for large plans: above [`THOROUGH_QUEUE_WEEKS`] the floors are
+//! left out, because their priced slacks made microlp's week LPs of the
+//! 100-queue bench (`examples/plan_speed.rs`) run for minutes instead of
+//! seconds; such plans weigh their gaps per interval only, as before.
 //!
 //! # Effort
 //!
@@ -54,11 +81,11 @@ use rayon::prelude::*;
 use crate::capacity::hires::{self, HireWave};
 use crate::capacity::plan::IntervalPlan;
 use crate::capacity::roster::{
-    self, Contract, Day, Effort, Hiring, Overtime, Partner, QueueInput,
+    self, Contract, Day, Effort, Floor, Hiring, Overtime, Partner, QueueInput,
     QueueSolution, Shortfall, Slot, SlotSupply, Source, Team, Template,
 };
-use crate::capacity::scenario::{Channel, PartnerPrice, Scenario};
-use crate::capacity::staffing::QueueModel;
+use crate::capacity::scenario::{Channel, Goal, PartnerPrice, Scenario};
+use crate::capacity::staffing::{QueueModel, VolumeDist};
 use crate::error::Result;
 
 /// Calls lost below target are weighed at this many hours of the dearest
@@ -69,7 +96,7 @@ pub const VALUE_PER_CALL: f64 = 10.0;
 pub const THOROUGH_QUEUE_WEEKS: usize = 40;
 
 /// Segments of each slot's shortfall curve.
-const SEGMENTS: usize = 4;
+pub const SEGMENTS: usize = 4;
 
 /// Where a roster slot's figures go: the interval's index in the plan.
 type SlotMap = Vec<Vec<Option<usize>>>;
@@ -83,6 +110,9 @@ pub struct Problem {
     pub inputs: Vec<QueueInput>,
     /// Per queue, `[day][slot]` → interval index.
     maps: Vec<SlotMap>,
+    /// Per queue and day with a floor: calls answered in time with every
+    /// requirement met, and calls forecast.
+    calls: Vec<Vec<(f64, f64)>>,
     /// How hard the solver works (by problem size).
     pub effort: Effort,
 }
@@ -123,6 +153,14 @@ pub struct Roster {
     /// Per queue and week: paid hours of in-house shifts, hires, overtime
     /// and partners, and the cost of each flexible source.
     pub weeks: Vec<Vec<WeekPaid>>,
+    /// Per queue and day with a service-level floor, the optimiser's own
+    /// estimate of the day's level: calls answered in time with every
+    /// requirement met, less those its (fractional) gaps lose, over the
+    /// calls forecast. `days.csv` gives the exact level of the same staff.
+    pub floor_levels: BTreeMap<(String, NaiveDate), f64>,
+    /// Calls the gaps lose beyond the days' floors, all queues, and the
+    /// queue-days where they do.
+    pub below_floor: (f64, usize),
     /// Spend plus shortfall weight of the roster, all queues.
     pub objective: f64,
     /// The relaxation's lower bound on it.
@@ -188,19 +226,24 @@ impl Problem {
         let prices = Prices::of(s, step);
         // Queues are independent: their grids are built in parallel, in
         // scenario order.
-        let (mut inputs, maps): (Vec<QueueInput>, Vec<SlotMap>) = s
-            .queues
-            .par_iter()
-            .map(|q| {
-                let rows =
-                    by_queue.get(q.name.as_str()).cloned().unwrap_or_default();
-                let (mut days, mut map) =
-                    grid(s, intervals, &rows, first, ndays, step, &prices);
-                let longest = templates.iter().map(|t| t.slots).max();
-                pad_short_days(&mut days, &mut map, longest, step, &prices);
-                (base_input(s, q, days, step, &templates), map)
-            })
-            .unzip();
+        type Built = (QueueInput, (SlotMap, Vec<(f64, f64)>));
+        let (mut inputs, (maps, calls)): (Vec<QueueInput>, (Vec<_>, Vec<_>)) =
+            s.queues
+                .par_iter()
+                .map(|q| -> Built {
+                    let rows = by_queue
+                        .get(q.name.as_str())
+                        .cloned()
+                        .unwrap_or_default();
+                    let (mut days, mut map, calls) =
+                        grid(s, intervals, &rows, first, ndays, step, &prices);
+                    let longest = templates.iter().map(|t| t.slots).max();
+                    pad_short_days(
+                        &mut days, &mut map, longest, step, &prices,
+                    );
+                    (base_input(s, q, days, step, &templates), (map, calls))
+                })
+                .unzip();
         share_caps(s, &mut inputs, first, intervals, &maps);
         let queue_weeks = inputs.len() * ndays / 7;
         let effort = if queue_weeks <= THOROUGH_QUEUE_WEEKS {
@@ -208,7 +251,15 @@ impl Problem {
         } else {
             Effort::Fast
         };
-        Problem { first, inputs, maps, effort }
+        if effort == Effort::Fast {
+            // The floors' priced slacks slow microlp's week LPs by orders
+            // of magnitude on the large bench; until that is solved, large
+            // plans weigh their gaps per interval only (module docs).
+            for day in inputs.iter_mut().flat_map(|q| &mut q.days) {
+                day.floor = None;
+            }
+        }
+        Problem { first, inputs, maps, calls, effort }
     }
 
     /// Solves every queue (in parallel) and maps the result back.
@@ -243,10 +294,29 @@ impl Problem {
             .collect();
         let mut peak: BTreeMap<(usize, usize, usize), f64> = BTreeMap::new();
         let (mut objective, mut bound, mut integral) = (0.0, 0.0, 0);
-        for ((q, sol), map) in self.inputs.iter().zip(sols).zip(&self.maps) {
+        let mut floor_levels = BTreeMap::new();
+        let mut below_floor = (0.0, 0);
+        for (((q, sol), map), calls) in
+            self.inputs.iter().zip(sols).zip(&self.maps).zip(&self.calls)
+        {
             objective += sol.objective;
             bound += sol.bound;
             integral += sol.integral_weeks;
+            for (d, (day, out)) in q.days.iter().zip(&sol.slots).enumerate() {
+                let (served, n) = calls[d];
+                if let (Some(fl), true) = (&day.floor, n > 0.0) {
+                    let lost = day.short(out.iter().map(|x| x.scheduled));
+                    let short = fl.deficit(lost);
+                    if short > 1e-6 {
+                        below_floor.0 += short;
+                        below_floor.1 += 1;
+                    }
+                    floor_levels.insert(
+                        (q.name.clone(), day_date(self.first, d)),
+                        (served - lost) / n,
+                    );
+                }
+            }
             for (d, day) in sol.slots.iter().enumerate() {
                 for (k, slot) in day.iter().enumerate() {
                     if let Some(i) = map[d][k] {
@@ -381,6 +451,8 @@ impl Problem {
             lines,
             waves,
             weeks,
+            floor_levels,
+            below_floor,
             objective,
             bound,
             integral_weeks: (integral, nw * self.inputs.len()),
@@ -507,6 +579,14 @@ impl Prices {
     fn floor(&self) -> f64 {
         2.0 * self.dearest_hour * self.slot_hours
     }
+
+    /// Weight of a call lost beyond a day's service-level floor: what the
+    /// dearest source costs for one full-time person on the phones over
+    /// the whole plan, so that no purchase the plan can make outweighs a
+    /// single call below a floor (see the module docs).
+    fn per_call(&self, weeks: usize, weekly_hours: f64) -> f64 {
+        self.dearest_hour * weekly_hours.max(1.0) * weeks.max(1) as f64
+    }
 }
 
 /// Per queue the day grids and the map back to intervals.
@@ -518,7 +598,7 @@ fn grid(
     ndays: usize,
     step: u32,
     prices: &Prices,
-) -> (Vec<Day>, SlotMap) {
+) -> (Vec<Day>, SlotMap, Vec<(f64, f64)>) {
     let mut days = vec![Day::default(); ndays];
     let mut map: SlotMap = vec![vec![]; ndays];
     let spec = s.queue(
@@ -526,6 +606,16 @@ fn grid(
             .get(rows.first().copied().unwrap_or(0))
             .map_or("", |r| r.queue.as_str()),
     );
+    // The daily floor's target: service-level goals of the Erlang
+    // channels (an email backlog and an ASA goal have no such level).
+    let target = spec.and_then(|q| match (q.goal, q.channel) {
+        (_, Channel::Email { .. }) => None,
+        (Goal::ServiceLevel { sl, .. }, _) => Some(sl),
+        (Goal::Asa { .. }, _) => None,
+    });
+    // Per day: calls answered in time with every requirement met, and
+    // calls forecast.
+    let mut served_at_required = vec![(0.0, 0.0); ndays];
     for &i in rows {
         let r = &intervals[i];
         let d = (r.start.date_naive() - first).num_days();
@@ -562,16 +652,37 @@ fn grid(
                     VALUE_PER_CALL * prices.dearest_hour * r.aht_s / 3600.0;
                 let v = r.forecast.max(0.0);
                 let email = matches!(q.channel, Channel::Email { .. });
+                // The expected service level over the forecast's spread,
+                // as `days.csv` evaluates the scheduled staff, for the
+                // agent counts the segments stand for.
+                let n = r.required_agents;
+                let lo = n.saturating_sub(SEGMENTS as u32);
                 let sls = if email {
                     vec![]
                 } else {
-                    model
-                        .service_levels(v, r.required_agents.saturating_add(1))
+                    let dist = VolumeDist {
+                        mean: r.forecast,
+                        p10: r.p10,
+                        p50: r.p50,
+                        p90: r.p90,
+                    };
+                    model.expected_sls(&dist.points(), lo, n)
                 };
-                Shortfall::from_service_level(
-                    r.required_agents,
-                    v,
-                    |n| sls.get(n as usize).copied().unwrap_or(1.0),
+                let at =
+                    |k: u32| sls.get(k.saturating_sub(lo) as usize).copied();
+                // Nobody on the phones answers nobody.
+                let served = |k: u32| match at(k) {
+                    Some(sl) if k > 0 => v * sl,
+                    _ => 0.0,
+                };
+                if target.is_some() {
+                    let e = &mut served_at_required[d];
+                    e.0 += v * at(n).unwrap_or(1.0);
+                    e.1 += v;
+                }
+                Shortfall::from_served(
+                    n,
+                    served,
                     value,
                     prices.floor(),
                     SEGMENTS,
@@ -586,7 +697,19 @@ fn grid(
         });
         map[d].push(Some(i));
     }
-    (days, map)
+    if let Some(target) = target {
+        let price_per_call = prices.per_call(ndays / 7, s.team.weekly_hours);
+        for (day, &(served, calls)) in days.iter_mut().zip(&served_at_required)
+        {
+            if calls > 0.0 {
+                day.floor = Some(Floor {
+                    budget: (served - target * calls).max(0.0),
+                    price_per_call,
+                });
+            }
+        }
+    }
+    (days, map, served_at_required)
 }
 
 /// Lengthens each open day shorter than the longest shift with slots after

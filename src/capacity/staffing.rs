@@ -369,6 +369,24 @@ impl QueueModel {
         }
     }
 
+    /// [`Self::expected_sl`] of `from`, `from + 1`, …, `to` agents, in one
+    /// pass: each point's Erlang table grows with the agents. Empty when
+    /// `to < from`; zeros for a load beyond the Erlang maths.
+    pub fn expected_sls(
+        &self,
+        points: &[f64],
+        from: u32,
+        to: u32,
+    ) -> Vec<f64> {
+        if to < from {
+            return vec![];
+        }
+        match Spread::new(self, points, from) {
+            Ok(mut s) => (from..=to).map(|n| s.expected(self, n)).collect(),
+            Err(_) => vec![0.0; (to - from) as usize + 1],
+        }
+    }
+
     /// Staffs one interval of uncertain volume `dist` by rule `rule`.
     ///
     /// # Errors

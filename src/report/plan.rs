@@ -672,6 +672,8 @@ fn summary_json(
             "integral_week_lps": plan.optimisation.integral_weeks,
             "week_lps": plan.optimisation.week_lps,
             "effort": plan.optimisation.effort,
+            "days_below_floor": plan.optimisation.days_below_floor,
+            "calls_below_floor": round(plan.optimisation.calls_below_floor, 1),
         },
         "coverage": coverage_json(plan),
         "event_days": event_days(plan).iter().map(|d| json!({
@@ -748,6 +750,14 @@ fn summary_text(
         fixed(o.relative_gap * 100.0, 2),
         fixed(share * 100.0, 1)
     ));
+    if o.days_below_floor > 0 {
+        s.push_str(&format!(
+            "Service-level floor out of reach on {} queue-days: their gaps \
+             lose {} calls beyond it, which no source could save\n",
+            o.days_below_floor,
+            fixed(o.calls_below_floor, 0)
+        ));
+    }
     let events = event_days(plan);
     if !events.is_empty() {
         s.push_str("\nEvent days\n");

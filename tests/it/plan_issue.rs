@@ -97,8 +97,8 @@ fn the_issue_example_as_written_plans_and_keeps_every_rule() {
     // The generated forecast surges from 2025-11-17 and doubles commandes
     // on Black Friday: at 2.2 times its volumes, beyond what the team and
     // the partner cover, so that the team, overtime and the partner are
-    // all used. This plan hires nobody (six-week contracts cost more than
-    // the gap), so its hire rules are checked on the shifts fixture
+    // all used. Whether it hires depends on its days' service-level
+    // floors, so the hire rules are also checked on the shifts fixture
     // without a partner (`roster::hires_keep_their_contracts_…`).
     let forecast = write_forecast(dir.path(), 2.2);
     let out = dir.path().join("out");

@@ -10,12 +10,18 @@
 //! plus, per slot, the [`Shortfall`] of its gap, whose `j`-th missing
 //! agent costs a floor of twice the dearest source's price of an on-phone
 //! agent-slot plus [`VALUE_PER_CALL`] × that price × the handle time for
-//! each call its absence drops below the target. The enumeration tries
+//! each call its absence drops below the target; and, per day, the
+//! service-level floor: each call the day's gaps lose beyond its budget
+//! (the calls it answers in time above the 80 % target with every slot at
+//! its requirement) weighs the dearest source's price of a full-time
+//! person over the plan (weekly hours × weeks). The enumeration tries
 //! every count of people per template, start and day within the team's
 //! daily and weekly limits, and every overtime extension of every group
 //! within the caps. Partner agents are fractional and priced below any
 //! shortfall slope, so given the shifts the best partner use of a slot is
-//! to fill its gap up to `max_fte` within the partner's hours: the
+//! to fill its gap up to `max_fte` within the partner's hours, and on a
+//! day still below its floor to buy what is left of its capacity by cost
+//! per call won back (a fractional knapsack: one linear row per day): the
 //! enumeration sets it so rather than searching for it.
 //!
 //! Where the solver's bound equals its objective it claims optimality and
@@ -26,7 +32,7 @@ use std::collections::BTreeMap;
 
 use peakplan::capacity::Scenario;
 use peakplan::capacity::roster::Shortfall;
-use peakplan::capacity::schedule::VALUE_PER_CALL;
+use peakplan::capacity::schedule::{SEGMENTS, VALUE_PER_CALL};
 use peakplan::capacity::staffing::QueueModel;
 use peakplan::config::Settings;
 use proptest::prelude::*;
@@ -212,6 +218,49 @@ struct Slot {
     shortfall: Shortfall,
 }
 
+/// Each day's floor: `(budget, price per call)`.
+type Floors = BTreeMap<usize, (f64, f64)>;
+
+/// The floors of the case's days: calls answered in time above target
+/// with every slot at its requirement, and the weight of a call beyond.
+fn floors(case: &Case, files: &Files) -> Floors {
+    let spec = files.scenario.queue("q").unwrap();
+    let model = QueueModel::new(spec, AHT_S, f64::from(STEP) * 60.0);
+    let price = dearest_hour(case) * case.weekly_hours;
+    let mut calls: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+    for r in &files.intervals {
+        let day = day_of(case, &r["interval_start"]);
+        let v = f(r, "forecast");
+        let n = f(r, "required_agents") as u32;
+        let e = calls.entry(day).or_default();
+        e.0 += v * model.service_level(n, v);
+        e.1 += v;
+    }
+    calls
+        .into_iter()
+        .filter(|(_, (_, v))| *v > 0.0)
+        .map(|(d, (served, v))| (d, ((served - 0.8 * v).max(0.0), price)))
+        .collect()
+}
+
+/// The floors' weight of days `lost[day]` calls short.
+fn floor_cost(floors: &Floors, lost: &BTreeMap<usize, f64>) -> f64 {
+    floors
+        .iter()
+        .map(|(d, (budget, price))| {
+            price * (lost.get(d).copied().unwrap_or(0.0) - budget).max(0.0)
+        })
+        .sum()
+}
+
+fn day_of(case: &Case, start: &str) -> usize {
+    case.days
+        .iter()
+        .map(|d| d.0)
+        .find(|d| date(*d) == start[..10])
+        .expect("a day of the case")
+}
+
 /// The dearest source's price of one on-phone agent-hour, as
 /// `schedule.rs` documents it (no hiring in these cases).
 fn dearest_hour(case: &Case) -> f64 {
@@ -236,23 +285,19 @@ fn slots(case: &Case, files: &Files) -> Vec<Slot> {
     let mut out = vec![];
     for r in &files.intervals {
         let start = &r["interval_start"];
-        let day = case
-            .days
-            .iter()
-            .map(|d| d.0)
-            .find(|d| date(*d) == start[..10])
-            .expect("a day of the case");
+        let day = day_of(case, start);
         let required = f(r, "required_agents");
         let volume = f(r, "forecast");
         let n = required as u32;
+        // The volume is certain: its expected service level is the one
+        // at the volume.
         let sls = model.service_levels(volume, n + 1);
-        let shortfall = Shortfall::from_service_level(
+        let shortfall = Shortfall::from_served(
             n,
-            volume,
-            |k| sls.get(k as usize).copied().unwrap_or(1.0),
+            |k| if k == 0 { 0.0 } else { volume * sls[k as usize] },
             value,
             floor,
-            4,
+            SEGMENTS,
         );
         out.push(Slot {
             day,
@@ -532,7 +577,7 @@ struct Piece {
 }
 
 /// The best objective over every roster the rules allow, by enumeration.
-fn optimum(case: &Case, slots: &[Slot]) -> f64 {
+fn optimum(case: &Case, slots: &[Slot], floors: &Floors) -> f64 {
     let slot_h = f64::from(STEP) / 60.0;
     // Index of (day, minute) in `slots`.
     let at = |day: usize, minute: u32| {
@@ -594,6 +639,7 @@ fn optimum(case: &Case, slots: &[Slot]) -> f64 {
     let mut state = Search {
         case,
         slots,
+        floors,
         groups: &groups,
         ext: &ext,
         people: vec![0.0; slots.len()],
@@ -616,6 +662,7 @@ fn optimum(case: &Case, slots: &[Slot]) -> f64 {
 struct Search<'a> {
     case: &'a Case,
     slots: &'a [Slot],
+    floors: &'a Floors,
     groups: &'a [(Piece, &'a Template)],
     ext: &'a [Vec<Piece>],
     /// People on shift per slot (team and overtime).
@@ -700,24 +747,64 @@ impl Search<'_> {
         self.rosters += 1;
         let on = self.case.on_phone();
         let mut total = self.ot_cost;
+        let mut lost: BTreeMap<usize, f64> = BTreeMap::new();
+        // Pieces of partner capacity left, for a day below its floor:
+        // `(cost per call, calls per agent, agents, day, cost per agent)`.
+        let mut pieces = vec![];
         for (s, people) in self.slots.iter().zip(&self.people) {
-            let mut gap = (s.required - people * on).max(0.0);
+            let have = people * on;
+            let mut gap = (s.required - have).max(0.0);
+            let mut agents = 0.0;
             if let Some(p) = &self.case.partner
                 && p.from <= s.minute
                 && s.minute + STEP <= p.to
             {
-                let agents = gap.min(p.max_fte);
+                agents = gap.min(p.max_fte);
                 total += agents * self.slot_h * p.cost_per_hour;
                 gap -= agents;
+                let price = self.slot_h * p.cost_per_hour;
+                for (n, calls, saving) in s.shortfall.pieces(
+                    s.required,
+                    have + agents,
+                    p.max_fte - agents,
+                ) {
+                    if calls > 0.0 {
+                        let per = (price - saving) / calls;
+                        pieces.push((per, calls, n, s.day, price - saving));
+                    }
+                }
             }
             total += s.shortfall.cost(gap);
+            *lost.entry(s.day).or_default() +=
+                s.shortfall.short(s.required, have + agents);
         }
+        // Below a floor, more partner agents win calls back: cheapest per
+        // call first (a fractional knapsack, one row per day).
+        pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (per, calls, n, day, cost) in pieces {
+            let Some(&(budget, price)) = self.floors.get(&day) else {
+                continue;
+            };
+            let over = lost[&day] - budget;
+            if over <= 0.0 || per >= price {
+                continue;
+            }
+            let a = n.min(over / calls);
+            total += a * cost;
+            *lost.get_mut(&day).unwrap() -= a * calls;
+        }
+        total += floor_cost(self.floors, &lost);
         self.best = self.best.min(total);
     }
 }
 
 /// The objective of the plan's own roster, from its files.
-fn plan_objective(case: &Case, files: &Files, slots: &[Slot]) -> f64 {
+fn plan_objective(
+    case: &Case,
+    files: &Files,
+    slots: &[Slot],
+    floors: &Floors,
+) -> f64 {
     let mut total = 0.0;
     for r in &files.shifts {
         let hours =
@@ -735,10 +822,13 @@ fn plan_objective(case: &Case, files: &Files, slots: &[Slot]) -> f64 {
             _ => {}
         }
     }
+    let mut lost: BTreeMap<usize, f64> = BTreeMap::new();
     for (s, r) in slots.iter().zip(&files.intervals) {
         total += s.shortfall.cost(f(r, "gap_agents"));
+        *lost.entry(s.day).or_default() +=
+            s.shortfall.short(s.required, f(r, "scheduled_agents"));
     }
-    total
+    total + floor_cost(floors, &lost)
 }
 
 /// Plans `case`, checks its files and its optimality; returns the
@@ -747,8 +837,9 @@ fn check_case(case: &Case) -> (f64, f64) {
     let files = run(case);
     check_rules(&case.rules(), &files.intervals, &files.shifts, &[]);
     let slots = slots(case, &files);
-    let best = optimum(case, &slots);
-    let mine = plan_objective(case, &files, &slots);
+    let floors = floors(case, &files);
+    let best = optimum(case, &slots, &floors);
+    let mine = plan_objective(case, &files, &slots, &floors);
     let r = &files.summary["roster"];
     let objective = r["objective"].as_f64().unwrap();
     let bound = r["lower_bound"].as_f64().unwrap();

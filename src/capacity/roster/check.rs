@@ -182,7 +182,16 @@ pub fn check(q: &QueueInput, sol: &QueueSolution) -> Vec<Violation> {
         .flat_map(|(d, o)| d.slots.iter().zip(o))
         .map(|(i, o)| i.shortfall.cost(o.gap))
         .sum();
-    let total = c.hires + c.overtime + c.partner + shortfall;
+    let floor: f64 = q
+        .days
+        .iter()
+        .zip(&sol.slots)
+        .map(|(d, o)| d.floor_cost(o.iter().map(|x| x.scheduled)))
+        .sum();
+    if (floor - c.floor).abs() > 1e-6 * floor.abs().max(1.0) {
+        v(format!("floor weight {} is not the days' {floor}", c.floor));
+    }
+    let total = c.hires + c.overtime + c.partner + shortfall + floor;
     if (total - sol.objective).abs() > 1e-6 * total.abs().max(1.0) {
         v(format!("objective {} is not the costs {total}", sol.objective));
     }

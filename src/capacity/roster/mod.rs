@@ -43,27 +43,59 @@
 //!
 //! # Objective and the weighting of shortfalls
 //!
-//! Minimise `cost(hires, overtime, partners) + Σ_t shortfall_t(gap_t)`
-//! where `gap_t = max(0, required_t − scheduled_t)` and `shortfall_t` is a
-//! convex piecewise-linear [`Shortfall`] curve per slot. The slope of its
-//! `j`-th segment is the cost of the `j`-th missing agent: a coverage floor
-//! (per agent-slot, above the dearest source, so coverage comes first)
-//! plus a value per call times the calls that agent's absence loses from
-//! the service-level target at that slot's volume
-//! ([`Shortfall::from_service_level`]). One agent missing at a Black Friday
-//! peak thus weighs as many calls as it really loses there, many times a
-//! quiet-hour agent, and the second missing agent weighs more than the
-//! first: the solver spreads an unavoidable shortfall where it hurts least.
+//! Minimise `cost(hires, overtime, partners) + Σ_t shortfall_t(gap_t) +
+//! Σ_d floor_d` where `gap_t = max(0, required_t − scheduled_t)` and
+//! `shortfall_t` is a convex piecewise-linear [`Shortfall`] curve per
+//! slot. The slope of its `j`-th segment is the cost of the `j`-th missing
+//! agent: a coverage floor (per agent-slot, above the dearest source, so
+//! coverage comes first) plus a value per call times `lost_tj`, the calls
+//! that agent's absence loses from the service-level target at that
+//! slot's volume ([`Shortfall::from_served`]). One agent missing at a
+//! Black Friday peak thus weighs as many calls as it really loses there,
+//! many times a quiet-hour agent, and the second missing agent weighs more
+//! than the first: the solver spreads an unavoidable shortfall where it
+//! hurts least.
+//!
+//! **The daily service-level floor.** The per-slot weights beat partners
+//! and overtime agent-slot by agent-slot, but a seasonal hire pays a whole
+//! contract: weighed against the gaps of a single peak day it can lose,
+//! and the plan would leave Black Friday short rather than hire. A day
+//! with a [`Floor`] therefore adds
+//!
+//! ```text
+//! floor_d = price_per_call · max(0, Σ_t Σ_j lost_tj · gap_tj − budget_d)
+//! ```
+//!
+//! with `gap_tj` the part of slot `t`'s gap in segment `j` and `budget_d =
+//! Σ_t v_t·sl_t(required_t) − target · Σ_t v_t` (at least 0): the calls the
+//! day can lose and still answer `target` of its calls in time. In each
+//! week LP that is one row per day, `Σ lost·gap − slack_d ≤ budget_d`,
+//! with the slack priced at `price_per_call`: an unreachable floor is a
+//! reported weight, never an infeasible programme. The caller prices a
+//! call above anything one person of any source costs over the plan, so
+//! in effect the order is lexicographic: first the calls below the
+//! floors, then money, then the per-slot weights.
+//!
+//! The row counts fractional gaps; the plan's files evaluate whole agents
+//! on the phones (`floor(scheduled)`), which can lose a little more. The
+//! integer step checks each day in whole agents and, where a day within
+//! its budget in the row's sense is not in the files' sense, cuts that
+//! day's LP budget by twice the difference and solves the week again (at
+//! most three times), so that a day the optimiser holds at target is at
+//! target in `days.csv` too.
 //!
 //! # Decomposition
 //!
 //! 1. **Relaxation, per week**: an LP over that week's shift starts,
-//!    overtime, partner agents and shortfall segments, with hire headcount
+//!    overtime, partner agents, shortfall segments and the days' floor
+//!    rows with their slacks, with hire headcount
 //!    per contract continuous, each hire at its best possible ramp that
 //!    week and priced at the cheapest per-productive-week share of any wave
 //!    covering it. Every integer plan restricted to one week is feasible
-//!    for this LP at no higher cost, so the sum of the weekly optima is a
-//!    **lower bound** on the whole problem ([`QueueSolution::bound`]).
+//!    for this LP at no higher cost (the floor rows are the objective's
+//!    own terms, linear in the gaps; the budget cuts of step 3 never enter
+//!    it), so the sum of the weekly optima is a **lower bound** on the
+//!    whole problem ([`QueueSolution::bound`]).
 //!    In the LP an overtime variable stands for people working the
 //!    parent shift *with* that extension (the in-house variable for those
 //!    working it without), so "at most one extension per person" holds
@@ -76,16 +108,26 @@
 //!    would pay without hires, per effective hire of the relaxation (one
 //!    more LP, only in weeks where the relaxation hires, re-solved from
 //!    the relaxation's optimal basis with the free headcounts fixed at
-//!    zero rather than from scratch).
+//!    zero rather than from scratch). A floor the week meets only with
+//!    hires makes that value the floor's price of the calls they save, so
+//!    the waves that meet it are bought before any cost is weighed.
 //! 3. **Integer shifts per week**, waves fixed: the week LP again, its
 //!    shift counts rounded down (every roster limit is a `≤` with positive
 //!    coefficients, so rounding down keeps them), then repaired greedily by
 //!    adding the single shift, hire shift or overtime extension that
-//!    lowers the objective most while the limits hold; finally, with
-//!    every shift fixed, partners and the shortfall are priced exactly:
-//!    slot by slot (cheapest open partner first, then the shortfall curve,
-//!    whose slopes never fall) when no partner has a weekly commitment,
-//!    since nothing then links two slots, and by an LP otherwise.
+//!    lowers the objective most while the limits hold (the days' floors
+//!    included, so a person who saves calls below one comes first);
+//!    finally, with every shift fixed, partners and the shortfall are
+//!    priced exactly: slot by slot (cheapest open partner first, then the
+//!    shortfall curve, whose slopes never fall) when no partner has a
+//!    weekly commitment, and by an LP otherwise. A floor row links a
+//!    day's slots, yet the slot-by-slot answer stays optimal while every
+//!    short slot has no open partner capacity left: each gap is then as
+//!    small as it can be, so the calls lost, and the floor's weight, are
+//!    at their minimum together with the slots' costs. Partners priced
+//!    per hour are below the coverage floor and always fill what they
+//!    can; a day below its floor with a per-contact partner left unused
+//!    (dearer than a slot's weight) is priced by the LP.
 //!    [`Effort::Fast`] skips the re-solve and rounds the relaxation's
 //!    shifts instead (hire shifts shared among the chosen waves by
 //!    headcount, so every limit still holds). The
@@ -131,8 +173,9 @@
 //! Per queue and day of the horizon (Monday first, whole weeks, closed
 //! days with no slots): one [`Slot`] per open interval with its local
 //! start, `required` = the Erlang agents, and a [`Shortfall`] from
-//! [`Shortfall::from_service_level`] with the interval's volume and
-//! `|n| service level of n agents` from the Erlang engine. Templates from
+//! [`Shortfall::from_served`] with `|n| calls answered in time by n
+//! agents` from the Erlang engine; a [`Floor`] per day of a
+//! service-level goal. Templates from
 //! `[shifts]` (hours × 60 / slot minutes; `starts` as minutes), or the
 //! default `weekly_hours / days_per_week` shift over the opening hours.
 //! [`Team`] from `[team]` and the queue's shrinkage; [`Overtime`] from
@@ -192,6 +235,52 @@ pub struct QueueInput {
 pub struct Day {
     /// Open slots in time order, no gaps (a closed day has none).
     pub slots: Vec<Slot>,
+    /// The day's service-level floor, if it has one.
+    pub floor: Option<Floor>,
+}
+
+/// A day's service-level floor: the calls its staff answers in time short
+/// of what its requirements answer ([`Day::short`]) should stay within
+/// `budget`; each call beyond it weighs `price_per_call`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Floor {
+    /// Calls the day may lose to its gaps and still meet its target:
+    /// `Σ v·sl(required) − target · Σ v` over its slots, at least 0.
+    pub budget: f64,
+    /// Weight of each call lost beyond the budget.
+    pub price_per_call: f64,
+}
+
+impl Floor {
+    /// Weight of a day `short` calls short of its requirements.
+    pub fn cost(&self, short: f64) -> f64 {
+        self.price_per_call * self.deficit(short)
+    }
+
+    /// Calls beyond the budget for a day `short` calls short.
+    pub fn deficit(&self, short: f64) -> f64 {
+        (short - self.budget).max(0.0)
+    }
+}
+
+impl Day {
+    /// Calls this day answers in time short of what its requirements
+    /// answer, `scheduled[s]` agents on the phones in slot `s`
+    /// ([`Shortfall::short`] summed: gaps lose calls, surpluses win some
+    /// back).
+    pub fn short(&self, scheduled: impl Iterator<Item = f64>) -> f64 {
+        self.slots
+            .iter()
+            .zip(scheduled)
+            .map(|(s, n)| s.shortfall.short(f64::from(s.required), n))
+            .sum()
+    }
+
+    /// The floor's weight with these agents on the phones (0 without a
+    /// floor).
+    pub fn floor_cost(&self, scheduled: impl Iterator<Item = f64>) -> f64 {
+        self.floor.map_or(0.0, |f| f.cost(self.short(scheduled)))
+    }
 }
 
 /// One slot's need.

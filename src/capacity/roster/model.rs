@@ -60,6 +60,11 @@ pub(crate) struct WeekModel<'a> {
     pub week: usize,
     pub groups: Vec<HireGroup>,
     pub cols: Vec<Col>,
+    /// Calls taken off each day's floor budget when the programme is
+    /// solved with free shifts (never when pricing fixed ones): the integer
+    /// step's way to ask the LP for more room on a day its rounding left
+    /// below the floor.
+    pub tighten: [f64; 7],
 }
 
 /// A solved week.
@@ -181,7 +186,7 @@ impl<'a> WeekModel<'a> {
                 }
             }
         }
-        WeekModel { q, week, groups, cols }
+        WeekModel { q, week, groups, cols, tighten: [0.0; 7] }
     }
 
     /// What column `i` does, independent of the week's hire groups:
@@ -226,7 +231,7 @@ impl<'a> WeekModel<'a> {
     }
 
     /// Supply per slot of the fixed people `f`, `[day][slot]`.
-    fn fixed_supply(&self, f: &[f64]) -> Vec<Vec<f64>> {
+    pub(crate) fn fixed_supply(&self, f: &[f64]) -> Vec<Vec<f64>> {
         let mut supply: Vec<Vec<f64>> = (0..7)
             .map(|d| vec![0.0; self.q.days[self.week * 7 + d].slots.len()])
             .collect();
@@ -246,7 +251,10 @@ impl<'a> WeekModel<'a> {
     /// A numerical failure of the LP solver.
     pub fn solve(&self, fixed: Option<&[f64]>) -> Result<WeekLp> {
         match fixed {
-            Some(f) if !self.has_commitment() => Ok(self.price(f)),
+            Some(f) if !self.has_commitment() => match self.price(f) {
+                Some(lp) => Ok(lp),
+                None => self.solve_lp(fixed),
+            },
             _ => self.solve_lp(fixed),
         }
     }
@@ -261,7 +269,19 @@ impl<'a> WeekModel<'a> {
     /// fills its uncovered need from the cheapest open partner up and
     /// leaves the rest to its shortfall curve, whose slopes never fall.
     /// This is the LP's optimum, not an approximation of it.
-    fn price(&self, f: &[f64]) -> WeekLp {
+    ///
+    /// A day's floor row links its slots. When the slot-by-slot answer
+    /// leaves a day below its floor, the rest of the open partner
+    /// capacity is what can still win calls back: each further partner
+    /// agent in a slot costs its price less the shortfall it saves and
+    /// wins the calls of the next unit of the slot's curve (a missing
+    /// agent's loss, then a surplus agent's gain). With one coupling row
+    /// that is a fractional knapsack: buying pieces by cost per call won,
+    /// cheapest first, until the day meets its floor, is the LP's optimum
+    /// (the curve is convex in the staff, so each slot's pieces come in
+    /// their own order). A slot with two partners still open is left to
+    /// the LP: `None`.
+    fn price(&self, f: &[f64]) -> Option<WeekLp> {
         let q = self.q;
         let sh = q.slot_hours();
         let supply = self.fixed_supply(f);
@@ -276,16 +296,18 @@ impl<'a> WeekModel<'a> {
         let mut partner_cost = fixed;
         let mut open: Vec<(f64, usize)> = Vec::with_capacity(q.partners.len());
         for (d, day) in supply.iter().enumerate() {
-            let slots = &q.days[self.week * 7 + d].slots;
+            let qd = &q.days[self.week * 7 + d];
+            let slots = &qd.slots;
+            // Calls the day is short, and per slot the open partner with
+            // capacity left: `(slot, partner, price of an agent-slot)`.
+            let mut short = 0.0;
+            let mut spare: Vec<(usize, usize, f64)> = Vec::new();
+            let mut two_open = false;
             for (s, (slot, have)) in slots.iter().zip(day).enumerate() {
                 if slot.required == 0 {
                     continue;
                 }
                 let req = f64::from(slot.required);
-                let mut need = req - have;
-                if need <= 0.0 {
-                    continue;
-                }
                 open.clear();
                 open.extend(
                     (0..q.partners.len())
@@ -293,10 +315,14 @@ impl<'a> WeekModel<'a> {
                         .map(|k| (self.partner_price(k, d, s) * sh, k)),
                 );
                 open.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut need = req - have;
                 let slopes = slot.shortfall.slopes();
                 let last = slopes.len() - 1;
                 let mut next = open.iter().peekable();
                 for (j, &c) in slopes.iter().enumerate() {
+                    if need <= 0.0 {
+                        break;
+                    }
                     // Partners no dearer than this segment come first.
                     while let Some(&&(price, k)) = next.peek() {
                         if price > c || need <= 0.0 {
@@ -314,13 +340,64 @@ impl<'a> WeekModel<'a> {
                     if width <= 0.0 || need <= 0.0 {
                         break;
                     }
-                    let g = need.min(width);
-                    objective += g * c;
-                    need -= g;
+                    objective += need.min(width) * c;
+                    need -= need.min(width);
+                }
+                let got: f64 = partner.iter().map(|p| p[d][s]).sum();
+                short += slot.shortfall.short(req, have + got);
+                let left: Vec<(f64, usize)> = open
+                    .iter()
+                    .copied()
+                    .filter(|&(_, k)| {
+                        partner[k][d][s] < q.partners[k].max_fte - 1e-9
+                    })
+                    .collect();
+                two_open |= left.len() > 1;
+                if let Some(&(price, k)) = left.first() {
+                    spare.push((s, k, price));
                 }
             }
+            let Some(fl) = &qd.floor else { continue };
+            if fl.deficit(short) > 0.0 && !spare.is_empty() {
+                if two_open {
+                    return None;
+                }
+                // The knapsack: pieces `(cost per call, calls per agent,
+                // agents, slot, partner, price, saving per agent)`.
+                let mut pieces = Vec::new();
+                for &(s, k, price) in &spare {
+                    let slot = &slots[s];
+                    let req = f64::from(slot.required);
+                    let got: f64 = partner.iter().map(|p| p[d][s]).sum();
+                    let room = q.partners[k].max_fte - partner[k][d][s];
+                    for (agents, calls, saving) in
+                        slot.shortfall.pieces(req, day[s] + got, room)
+                    {
+                        if calls > 0.0 {
+                            let per = (price - saving) / calls;
+                            pieces.push((
+                                per, calls, agents, s, k, price, saving,
+                            ));
+                        }
+                    }
+                }
+                pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut deficit = fl.deficit(short);
+                for (per, calls, agents, s, k, price, saving) in pieces {
+                    if deficit <= 0.0 || per >= fl.price_per_call {
+                        break;
+                    }
+                    let a = agents.min(deficit / calls);
+                    partner[k][d][s] += a;
+                    partner_cost += a * price;
+                    objective += a * (price - saving);
+                    deficit -= a * calls;
+                    short -= a * calls;
+                }
+            }
+            objective += fl.cost(short);
         }
-        WeekLp {
+        Some(WeekLp {
             x: f.to_vec(),
             heads: self
                 .groups
@@ -330,7 +407,7 @@ impl<'a> WeekModel<'a> {
             partner,
             partner_cost,
             objective,
-        }
+        })
     }
 
     /// Builds and solves the programme with microlp.
@@ -354,10 +431,28 @@ impl<'a> WeekModel<'a> {
     /// is the no-hire programme's optimum (its hire columns are held at
     /// zero by the headcount rows, so dropping them changes nothing), in
     /// that programme's columns.
-    pub fn without_hires(&self, warm: Warm) -> Result<WeekLp> {
+    ///
+    /// On the way down it stops at each of `shares` (falling, in `(0, 1)`)
+    /// of the relaxation's headcounts `heads` and returns each of those
+    /// optima's objective too: the week's value of its hires, level by
+    /// level.
+    pub fn without_hires(
+        &self,
+        warm: Warm,
+        heads: &[f64],
+        shares: &[f64],
+    ) -> Result<(Vec<f64>, WeekLp)> {
         let Warm { b, mut sol } = warm;
-        for v in b.heads.iter().flatten() {
-            sol = self.run(sol.fix_var(*v, 0.0))?;
+        let mut levels = Vec::with_capacity(shares.len());
+        for &k in shares.iter().chain(&[0.0]) {
+            for (v, n) in b.heads.iter().zip(heads) {
+                if let Some(v) = v {
+                    sol = self.run(sol.fix_var(*v, k * n.max(0.0)))?;
+                }
+            }
+            if k > 0.0 {
+                levels.push(self.read(&b, &sol, None).objective);
+            }
         }
         let lp = self.read(&b, &sol, None);
         let x = self
@@ -367,7 +462,7 @@ impl<'a> WeekModel<'a> {
             .filter(|(c, _)| !matches!(c.kind, Kind::Hire(_)))
             .map(|(_, v)| v)
             .collect();
-        Ok(WeekLp { x, heads: vec![], ..lp })
+        Ok((levels, WeekLp { x, heads: vec![], ..lp }))
     }
 
     /// The solution of a solve, or the error naming queue and week.
@@ -471,8 +566,13 @@ impl<'a> WeekModel<'a> {
         // Cover: supply plus shortfall segments ≥ required, written as
         // −(supply + segments) ≤ −(required − constant).
         let mut rows: Vec<(Terms, f64)> = Vec::new();
+        // Per day with a floor: the calls its segments lose, ≤ the budget
+        // plus a priced slack.
+        let mut floors: Vec<(Terms, f64, f64)> = Vec::new();
         for (d, day) in terms.iter_mut().enumerate() {
-            let slots = &q.days[self.week * 7 + d].slots;
+            let qd = &q.days[self.week * 7 + d];
+            let slots = &qd.slots;
+            let mut lost: Terms = Vec::new();
             for (s, (slot, sup)) in slots.iter().zip(day).enumerate() {
                 if slot.required == 0 {
                     continue;
@@ -487,16 +587,43 @@ impl<'a> WeekModel<'a> {
                     if width <= 0.0 {
                         break;
                     }
-                    e.push((lp.var(c, width), 1.0));
+                    let v = lp.var(c, width);
+                    e.push((v, 1.0));
+                    let l = slot.shortfall.losses()[j];
+                    if l > 0.0 {
+                        lost.push((v, l));
+                    }
+                }
+                // Agents above the requirement win calls back for the
+                // floor: `supply + gaps − surplus ≥ required`.
+                if qd.floor.is_some() {
+                    for &g in slot.shortfall.gains() {
+                        if g <= 0.0 {
+                            break;
+                        }
+                        let u = lp.var(0.0, 1.0);
+                        e.push((u, -1.0));
+                        lost.push((u, -g));
+                    }
                 }
                 for t in &mut e {
                     t.1 = -t.1;
                 }
                 rows.push((e, -(req - constant[d][s])));
             }
+            if let (Some(f), false) = (&qd.floor, lost.is_empty()) {
+                let cut = if fixed.is_none() { self.tighten[d] } else { 0.0 };
+                floors.push((lost, f.budget - cut, f.price_per_call));
+            }
         }
         for (e, rhs) in rows {
             lp.le(e, rhs);
+        }
+        for (mut e, budget, price) in floors {
+            // The slack is unbounded: a floor out of reach is a cost, not
+            // an infeasible programme.
+            e.push((lp.var(price, f64::INFINITY), -1.0));
+            lp.le(e, budget);
         }
         for (k, p) in q.partners.iter().enumerate() {
             if p.min_hours_per_week > 0.0 {

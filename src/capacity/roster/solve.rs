@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::model::{HireGroup, Kind, WeekLp, WeekModel};
 use super::waves::{self, Chosen};
-use super::{QueueInput, Shortfall};
+use super::{Floor, QueueInput, Shortfall};
 use crate::error::Result;
 
 /// Where on-phone agents come from.
@@ -115,6 +115,9 @@ pub struct Costs {
     pub partner: f64,
     /// Shortfall curves (the weight of the gaps, not money).
     pub shortfall: f64,
+    /// Days' service-level floors: the weight of the calls lost beyond
+    /// each day's budget (not money).
+    pub floor: f64,
 }
 
 /// One queue's roster.
@@ -212,7 +215,7 @@ pub fn solve_queue_with(
     // 1. Relaxation per week: the bound, and where hires help.
     let mut bound = 0.0;
     let mut target = vec![vec![0.0; weeks]; nc];
-    let mut value = vec![vec![0.0; weeks]; nc];
+    let mut value = vec![vec![vec![]; weeks]; nc];
     // Each week's optimum without hires, when already known: step 3 reuses
     // it for weeks no wave reaches.
     let mut no_hires: Vec<Option<WeekLp>> = vec![None; weeks];
@@ -251,21 +254,48 @@ pub fn solve_queue_with(
             no_hires[w] = Some(WeekLp { x, heads: vec![], ..lp });
             continue;
         }
-        // What the week pays without hires, spread over the effective hires
-        // the relaxation used: the value of each.
+        // What the week pays with fewer hires, level by level down to
+        // none: the value of each effective hire, by tranche. The first
+        // tranches are worth the most (the week's optimum is convex in its
+        // headcounts): where a floor needs only some of the relaxation's
+        // hires, those carry the floor's weight and the rest only what
+        // they save, instead of an average that would buy them all.
         let hire_spend: f64 =
             groups.iter().zip(&lp.heads).map(|(g, n)| g.week_cost * n).sum();
+        let shares: Vec<f64> =
+            (1..TRANCHES).rev().map(|k| k as f64 / TRANCHES as f64).collect();
         // A re-solve microlp gives up on numerically falls back to one
-        // from scratch.
-        let without = match m.without_hires(warm) {
-            Ok(lp) => lp,
-            Err(_) => WeekModel::new(q, w, vec![]).solve(None)?,
+        // from scratch, valuing every tranche alike.
+        let (levels, without) = match m.without_hires(warm, &lp.heads, &shares)
+        {
+            Ok(r) => r,
+            Err(_) => {
+                let lp0 = WeekModel::new(q, w, vec![]).solve(None)?;
+                let even = shares
+                    .iter()
+                    .map(|k| {
+                        lp0.objective - k * (lp0.objective - lp.objective)
+                    })
+                    .collect();
+                (even, lp0)
+            }
         };
-        let per = (without.objective - (lp.objective - hire_spend)) / hired;
+        // Net of the hires' own spend, the week's cost at shares 1, …, 0.
+        let mut net = vec![lp.objective - hire_spend];
+        net.extend(
+            levels.iter().zip(&shares).map(|(o, k)| o - k * hire_spend),
+        );
+        net.push(without.objective);
+        // Tranche `j` (the `j`-th left unbought, from the top).
+        let tranche = hired / TRANCHES as f64;
+        let per: Vec<f64> = net
+            .windows(2)
+            .map(|p| ((p[1] - p[0]) / tranche).max(0.0))
+            .collect();
         no_hires[w] = Some(without);
         for (g, n) in groups.iter().zip(&lp.heads) {
             target[g.contract][w] = g.ramp * n;
-            value[g.contract][w] = per.max(0.0);
+            value[g.contract][w] = per.clone();
         }
     }
 
@@ -326,7 +356,7 @@ pub fn solve_queue_with(
                 .collect(),
             None => vec![],
         };
-        let m = WeekModel::new(q, w, groups);
+        let mut m = WeekModel::new(q, w, groups);
         let lp = match (no_hires[w].take(), &relaxed[w]) {
             (Some(lp), _) if m.groups.is_empty() => lp.x,
             (_, Some(relaxed)) => relaxed.seed(&m),
@@ -334,8 +364,26 @@ pub fn solve_queue_with(
         };
         let integral = lp.iter().all(|v| (v - v.round()).abs() < 1e-6);
         integral_weeks += usize::from(integral);
-        let x = repair(&m, round_down(&m, &lp));
-        let fin = m.solve(Some(&x))?;
+        let mut x = repair(&m, round_down(&m, &lp));
+        let mut fin = m.solve(Some(&x))?;
+        // The floor counts fractional gaps, the files whole agents on the
+        // phones: a day the rounded roster meets in the first sense but not
+        // the second gets its LP budget cut by the difference and the week
+        // is solved again, at most three times.
+        for _ in 0..FLOOR_RETRIES {
+            let over = whole_excess(&m, &x, &fin);
+            if over.iter().all(|&o| o <= FLOOR_SLACK) {
+                break;
+            }
+            // Twice the miss: the rounding of the next solve loses some
+            // of what the cut buys.
+            for (t, o) in m.tighten.iter_mut().zip(over) {
+                *t += 2.0 * o;
+            }
+            let lp = m.solve(None)?.x;
+            x = repair(&m, round_down(&m, &lp));
+            fin = m.solve(Some(&x))?;
+        }
         objective += fin.objective;
         costs.overtime +=
             m.cols.iter().zip(&x).map(|(c, n)| c.cost * n).sum::<f64>();
@@ -355,6 +403,12 @@ pub fn solve_queue_with(
         .flat_map(|(d, s)| d.slots.iter().zip(s))
         .map(|(i, o)| i.shortfall.cost(o.gap))
         .sum();
+    costs.floor = q
+        .days
+        .iter()
+        .zip(&slots)
+        .map(|(d, s)| d.floor_cost(s.iter().map(|o| o.scheduled)))
+        .sum();
     Ok(QueueSolution {
         name: q.name.clone(),
         slots,
@@ -366,6 +420,41 @@ pub fn solve_queue_with(
         integral_weeks,
         weeks,
     })
+}
+
+/// Tranches the relaxation's hires of a week are valued in.
+const TRANCHES: usize = 4;
+
+/// Re-solves of a week whose rounded roster misses a floor in whole
+/// agents.
+const FLOOR_RETRIES: usize = 3;
+
+/// Calls beyond a floor's budget that are rounding, not a miss.
+const FLOOR_SLACK: f64 = 1e-6;
+
+/// Per day of `m`'s week, the calls the roster `x` (priced as `fin`) loses
+/// beyond the day's floor budget counting whole agents on the phones, as
+/// the plan's files do (`floor(scheduled + 1e-9)`), on days whose
+/// fractional gaps keep within the budget; 0 elsewhere (a day out of reach
+/// in the first sense gains nothing from another solve).
+fn whole_excess(m: &WeekModel, x: &[f64], fin: &WeekLp) -> [f64; 7] {
+    let supply = m.fixed_supply(x);
+    let mut out = [0.0; 7];
+    for (d, day) in supply.iter().enumerate() {
+        let qd = &m.q.days[m.week * 7 + d];
+        let Some(fl) = &qd.floor else { continue };
+        let sched = |s: usize| {
+            day[s] + fin.partner.iter().map(|p| p[d][s]).sum::<f64>()
+        };
+        let frac = qd.short((0..day.len()).map(sched));
+        if fl.deficit(frac) > FLOOR_SLACK {
+            continue;
+        }
+        let whole =
+            qd.short((0..day.len()).map(|s| (sched(s) + 1e-9).floor()));
+        out[d] = fl.deficit(whole);
+    }
+    out
 }
 
 /// A week's relaxed optimum, by column key.
@@ -527,15 +616,18 @@ fn round_down<'m, 'a>(m: &'m WeekModel<'a>, x: &[f64]) -> Usage<'m, 'a> {
 
 /// Cost of the slot's uncovered need once `supply` is on the phones, with
 /// the cheapest open partner filling what is dearer than its price (the
-/// final LP prices partners exactly; this only guides the repair).
+/// final LP prices partners exactly; this only guides the repair), and the
+/// calls the gap left loses below target.
 fn residual(
     req: f64,
     supply: f64,
     sf: &Shortfall,
     partner: Option<(f64, f64)>,
-) -> f64 {
+) -> (f64, f64) {
     let gap = (req - supply).max(0.0);
-    let Some((price, cap)) = partner else { return sf.cost(gap) };
+    let Some((price, cap)) = partner else {
+        return (sf.cost(gap), sf.short(req, supply));
+    };
     // Missing agents up to `cheap` cost at most the partner price each.
     let slopes = sf.slopes();
     let cheap = slopes
@@ -549,7 +641,7 @@ fn residual(
         cheap
     };
     let a = (gap - cheap).clamp(0.0, cap);
-    price * a + sf.cost(gap - a)
+    (price * a + sf.cost(gap - a), sf.short(req, supply + a))
 }
 
 /// Greedy repair of a rounded roster: adds the person who lowers the
@@ -589,23 +681,53 @@ fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
         })
         .collect();
     let slot = |d: usize, s: usize| &q.days[m.week * 7 + d].slots[s];
-    let gain = |c: &super::model::Col, supply: &[Vec<f64>]| {
+    // Each day's floor (with the programme's budget) and the calls its
+    // gaps lose now.
+    let floors: Vec<Option<Floor>> = (0..7)
+        .map(|d| {
+            q.days[m.week * 7 + d]
+                .floor
+                .map(|f| Floor { budget: f.budget - m.tighten[d], ..f })
+        })
+        .collect();
+    let slot_lost = |d: usize, s: usize, have: f64| {
+        let sl = slot(d, s);
+        residual(f64::from(sl.required), have, &sl.shortfall, partner[d][s]).1
+    };
+    let mut lost: Vec<f64> = (0..7)
+        .map(|d| {
+            (0..supply[d].len()).map(|s| slot_lost(d, s, supply[d][s])).sum()
+        })
+        .collect();
+    let gain = |c: &super::model::Col, supply: &[Vec<f64>], lost: &[f64]| {
         let mut delta = c.cost;
+        let mut saved = 0.0;
+        let floored = floors[c.day].is_some();
         for s in c.start..c.end {
             let sl = slot(c.day, s);
             let req = f64::from(sl.required);
             let now = supply[c.day][s];
-            if now >= req {
+            // Above the requirement only a floor's surplus credit moves.
+            if now >= req && (!floored || sl.shortfall.gains().is_empty()) {
                 continue;
             }
             let p = partner[c.day][s];
-            delta += residual(req, now + c.factor, &sl.shortfall, p)
-                - residual(req, now, &sl.shortfall, p);
+            let (after, after_lost) =
+                residual(req, now + c.factor, &sl.shortfall, p);
+            let (before, before_lost) = residual(req, now, &sl.shortfall, p);
+            delta += after - before;
+            saved += before_lost - after_lost;
+        }
+        if let Some(f) = &floors[c.day] {
+            let l = lost[c.day];
+            delta += f.cost(l - saved) - f.cost(l);
         }
         delta
     };
     // Each column's change of the objective, kept until a column sharing
-    // one of its slots is added: only those slots' supply moves.
+    // one of its slots is added (only those slots' supply moves), or any
+    // column of a day below its floor (whose weight moves with every call
+    // saved that day).
     let mut delta: Vec<Option<f64>> = vec![None; m.cols.len()];
     loop {
         let mut best: Option<(f64, usize)> = None;
@@ -613,7 +735,7 @@ fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
             if !u.fits(i) {
                 continue;
             }
-            let d = *delta[i].get_or_insert_with(|| gain(c, &supply));
+            let d = *delta[i].get_or_insert_with(|| gain(c, &supply, &lost));
             if d < -1e-9 && best.is_none_or(|(b, _)| d < b) {
                 best = Some((d, i));
             }
@@ -621,11 +743,17 @@ fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
         let Some((_, i)) = best else { break };
         u.add(i);
         let c = &m.cols[i];
-        for s in &mut supply[c.day][c.start..c.end] {
-            *s += c.factor;
+        let below =
+            floors[c.day].is_some_and(|f| f.deficit(lost[c.day]) > 0.0);
+        let day = &mut supply[c.day];
+        for (s, have) in day.iter_mut().enumerate().take(c.end).skip(c.start) {
+            let before = slot_lost(c.day, s, *have);
+            *have += c.factor;
+            lost[c.day] += slot_lost(c.day, s, *have) - before;
         }
         for (o, d) in m.cols.iter().zip(&mut delta) {
-            if o.day == c.day && o.start < c.end && c.start < o.end {
+            let overlaps = o.start < c.end && c.start < o.end;
+            if o.day == c.day && (overlaps || below) {
                 *d = None;
             }
         }

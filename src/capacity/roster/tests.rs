@@ -17,6 +17,7 @@ fn base(req: &[Vec<u32>], people: u32, len: usize) -> QueueInput {
                     shortfall: Shortfall::new(&[100.0, 150.0, 400.0]),
                 })
                 .collect(),
+            floor: None,
         })
         .collect();
     while !days.len().is_multiple_of(7) {
@@ -76,7 +77,30 @@ fn assert_valid(q: &QueueInput, s: &QueueSolution) {
 }
 
 /// The cheapest partner use and shortfall for a slot missing `gap`
-/// agents, by trying every breakpoint of the piecewise-linear cost.
+/// agents, and the calls the gap left loses. With a floor to weigh,
+/// the cases price the partner below every shortfall slope, so that it
+/// fills all it can whatever the floor (as the solver's pricing argues).
+fn rest_and_lost(
+    gap: f64,
+    sf: &Shortfall,
+    p: Option<&Partner>,
+    sh: f64,
+) -> (f64, f64) {
+    let lossless = sf.losses().iter().all(|&l| l == 0.0);
+    match p {
+        Some(p) if !lossless => {
+            assert!(p.cost_per_hour * sh < sf.slopes()[0], "partner too dear");
+            let a = gap.min(p.max_fte).max(0.0);
+            let left = gap - a;
+            (a * p.cost_per_hour * sh + sf.cost(left), sf.lost(left))
+        }
+        Some(_) => (best_rest(gap, sf, p, sh), 0.0),
+        None => (sf.cost(gap), sf.lost(gap)),
+    }
+}
+
+/// The cheapest partner use and shortfall for a curve losing no calls, by
+/// trying every breakpoint of the piecewise-linear cost.
 fn best_rest(gap: f64, sf: &Shortfall, p: Option<&Partner>, sh: f64) -> f64 {
     let Some(p) = p else { return sf.cost(gap) };
     let top = gap.min(p.max_fte).max(0.0);
@@ -182,16 +206,20 @@ fn brute_force(q: &QueueInput) -> f64 {
                 }
                 let mut cost = extra * ot.map_or(0.0, |o| o.cost_per_hour);
                 for (d, day) in q.days.iter().enumerate() {
+                    let mut lost = 0.0;
                     for (t, slot) in day.slots.iter().enumerate() {
                         let gap =
                             (f64::from(slot.required) - sup[d][t]).max(0.0);
-                        cost += best_rest(
+                        let (c, l) = rest_and_lost(
                             gap,
                             &slot.shortfall,
                             q.partners.first(),
                             1.0,
                         );
+                        cost += c;
+                        lost += l;
                     }
+                    cost += day.floor.map_or(0.0, |f| f.cost(lost));
                 }
                 best = best.min(cost);
             }
@@ -228,6 +256,25 @@ fn brackets(case: usize, s: &QueueSolution, best: f64) -> bool {
     s.objective <= best + tol
 }
 
+/// Gives every slot a curve losing calls (1 to 3 for the first missing
+/// agent, more for the next) and every open day a floor of a few calls'
+/// budget, each call beyond it weighing far more than any source.
+fn add_floors(q: &mut QueueInput, rng: &mut Lcg) {
+    for day in &mut q.days {
+        if day.slots.is_empty() {
+            continue;
+        }
+        for s in &mut day.slots {
+            let l = 1.0 + f64::from(rng.next(3));
+            s.shortfall = Shortfall::priced(&[l, l + 0.5, l + 2.0], 5.0, 95.0);
+        }
+        day.floor = Some(Floor {
+            budget: f64::from(rng.next(4)),
+            price_per_call: 1000.0,
+        });
+    }
+}
+
 /// A small deterministic generator for case lists.
 struct Lcg(u64);
 impl Lcg {
@@ -244,6 +291,7 @@ impl Lcg {
 fn brute_force_optimum_lies_between_bound_and_objective() {
     let mut rng = Lcg(15);
     let mut exact = 0;
+    let mut floored = 0;
     let cases = 40;
     for case in 0..cases {
         let days = 1 + rng.next(2) as usize;
@@ -257,15 +305,23 @@ fn brute_force_optimum_lies_between_bound_and_objective() {
         if rng.next(2) == 0 {
             q.overtime = Some(overtime(1.0));
         }
+        let floors = rng.next(2) == 0;
         if rng.next(2) == 0 {
-            q.partners
-                .push(partner(1.5, 60.0 + 60.0 * f64::from(rng.next(2))));
+            // A partner dearer than some shortfall slopes only without
+            // floors (see `rest_and_lost`).
+            let dear = if floors { 0.0 } else { f64::from(rng.next(2)) };
+            q.partners.push(partner(1.5, 60.0 + 60.0 * dear));
+        }
+        if floors {
+            add_floors(&mut q, &mut rng);
+            floored += 1;
         }
         let s = solve_queue(&q).unwrap();
         assert_valid(&q, &s);
         let want = brute_force(&q);
         exact += usize::from(brackets(case, &s, want));
     }
+    assert!(floored >= cases / 4, "floors in only {floored} cases");
     // Rounding and repair find the optimum on most tiny cases.
     assert!(exact * 10 >= cases * 8, "optimal on only {exact} of {cases}");
 }
@@ -559,14 +615,20 @@ fn day_best(q: &QueueInput, d: usize, pools: &[(u32, f64)]) -> f64 {
     }
     sup.iter()
         .map(|s| {
-            slots
-                .iter()
-                .zip(s)
-                .map(|(slot, have)| {
+            let (cost, lost) = slots.iter().zip(s).fold(
+                (0.0, 0.0),
+                |(c, l), (slot, have)| {
                     let gap = (f64::from(slot.required) - have).max(0.0);
-                    best_rest(gap, &slot.shortfall, q.partners.first(), 1.0)
-                })
-                .sum::<f64>()
+                    let (a, b) = rest_and_lost(
+                        gap,
+                        &slot.shortfall,
+                        q.partners.first(),
+                        1.0,
+                    );
+                    (c + a, l + b)
+                },
+            );
+            cost + q.days[d].floor.map_or(0.0, |f| f.cost(lost))
         })
         .fold(f64::INFINITY, f64::min)
 }
@@ -604,39 +666,7 @@ fn brute_force_with_hire_waves() {
         let s = solve_queue(&q).unwrap();
         assert_valid(&q, &s);
         // Every wave set: a count per start week, at most max_hires.
-        let mut best = f64::INFINITY;
-        let mut counts = vec![0u32; weeks];
-        loop {
-            if counts.iter().sum::<u32>() <= h.max_hires {
-                let mut cost = 0.0;
-                for (p, &n) in counts.iter().enumerate() {
-                    let paid =
-                        (h.train_weeks + weeks - p).max(h.min_contract_weeks);
-                    cost += f64::from(n) * paid as f64 * 3.0 * h.cost_per_hour;
-                }
-                for w in 0..weeks {
-                    let mut pools = vec![(1, 1.0)];
-                    for (p, &n) in counts.iter().enumerate().take(w + 1) {
-                        let r = h.ramp.get(w - p).copied().unwrap_or(1.0);
-                        pools.push((n, r));
-                    }
-                    cost += day_best(&q, w * 7, &pools);
-                }
-                best = best.min(cost);
-            }
-            let mut i = 0;
-            while i < weeks {
-                counts[i] += 1;
-                if counts[i] <= h.max_hires {
-                    break;
-                }
-                counts[i] = 0;
-                i += 1;
-            }
-            if i == weeks {
-                break;
-            }
-        }
+        let best = best_with_waves(&q);
         exact += usize::from(brackets(case, &s, best));
         hired += usize::from(!s.waves.is_empty());
     }
@@ -648,4 +678,104 @@ fn brute_force_with_hire_waves() {
     // The wave step is a heuristic over the relaxation; it still finds the
     // optimum on most tiny horizons (19 of these 24 when written).
     assert!(exact * 3 >= cases * 2, "optimal on only {exact} of {cases}");
+}
+
+/// The best wave set of a horizon of one open day per week, by trying
+/// every headcount per start week (`max_hires` at most in all).
+fn best_with_waves(q: &QueueInput) -> f64 {
+    let h = q.hiring.as_ref().unwrap();
+    let weeks = q.weeks();
+    let mut best = f64::INFINITY;
+    let mut counts = vec![0u32; weeks];
+    loop {
+        if counts.iter().sum::<u32>() <= h.max_hires {
+            let mut cost = 0.0;
+            for (p, &n) in counts.iter().enumerate() {
+                let paid =
+                    (h.train_weeks + weeks - p).max(h.min_contract_weeks);
+                cost += f64::from(n)
+                    * paid as f64
+                    * h.contracts[0].weekly_hours
+                    * h.cost_per_hour;
+            }
+            for w in 0..weeks {
+                let mut pools = vec![(q.team.people, 1.0 - q.team.shrinkage)];
+                for (p, &n) in counts.iter().enumerate().take(w + 1) {
+                    let r = h.ramp.get(w - p).copied().unwrap_or(1.0);
+                    pools.push((n, (1.0 - h.shrinkage) * r));
+                }
+                cost += day_best(q, w * 7, &pools);
+            }
+            best = best.min(cost);
+        }
+        let mut i = 0;
+        while i < weeks {
+            counts[i] += 1;
+            if counts[i] <= h.max_hires {
+                break;
+            }
+            counts[i] = 0;
+            i += 1;
+        }
+        if i == weeks {
+            return best;
+        }
+    }
+}
+
+#[test]
+fn the_floor_buys_a_hire_the_shortfall_alone_would_not() {
+    // One Monday of 4 hours needing 2 agents; the team of 1 works 3 of
+    // them. A hire of one 3-hour shift saves 3 agent-hours of shortfall
+    // (305 of weight) and costs 360: not worth it on the shortfall alone.
+    let mut req = vec![vec![2, 2, 2, 2]];
+    req.extend(std::iter::repeat_n(vec![], 6));
+    let mut q = base(&req, 1, 3);
+    q.team.days_per_week = 1;
+    for s in &mut q.days[0].slots {
+        s.shortfall = Shortfall::priced(&[1.0, 1.5, 2.0], 10.0, 90.0);
+    }
+    let mut h = hiring(0);
+    h.contracts[0].days_per_week = 1;
+    h.contracts[0].weekly_hours = 3.0;
+    h.train_weeks = 0;
+    h.min_contract_weeks = 1;
+    h.ramp = vec![];
+    h.shrinkage = 0.0;
+    h.cost_per_hour = 120.0;
+    q.hiring = Some(h);
+    let old = solve_queue(&q).unwrap();
+    assert_valid(&q, &old);
+    assert!(old.waves.is_empty(), "{:?}", old.waves);
+    assert!(brackets(0, &old, best_with_waves(&q)));
+    // The day's gaps lose 5.5 calls without a hire; its floor allows 0.5.
+    q.days[0].floor = Some(Floor { budget: 0.5, price_per_call: 1000.0 });
+    let new = solve_queue(&q).unwrap();
+    assert_valid(&q, &new);
+    assert!(!new.waves.is_empty(), "the floor must buy a hire");
+    assert!(new.costs.hires > 0.0);
+    let best = best_with_waves(&q);
+    assert!(brackets(1, &new, best), "{} vs {best}", new.objective);
+    // Met: the floor's weight is gone.
+    let lost = q.days[0].short(new.slots[0].iter().map(|x| x.scheduled));
+    assert!(lost <= 0.5 + 1e-9, "{lost} calls lost");
+    assert_eq!(new.costs.floor, 0.0);
+}
+
+#[test]
+fn an_unreachable_floor_is_a_cost_not_a_failure() {
+    // Nobody to hire, no partner: the floor cannot be met and its weight
+    // is reported.
+    let mut req = vec![vec![3, 3, 3]];
+    req.extend(std::iter::repeat_n(vec![], 6));
+    let mut q = base(&req, 1, 3);
+    for s in &mut q.days[0].slots {
+        s.shortfall = Shortfall::priced(&[1.0, 2.0, 3.0], 10.0, 90.0);
+    }
+    q.days[0].floor = Some(Floor { budget: 1.0, price_per_call: 1000.0 });
+    let s = solve_queue(&q).unwrap();
+    assert_valid(&q, &s);
+    // Two agents missing in each of three slots lose 3 calls each.
+    assert!((s.costs.floor - 1000.0 * (9.0 - 1.0)).abs() < 1e-6, "{s:?}");
+    assert!(s.bound <= s.objective + 1e-9);
 }

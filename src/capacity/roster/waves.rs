@@ -64,9 +64,11 @@ pub(crate) struct Chosen {
 }
 
 /// Integer waves buying `target[c][w]` effective hires (headcount × ramp)
-/// at their true cost, where each effective hire left unbought costs
-/// `value[c][w]` (what the week would pay without it). At most `max_hires`
-/// people in all.
+/// at their true cost, where the effective hires left unbought cost what
+/// the week would pay without them: `value[c][w][j]` each for the `j`-th
+/// of `value[c][w].len()` equal tranches of the target, from the top (the
+/// values rise with `j`, so the least valuable go unbought first). At
+/// most `max_hires` people in all.
 ///
 /// # Errors
 ///
@@ -75,7 +77,7 @@ pub(crate) fn choose(
     h: &Hiring,
     weeks: usize,
     target: &[Vec<f64>],
-    value: &[Vec<f64>],
+    value: &[Vec<Vec<f64>>],
 ) -> Result<Vec<Chosen>> {
     let mut vars = ProblemVariables::new();
     let mut obj = Expression::from(0.0);
@@ -100,9 +102,14 @@ pub(crate) fn choose(
             if t <= 1e-9 {
                 continue;
             }
-            let slack = vars.add(variable().min(0));
-            obj += slack * value[c][w];
-            let mut e = Expression::from(slack);
+            let tranches = &value[c][w];
+            let width = t / tranches.len().max(1) as f64;
+            let mut e = Expression::from(0.0);
+            for &v in tranches {
+                let slack = vars.add(variable().min(0).max(width));
+                obj += slack * v;
+                e += slack;
+            }
             for &(cc, p, v) in &n {
                 if cc == c && p <= w {
                     e += v * ramp(h, w - p);
@@ -180,7 +187,7 @@ mod tests {
         let h = hiring();
         let target = vec![vec![0.0, 0.0, 0.0, 2.0, 3.0, 3.0]];
         // Worth a lot: hire. One person from week 1 costs 6×35×20 = 4200.
-        let rich = vec![vec![10_000.0; 6]];
+        let rich = vec![vec![vec![10_000.0]; 6]];
         let w = choose(&h, 6, &target, &rich).unwrap();
         let eff = |w: &[Chosen], wk: usize| -> f64 {
             w.iter()
@@ -192,7 +199,7 @@ mod tests {
             assert!(eff(&w, wk) >= t - 1e-9, "{w:?}");
         }
         // Worth little: buy nothing.
-        let poor = vec![vec![10.0; 6]];
+        let poor = vec![vec![vec![10.0]; 6]];
         assert!(choose(&h, 6, &target, &poor).unwrap().is_empty());
     }
 }
