@@ -1253,6 +1253,7 @@ fn a_day_held_at_the_floor_is_at_target_in_the_files() {
     let rule = StaffTo::Auto;
     let intervals = plan::staff_intervals(&s, &f.rows, rule).unwrap();
     let p = plan::build(&s, intervals, rule).unwrap();
+    assert!(p.optimisation.daily_floor);
     let mut held = vec![];
     for d in &p.days {
         let Some(estimate) = d.floor_estimate else { continue };
@@ -1273,4 +1274,41 @@ fn a_day_held_at_the_floor_is_at_target_in_the_files() {
             "{day} not held at the floor"
         );
     }
+}
+
+/// Above 40 queue-weeks the daily floors are not part of the objective
+/// yet: the plan says so in its summary (text and JSON) rather than leave
+/// the planner to assume its event days were held.
+#[test]
+fn a_plan_without_daily_floors_says_so() {
+    let root = data("../../data");
+    let text = std::fs::read_to_string(root.join("scenario.toml")).unwrap();
+    let abs = |name: &str| root.join(name).display().to_string();
+    let text = text
+        .replace("from = \"2025-11-01\"", "from = \"2025-10-06\"")
+        .replace("to = \"2025-12-31\"", "to = \"2026-03-29\"")
+        .replace("\"history.csv\"", &format!("{:?}", abs("history.csv")))
+        .replace("[\"events.csv\"]", &format!("[{:?}]", abs("events.csv")));
+    assert!(text.contains("2026-03-29") && text.contains(&abs("events.csv")));
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("out");
+    peakplan()
+        .args(["plan", "--scenario"])
+        .arg(&scenario)
+        .arg("--out-dir")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Daily service-level floors not applied",
+        ));
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let o = &summary["roster"];
+    assert_eq!(o["daily_floor"], false, "{o}");
+    assert_eq!(o["effort"], "fast", "{o}");
 }
