@@ -274,8 +274,8 @@ impl<'a> WeekModel<'a> {
     /// leaves a day below its floor, the rest of the open partner
     /// capacity is what can still win calls back: each further partner
     /// agent in a slot costs its price less the shortfall it saves and
-    /// wins the calls of the next unit of the slot's curve (a missing
-    /// agent's loss, then a surplus agent's gain). With one coupling row
+    /// wins the calls of the next unit of the slot's gap (a missing
+    /// agent's loss). With one coupling row
     /// that is a fractional knapsack: buying pieces by cost per call won,
     /// cheapest first, until the day meets its floor, is the LP's optimum
     /// (the curve is convex in the staff, so each slot's pieces come in
@@ -592,18 +592,6 @@ impl<'a> WeekModel<'a> {
                     let l = slot.shortfall.losses()[j];
                     if l > 0.0 {
                         lost.push((v, l));
-                    }
-                }
-                // Agents above the requirement win calls back for the
-                // floor: `supply + gaps − surplus ≥ required`.
-                if qd.floor.is_some() {
-                    for &g in slot.shortfall.gains() {
-                        if g <= 0.0 {
-                            break;
-                        }
-                        let u = lp.var(0.0, 1.0);
-                        e.push((u, -1.0));
-                        lost.push((u, -g));
                     }
                 }
                 for t in &mut e {

@@ -12,9 +12,6 @@
 pub struct Shortfall {
     slopes: Vec<f64>,
     lost: Vec<f64>,
-    /// Calls the 1st, 2nd, … agent above the requirement answers in time
-    /// beyond it (never increasing; none counted past the last).
-    gains: Vec<f64>,
 }
 
 impl Shortfall {
@@ -23,7 +20,7 @@ impl Shortfall {
     pub fn new(slopes: &[f64]) -> Shortfall {
         let slopes = running_max(slopes);
         let lost = vec![0.0; slopes.len()];
-        Shortfall { slopes, lost, gains: vec![] }
+        Shortfall { slopes, lost }
     }
 
     /// The same cost for every missing agent.
@@ -37,23 +34,7 @@ impl Shortfall {
     pub fn priced(lost: &[f64], value_per_call: f64, floor: f64) -> Shortfall {
         let lost = running_max(lost);
         let slopes = lost.iter().map(|l| floor + value_per_call * l).collect();
-        Shortfall { slopes, lost, gains: vec![] }
-    }
-
-    /// The curve with `gains[k]` calls answered in time beyond the
-    /// requirement by its `k+1`-th agent above it, made non-increasing,
-    /// non-negative and at most the first missing agent's loss (so that
-    /// [`Self::short`] stays convex in the staff).
-    pub fn with_gains(mut self, gains: &[f64]) -> Shortfall {
-        let mut last = self.lost[0];
-        self.gains = gains
-            .iter()
-            .map(|&g| {
-                last = last.min(if g.is_finite() { g.max(0.0) } else { 0.0 });
-                last
-            })
-            .collect();
-        self
+        Shortfall { slopes, lost }
     }
 
     /// The curve for a slot needing `required` agents, from `served(n)`,
@@ -64,8 +45,8 @@ impl Shortfall {
     /// the last one carries the larger of the first loss it stands for and
     /// the average of all of them (at least the one before).
     ///
-    /// No agent above the requirement is credited with calls won back
-    /// ([`Self::with_gains`] does that): a floor that counted them let the
+    /// No agent above the requirement is credited with calls won back: a
+    /// floor that counted them let the
     /// optimiser trade a deep peak gap for over-served shoulders, a day
     /// at target in expectation that the held-back volumes then missed.
     ///
@@ -130,27 +111,6 @@ impl Shortfall {
         &self.lost
     }
 
-    /// Calls gained per agent above the requirement, unit by unit.
-    pub fn gains(&self) -> &[f64] {
-        &self.gains
-    }
-
-    /// Calls `surplus` agents above the requirement answer in time beyond
-    /// it (none counted past the last gain).
-    pub fn gained(&self, surplus: f64) -> f64 {
-        let mut left = surplus.max(0.0);
-        let mut calls = 0.0;
-        for &g in &self.gains {
-            let take = left.min(1.0);
-            calls += take * g;
-            left -= take;
-            if left <= 0.0 {
-                break;
-            }
-        }
-        calls
-    }
-
     /// The pieces of the curve from `scheduled` agents up, `room` agents
     /// at most: `(agents, calls won per agent, shortfall weight saved per
     /// agent)`, in order (each winning no more per agent than the one
@@ -176,27 +136,14 @@ impl Shortfall {
             x += width;
             left -= width;
         }
-        // Then the surplus, one agent of gain at a time.
-        while left > 1e-12 {
-            let k = ((x - required + 1e-12).max(0.0)).floor() as usize;
-            let Some(&g) = self.gains.get(k) else { break };
-            let width = ((k + 1) as f64 - (x - required)).min(left);
-            out.push((width, g, 0.0));
-            x += width;
-            left -= width;
-        }
         out
     }
 
     /// Calls answered in time short of what the requirement answers, with
-    /// `scheduled` agents for `required`: the gap's loss below, minus the
-    /// surplus's gain above. Convex and falling in `scheduled`.
+    /// `scheduled` agents for `required`: the gap's loss (none at or above
+    /// the requirement). Convex and falling in `scheduled`.
     pub fn short(&self, required: f64, scheduled: f64) -> f64 {
-        if scheduled < required {
-            self.lost(required - scheduled)
-        } else {
-            -self.gained(scheduled - required)
-        }
+        self.lost(required - scheduled)
     }
 
     /// Calls that `gap` missing agents lose below target.

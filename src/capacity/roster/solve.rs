@@ -702,13 +702,11 @@ fn repair(m: &WeekModel, start: Usage) -> Vec<f64> {
     let gain = |c: &super::model::Col, supply: &[Vec<f64>], lost: &[f64]| {
         let mut delta = c.cost;
         let mut saved = 0.0;
-        let floored = floors[c.day].is_some();
         for s in c.start..c.end {
             let sl = slot(c.day, s);
             let req = f64::from(sl.required);
             let now = supply[c.day][s];
-            // Above the requirement only a floor's surplus credit moves.
-            if now >= req && (!floored || sl.shortfall.gains().is_empty()) {
+            if now >= req {
                 continue;
             }
             let p = partner[c.day][s];
