@@ -110,6 +110,9 @@ fn holdout(
         StaffTo::Mean,
     )?;
     let flexible = |p: &plan::Plan| p.costs.total - p.costs.in_house;
+    // What the perfect plan itself reaches: its gaps are what no source
+    // could cover even with the volumes known.
+    row("perfect", &total(&plan::evaluate(&s, &perfect.intervals, &actuals)));
     for rule in [StaffTo::Auto, StaffTo::P80, StaffTo::Mean] {
         let t = std::time::Instant::now();
         let intervals = plan::staff_intervals(&s, &f.rows, rule)?;
