@@ -398,9 +398,6 @@ pub struct Optimisation {
     pub week_lps: usize,
     /// `thorough` or `fast`.
     pub effort: &'static str,
-    /// Whether the days' service-level floors were part of the objective
-    /// (not yet above `schedule::THOROUGH_QUEUE_WEEKS` queue-weeks).
-    pub daily_floor: bool,
 }
 
 /// Decimals `staffing_volume` is written with.
@@ -513,7 +510,6 @@ pub fn build(
             Effort::Thorough => "thorough",
             Effort::Fast => "fast",
         },
-        daily_floor: roster.effort == Effort::Thorough,
     };
     Ok(Plan {
         first_monday: first,

@@ -61,10 +61,11 @@
 //! cost whenever the sources can reach it, and a floor out of reach shows
 //! as the day's gap and service level, not as a failure.
 //!
-//! Not yet for large plans: above [`THOROUGH_QUEUE_WEEKS`] the floors are
-//! left out, because their priced slacks made microlp's week LPs of the
-//! 100-queue bench (`examples/plan_speed.rs`) run for minutes instead of
-//! seconds; such plans weigh their gaps per interval only, as before.
+//! The floors apply at every size. What once kept them from large plans
+//! was not the week LPs (with the floors' priced slacks they take microlp
+//! about as long as without) but the hire-wave programme, whose floor-priced tranches
+//! made its branch and bound run for minutes; it now stops after a fixed
+//! number of nodes ([`roster`]'s step 2).
 //!
 //! # Effort
 //!
@@ -251,14 +252,6 @@ impl Problem {
         } else {
             Effort::Fast
         };
-        if effort == Effort::Fast {
-            // The floors' priced slacks slow microlp's week LPs by orders
-            // of magnitude on the large bench; until that is solved, large
-            // plans weigh their gaps per interval only (module docs).
-            for day in inputs.iter_mut().flat_map(|q| &mut q.days) {
-                day.floor = None;
-            }
-        }
         Problem { first, inputs, maps, calls, effort }
     }
 

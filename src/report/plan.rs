@@ -672,7 +672,6 @@ fn summary_json(
             "integral_week_lps": plan.optimisation.integral_weeks,
             "week_lps": plan.optimisation.week_lps,
             "effort": plan.optimisation.effort,
-            "daily_floor": plan.optimisation.daily_floor,
             "days_below_floor": plan.optimisation.days_below_floor,
             "calls_below_floor": round(plan.optimisation.calls_below_floor, 1),
         },
@@ -751,12 +750,6 @@ fn summary_text(
         fixed(o.relative_gap * 100.0, 2),
         fixed(share * 100.0, 1)
     ));
-    if !o.daily_floor {
-        s.push_str(
-            "Daily service-level floors not applied: a plan this large \
-             weighs its gaps per interval only\n",
-        );
-    }
     if o.days_below_floor > 0 {
         s.push_str(&format!(
             "Service-level floor out of reach on {} queue-days: their gaps \

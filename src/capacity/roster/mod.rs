@@ -111,6 +111,13 @@
 //!    zero rather than from scratch). A floor the week meets only with
 //!    hires makes that value the floor's price of the calls they save, so
 //!    the waves that meet it are bought before any cost is weighed.
+//!    Those floor-priced tranches next to the cheap ones leave the
+//!    programme's LP bound weak, and proving its optimum could take
+//!    minutes: the branch and bound stops after a fixed number of nodes
+//!    (`waves::WAVE_NODES`, a count rather than a clock so the waves are
+//!    the same on any machine) with the best waves found, hiring nobody
+//!    at worst. On the 100-queue bench the waves found within that limit
+//!    are those found within ten times as many nodes.
 //! 3. **Integer shifts per week**, waves fixed: the week LP again, its
 //!    shift counts rounded down (every roster limit is a `≤` with positive
 //!    coefficients, so rounding down keeps them), then repaired greedily by

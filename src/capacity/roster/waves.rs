@@ -1,9 +1,10 @@
 //! Hire waves: whole people on a contract from a start week, chosen by a
 //! small integer programme over the weeks once the weekly relaxations say
-//! where hires are worth having.
+//! where hires are worth having. The programme goes to microlp directly,
+//! for its deterministic node limit ([`WAVE_NODES`]).
 
-use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, microlp, variable,
+use microlp::{
+    ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions,
 };
 
 use super::Hiring;
@@ -63,12 +64,26 @@ pub(crate) struct Chosen {
     pub count: u32,
 }
 
+/// Branch-and-bound nodes the hire-wave programme may solve before it
+/// settles for its best waves so far.
+///
+/// A day's floor values the tranches of the weeks it binds at its price
+/// per call, hundreds of times what a hire costs a week; with such values
+/// next to the cheap tranches the programme's LP bound is weak, and
+/// proving the optimum took microlp three minutes on one queue of
+/// `examples/plan_speed.rs` over 13 weeks, for 0.04 % of the plan's
+/// objective. A node count, unlike a clock, gives the same
+/// waves on any machine and under any load. On that bench the waves found
+/// within this many nodes are the ones found within ten times as many.
+pub(crate) const WAVE_NODES: u64 = 2000;
+
 /// Integer waves buying `target[c][w]` effective hires (headcount × ramp)
 /// at their true cost, where the effective hires left unbought cost what
 /// the week would pay without them: `value[c][w][j]` each for the `j`-th
 /// of `value[c][w].len()` equal tranches of the target, from the top (the
 /// values rise with `j`, so the least valuable go unbought first). At
-/// most `max_hires` people in all.
+/// most `max_hires` people in all. The search stops after [`WAVE_NODES`]
+/// nodes with the best waves it has (hiring nobody at worst).
 ///
 /// # Errors
 ///
@@ -79,24 +94,21 @@ pub(crate) fn choose(
     target: &[Vec<f64>],
     value: &[Vec<Vec<f64>>],
 ) -> Result<Vec<Chosen>> {
-    let mut vars = ProblemVariables::new();
-    let mut obj = Expression::from(0.0);
+    let mut p = Problem::new(OptimizationDirection::Minimize);
+    let max = i32::try_from(h.max_hires).unwrap_or(i32::MAX);
     let mut n = Vec::new();
     for (c, row) in target.iter().enumerate() {
         if row.iter().all(|&t| t <= 1e-9) {
             continue;
         }
-        for p in h.earliest_week..weeks {
-            let v = vars
-                .add(variable().integer().min(0).max(f64::from(h.max_hires)));
-            obj += v * person_cost(h, c, weeks, p);
-            n.push((c, p, v));
+        for s in h.earliest_week..weeks {
+            let v = p.add_integer_var(person_cost(h, c, weeks, s), (0, max));
+            n.push((c, s, v));
         }
     }
     if n.is_empty() {
         return Ok(vec![]);
     }
-    let mut rows = Vec::new();
     for (c, row) in target.iter().enumerate() {
         for (w, &t) in row.iter().enumerate() {
             if t <= 1e-9 {
@@ -104,33 +116,38 @@ pub(crate) fn choose(
             }
             let tranches = &value[c][w];
             let width = t / tranches.len().max(1) as f64;
-            let mut e = Expression::from(0.0);
+            // `effective hires + unbought tranches ≥ t`, as `−(…) ≤ −t`.
+            let mut e = LinearExpr::empty();
             for &v in tranches {
-                let slack = vars.add(variable().min(0).max(width));
-                obj += slack * v;
-                e += slack;
+                e.add(p.add_var(v, (0.0, width)), -1.0);
             }
-            for &(cc, p, v) in &n {
-                if cc == c && p <= w {
-                    e += v * ramp(h, w - p);
+            for &(cc, s, v) in &n {
+                if cc == c && s <= w {
+                    e.add(v, -ramp(h, w - s));
                 }
             }
-            rows.push(e.geq(t));
+            p.add_constraint(e, ComparisonOp::Le, -t);
         }
     }
-    let total: Expression = n.iter().map(|&(_, _, v)| v).sum();
-    let mut model = vars.minimise(obj).using(microlp);
-    for r in rows {
-        model = model.with(r);
+    let mut total = LinearExpr::empty();
+    for &(_, _, v) in &n {
+        total.add(v, 1.0);
     }
-    model = model.with(total.leq(f64::from(h.max_hires)));
-    let sol = model.solve().map_err(|e| {
+    p.add_constraint(total, ComparisonOp::Le, f64::from(h.max_hires));
+    // Hiring nobody is always feasible (the tranches cover every target):
+    // with it as the first incumbent the node limit always leaves one.
+    let mut opts = SolveOptions::default();
+    opts.node_limit = Some(WAVE_NODES);
+    opts.warm_start = Some(n.iter().map(|&(_, _, v)| (v, 0.0)).collect());
+    let fail = |e: String| {
         Error::usage(format!("the hire-wave optimiser failed: {e}"))
-    })?;
+    };
+    let out = p.solve_with(opts).map_err(|e| fail(e.to_string()))?;
+    let sol = out.into_solution().map_err(|_| fail("no solution".into()))?;
     let mut out: Vec<Chosen> = n
         .iter()
         .filter_map(|&(contract, start, v)| {
-            let count = sol.value(v).round();
+            let count = sol.var_value(v).round();
             (count >= 1.0).then_some(Chosen {
                 contract,
                 start,
@@ -201,5 +218,61 @@ mod tests {
         // Worth little: buy nothing.
         let poor = vec![vec![vec![10.0]; 6]];
         assert!(choose(&h, 6, &target, &poor).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_floor_priced_tranche_is_bought_within_the_node_limit() {
+        // Two contracts, uneven targets and a last tranche priced like a
+        // day below its floor: the kind of programme that ran for minutes
+        // unbounded. Whatever the node limit leaves, the dear tranche (the
+        // last quarter of a target to go unbought) is hired.
+        let mut h = hiring();
+        h.max_hires = 60;
+        h.contracts.push(Contract {
+            name: "renfort".into(),
+            weekly_hours: 24.0,
+            days_per_week: 4,
+            templates: vec![0],
+        });
+        let weeks = 13;
+        let target: Vec<Vec<f64>> = (0..2)
+            .map(|c| {
+                (0..weeks)
+                    .map(|w| {
+                        if w == 0 {
+                            0.0
+                        } else {
+                            3.3 + 1.7 * ((w * (c + 3)) % 5) as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let value: Vec<Vec<Vec<f64>>> = (0..2)
+            .map(|_| {
+                (0..weeks)
+                    .map(|w| {
+                        let dear = if w % 4 == 1 { 2.6e6 } else { 1.1e3 };
+                        vec![950.0, 980.0, 1005.0, dear]
+                    })
+                    .collect()
+            })
+            .collect();
+        let w = choose(&h, weeks, &target, &value).unwrap();
+        for (c, row) in target.iter().enumerate() {
+            for (wk, &t) in row.iter().enumerate() {
+                if wk % 4 != 1 {
+                    continue;
+                }
+                let eff: f64 = w
+                    .iter()
+                    .filter(|x| x.contract == c && x.start <= wk)
+                    .map(|x| f64::from(x.count) * ramp(&h, wk - x.start))
+                    .sum();
+                assert!(eff >= 0.25 * t - 1e-9, "{c} {wk} {eff} {w:?}");
+            }
+        }
+        let total: u32 = w.iter().map(|x| x.count).sum();
+        assert!(total <= h.max_hires);
     }
 }
