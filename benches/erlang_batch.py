@@ -20,8 +20,8 @@ writes the load files with benches/make_loads.py and prints:
   and import not counted), and whether the three agree on every agent
   count;
 - 1,000,000 intervals, to stdout and to `--out FILE`: wall time and
-  maximum resident size (`/usr/bin/time -v`), this build and the
-  baseline.
+  maximum resident size (`/usr/bin/time -v`), best of 3 runs of this
+  build and of the baseline, run in turn.
 
 Figures depend on the machine and on what else runs on it; the ratios are
 what the README quotes.
@@ -154,7 +154,31 @@ def time_v(exe, path, *extra):
         key, _, value = line.strip().rpartition(": ")
         info[key] = value
     m, s = info["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")[-2:]
-    return 60 * float(m) + float(s), int(info["Maximum resident set size (kbytes)"]) / 1024
+    cpu = (float(info["User time (seconds)"])
+           + float(info["System time (seconds)"]))
+    rss = int(info["Maximum resident set size (kbytes)"]) / 1024
+    return 60 * float(m) + float(s), rss, cpu
+
+
+def big_runs(new, base, path, where, *extra):
+    """Prints the run of best wall time of 3 runs of each build, in turn
+    (`/usr/bin/time -v`): wall time, CPU time (user + system) and maximum
+    resident size."""
+    runs = {new: [], base: []}
+    for _ in range(3):
+        for exe in (new, base):
+            runs[exe].append(time_v(exe, path, *extra))
+    (new_t, new_rss, new_cpu), (base_t, base_rss, base_cpu) = (
+        min(runs[new]), min(runs[base]))
+    print(f"\nerlang --input, 1,000,000 intervals to {where} "
+          "(/usr/bin/time -v; best of 3 each, in turn)\n")
+    print("                          wall     CPU      max. resident")
+    print(f"  peakplan (baseline)     {base_t:6.2f} s {base_cpu:6.2f} s "
+          f"{base_rss:7.1f} MB")
+    print(f"  peakplan (this build)   {new_t:6.2f} s {new_cpu:6.2f} s "
+          f"{new_rss:7.1f} MB   "
+          f"{base_t / new_t:.2f}× faster, {base_rss / new_rss:.2f}× less "
+          f"memory")
 
 
 def main():
@@ -191,25 +215,10 @@ def main():
     print(f"  agent counts differing: {same_peer} of {len(ours)} "
           f"against pyworkforce, {same_base} against the baseline")
 
-    new_t, new_rss = min(time_v(new, big) for _ in range(3))
-    base_t, base_rss = time_v(base, big)
-    print("\nerlang --input, 1,000,000 intervals to stdout "
-          "(/usr/bin/time -v; this build: best of 3)\n")
-    print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
-    print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
-          f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.0f}× less "
-          f"memory")
-
+    big_runs(new, base, big, "stdout")
     out = os.path.join(WORK, "out.csv")
-    new_t, new_rss = min(time_v(new, big, "--out", out) for _ in range(3))
-    base_t, base_rss = time_v(base, big, "--out", out)
+    big_runs(new, base, big, "--out FILE", "--out", out)
     os.remove(out)
-    print("\nerlang --input, 1,000,000 intervals to --out FILE "
-          "(/usr/bin/time -v; this build: best of 3)\n")
-    print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
-    print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
-          f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.1f}× less "
-          f"memory")
 
 
 if __name__ == "__main__":
