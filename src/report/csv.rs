@@ -384,11 +384,9 @@ fn push_fixed(
 
 /// Appends `v` with its last `width` digits after the decimal separator,
 /// led by a minus sign when `negative`: two digits per division, written
-/// in place from the last.
-///
-/// The room is first appended as zeros of a fixed length (a few wide
-/// stores) and cut back to the digits once written: no scratch buffer
-/// whose narrow stores a wide copy would then have to wait for.
+/// from the last into a scratch buffer whose tail of fixed length is
+/// copied whole (a copy of known length is a few moves, not a call to
+/// `memcpy`) and then cut back to the digits written.
 fn push_digits(
     out: &mut Vec<u8>,
     mut v: u64,
@@ -396,48 +394,46 @@ fn push_digits(
     negative: bool,
     comma: bool,
 ) {
-    // At most 20 digits, or 16 digits, a separator and a sign.
-    const ROOM: usize = 24;
-    let digits = v.checked_ilog10().map_or(1, |d| d as usize + 1);
-    let whole = digits.saturating_sub(width).max(1);
-    let point = if width > 0 { width + 1 } else { 0 };
-    let len = usize::from(negative) + whole + point;
-    let start = out.len();
-    out.extend_from_slice(&[0u8; ROOM]);
-    let dst = &mut out[start..start + len];
-    let mut k = len;
-    fn pair(dst: &mut [u8], v: &mut u64, k: &mut usize) {
+    // At most 20 digits, a separator and a sign end at `END`; the bytes
+    // after it only make the copy's length fixed.
+    const END: usize = 24;
+    let mut buf = [0u8; 2 * END];
+    let mut k = END;
+    fn pair(buf: &mut [u8; 2 * END], v: &mut u64, k: &mut usize) {
         let d = (*v % 100) as usize * 2;
         *v /= 100;
         *k -= 2;
-        dst[*k..*k + 2].copy_from_slice(&PAIRS[d..d + 2]);
+        buf[*k..*k + 2].copy_from_slice(&PAIRS[d..d + 2]);
     }
-    fn single(dst: &mut [u8], v: &mut u64, k: &mut usize) {
+    fn single(buf: &mut [u8; 2 * END], v: &mut u64, k: &mut usize) {
         *k -= 1;
-        dst[*k] = b'0' + (*v % 10) as u8;
+        buf[*k] = b'0' + (*v % 10) as u8;
         *v /= 10;
     }
     for _ in 0..width / 2 {
-        pair(dst, &mut v, &mut k);
+        pair(&mut buf, &mut v, &mut k);
     }
     if width % 2 == 1 {
-        single(dst, &mut v, &mut k);
+        single(&mut buf, &mut v, &mut k);
     }
     if width > 0 {
         k -= 1;
-        dst[k] = if comma { b',' } else { b'.' };
+        buf[k] = if comma { b',' } else { b'.' };
     }
-    let first = usize::from(negative);
-    while k - first >= 2 {
-        pair(dst, &mut v, &mut k);
+    let whole = k;
+    while v >= 10 {
+        pair(&mut buf, &mut v, &mut k);
     }
-    if k > first {
-        single(dst, &mut v, &mut k);
+    if v > 0 || k == whole {
+        single(&mut buf, &mut v, &mut k);
     }
     if negative {
-        dst[0] = b'-';
+        k -= 1;
+        buf[k] = b'-';
     }
-    out.truncate(start + len);
+    let len = out.len() + (END - k);
+    out.extend_from_slice(&buf[k..k + END]);
+    out.truncate(len);
 }
 
 #[cfg(test)]
