@@ -14,13 +14,14 @@ installs pyworkforce into the throwaway virtualenv benches/peers/.venv,
 writes the load files with benches/make_loads.py and prints:
 
 - 10,000 intervals (1–300 Erlangs, AHT 300 s, 80 % in 20 s, 30 minutes)
-  to stdout: the median wall time of the whole process, this build and
-  the baseline, against pyworkforce's in-process time for the same
-  intervals (interpreter start and import not counted), and whether the
-  three agree on every agent count;
+  to stdout: the median wall time and CPU time (user + system) of the
+  whole process, this build and the baseline run in turn, against
+  pyworkforce's in-process time for the same intervals (interpreter start
+  and import not counted), and whether the three agree on every agent
+  count;
 - 1,000,000 intervals, to stdout and to `--out FILE`: wall time and
-  maximum resident size (`/usr/bin/time -v`), this build and the
-  baseline.
+  maximum resident size (`/usr/bin/time -v`), best of 3 runs of this
+  build and of the baseline, run in turn.
 
 Figures depend on the machine and on what else runs on it; the ratios are
 what the README quotes.
@@ -111,14 +112,29 @@ def loads(count, seed):
     return path
 
 
-def wall(exe, path, runs):
-    times = []
+def timed(exe, path):
+    """Wall time and CPU time (user + system, from the kernel's count for
+    the child) of one whole run."""
+    with open(os.devnull, "wb") as null:
+        start = time.perf_counter()
+        child = subprocess.Popen([exe, *ARGS, path], stdout=null)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall_s = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, exe)
+    return wall_s, usage.ru_utime + usage.ru_stime
+
+
+def alternate(exes, path, runs):
+    """Median wall and CPU time of each of `exes`, run in turn (A B A B
+    ...) so that both see the same load."""
+    times = {exe: [] for exe in exes}
     for _ in range(runs):
-        with open(os.devnull, "wb") as null:
-            start = time.perf_counter()
-            run([exe, *ARGS, path], stdout=null)
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for exe in exes:
+            times[exe].append(timed(exe, path))
+    return [(statistics.median(w for w, _ in times[exe]),
+             statistics.median(c for _, c in times[exe])) for exe in exes]
 
 
 def agents_of(exe, path):
@@ -138,7 +154,31 @@ def time_v(exe, path, *extra):
         key, _, value = line.strip().rpartition(": ")
         info[key] = value
     m, s = info["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")[-2:]
-    return 60 * float(m) + float(s), int(info["Maximum resident set size (kbytes)"]) / 1024
+    cpu = (float(info["User time (seconds)"])
+           + float(info["System time (seconds)"]))
+    rss = int(info["Maximum resident set size (kbytes)"]) / 1024
+    return 60 * float(m) + float(s), rss, cpu
+
+
+def big_runs(new, base, path, where, *extra):
+    """Prints the run of best wall time of 3 runs of each build, in turn
+    (`/usr/bin/time -v`): wall time, CPU time (user + system) and maximum
+    resident size."""
+    runs = {new: [], base: []}
+    for _ in range(3):
+        for exe in (new, base):
+            runs[exe].append(time_v(exe, path, *extra))
+    (new_t, new_rss, new_cpu), (base_t, base_rss, base_cpu) = (
+        min(runs[new]), min(runs[base]))
+    print(f"\nerlang --input, 1,000,000 intervals to {where} "
+          "(/usr/bin/time -v; best of 3 each, in turn)\n")
+    print("                          wall     CPU      max. resident")
+    print(f"  peakplan (baseline)     {base_t:6.2f} s {base_cpu:6.2f} s "
+          f"{base_rss:7.1f} MB")
+    print(f"  peakplan (this build)   {new_t:6.2f} s {new_cpu:6.2f} s "
+          f"{new_rss:7.1f} MB   "
+          f"{base_t / new_t:.2f}× faster, {base_rss / new_rss:.2f}× less "
+          f"memory")
 
 
 def main():
@@ -151,44 +191,34 @@ def main():
     peer = json.loads(run([py, "-c", PEER_CODE, small, "3"],
                           capture_output=True, text=True).stdout)
     peer_s = statistics.median(peer["times"])
-    for exe in (new, base):
-        wall(exe, small, 3)  # warm the page cache
-    new_s, base_s = wall(new, small, RUNS_10K), wall(base, small, RUNS_10K)
+    load_before = open("/proc/loadavg").read().split()[0]
+    alternate((new, base), small, 3)  # warm the page cache
+    (new_s, new_cpu), (base_s, base_cpu) = alternate((new, base), small,
+                                                     RUNS_10K)
+    load_after = open("/proc/loadavg").read().split()[0]
     ours, theirs = agents_of(new, small), agents_of(base, small)
     same_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
     same_base = sum(a != b for a, b in zip(ours, theirs))
 
     print(f"\nerlang --input, 10,000 intervals to stdout "
-          f"(median of {RUNS_10K}; pyworkforce {peer['version']} "
-          f"in-process, median of 3)\n")
+          f"(median of {RUNS_10K} alternating runs; pyworkforce "
+          f"{peer['version']} in-process, median of 3; load average "
+          f"{load_before} → {load_after})\n")
+    print("                          wall time    CPU time")
     print(f"  pyworkforce             {peer_s * 1e3:9.1f} ms")
-    print(f"  peakplan (baseline)     {base_s * 1e3:9.1f} ms   "
-          f"{peer_s / base_s:6.0f}× pyworkforce")
-    print(f"  peakplan (this build)   {new_s * 1e3:9.1f} ms   "
-          f"{peer_s / new_s:6.0f}× pyworkforce, "
-          f"{base_s / new_s:.1f}× the baseline")
+    print(f"  peakplan (baseline)     {base_s * 1e3:9.1f} ms "
+          f"{base_cpu * 1e3:8.1f} ms   {peer_s / base_s:6.0f}× pyworkforce")
+    print(f"  peakplan (this build)   {new_s * 1e3:9.1f} ms "
+          f"{new_cpu * 1e3:8.1f} ms   {peer_s / new_s:6.0f}× pyworkforce, "
+          f"{base_s / new_s:.2f}× the baseline "
+          f"({base_cpu / new_cpu:.2f}× in CPU)")
     print(f"  agent counts differing: {same_peer} of {len(ours)} "
           f"against pyworkforce, {same_base} against the baseline")
 
-    new_t, new_rss = min(time_v(new, big) for _ in range(3))
-    base_t, base_rss = time_v(base, big)
-    print("\nerlang --input, 1,000,000 intervals to stdout "
-          "(/usr/bin/time -v; this build: best of 3)\n")
-    print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
-    print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
-          f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.0f}× less "
-          f"memory")
-
+    big_runs(new, base, big, "stdout")
     out = os.path.join(WORK, "out.csv")
-    new_t, new_rss = min(time_v(new, big, "--out", out) for _ in range(3))
-    base_t, base_rss = time_v(base, big, "--out", out)
+    big_runs(new, base, big, "--out FILE", "--out", out)
     os.remove(out)
-    print("\nerlang --input, 1,000,000 intervals to --out FILE "
-          "(/usr/bin/time -v; this build: best of 3)\n")
-    print(f"  peakplan (baseline)     {base_t:6.2f} s   {base_rss:7.1f} MB")
-    print(f"  peakplan (this build)   {new_t:6.2f} s   {new_rss:7.1f} MB   "
-          f"{base_t / new_t:.1f}× faster, {base_rss / new_rss:.1f}× less "
-          f"memory")
 
 
 if __name__ == "__main__":

@@ -257,89 +257,144 @@ pub(crate) struct Chain {
 }
 
 impl Chain {
-    /// A chain with no work, for a lane with nothing to run.
+    /// A chain with no work, for a lane with nothing to run: its value
+    /// stays 1 (`0·m + 1`), so it never asks for a rescaling.
     const IDLE: Chain =
-        Chain { inv_a: 1.0, x: 1.0, m: 1.0, e: 0, one: 1.0, left: u64::MAX };
-
-    /// One step, the arithmetic of [`InvB::extend_while`] operation for
-    /// operation, so that a chain ends on the bits a table reaches.
-    #[inline(always)]
-    fn step(&mut self) {
-        self.m = (self.x * self.inv_a).mul_add(self.m, self.one);
-        if self.m > BIG {
-            if self.e >= MAX_EXP {
-                self.m = BIG;
-            } else {
-                self.m *= SMALL;
-                self.e += RESCALE;
-                self.one *= SMALL;
-            }
-        }
-        self.x += 1.0;
-    }
+        Chain { inv_a: 0.0, x: 1.0, m: 1.0, e: 0, one: 1.0, left: u64::MAX };
 }
 
 /// Runs every chain of `chains` to its end.
 ///
 /// One chain is a run of dependent fused multiply-adds, each waiting for
-/// the last: the processor idles most of each step. Four chains run side
-/// by side (a lane that ends takes the next chain) fill those gaps, with
-/// each chain's arithmetic unchanged.
+/// the last: the processor idles most of each step. Eight chains run side
+/// by side (a lane that ends takes the next chain), their values held
+/// lane by lane in arrays so that each step is a few vector operations,
+/// with each chain's arithmetic unchanged.
 pub(crate) fn run_chains(chains: &mut [Chain]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the processor has FMA, checked just above.
+    if std::arch::is_x86_feature_detected!("fma")
+        && std::arch::is_x86_feature_detected!("avx")
+    {
+        // SAFETY: the processor has FMA and AVX, checked just above.
         return unsafe { run_chains_fma(chains) };
     }
     run_chains_body(chains);
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "fma")]
+#[target_feature(enable = "avx,fma")]
 unsafe fn run_chains_fma(chains: &mut [Chain]) {
     run_chains_body(chains);
 }
 
+/// Chains run side by side.
+const LANES: usize = 8;
+
+/// The chains of the lanes, field by field.
+struct Lanes {
+    inv_a: [f64; LANES],
+    x: [f64; LANES],
+    m: [f64; LANES],
+    one: [f64; LANES],
+    e: [i32; LANES],
+    left: [u64; LANES],
+}
+
+impl Lanes {
+    fn get(&self, i: usize) -> Chain {
+        Chain {
+            inv_a: self.inv_a[i],
+            x: self.x[i],
+            m: self.m[i],
+            e: self.e[i],
+            one: self.one[i],
+            left: self.left[i],
+        }
+    }
+
+    fn set(&mut self, i: usize, c: &Chain) {
+        self.inv_a[i] = c.inv_a;
+        self.x[i] = c.x;
+        self.m[i] = c.m;
+        self.e[i] = c.e;
+        self.one[i] = c.one;
+        self.left[i] = c.left;
+    }
+
+    /// `steps` steps of every lane, each the arithmetic of
+    /// [`InvB::extend_while`] operation for operation (so that a chain
+    /// ends on the bits a table reaches); the rare rescaling of a lane
+    /// past `2^512` is done apart, so that the common step has no branch.
+    #[inline(always)]
+    fn run(&mut self, steps: u64) {
+        for _ in 0..steps {
+            let mut over = false;
+            for i in 0..LANES {
+                self.m[i] = (self.x[i] * self.inv_a[i])
+                    .mul_add(self.m[i], self.one[i]);
+                self.x[i] += 1.0;
+                over |= self.m[i] > BIG;
+            }
+            if over {
+                for i in 0..LANES {
+                    if self.m[i] > BIG {
+                        if self.e[i] >= MAX_EXP {
+                            self.m[i] = BIG;
+                        } else {
+                            self.m[i] *= SMALL;
+                            self.e[i] += RESCALE;
+                            self.one[i] *= SMALL;
+                        }
+                    }
+                }
+            }
+        }
+        for left in &mut self.left {
+            *left = left.saturating_sub(steps);
+        }
+    }
+}
+
 #[inline(always)]
 fn run_chains_body(chains: &mut [Chain]) {
-    const LANES: usize = 4;
-    let mut lanes = [Chain::IDLE; LANES];
+    let idle = Chain::IDLE;
+    let mut lanes = Lanes {
+        inv_a: [idle.inv_a; LANES],
+        x: [idle.x; LANES],
+        m: [idle.m; LANES],
+        one: [idle.one; LANES],
+        e: [idle.e; LANES],
+        left: [idle.left; LANES],
+    };
     // The chain each lane runs, by index.
     let mut owner = [usize::MAX; LANES];
     let mut next = 0;
     loop {
-        for (lane, owner) in lanes.iter_mut().zip(&mut owner) {
+        for (lane, owner) in owner.iter_mut().enumerate() {
             // An idle lane, or one whose chain has ended, takes the next
             // chain (which may have no step at all).
-            while lane.left == 0 || *owner == usize::MAX {
+            while lanes.left[lane] == 0 || *owner == usize::MAX {
                 if let Some(done) = chains.get_mut(*owner) {
-                    *done = *lane;
+                    *done = lanes.get(lane);
                 }
                 let Some(c) = chains.get(next) else {
-                    (*lane, *owner) = (Chain::IDLE, usize::MAX);
+                    lanes.set(lane, &Chain::IDLE);
+                    *owner = usize::MAX;
                     break;
                 };
-                (*lane, *owner) = (*c, next);
+                lanes.set(lane, c);
+                *owner = next;
                 next += 1;
             }
         }
-        let Some(steps) = lanes
-            .iter()
-            .zip(&owner)
-            .filter(|(_, o)| **o != usize::MAX)
-            .map(|(l, _)| l.left)
+        let Some(steps) = (0..LANES)
+            .filter(|&i| owner[i] != usize::MAX)
+            .map(|i| lanes.left[i])
             .min()
         else {
             return;
         };
-        for _ in 0..steps {
-            for lane in &mut lanes {
-                lane.step();
-            }
-        }
-        for lane in &mut lanes {
-            lane.left = lane.left.saturating_sub(steps);
-        }
+        lanes.run(steps);
     }
 }
 

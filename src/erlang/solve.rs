@@ -149,21 +149,33 @@ pub fn required_agents_each(
     target: &Target,
 ) -> Vec<Staffing> {
     let chained = |p: &Params| p.patience_s.is_none() && p.traffic > 0.0;
+    let lowers: Vec<u64> = loads
+        .iter()
+        .filter(|p| chained(p))
+        .map(|p| lower_bound(p, target))
+        .collect();
     let mut chains: Vec<Chain> = loads
         .iter()
         .filter(|p| chained(p))
-        .map(|p| InvB::chain(p.traffic, lower_bound(p, target)))
+        .zip(&lowers)
+        .map(|(p, &lower)| InvB::chain(p.traffic, lower))
         .collect();
     run_chains(&mut chains);
-    let mut chains = chains.iter();
+    let mut chains = chains.iter().zip(lowers);
     let mut table = InvB::empty();
+    // `e^{−τ}` of the last AHT seen: most rows of a batch share one AHT,
+    // and the same argument gives the same bits.
+    let mut ratio = (f64::NAN, f64::NAN);
     loads
         .iter()
         .map(|p| match chained(p).then(|| chains.next()).flatten() {
-            Some(chain) => {
-                let lower = lower_bound(p, target);
+            Some((chain, lower)) => {
                 table.set_from(p.traffic, lower, chain);
-                let (n, measures) = search_c_on(p, target, &mut table, lower);
+                if ratio.0.to_bits() != p.aht_s.to_bits() {
+                    ratio = (p.aht_s, step_decay(p, target));
+                }
+                let (n, measures) =
+                    search_c_on(p, target, &mut table, lower, ratio.1);
                 Staffing {
                     agents: n,
                     scheduled_fte: target.scheduled_fte(n as f64),
@@ -223,18 +235,27 @@ fn search_c(
 ) -> (u64, Measures) {
     let lower = lower_bound(params, target);
     table.reset(params.traffic, lower);
-    search_c_on(params, target, table, lower)
+    let ratio = step_decay(params, target);
+    search_c_on(params, target, table, lower, ratio)
 }
 
-/// [`search_c`] on `table`, already [`InvB::reset`] to `lower`.
+/// `e^{−τ}`, `τ` the service level's waiting time in AHT: the factor by
+/// which one more agent shrinks the share still waiting after `τ`.
+fn step_decay(params: &Params, target: &Target) -> f64 {
+    (-(target.within_s / params.aht_s)).exp()
+}
+
+/// [`search_c`] on `table`, already [`InvB::reset`] to `lower`, with
+/// `ratio` the [`step_decay`] of `params`.
 fn search_c_on(
     params: &Params,
     target: &Target,
     table: &mut InvB,
     lower: u64,
+    ratio: f64,
 ) -> (u64, Measures) {
     let a = params.traffic;
-    let rough = Rough::new(params, target, lower);
+    let rough = Rough::new(params, target, lower, ratio);
     // Far enough for any realistic target (SL 80/20 needs about √A above
     // A); a target that needs more is left to the walk.
     let reach = lower + 4 * (a.sqrt() as u64) + 64;
@@ -277,7 +298,8 @@ struct Rough {
 }
 
 impl Rough {
-    fn new(params: &Params, target: &Target, n: u64) -> Rough {
+    /// The check from `n` agents on, `ratio` being [`step_decay`].
+    fn new(params: &Params, target: &Target, n: u64, ratio: f64) -> Rough {
         let a = params.traffic;
         let tau = target.within_s / params.aht_s;
         Rough {
@@ -286,7 +308,7 @@ impl Rough {
             asa: target.asa_s.map(|asa| asa / params.aht_s),
             occupancy: target.max_occupancy,
             decay: (-(n as f64 - a) * tau).exp(),
-            ratio: (-tau).exp(),
+            ratio,
         }
     }
 

@@ -300,19 +300,8 @@ impl<'a> CsvBuf<'a> {
 
     /// Appends a count.
     pub fn count(&mut self, n: u64) -> &mut Self {
-        let mut digits = [0u8; 20];
-        let mut k = digits.len();
-        let mut v = n;
-        loop {
-            k -= 1;
-            digits[k] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
         self.open();
-        self.out.extend_from_slice(&digits[k..]);
+        push_digits(self.out, n, 0, false, false);
         self
     }
 
@@ -370,27 +359,53 @@ const PAIRS: &[u8; 200] = b"\
 
 /// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
 /// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
-/// appended to `out`, two digits per division, written from the last:
-/// `false` (nothing written) when [`rounded`] is not sure.
+/// appended to `out`: `false` (nothing written) when [`rounded`] is not
+/// sure.
 fn push_fixed(
     out: &mut Vec<u8>,
     x: f64,
     decimals: usize,
     comma: bool,
 ) -> bool {
-    let Some((mut v, width, negative)) = rounded(x, decimals) else {
+    // A whole number (a volume, an AHT, a count of FTE) is its integer
+    // whatever the decimals: no scaling, no trailing zero to strip. Below
+    // 1e15 the conversions are exact both ways, and NaN fails the bound.
+    if x.abs() < 1e15 && (x as i64) as f64 == x {
+        let v = x.abs() as u64;
+        push_digits(out, v, 0, x < 0.0 && v != 0, comma);
+        return true;
+    }
+    let Some((v, width, negative)) = rounded(x, decimals) else {
         return false;
     };
-    // Below 1e15: at most 16 digits, a separator and a sign.
-    let mut buf = [0u8; 24];
-    let mut k = buf.len();
-    fn pair(buf: &mut [u8; 24], v: &mut u64, k: &mut usize) {
+    push_digits(out, v, width, negative, comma);
+    true
+}
+
+/// Appends `v` with its last `width` digits after the decimal separator,
+/// led by a minus sign when `negative`: two digits per division, written
+/// from the last into a scratch buffer whose tail of fixed length is
+/// copied whole (a copy of known length is a few moves, not a call to
+/// `memcpy`) and then cut back to the digits written.
+fn push_digits(
+    out: &mut Vec<u8>,
+    mut v: u64,
+    width: usize,
+    negative: bool,
+    comma: bool,
+) {
+    // At most 20 digits, a separator and a sign end at `END`; the bytes
+    // after it only make the copy's length fixed.
+    const END: usize = 24;
+    let mut buf = [0u8; 2 * END];
+    let mut k = END;
+    fn pair(buf: &mut [u8; 2 * END], v: &mut u64, k: &mut usize) {
         let d = (*v % 100) as usize * 2;
         *v /= 100;
         *k -= 2;
         buf[*k..*k + 2].copy_from_slice(&PAIRS[d..d + 2]);
     }
-    fn single(buf: &mut [u8; 24], v: &mut u64, k: &mut usize) {
+    fn single(buf: &mut [u8; 2 * END], v: &mut u64, k: &mut usize) {
         *k -= 1;
         buf[*k] = b'0' + (*v % 10) as u8;
         *v /= 10;
@@ -416,8 +431,9 @@ fn push_fixed(
         k -= 1;
         buf[k] = b'-';
     }
-    out.extend_from_slice(&buf[k..]);
-    true
+    let len = out.len() + (END - k);
+    out.extend_from_slice(&buf[k..k + END]);
+    out.truncate(len);
 }
 
 #[cfg(test)]
@@ -523,6 +539,7 @@ mod tests {
             small in -2e6f64..2e6,
             tie in -1_000_000i64..1_000_000,
             nudge in -4i64..=4,
+            whole in -1_000_000_000_000_000i64..=1_000_000_000_000_000,
             decimals in 0usize..12,
             fr: bool,
         ) {
@@ -531,7 +548,10 @@ mod tests {
             let near = f64::from_bits(
                 ((tie as f64 + 0.5) / scale).to_bits().wrapping_add_signed(nudge),
             );
-            for v in [x, small, near, -near] {
+            // Whole numbers take a path of their own, up to 1e15.
+            let whole = whole as f64;
+            let round = small.round();
+            for v in [x, small, near, -near, whole, round, whole / 1e3] {
                 let (slow, fast) = both(v, decimals, dialect);
                 proptest::prop_assert_eq!(slow, fast, "{} at {}", v, decimals);
             }
