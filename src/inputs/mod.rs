@@ -408,6 +408,11 @@ struct Lines {
     appended: bool,
     /// The least a block holds (but for the last): [`BLOCK_BYTES`].
     block: usize,
+    /// Empty lines at the end of what was handed out: the `csv` crate
+    /// skips them while looking for a record, and counts a record's first
+    /// line from before them when the input ends inside its quote, so it
+    /// takes over from before them.
+    empty: u64,
 }
 
 /// The size of the blocks [`CsvReader::next_block`] reads (a block ends at
@@ -552,6 +557,7 @@ impl CsvReader {
                 eof: false,
                 appended: false,
                 block: BLOCK_BYTES,
+                empty: 0,
             };
             return Ok(Some(reader(names, Engine::Lines(lines))));
         }
@@ -651,6 +657,12 @@ impl CsvReader {
         match block {
             None => Ok(Next::End),
             Some(block) if memchr::memchr(b'"', &block.bytes).is_none() => {
+                let b = &block.bytes;
+                lines.empty = match b.iter().rposition(|&c| c != b'\n') {
+                    None => lines.empty + b.len() as u64,
+                    // After the last line with bytes, its own newline.
+                    Some(last) => (b.len() - last - 2) as u64,
+                };
                 Ok(Next::Block(block))
             }
             Some(block) => {
@@ -690,13 +702,16 @@ impl CsvReader {
         else {
             return;
         };
-        let (mut data, line, offset) = match block {
+        let (block, line, offset) = match block {
             Some(b) => {
                 let len = b.bytes.len() as u64;
                 (b.bytes, b.line, lines.offset - len)
             }
             None => (vec![], lines.line, lines.offset),
         };
+        let (line, offset) = (line - lines.empty, offset - lines.empty);
+        let mut data = vec![b'\n'; lines.empty as usize];
+        data.extend_from_slice(&block);
         data.append(&mut lines.buf);
         // The source's line checks resume where the data ends.
         let newlines = count_newlines(&data) as u64;
