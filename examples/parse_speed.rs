@@ -13,7 +13,8 @@
 //! whole command (`benches/history_big.sh`).
 //!
 //! Each file is read three times and the best run is reported, as wall
-//! time and, on Linux, as CPU time of the reading thread (the fairer figure
+//! time and, on Linux, as CPU time of the whole process (user + system,
+//! every thread: the reader parses blocks on all cores; the fairer figure
 //! on a busy machine).
 //!
 //! The generated files hold 100 queues of 15-minute intervals, one row per
@@ -122,12 +123,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// CPU time of this thread so far, from Linux's
-/// `/proc/thread-self/schedstat` (nanoseconds on a CPU); `None` elsewhere.
+/// CPU time of this process so far (user + system, all threads), from
+/// Linux's `/proc/self/stat` in clock ticks of 1/100 s; `None` elsewhere.
 fn cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses.
+    let rest = &text[text.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
 }
 
 /// Writes about `size` bytes of history in `layout`.

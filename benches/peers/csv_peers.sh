@@ -11,7 +11,7 @@
 # is installed into a throwaway virtualenv in target/csv-peers-venv and
 # xsv into target/xsv (cargo install). Each figure is the best of three
 # runs, as MB per second of wall time and of CPU time (user + sys of the
-# whole process; polars and xsv count use every core, peakplan one).
+# whole process; polars, xsv count and peakplan's reader use every core).
 #
 # What each does differs, and the table says so: peakplan parses every
 # timestamp in its zone, checks every value and sums the rows into
@@ -79,5 +79,5 @@ row "polars read_csv (1 th)" "typed columns, one thread" \
 row "xsv count" "split records only" target/xsv/bin/xsv count "$FILE"
 row "xsv stats" "type and summarise columns" target/xsv/bin/xsv stats "$FILE"
 echo
-echo "peakplan's reader alone (examples/parse_speed.rs, CPU of the reading thread):"
+echo "peakplan's reader alone (examples/parse_speed.rs, CPU of the whole process):"
 target/release/examples/parse_speed "$FILE"

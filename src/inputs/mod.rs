@@ -189,9 +189,7 @@ impl<R: Read> Read for Bounded<R> {
         let too_long = |lines: u64| {
             io::Error::other(Overlong {
                 line: lines + 1,
-                expected: format!(
-                    "expected a line of at most {MAX_LINE_BYTES} bytes"
-                ),
+                expected: overlong_line(),
             })
         };
         if n > MAX_LINE_BYTES {
@@ -373,7 +371,74 @@ pub struct CsvReader {
     base: u64,
     /// Whether the columns looked up were checked for repeats.
     checked: bool,
-    inner: csv::Reader<Box<dyn Read>>,
+    /// Bytes from the header line to where the CSV parser started (it
+    /// takes over from [`Lines`] at a line boundary).
+    shift: u64,
+    /// Lines from the header line to where the CSV parser started.
+    line_shift: u64,
+    inner: Engine,
+}
+
+/// What splits the rows.
+enum Engine {
+    /// The `csv` crate, for any input.
+    Csv(csv::Reader<Box<dyn Read>>),
+    /// Blocks of whole lines, split by hand while no quote is seen; the
+    /// `csv` crate takes over from the first block holding a quote.
+    Lines(Lines),
+    /// Between the two, only while handing over.
+    Gone,
+}
+
+/// Input read in blocks of whole lines, from a line boundary on.
+struct Lines {
+    /// The source, whose counters are kept up to date by hand (its line
+    /// checks are done on the blocks instead), for the `csv` crate to
+    /// carry on with.
+    source: Bounded<Box<dyn Read>>,
+    /// Bytes read and not handed out yet, from the start of a line.
+    buf: Vec<u8>,
+    /// The physical line of `buf[0]`.
+    line: u64,
+    /// Bytes from the header line to `buf[0]`.
+    offset: u64,
+    /// Whether the source is exhausted.
+    eof: bool,
+    /// Whether a newline was added after a last line without one.
+    appended: bool,
+    /// The least a block holds (but for the last): [`BLOCK_BYTES`].
+    block: usize,
+    /// Empty lines at the end of what was handed out: the `csv` crate
+    /// skips them while looking for a record, and counts a record's first
+    /// line from before them when the input ends inside its quote, so it
+    /// takes over from before them.
+    empty: u64,
+}
+
+/// The size of the blocks [`CsvReader::next_block`] reads (a block ends at
+/// the last newline in it, so it is a little shorter or, for a long line,
+/// longer).
+const BLOCK_BYTES: usize = 1 << 18;
+
+/// A run of whole lines of a CSV input holding no quote: each line is one
+/// row, split on the delimiter by [`Splitter::rows`].
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    /// The lines, each ending in `\n`.
+    pub bytes: Vec<u8>,
+    /// The physical line of the first.
+    pub line: u64,
+}
+
+/// What [`CsvReader::next_block`] has next.
+pub(crate) enum Next {
+    /// Whole lines to split with [`CsvReader::splitter`].
+    Block(Block),
+    /// Rows to read with [`CsvReader::next_record`]: the rest of the input
+    /// holds a quote (or the header did).
+    Records,
+    /// The end of the input.
+    End,
 }
 
 impl std::fmt::Debug for CsvReader {
@@ -456,6 +521,46 @@ impl CsvReader {
         let base = consumed - first.len() as u64;
         record_end.set(base);
         let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&first));
+        let header_line = skipped + 1;
+        let reader = |names: Vec<String>, inner: Engine| CsvReader {
+            name: name.to_string(),
+            delimiter,
+            headers: Headers {
+                names,
+                line: header_line,
+                wanted: std::cell::RefCell::default(),
+            },
+            skipped,
+            ragged: false,
+            record_end: Rc::clone(&record_end),
+            base,
+            checked: false,
+            shift: 0,
+            line_shift: 0,
+            inner,
+        };
+        if !first.contains(&b'"') {
+            // A header without quotes is one line: the rows after it are
+            // read in blocks until a quote shows up.
+            let names = first
+                .strip_suffix(b"\n")
+                .unwrap_or(&first)
+                .split(|&b| b == delimiter)
+                .map(|f| text(f).trim().to_string())
+                .collect();
+            let buf = source.buffer().to_vec();
+            let lines = Lines {
+                source: source.into_inner(),
+                buf,
+                line: header_line + 1,
+                offset: first.len() as u64,
+                eof: false,
+                appended: false,
+                block: BLOCK_BYTES,
+                empty: 0,
+            };
+            return Ok(Some(reader(names, Engine::Lines(lines))));
+        }
         // Records end at `\n` (a `\r` before it is trimmed with the field),
         // and a final `\n` is always appended (an extra blank line is
         // skipped): so every record's newline is consumed with it, and its
@@ -465,13 +570,7 @@ impl CsvReader {
                 .chain(source)
                 .chain(io::Cursor::new(b"\n".as_slice())),
         );
-        let mut inner = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .buffer_capacity(1 << 16)
-            .from_reader(chained);
+        let mut inner = csv_reader(delimiter, chained);
         let mut record = csv::ByteRecord::new();
         let read = inner
             .read_byte_record(&mut record)
@@ -481,21 +580,7 @@ impl CsvReader {
         }
         let names =
             record.iter().map(|f| text(f).trim().to_string()).collect();
-        Ok(Some(CsvReader {
-            name: name.to_string(),
-            delimiter,
-            headers: Headers {
-                names,
-                line: skipped + 1,
-                wanted: std::cell::RefCell::default(),
-            },
-            skipped,
-            ragged: false,
-            record_end,
-            base,
-            checked: false,
-            inner,
-        }))
+        Ok(Some(reader(names, Engine::Csv(inner))))
     }
 
     /// Returns every non-blank row from [`next_record`](Self::next_record)
@@ -539,7 +624,112 @@ impl CsvReader {
 
     /// Bytes consumed so far (one more than the input at the end).
     pub fn bytes_read(&self) -> u64 {
-        self.inner.position().byte()
+        match &self.inner {
+            Engine::Csv(csv) => self.shift + csv.position().byte(),
+            Engine::Lines(lines) => {
+                let tail = u64::from(!lines.appended);
+                lines.offset + lines.buf.len() as u64 + tail
+            }
+            Engine::Gone => self.shift,
+        }
+    }
+
+    /// The next block of whole lines, while the input holds no quote: the
+    /// fast path of readers of large files. Once it says
+    /// [`Next::Records`], the rest is read with
+    /// [`next_record`](Self::next_record).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] when a line is longer than [`MAX_LINE_BYTES`] (the
+    /// lines of the block itself are checked by [`Splitter::rows`]), or
+    /// the header names a column looked up twice; [`Error::Io`] when
+    /// reading fails.
+    pub(crate) fn next_block(&mut self) -> Result<Next> {
+        if !self.checked {
+            self.headers.repeated_wanted(&self.name)?;
+            self.checked = true;
+        }
+        let Engine::Lines(lines) = &mut self.inner else {
+            return Ok(Next::Records);
+        };
+        let block = lines.next().map_err(|e| read_error(&self.name, e))?;
+        match block {
+            None => Ok(Next::End),
+            Some(block) if memchr::memchr(b'"', &block.bytes).is_none() => {
+                let b = &block.bytes;
+                lines.empty = match b.iter().rposition(|&c| c != b'\n') {
+                    None => lines.empty + b.len() as u64,
+                    // After the last line with bytes, its own newline.
+                    Some(last) => (b.len() - last - 2) as u64,
+                };
+                Ok(Next::Block(block))
+            }
+            Some(block) => {
+                self.hand_over(Some(block));
+                Ok(Next::Records)
+            }
+        }
+    }
+
+    /// Blocks of at least `bytes` (tests cut small inputs in many).
+    #[cfg(test)]
+    fn block_bytes(mut self, bytes: usize) -> CsvReader {
+        if let Engine::Lines(lines) = &mut self.inner {
+            lines.block = bytes;
+        }
+        self
+    }
+
+    /// What splits the lines of the blocks of
+    /// [`next_block`](Self::next_block), on any thread.
+    pub(crate) fn splitter(&self) -> Splitter {
+        Splitter {
+            name: self.name.clone(),
+            delimiter: self.delimiter,
+            names: self.headers.names.clone(),
+            ragged: self.ragged,
+        }
+    }
+
+    /// Lets the `csv` crate read the rest of the input, from the start of
+    /// `block` (given back by [`next_block`](Self::next_block)) or of what
+    /// [`Lines`] holds, with the lines and bytes counted as if it had read
+    /// everything since the header.
+    fn hand_over(&mut self, block: Option<Block>) {
+        let Engine::Lines(mut lines) =
+            std::mem::replace(&mut self.inner, Engine::Gone)
+        else {
+            return;
+        };
+        let (block, line, offset) = match block {
+            Some(b) => {
+                let len = b.bytes.len() as u64;
+                (b.bytes, b.line, lines.offset - len)
+            }
+            None => (vec![], lines.line, lines.offset),
+        };
+        let (line, offset) = (line - lines.empty, offset - lines.empty);
+        let mut data = vec![b'\n'; lines.empty as usize];
+        data.extend_from_slice(&block);
+        data.append(&mut lines.buf);
+        // The source's line checks resume where the data ends.
+        let newlines = count_newlines(&data) as u64;
+        lines.source.lines = line - 1 + newlines;
+        lines.source.run = match memchr::memrchr(b'\n', &data) {
+            Some(i) => data.len() - i - 1,
+            None => data.len(),
+        };
+        self.shift = offset;
+        self.line_shift = line - self.headers.line;
+        let tail: &[u8] = if lines.appended { b"" } else { b"\n" };
+        let chained: Box<dyn Read> = Box::new(
+            io::Cursor::new(data)
+                .chain(lines.source)
+                .chain(io::Cursor::new(tail)),
+        );
+        self.record_end.set(self.base + offset);
+        self.inner = Engine::Csv(csv_reader(self.delimiter, chained));
     }
 
     /// Reads the next data row into `record` and returns its line number
@@ -560,9 +750,14 @@ impl CsvReader {
             self.headers.repeated_wanted(&self.name)?;
             self.checked = true;
         }
+        if matches!(self.inner, Engine::Lines(_)) {
+            self.hand_over(None);
+        }
+        let Engine::Csv(inner) = &mut self.inner else {
+            return Ok(None);
+        };
         loop {
-            let more = self
-                .inner
+            let more = inner
                 .read_byte_record(record)
                 .map_err(|e| csv_error(&self.name, e))?;
             if !more {
@@ -573,15 +768,14 @@ impl CsvReader {
             // skipped: a lower bound, and the line of a record cut off by the
             // end of the input (an unterminated quote), which has no newline
             // of its own (one line early if blank lines precede it).
-            let start = record.position().map_or(1, csv::Position::line);
-            let line = self
-                .inner
-                .position()
-                .line()
+            let start = record.position().map_or(1, csv::Position::line)
+                + self.line_shift;
+            let line = (inner.position().line() + self.line_shift)
                 .saturating_sub(inner_newlines as u64 + 1)
                 .max(start)
                 + self.skipped;
-            self.record_end.set(self.base + self.inner.position().byte());
+            self.record_end
+                .set(self.base + self.shift + inner.position().byte());
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
@@ -590,32 +784,205 @@ impl CsvReader {
                 .then(|| record.iter().position(|f| f.len() > MAX_FIELD_BYTES))
                 .flatten()
             {
-                let mut at = self.at(line);
-                if let Some(column) = self.headers.names.get(i) {
-                    at = at.column(column.clone());
-                }
                 let field = record.get(i).unwrap_or_default();
-                return Err(InputError::new(
-                    at,
-                    format!("a field of at most {MAX_FIELD_BYTES} bytes"),
-                )
-                .found(text(field))
-                .into());
+                return Err(too_long_field(
+                    self.at(line),
+                    self.headers.names.get(i),
+                    field,
+                ));
             }
             if self.ragged || record.len() == self.headers.len() {
                 return Ok(Some(line));
             }
-            return Err(InputError::new(
+            return Err(wrong_width(
                 self.at(line),
-                format!(
-                    "expected {} fields like the header, found {}",
-                    self.headers.len(),
-                    record.len()
-                ),
-            )
-            .into());
+                self.headers.len(),
+                record.len(),
+            ));
         }
     }
+}
+
+impl Lines {
+    /// The next block of whole lines, at least [`BLOCK_BYTES`] long unless
+    /// the input ends first; `None` at the end.
+    fn next(&mut self) -> io::Result<Option<Block>> {
+        loop {
+            if self.buf.len() >= self.block || self.eof {
+                match memchr::memrchr(b'\n', &self.buf) {
+                    Some(last) => return Ok(Some(self.cut(last + 1))),
+                    None if self.eof && self.buf.is_empty() => {
+                        return Ok(None);
+                    }
+                    // The last line, without its newline.
+                    None if self.eof => {
+                        self.buf.push(b'\n');
+                        self.appended = true;
+                    }
+                    None if self.buf.len() > MAX_LINE_BYTES => {
+                        return Err(io::Error::other(Overlong {
+                            line: self.line,
+                            expected: overlong_line(),
+                        }));
+                    }
+                    None => {}
+                }
+                if self.eof {
+                    continue;
+                }
+            }
+            let len = self.buf.len();
+            // A line longer than a block: double the room (a few reads and
+            // scans whatever its length).
+            let want = if len < self.block { self.block - len } else { len };
+            // Appended without zeroing the room first.
+            let n = (&mut self.source.inner)
+                .take(want as u64)
+                .read_to_end(&mut self.buf)?;
+            self.source.delivered += n as u64;
+            self.eof = n == 0;
+        }
+    }
+
+    /// Hands out `buf[..at]`, keeping the rest.
+    fn cut(&mut self, at: usize) -> Block {
+        let mut rest = Vec::with_capacity(self.buf.capacity());
+        rest.extend_from_slice(&self.buf[at..]);
+        self.buf.truncate(at);
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        let line = self.line;
+        self.line += count_newlines(&bytes) as u64;
+        self.offset += bytes.len() as u64;
+        Block { bytes, line }
+    }
+}
+
+/// Splits the lines of a [`Block`] into rows, with the checks of
+/// [`CsvReader::next_record`]; it can be sent to another thread.
+#[derive(Clone, Debug)]
+pub(crate) struct Splitter {
+    name: String,
+    delimiter: u8,
+    names: Vec<String>,
+    ragged: bool,
+}
+
+/// The fields of one row of a [`Block`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields<'a> {
+    row: &'a [u8],
+    /// Where each field ends in `row`.
+    ends: &'a [usize],
+}
+
+impl<'a> Fields<'a> {
+    /// Field `i`, if the row has it.
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        Some(&self.row[start..end])
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+impl Splitter {
+    /// Calls `f` with the line and the fields of every row of `block`
+    /// that is not blank, in order, stopping at the first error: a line
+    /// longer than [`MAX_LINE_BYTES`], a field longer than
+    /// [`MAX_FIELD_BYTES`], a row of another width than the header (unless
+    /// ragged), or `f`'s. `ends` is scratch space.
+    ///
+    /// # Errors
+    ///
+    /// As above, the first in the order of the lines.
+    pub fn rows(
+        &self,
+        block: &Block,
+        ends: &mut Vec<usize>,
+        mut f: impl FnMut(u64, Fields<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let d = self.delimiter;
+        let (mut next, mut start) = (block.line, 0);
+        for nl in memchr::memchr_iter(b'\n', &block.bytes) {
+            let row = &block.bytes[start..nl];
+            let line = next;
+            (next, start) = (next + 1, nl + 1);
+            if row.len() > MAX_LINE_BYTES {
+                return Err(InputError::new(
+                    Location::file(&self.name).line(line),
+                    overlong_line(),
+                )
+                .into());
+            }
+            // Rows that start with a value are not blank: only the others
+            // are looked at whole.
+            let blank = |b: &u8| b.is_ascii_whitespace() || *b == d;
+            if row.first().is_none_or(blank) && row.iter().all(blank) {
+                continue;
+            }
+            ends.clear();
+            ends.extend(memchr::memchr_iter(d, row));
+            ends.push(row.len());
+            let fields = Fields { row, ends };
+            let at = || Location::file(&self.name).line(line);
+            if row.len() > MAX_FIELD_BYTES
+                && let Some(i) = (0..fields.len()).find(|&i| {
+                    fields.get(i).is_some_and(|f| f.len() > MAX_FIELD_BYTES)
+                })
+            {
+                let field = fields.get(i).unwrap_or_default();
+                return Err(too_long_field(at(), self.names.get(i), field));
+            }
+            if !self.ragged && fields.len() != self.names.len() {
+                return Err(wrong_width(at(), self.names.len(), fields.len()));
+            }
+            f(line, fields)?;
+        }
+        Ok(())
+    }
+}
+
+fn overlong_line() -> String {
+    format!("expected a line of at most {MAX_LINE_BYTES} bytes")
+}
+
+fn too_long_field(
+    mut at: Location,
+    column: Option<&String>,
+    field: &[u8],
+) -> Error {
+    if let Some(column) = column {
+        at = at.column(column.clone());
+    }
+    InputError::new(at, format!("a field of at most {MAX_FIELD_BYTES} bytes"))
+        .found(text(field))
+        .into()
+}
+
+fn wrong_width(at: Location, header: usize, found: usize) -> Error {
+    InputError::new(
+        at,
+        format!("expected {header} fields like the header, found {found}"),
+    )
+    .into()
+}
+
+/// The `csv` crate's reader, set up as every input is read.
+fn csv_reader(
+    delimiter: u8,
+    source: Box<dyn Read>,
+) -> csv::Reader<Box<dyn Read>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_reader(source)
 }
 
 /// The header line of a CSV input.
@@ -975,6 +1342,122 @@ mod tests {
         let mut c = open("note,volume,note\n1,2,3\n");
         assert_eq!(c.headers().find("volume"), Some(1));
         assert_eq!(c.next_record(&mut rec).unwrap(), Some(2));
+    }
+
+    /// Rows by blocks split by hand, the rest by the `csv` crate: lines,
+    /// fields and the first error.
+    type Rows = (Vec<(u64, Vec<Vec<u8>>)>, Option<String>, u64);
+
+    fn by_blocks(bytes: &[u8], block: usize, ragged: bool) -> Rows {
+        let src = Box::new(io::Cursor::new(bytes.to_vec()));
+        let mut c = CsvReader::new("m.csv", src, None).unwrap();
+        c = c.block_bytes(block);
+        if ragged {
+            c = c.ragged();
+        }
+        let splitter = c.splitter();
+        let (mut out, mut ends) = (vec![], vec![]);
+        loop {
+            let next = c.next_block();
+            let block = match next {
+                Ok(Next::Block(block)) => block,
+                Ok(Next::Records) => break,
+                Ok(Next::End) => return (out, None, c.bytes_read()),
+                Err(e) => return (out, Some(e.to_string()), 0),
+            };
+            let rows = splitter.rows(&block, &mut ends, |line, f| {
+                let fields = (0..f.len()).map(|i| f.get(i).unwrap().to_vec());
+                out.push((line, fields.collect()));
+                Ok(())
+            });
+            if let Err(e) = rows {
+                return (out, Some(e.to_string()), 0);
+            }
+        }
+        by_records(c, out)
+    }
+
+    fn by_records(
+        mut c: CsvReader,
+        mut out: Vec<(u64, Vec<Vec<u8>>)>,
+    ) -> Rows {
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match c.next_record(&mut rec) {
+                Ok(Some(line)) => {
+                    out.push((line, rec.iter().map(<[u8]>::to_vec).collect()))
+                }
+                Ok(None) => return (out, None, c.bytes_read()),
+                Err(e) => return (out, Some(e.to_string()), 0),
+            }
+        }
+    }
+
+    /// Every row by the `csv` crate, as before blocks were split by hand.
+    fn by_csv_crate(bytes: &[u8], ragged: bool) -> Rows {
+        let src = Box::new(io::Cursor::new(bytes.to_vec()));
+        let mut c = CsvReader::new("m.csv", src, None).unwrap();
+        if ragged {
+            c = c.ragged();
+        }
+        by_records(c, vec![])
+    }
+
+    #[test]
+    fn blocks_hand_over_to_the_csv_crate_at_a_quote() {
+        let text = "a;b\r\n1;2\r\n\r\n;\r\n3;4\r\n\"x\ny\";5\r\n6;7";
+        for block in [1, 3, 8, 14, 1000] {
+            let got = by_blocks(text.as_bytes(), block, false);
+            assert_eq!(got, by_csv_crate(text.as_bytes(), false), "{block}");
+            assert_eq!(got.0.len(), 4);
+            assert_eq!(got.0[2], (6, vec![b"x\ny".to_vec(), b"5\r".to_vec()]));
+            assert_eq!(got.0[3].0, 8);
+            assert_eq!(got.2, text.len() as u64 + 1);
+        }
+        // A long line after good blocks fails at its own line, after them.
+        let mut long = b"a,b\n1,2\n3,4\n".to_vec();
+        long.resize(long.len() + MAX_LINE_BYTES + 1, b'x');
+        let (rows, err, _) = by_blocks(&long, 4, false);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            err.unwrap(),
+            format!(
+                "m.csv:4: expected a line of at most {MAX_LINE_BYTES} bytes"
+            )
+        );
+        long.extend_from_slice(b"\n5,6\n");
+        let (rows, err, _) = by_blocks(&long, 1 << 21, false);
+        assert_eq!(rows.len(), 2);
+        assert!(err.unwrap().starts_with("m.csv:4: expected a line"));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Split by hand in blocks of any size (the `csv` crate taking
+            /// over from the first quote), any messy input gives the rows,
+            /// lines and first error the `csv` crate alone gives; and so
+            /// does it without its quotes, where only blocks are split.
+            #[test]
+            fn blocks_split_like_the_csv_crate(
+                header in "[a-c]{1,3}([,;][a-c ]{0,3}){0,3}\r?\n",
+                body in "[a-c0-9 \t,;\"\r\n]{0,400}",
+                block in 1usize..120,
+                ragged in any::<bool>(),
+            ) {
+                let quoted = format!("{header}{body}").into_bytes();
+                let mut plain = quoted.clone();
+                plain.retain(|&b| b != b'"');
+                for bytes in [quoted, plain] {
+                    prop_assert_eq!(
+                        by_blocks(&bytes, block, ragged),
+                        by_csv_crate(&bytes, ragged)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

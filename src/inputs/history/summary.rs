@@ -15,7 +15,6 @@
 //!   weekday and time of day (over at least 4 days) and at least 10
 //!   contacts.
 
-use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -218,7 +217,9 @@ pub fn summarize(history: &History, report: &ReadReport) -> Summary {
         source_interval: history.source_interval,
         interval: history.interval,
     };
-    summarize_queues(head, history.queues.iter(), report)
+    let (interval, tz) = (head.interval.minutes(), head.tz);
+    let parts = history.queues.iter().map(|q| summarize_part(q, interval, tz));
+    summarize_queues(head, parts.collect(), report)
 }
 
 /// Summarises a history whose queues are laid out one at a time
@@ -233,7 +234,35 @@ pub(crate) fn summarize_aggregated(
         source_interval: history.source_interval,
         interval: history.interval,
     };
-    summarize_queues(head, history.into_queues(), report)
+    // Queue by queue on every thread, each laid out and freed by the
+    // thread summarising it; the parts keep the queues' order.
+    use rayon::prelude::*;
+    let (interval, tz) = (head.interval.minutes(), head.tz);
+    let pending: Vec<_> = history.into_pending(|_| true).collect();
+    let parts = pending
+        .into_par_iter()
+        .map(|p| summarize_part(&p.lay_out(), interval, tz))
+        .collect();
+    summarize_queues(head, parts, report)
+}
+
+/// One queue's summary (none without slots) and the local dates it has
+/// slots on.
+fn summarize_part(
+    q: &QueueHistory,
+    interval: u32,
+    tz: Tz,
+) -> (Vec<NaiveDate>, Option<QueueSummary>) {
+    let mut dates: Vec<NaiveDate> = vec![];
+    for s in &q.slots {
+        let date = s.start.date_naive();
+        if dates.last() != Some(&date) {
+            dates.push(date);
+        }
+    }
+    let summary =
+        (!q.slots.is_empty()).then(|| summarize_queue(q, interval, tz));
+    (dates, summary)
 }
 
 /// What a summary says of the file besides its queues.
@@ -244,29 +273,20 @@ struct Head {
     interval: IntervalLen,
 }
 
-fn summarize_queues<Q: Borrow<QueueHistory>>(
+fn summarize_queues(
     head: Head,
-    all: impl Iterator<Item = Q>,
+    parts: Vec<(Vec<NaiveDate>, Option<QueueSummary>)>,
     report: &ReadReport,
 ) -> Summary {
     let interval = head.interval.minutes();
     let tz = head.tz;
     // The local dates any queue has slots on, for the DST days.
     let mut dated: HashSet<NaiveDate> = HashSet::new();
-    let queues: Vec<QueueSummary> = all
-        .filter_map(|q| {
-            let q = q.borrow();
-            let mut last = None;
-            for s in &q.slots {
-                let date = s.start.date_naive();
-                if last != Some(date) {
-                    dated.insert(date);
-                    last = Some(date);
-                }
-            }
-            (!q.slots.is_empty()).then(|| summarize_queue(q, interval, tz))
-        })
-        .collect();
+    let mut queues: Vec<QueueSummary> = vec![];
+    for (dates, summary) in parts {
+        dated.extend(dates);
+        queues.extend(summary);
+    }
     let first_date =
         queues.iter().map(|q| q.first_date).min().unwrap_or_default();
     let last_date =
