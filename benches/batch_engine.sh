@@ -28,16 +28,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:-main}
 short=$(git rev-parse --short "$rev")
-base=target/bench-base/$short
-if [[ ! -x $base/target/release/examples/forecast_speed ]]; then
-    mkdir -p "$base"
-    git archive "$rev" | tar -x -C "$base"
-    (cd "$base" && cargo build --release --quiet --locked --bin peakplan \
-        --example parse_speed --example forecast_speed)
+# BASE_DIR=DIR takes the baseline's peakplan and examples/ from DIR instead.
+if [[ -n ${BASE_DIR:-} ]]; then
+    bin=$BASE_DIR
+    short=$(basename "$BASE_DIR")
+else
+    base=target/bench-base/$short
+    bin=$base/target/release
+    if [[ ! -x $bin/examples/forecast_speed ]]; then
+        mkdir -p "$base"
+        git archive "$rev" | tar -x -C "$base"
+        (cd "$base" && cargo build --release --quiet --locked --bin peakplan \
+            --example parse_speed --example forecast_speed)
+    fi
 fi
 cargo build --release --quiet --bin peakplan --example parse_speed \
     --example forecast_speed
-BASE_BIN=$base/target/release/peakplan
+BASE_BIN=$bin/peakplan
 LOG=target/batch_engine.log
 
 {
@@ -52,13 +59,13 @@ LOG=target/batch_engine.log
     echo
     echo "## 3. parse throughput (this build, then $short)"
     target/release/examples/parse_speed
-    "$base/target/release/examples/parse_speed"
+    "$bin/examples/parse_speed"
     echo
     echo "## 4. forecast fit (this build, then $short)"
     target/release/examples/forecast_speed
-    "$base/target/release/examples/forecast_speed"
+    "$bin/examples/forecast_speed"
     target/release/examples/forecast_speed events 10000
-    "$base/target/release/examples/forecast_speed" events 10000
+    "$bin/examples/forecast_speed" events 10000
     echo
     echo "## 5. CSV peers"
     NO_BUILD=1 bash benches/peers/csv_peers.sh 200
