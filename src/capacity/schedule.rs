@@ -63,9 +63,9 @@
 //!
 //! The floors apply at every size. What once kept them from large plans
 //! was not the week LPs (with the floors' priced slacks they take microlp
-//! about as long as without) but the hire-wave programme, whose floor-priced tranches
-//! made its branch and bound run for minutes; it now stops after a fixed
-//! number of nodes ([`roster`]'s step 2).
+//! about as long as without) but the hire-wave programme, whose
+//! floor-priced tranches made its branch and bound run for minutes; it
+//! now stops after a fixed number of nodes ([`roster`]'s step 2).
 //!
 //! # Effort
 //!
