@@ -14,6 +14,8 @@
 //! RAYON_NUM_THREADS=2 cargo run --release --example forecast_speed
 //! ```
 
+mod common;
+
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
@@ -58,13 +60,13 @@ fn run(
         first.year()..=end.year() + 1,
         synthetic_events(events, first, days + 91),
     )?;
-    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let (t, cpu) = (Instant::now(), common::cpu_seconds());
     let model = forecast::fit(&history, &calendar, &FitOptions::default())?;
     let fit_s = t.elapsed().as_secs_f64();
-    let (t, cpu_fit) = (Instant::now(), cpu_seconds());
+    let (t, cpu_fit) = (Instant::now(), common::cpu_seconds());
     let f = forecast::predict(&model, end, end + chrono::Days::new(90));
     let predict_s = t.elapsed().as_secs_f64();
-    let cpu_end = cpu_seconds();
+    let cpu_end = common::cpu_seconds();
     // A checksum of the forecast, so two builds can be compared.
     let sum: f64 = f.rows.iter().map(|r| r.mean + r.p90).sum();
     let spent = |from: Option<f64>, to: Option<f64>| match (from, to) {
@@ -83,21 +85,6 @@ fn run(
         spent(cpu, cpu_end),
     );
     Ok(())
-}
-
-/// User plus system time of the whole process so far (every thread), from
-/// `/proc/self/stat` in its 1/100 s ticks; `None` where there is no such
-/// file. On a machine shared with other work this says what the run cost,
-/// where the wall clock also counts the time spent waiting for a core.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name, which is in parentheses and may
-    // hold spaces: state, ppid, …, utime (the 12th), stime (the 13th).
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let user: f64 = fields.next()?.parse().ok()?;
-    let system: f64 = fields.next()?.parse().ok()?;
-    Some((user + system) / 100.0)
 }
 
 /// `n` events of one to three days spread evenly over `span` days from

@@ -22,6 +22,8 @@
 //! them), in three layouts: ISO 8601 with offsets, naive local times, and
 //! French Excel (`;`, `DD/MM/YYYY` split date and time, decimal commas).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -99,11 +101,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
         let mut rows = 0;
         for _ in 0..3 {
-            let (t, c0) = (Instant::now(), cpu_seconds());
+            let (t, c0) = (Instant::now(), common::cpu_seconds());
             let (h, report) =
                 history::read_with_report(path, &HistoryOptions::default())?;
             wall = wall.min(t.elapsed().as_secs_f64());
-            if let (Some(c0), Some(c1)) = (c0, cpu_seconds()) {
+            if let (Some(c0), Some(c1)) = (c0, common::cpu_seconds()) {
                 cpu = cpu.min(c1 - c0);
             }
             rows = report.rows;
@@ -121,18 +123,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
-}
-
-/// CPU time of this process so far (user + system, all threads), from
-/// Linux's `/proc/self/stat` in clock ticks of 1/100 s; `None` elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name, which is in parentheses.
-    let rest = &text[text.rfind(')')? + 2..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let user: f64 = fields.next()?.parse().ok()?;
-    let system: f64 = fields.next()?.parse().ok()?;
-    Some((user + system) / 100.0)
 }
 
 /// Writes about `size` bytes of history in `layout`.
