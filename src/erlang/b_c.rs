@@ -550,7 +550,7 @@ mod tests {
         assert_eq!(t.inv_b(1100).value(), hi);
     }
 
-    /// Chains run four at a time end where a reset table starts, bit for
+    /// Chains run `LANES` at a time end where a reset table starts, bit for
     /// bit, whatever their lengths.
     #[test]
     fn chains_side_by_side_end_on_the_reset_bits() {

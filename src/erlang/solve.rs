@@ -149,17 +149,14 @@ pub fn required_agents_each(
     target: &Target,
 ) -> Vec<Staffing> {
     let chained = |p: &Params| p.patience_s.is_none() && p.traffic > 0.0;
-    let lowers: Vec<u64> = loads
+    let (lowers, mut chains): (Vec<u64>, Vec<Chain>) = loads
         .iter()
         .filter(|p| chained(p))
-        .map(|p| lower_bound(p, target))
-        .collect();
-    let mut chains: Vec<Chain> = loads
-        .iter()
-        .filter(|p| chained(p))
-        .zip(&lowers)
-        .map(|(p, &lower)| InvB::chain(p.traffic, lower))
-        .collect();
+        .map(|p| {
+            let lower = lower_bound(p, target);
+            (lower, InvB::chain(p.traffic, lower))
+        })
+        .unzip();
     run_chains(&mut chains);
     let mut chains = chains.iter().zip(lowers);
     let mut table = InvB::empty();
