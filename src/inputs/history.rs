@@ -433,15 +433,9 @@ impl<'o> Reader<'o> {
             self.blocks_in_parallel(&parser, &splitter, threads)?;
         } else {
             let mut work = Work::new(&parser);
-            loop {
-                match self.csv.next_block()? {
-                    Next::Block(block) => {
-                        let parsed = work.parse(&splitter, &block);
-                        self.merge(parsed)?;
-                    }
-                    Next::Records => break,
-                    Next::End => break,
-                }
+            while let Next::Block(block) = self.csv.next_block()? {
+                let parsed = work.parse(&splitter, &block);
+                self.merge(parsed)?;
             }
         }
         // The rest of a file holding quotes, row by row.
@@ -790,8 +784,7 @@ impl<'p> Work<'p> {
         });
         self.ends = ends;
         parsed.error = result.err();
-        parsed.queues = std::mem::take(&mut self.queues.raw);
-        self.queues = Queues::default();
+        parsed.queues = std::mem::take(&mut self.queues).raw;
         parsed
     }
 

@@ -222,8 +222,9 @@ pub fn summarize(history: &History, report: &ReadReport) -> Summary {
     summarize_queues(head, parts.collect(), report)
 }
 
-/// Summarises a history whose queues are laid out one at a time
-/// ([`super::read_aggregated`]): only one queue's slots are ever held.
+/// Summarises a history whose queues are laid out on demand
+/// ([`super::read_aggregated`]): only the slots of the queues being
+/// summarised, one per thread, are ever held.
 pub(crate) fn summarize_aggregated(
     history: super::Aggregated,
     report: &ReadReport,
