@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::error::{InputError, Result};
-use crate::inputs::{CsvConfig, CsvReader, text};
+use crate::inputs::{Block, CsvConfig, CsvReader, Next, Splitter, text};
 use crate::report::forecast_layout as layout;
 
 /// One interval to staff.
@@ -172,9 +172,20 @@ pub fn parse(
 
 /// The rows of a load file read a chunk at a time, so that a large file
 /// is staffed as it streams: memory stays that of one chunk.
+///
+/// Lines are split by hand while the file holds no quote (the reader's
+/// fast path, [`CsvReader::next_block`]), then by the `csv` crate: the
+/// same rows and the same errors either way.
 pub struct Loads {
     csv: CsvReader,
     record: csv::ByteRecord,
+    columns: Columns,
+    /// The block being split, while blocks come.
+    blocks: Option<Blocks>,
+}
+
+/// Where the columns of a load file are, and what its rows default to.
+struct Columns {
     headers: crate::inputs::Headers,
     decimal_comma: bool,
     default_aht: Option<f64>,
@@ -182,6 +193,21 @@ pub struct Loads {
     volume_col: usize,
     queue_col: Option<usize>,
     aht_col: Option<usize>,
+}
+
+/// A block of whole lines of [`CsvReader::next_block`] split a chunk at a
+/// time.
+struct Blocks {
+    splitter: Splitter,
+    block: Block,
+    /// Bytes of `block` split so far.
+    done: usize,
+    /// The physical line at `done`.
+    line: u64,
+    /// The lines of the next chunk, copied out of `block`.
+    piece: Block,
+    /// Scratch space of [`Splitter::rows`].
+    ends: Vec<usize>,
 }
 
 impl Loads {
@@ -224,16 +250,28 @@ impl Loads {
             .ok_or_else(|| missing(layout::VOLUME))?;
         let queue_col = find(&[layout::QUEUE]);
         let aht_col = find(&[layout::AHT_S]);
-        Ok(Loads {
+        let columns = Columns {
             headers: csv.headers().clone(),
             decimal_comma: csv.decimal_comma(),
-            csv,
-            record: csv::ByteRecord::new(),
             default_aht,
             start_col,
             volume_col,
             queue_col,
             aht_col,
+        };
+        let blocks = Blocks {
+            splitter: csv.splitter(),
+            block: Block::default(),
+            done: 0,
+            line: 0,
+            piece: Block::default(),
+            ends: vec![],
+        };
+        Ok(Loads {
+            csv,
+            record: csv::ByteRecord::new(),
+            columns,
+            blocks: Some(blocks),
         })
     }
 
@@ -249,26 +287,72 @@ impl Loads {
         chunk: &mut LoadChunk,
         max: usize,
     ) -> Result<bool> {
-        for _ in 0..max {
-            match self.csv.next_record(&mut self.record)? {
-                Some(line) => {
-                    let len = chunk.text.len();
-                    if let Err(e) = self.row(line, chunk) {
-                        chunk.text.truncate(len);
-                        return Err(e);
-                    }
-                }
-                None => return Ok(false),
+        let wanted = chunk.len().saturating_add(max);
+        while let Some(blocks) = &mut self.blocks {
+            let left = wanted - chunk.len();
+            if left == 0 {
+                return Ok(true);
             }
+            if blocks.done == blocks.block.bytes.len() {
+                match self.csv.next_block()? {
+                    Next::Block(block) => {
+                        blocks.line = block.line;
+                        blocks.block = block;
+                        blocks.done = 0;
+                    }
+                    Next::Records | Next::End => self.blocks = None,
+                }
+                continue;
+            }
+            // The next `left` lines (blank ones give no row: the loop
+            // comes back for more).
+            let rest = &blocks.block.bytes[blocks.done..];
+            let (len, lines) = match memchr::memchr_iter(b'\n', rest)
+                .nth(left - 1)
+            {
+                Some(nl) => (nl + 1, left as u64),
+                None => {
+                    (rest.len(), crate::inputs::count_newlines(rest) as u64)
+                }
+            };
+            blocks.piece.bytes.clear();
+            blocks.piece.bytes.extend_from_slice(&rest[..len]);
+            blocks.piece.line = blocks.line;
+            (blocks.done, blocks.line) =
+                (blocks.done + len, blocks.line + lines);
+            let (columns, csv) = (&self.columns, &self.csv);
+            blocks.splitter.rows(
+                &blocks.piece,
+                &mut blocks.ends,
+                |line, fields| {
+                    columns.row(csv, line, |c| fields.get(c), chunk)
+                },
+            )?;
+        }
+        // The rest of a file holding quotes, row by row.
+        while chunk.len() < wanted {
+            let Some(line) = self.csv.next_record(&mut self.record)? else {
+                return Ok(false);
+            };
+            let record = &self.record;
+            self.columns.row(&self.csv, line, |c| record.get(c), chunk)?;
         }
         Ok(true)
     }
+}
 
-    /// The row just read, at `line`, appended to `chunk`.
-    fn row(&self, line: u64, chunk: &mut LoadChunk) -> Result<()> {
-        let (csv, record) = (&self.csv, &self.record);
+impl Columns {
+    /// The row at `line` of `csv`, whose field `i` is `get(i)`, appended
+    /// to `chunk`.
+    fn row<'r>(
+        &self,
+        csv: &CsvReader,
+        line: u64,
+        get: impl Fn(usize) -> Option<&'r [u8]>,
+        chunk: &mut LoadChunk,
+    ) -> Result<()> {
         let at = |col: usize| csv.at(line).column(&self.headers.names()[col]);
-        let raw = |col: usize| match record.get(col).map(text) {
+        let raw = |col: usize| match get(col).map(text) {
             Some(Cow::Borrowed(f)) => Cow::Borrowed(f.trim()),
             Some(Cow::Owned(f)) => Cow::Owned(f.trim().to_string()),
             None => Cow::Borrowed(""),
@@ -287,7 +371,7 @@ impl Loads {
         }
         // Most volumes and AHTs are whole numbers: read without the text
         // and float parsing, to the same value.
-        let whole = |col: usize| record.get(col).and_then(whole_number);
+        let whole = |col: usize| get(col).and_then(whole_number);
         let volume_col = self.volume_col;
         let volume = whole(volume_col)
             .or_else(|| number(volume_col))
