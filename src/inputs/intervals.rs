@@ -479,6 +479,60 @@ mod tests {
         }
     }
 
+    /// Every row of `text`, `max` at a time, read in blocks of `block`
+    /// bytes (the default when `None`), and the error that ended them.
+    fn read_all(
+        text: &str,
+        max: usize,
+        block: Option<usize>,
+    ) -> (Vec<IntervalLoad>, Option<String>) {
+        let source = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        let mut csv = CsvReader::new("f.csv", source, None).unwrap();
+        if let Some(bytes) = block {
+            csv = csv.block_bytes(bytes);
+        }
+        let mut loads = Loads::new(csv, Some(200.0)).unwrap();
+        let (mut rows, mut chunk) = (vec![], LoadChunk::default());
+        let error = loop {
+            chunk.clear();
+            let more = loads.next_rows(&mut chunk, max);
+            rows.extend((0..chunk.len()).map(|i| chunk.get(i).to_load()));
+            match more {
+                Ok(true) => {}
+                Ok(false) => break None,
+                Err(e) => break Some(e.to_string()),
+            }
+        };
+        (rows, error)
+    }
+
+    #[test]
+    fn blocks_and_the_csv_crate_read_the_same_rows_and_errors() {
+        let bodies = [
+            "2025-11-28T09:00,sav,100,180\n\n2025-11-28T09:30,sav,120,\r\n  \
+             , , ,\n2025-11-28T10:00,,7,60",
+            "a,q,1,1\nb,q,2,2\nc,\"q,x\",3,3\nd,q,4,4\n",
+            "a,q,1,1\nb,q,-2,2\nc,q,3,3\n",
+            "a,q,1,1\nb,q,2\nc,q,3,3\n",
+            "a,q,1,1\n,q,2,2\n",
+            "a,q,1.5,1\nb, q ,2,0\n",
+            "a,q,1,1\nb,q,2,2\n\n\n",
+        ];
+        for body in bodies {
+            // A quoted header sends every row through the csv crate.
+            let quoted =
+                format!("\"interval_start\",queue,volume,aht_s\n{body}");
+            let want = read_all(&quoted, usize::MAX, None);
+            let plain = format!("interval_start,queue,volume,aht_s\n{body}");
+            for block in [Some(8), Some(40), None] {
+                for max in [1, 2, 3, usize::MAX] {
+                    let got = read_all(&plain, max, block);
+                    assert_eq!(got, want, "{body:?}, blocks {block:?}, {max}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn bad_rows_name_line_and_column() {
         let text = "interval_start,queue,volume\nx,q,1\ny,q,-3\n";
