@@ -14,7 +14,8 @@
 #    (benches/erlang_batch.py);
 # 2. `validate` and `forecast` on the 1 GB history, wall, CPU and maximum
 #    resident size (benches/history_big.sh, one run each);
-# 3. the reader's parse throughput (examples/parse_speed.rs), both builds;
+# 3. the reader's parse throughput (examples/parse_speed.rs), both builds,
+#    on every core and then on one (RAYON_NUM_THREADS=1);
 # 4. 100 queues × one year fitted and forecast 13 weeks ahead, and the fit
 #    with 10k events (examples/forecast_speed.rs), both builds;
 # 5. polars and xsv on 200 MB of the same rows (benches/peers/csv_peers.sh).
@@ -57,9 +58,13 @@ LOG=target/batch_engine.log
     echo "## 2. validate and forecast on the 1 GB history"
     NO_BUILD=1 bash benches/history_big.sh "$BASE_BIN" 1
     echo
-    echo "## 3. parse throughput (this build, then $short)"
+    echo "## 3. parse throughput (this build, then $short; all cores, then one)"
     target/release/examples/parse_speed
     "$bin/examples/parse_speed"
+    # Per core: the reader on one thread, without the hand-off between
+    # the reading thread and the parsing ones.
+    RAYON_NUM_THREADS=1 target/release/examples/parse_speed
+    RAYON_NUM_THREADS=1 "$bin/examples/parse_speed"
     echo
     echo "## 4. forecast fit (this build, then $short)"
     target/release/examples/forecast_speed
