@@ -735,6 +735,7 @@ struct ParsedRow {
 }
 
 /// A row's instant, as far as its own fields tell.
+#[derive(Clone, Copy)]
 enum Instant {
     Utc(i64),
     /// (local time as written, earlier instant, later instant).
@@ -759,6 +760,33 @@ struct Work<'p> {
     zone: Zone,
     queues: Queues,
     ends: Vec<usize>,
+    last_when: LastWhen,
+}
+
+/// The timestamp fields of the last row whose instant was read, and that
+/// instant: the next row's, when its fields are the same bytes.
+#[derive(Default)]
+struct LastWhen {
+    /// The fields one after the other.
+    bytes: Vec<u8>,
+    /// The length of the first.
+    split: usize,
+    instant: Option<Instant>,
+}
+
+impl LastWhen {
+    fn get(&self, first: &[u8], second: &[u8]) -> Option<Instant> {
+        let (a, b) = self.bytes.split_at_checked(self.split)?;
+        (*a == *first && *b == *second).then_some(self.instant?)
+    }
+
+    fn set(&mut self, first: &[u8], second: &[u8], instant: Instant) {
+        self.bytes.clear();
+        self.bytes.extend_from_slice(first);
+        self.bytes.extend_from_slice(second);
+        self.split = first.len();
+        self.instant = Some(instant);
+    }
 }
 
 impl<'p> Work<'p> {
@@ -768,6 +796,7 @@ impl<'p> Work<'p> {
             zone: Zone::new(parser.tz),
             queues: Queues::default(),
             ends: vec![],
+            last_when: LastWhen::default(),
         }
     }
 
@@ -838,12 +867,35 @@ impl<'p> Work<'p> {
         });
         Ok(())
     }
-    /// The row's instant.
+    /// The row's instant: the previous row's when its fields are the
+    /// same bytes (exports write one timestamp for every queue in turn).
     fn when(&mut self, record: &impl Record, line: u64) -> Result<Instant> {
+        let (first, second) = match self.parser.cols.when {
+            When::Stamp(i) => (record.field(i), &[][..]),
+            When::Split { date, time } => {
+                (record.field(date), record.field(time))
+            }
+        };
+        if let Some(instant) = self.last_when.get(first, second) {
+            return Ok(instant);
+        }
+        let instant = self.read_when(first, second, line)?;
+        self.last_when.set(first, second, instant);
+        Ok(instant)
+    }
+
+    /// The instant of a row's `interval_start` field (`first`), or of its
+    /// `date` and `time` fields.
+    fn read_when(
+        &mut self,
+        first: &[u8],
+        second: &[u8],
+        line: u64,
+    ) -> Result<Instant> {
         let (written, offset, shown): (i64, Option<i64>, &[u8]) =
             match self.parser.cols.when {
-                When::Stamp(i) => {
-                    let raw = record.field(i);
+                When::Stamp(_) => {
+                    let raw = first;
                     let stamp = parse_stamp(raw).ok_or_else(|| {
                         self.bad(
                             line,
@@ -855,8 +907,8 @@ impl<'p> Work<'p> {
                     })?;
                     (stamp.local, stamp.offset, raw)
                 }
-                When::Split { date, time } => {
-                    let raw_date = record.field(date);
+                When::Split { .. } => {
+                    let raw_date = first;
                     let day = parse_date(raw_date).ok_or_else(|| {
                         self.bad(
                             line,
@@ -865,7 +917,7 @@ impl<'p> Work<'p> {
                             raw_date,
                         )
                     })?;
-                    let raw_time = record.field(time);
+                    let raw_time = second;
                     let secs = parse_time(raw_time).ok_or_else(|| {
                         self.bad(
                             line,
