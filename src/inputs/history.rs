@@ -1470,7 +1470,8 @@ fn buckets(
     zone: &mut Zone,
 ) -> Vec<(i64, Acc)> {
     let len = i64::from(interval.minutes()) * 60;
-    let mut buckets: Vec<(i64, Acc)> = vec![];
+    // At most a bucket per row: one allocation instead of a dozen.
+    let mut buckets: Vec<(i64, Acc)> = Vec::with_capacity(store.len());
     store.each_row(zone, |r| {
         let start = r.utc - r.local.rem_euclid(len);
         match buckets.last_mut() {
