@@ -1806,12 +1806,12 @@ fn parse_number(s: &[u8], decimal_comma: bool) -> Option<f64> {
         }
     }
     if simple && digits > 0 && digits <= 15 {
-        let scale = [
+        const SCALE: [f64; 16] = [
             1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
             1e12, 1e13, 1e14, 1e15,
         ];
         let d = decimals.unwrap_or(0) as usize;
-        return Some(mantissa as f64 / scale[d]);
+        return Some(mantissa as f64 / SCALE[d]);
     }
     let mut buf = [0u8; 64];
     if s.len() > buf.len() {

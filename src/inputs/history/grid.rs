@@ -124,6 +124,7 @@ impl Grid {
     }
 
     /// Lays the cells out again on the finer step `step`.
+    #[cold]
     fn refine(&mut self, step: i64) {
         let old = std::mem::take(self);
         self.step = step;
@@ -241,7 +242,24 @@ impl Values {
         }
     }
 
+    /// Stores `v` in cell `at`: in place when it is exact at the chunk's
+    /// scale (the value `encode` would give first), else by
+    /// [`set_any`](Values::set_any).
     fn set(&mut self, at: usize, v: f64) {
+        if let Values::Small { scale, m } = self
+            && let Some(mv) = exact_at(v, *scale)
+            && let Ok(mv) = u16::try_from(mv)
+            && mv != NONE16
+        {
+            m[at] = mv;
+            return;
+        }
+        self.set_any(at, v);
+    }
+
+    /// Stores `v` in cell `at`, rescaling or widening the chunk's values
+    /// as needed.
+    fn set_any(&mut self, at: usize, v: f64) {
         match self {
             Values::Small { scale, m } => {
                 if let Some((k, mv)) = encode(v, *scale)
@@ -271,7 +289,7 @@ impl Values {
                 return;
             }
         }
-        self.set(at, v);
+        self.set_any(at, v);
     }
 
     fn widen(&mut self) {
@@ -289,18 +307,28 @@ impl Values {
 /// decodes to `v` itself, and that integer.
 fn encode(v: f64, from: usize) -> Option<(usize, u32)> {
     for (k, p) in POW10.iter().enumerate().skip(from) {
-        let m = round(v * p);
-        if !(0.0..f64::from(NONE)).contains(&m) {
+        if !(0.0..f64::from(NONE)).contains(&round(v * p)) {
             return None;
         }
-        // At scale 0 the integer is the value itself: no division.
-        if (k == 0 && m.to_bits() == v.to_bits())
-            || (k > 0 && (m / p).to_bits() == v.to_bits())
-        {
-            return Some((k, m as u32));
+        if let Some(m) = exact_at(v, k) {
+            return Some((k, m));
         }
     }
     None
+}
+
+/// `v` as an integer at scale `k` (below [`NONE`]) when that decodes to
+/// `v` itself.
+fn exact_at(v: f64, k: usize) -> Option<u32> {
+    let p = POW10[k];
+    let m = round(v * p);
+    // At scale 0 the integer is the value itself: no division.
+    let exact = if k == 0 {
+        m.to_bits() == v.to_bits()
+    } else {
+        (m / p).to_bits() == v.to_bits()
+    };
+    (exact && (0.0..f64::from(NONE)).contains(&m)).then_some(m as u32)
 }
 
 /// `x.round()`, without the library call for the positive values below
