@@ -313,15 +313,20 @@ struct Queues {
     raw: Vec<Box<[u8]>>,
     ids: HashMap<Box<[u8]>, u32>,
     last: usize,
+    /// 1 when the last guess that hit was the queue after the previous
+    /// row's, 0 when it was the same queue.
+    stride: usize,
 }
 
 impl Queues {
     fn id(&mut self, raw: &[u8]) -> u32 {
         // Exports list queues in the same order at every interval: the
-        // queue is usually the previous row's, or the one after it.
-        for guess in [self.last, self.last + 1] {
-            if self.raw.get(guess).is_some_and(|r| **r == *raw) {
-                self.last = guess;
+        // queue is usually the previous row's, or the one after it; the
+        // one that was right last time is tried first.
+        for stride in [self.stride, 1 - self.stride] {
+            let guess = self.last + stride;
+            if self.raw.get(guess).is_some_and(|r| same(r, raw)) {
+                (self.last, self.stride) = (guess, stride);
                 return guess as u32;
             }
         }
@@ -777,7 +782,7 @@ struct LastWhen {
 impl LastWhen {
     fn get(&self, first: &[u8], second: &[u8]) -> Option<Instant> {
         let (a, b) = self.bytes.split_at_checked(self.split)?;
-        (*a == *first && *b == *second).then_some(self.instant?)
+        (same(a, first) && same(b, second)).then_some(self.instant?)
     }
 
     fn set(&mut self, first: &[u8], second: &[u8], instant: Instant) {
@@ -990,6 +995,16 @@ impl<'p> Work<'p> {
             )),
         }
     }
+}
+
+/// Whether `a` and `b` are the same bytes, compared eight at a time: the
+/// fields compared on every row are short, and a call to `memcmp` cost
+/// more than the comparison.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let ((a8, a1), (b8, b1)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    a.len() == b.len()
+        && a8.iter().zip(b8).all(|(x, y)| x == y)
+        && a1.iter().zip(b1).all(|(x, y)| x == y)
 }
 
 /// The row of a stored cell whose local time is `local`.
