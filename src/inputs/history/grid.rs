@@ -57,6 +57,8 @@ pub(super) struct Grid {
     numbers: Vec<i64>,
     /// The last chunk written, as (number, index): rows come in order.
     last: Option<(i64, u32)>,
+    /// The instant and number of the last cell written.
+    previous: Option<(i64, i64)>,
     cells: usize,
 }
 
@@ -69,6 +71,7 @@ impl Default for Grid {
             chunks: vec![],
             numbers: vec![],
             last: None,
+            previous: None,
             cells: 0,
         }
     }
@@ -84,15 +87,13 @@ impl Grid {
     /// row already in that cell.
     pub fn insert(&mut self, cell: Cell) -> Result<(), u64> {
         debug_assert_eq!(cell.utc.rem_euclid(60), 0);
-        if self.cells == 0 {
-            self.phase = cell.utc.rem_euclid(self.step);
-        }
-        let mut k = (cell.utc - self.phase).div_euclid(self.step);
-        let off = cell.utc - self.phase - k * self.step;
-        if off != 0 {
-            self.refine(gcd(self.step, off));
-            k = (cell.utc - self.phase).div_euclid(self.step);
-        }
+        // A queue's rows come in order, a step apart: the cell after the
+        // previous one, without a division.
+        let k = match self.previous {
+            Some((utc, k)) if cell.utc - utc == self.step => k + 1,
+            _ => self.place(cell.utc),
+        };
+        self.previous = Some((cell.utc, k));
         let (number, at) =
             (k.div_euclid(CHUNK as i64), k.rem_euclid(CHUNK as i64));
         let i = self.chunk(number);
@@ -104,6 +105,21 @@ impl Grid {
         chunk.put(at, &cell);
         self.cells += 1;
         Ok(())
+    }
+
+    /// The number of the cell of `utc`, on a finer step when it falls
+    /// between two cells.
+    fn place(&mut self, utc: i64) -> i64 {
+        if self.cells == 0 {
+            self.phase = utc.rem_euclid(self.step);
+        }
+        let k = (utc - self.phase).div_euclid(self.step);
+        let off = utc - self.phase - k * self.step;
+        if off == 0 {
+            return k;
+        }
+        self.refine(gcd(self.step, off));
+        (utc - self.phase).div_euclid(self.step)
     }
 
     /// The index of chunk `number`, created when new.
@@ -258,7 +274,8 @@ impl Values {
     }
 
     /// Stores `v` in cell `at`, rescaling or widening the chunk's values
-    /// as needed.
+    /// as needed (out of line: [`set`](Values::set) is inlined).
+    #[inline(never)]
     fn set_any(&mut self, at: usize, v: f64) {
         match self {
             Values::Small { scale, m } => {
@@ -333,13 +350,14 @@ fn exact_at(v: f64, k: usize) -> Option<u32> {
 
 /// `x.round()`, without the library call for the positive values below
 /// 2^52 that [`encode`] mostly sees (the baseline x86-64 has no rounding
-/// instruction): below 2^52 the integer part converts exactly and the
-/// fraction `x - t` is exact, so halves round away from zero as `round`
-/// does.
+/// instruction): adding 2^52 rounds `x` to an integer, halves to even,
+/// and the difference `x - t` is exact, so a half rounded down is
+/// rounded up instead, away from zero as `round` does.
 fn round(x: f64) -> f64 {
-    if x > 0.0 && x < 4_503_599_627_370_496.0 {
-        let t = x as i64 as f64;
-        if x - t >= 0.5 { t + 1.0 } else { t }
+    const TWO52: f64 = 4_503_599_627_370_496.0;
+    if x > 0.0 && x < TWO52 {
+        let t = (x + TWO52) - TWO52;
+        if x - t == 0.5 { t + 1.0 } else { t }
     } else {
         x.round()
     }
