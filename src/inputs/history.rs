@@ -30,7 +30,8 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::{
-    DateTime, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone,
 };
 use chrono_tz::{Tz, TzOffset};
 
@@ -1161,7 +1162,8 @@ impl Pending {
         let mut zone = Zone::new(self.tz);
         let buckets = buckets(&self.store, self.interval, &mut zone);
         buckets.into_iter().map(move |(start, acc)| {
-            let local = naive(zone.local(start)).unwrap_or_default();
+            let local = zone.local(start);
+            let local = zone.naive(local).unwrap_or_default();
             (local, acc.volume, acc.aht())
         })
     }
@@ -1792,41 +1794,43 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
 /// `decimal_comma`. Rejects words (`NaN`, `inf`), thousands separators and
 /// anything else that is not plainly a number; the caller checks the range.
 fn parse_number(s: &[u8], decimal_comma: bool) -> Option<f64> {
-    if s.is_empty() {
-        return None;
-    }
     // Fast path: up to 15 digits with at most one decimal separator. Both
     // the digits and the power of ten are exact in an f64, so one division
     // rounds correctly: the result equals `str::parse`'s.
-    let (mut mantissa, mut digits, mut decimals) = (0u64, 0u32, None);
-    let mut simple = s.len() <= 16;
-    for &b in s {
-        match b {
-            b'0'..=b'9' if simple => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                digits += 1;
-                if let Some(d) = decimals.as_mut() {
-                    *d += 1;
-                }
-            }
-            b'.' | b','
-                if decimals.is_none() && (b == b'.' || decimal_comma) =>
+    if !s.is_empty() && s.len() <= 16 {
+        let (mut mantissa, mut point, mut simple) = (0u64, None, true);
+        for (i, &b) in s.iter().enumerate() {
+            let digit = b.wrapping_sub(b'0');
+            if digit < 10 {
+                mantissa = mantissa * 10 + u64::from(digit);
+            } else if point.is_none()
+                && (b == b'.' || b == b',' && decimal_comma)
             {
-                decimals = Some(0);
-            }
-            _ => {
+                point = Some(i);
+            } else {
                 simple = false;
                 break;
             }
         }
+        let digits = s.len() - usize::from(point.is_some());
+        if simple && digits > 0 && digits <= 15 {
+            const SCALE: [f64; 16] = [
+                1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                1e12, 1e13, 1e14, 1e15,
+            ];
+            let decimals = point.map_or(0, |p| s.len() - 1 - p);
+            return Some(mantissa as f64 / SCALE[decimals]);
+        }
     }
-    if simple && digits > 0 && digits <= 15 {
-        const SCALE: [f64; 16] = [
-            1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-            1e12, 1e13, 1e14, 1e15,
-        ];
-        let d = decimals.unwrap_or(0) as usize;
-        return Some(mantissa as f64 / SCALE[d]);
+    parse_other_number(s, decimal_comma)
+}
+
+/// [`parse_number`] for what its fast path does not read, through
+/// `str::parse`.
+#[inline(never)]
+fn parse_other_number(s: &[u8], decimal_comma: bool) -> Option<f64> {
+    if s.is_empty() {
+        return None;
     }
     let mut buf = [0u8; 64];
     if s.len() > buf.len() {
@@ -1864,11 +1868,32 @@ struct Zone {
     day: i64,
     /// `Some(local − utc, offset)` when `day` has a single offset.
     fixed: Option<(i64, TzOffset)>,
+    /// The last day [`Zone::naive`] gave, as (days since the epoch, date).
+    date: Option<(i64, NaiveDate)>,
 }
 
 impl Zone {
     fn new(tz: Tz) -> Zone {
-        Zone { tz, day: i64::MIN, fixed: None }
+        Zone { tz, day: i64::MIN, fixed: None, date: None }
+    }
+
+    /// [`naive`], keeping the date of the last day: the slots of a day
+    /// follow each other, and the calendar's date arithmetic cost more
+    /// than the rest of laying a slot out.
+    fn naive(&mut self, secs: i64) -> Option<NaiveDateTime> {
+        let (day, second) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        if let Some((d, date)) = self.date
+            && d == day
+        {
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(
+                second as u32,
+                0,
+            );
+            return time.map(|t| date.and_time(t));
+        }
+        let t = naive(secs)?;
+        self.date = Some((day, t.date()));
+        Some(t)
     }
 
     /// The offset of local day `day` when it has only one.
@@ -1931,7 +1956,8 @@ impl Zone {
     /// An instant as a date-time in the zone.
     fn datetime(&mut self, utc: i64) -> DateTime<Tz> {
         let (_, o) = self.offset(utc);
-        DateTime::from_naive_utc_and_offset(naive(utc).unwrap_or_default(), o)
+        let t = self.naive(utc).unwrap_or_default();
+        DateTime::from_naive_utc_and_offset(t, o)
     }
 }
 
