@@ -324,12 +324,22 @@ impl Queues {
         // Exports list queues in the same order at every interval: the
         // queue is usually the previous row's, or the one after it; the
         // one that was right last time is tried first.
-        for stride in [self.stride, 1 - self.stride] {
-            let guess = self.last + stride;
-            if self.raw.get(guess).is_some_and(|r| same(r, raw)) {
-                (self.last, self.stride) = (guess, stride);
-                return guess as u32;
-            }
+        let guess = self.last + self.stride;
+        if self.raw.get(guess).is_some_and(|r| same(r, raw)) {
+            self.last = guess;
+            return guess as u32;
+        }
+        self.id_otherwise(raw)
+    }
+
+    /// [`id`](Queues::id) when the first guess missed.
+    #[inline(never)]
+    fn id_otherwise(&mut self, raw: &[u8]) -> u32 {
+        let stride = 1 - self.stride;
+        let guess = self.last + stride;
+        if self.raw.get(guess).is_some_and(|r| same(r, raw)) {
+            (self.last, self.stride) = (guess, stride);
+            return guess as u32;
         }
         let id = match self.ids.get(raw) {
             Some(&id) => id,
@@ -710,7 +720,12 @@ impl Record for csv::ByteRecord {
 
 impl Record for Fields<'_> {
     fn field(&self, i: usize) -> &[u8] {
-        trim(self.get(i).unwrap_or_default())
+        let field = self.get(i).unwrap_or_default();
+        // Most fields have nothing to trim: two bytes tell.
+        match (field.first(), field.last()) {
+            (Some(&a), Some(&z)) if a > b' ' && z > b' ' => field,
+            _ => trim(field),
+        }
     }
 }
 
@@ -823,6 +838,7 @@ impl<'p> Work<'p> {
         parsed
     }
 
+    #[cold]
     fn bad(
         &self,
         line: u64,
@@ -956,15 +972,23 @@ impl<'p> Work<'p> {
     }
 
     fn volume(&self, raw: &[u8], line: u64) -> Result<f64> {
-        let value = parse_number(raw, self.parser.decimal_comma);
-        match value {
+        match parse_number(raw, self.parser.decimal_comma) {
             Some(v) if (0.0..=MAX_VOLUME).contains(&v) => Ok(v + 0.0),
-            Some(v) if v > MAX_VOLUME => Err(self.bad(
+            value => Err(self.bad_volume(raw, value, line)),
+        }
+    }
+
+    /// The error of a volume field that is not one (out of line: the
+    /// check is inlined in every row).
+    #[cold]
+    fn bad_volume(&self, raw: &[u8], value: Option<f64>, line: u64) -> Error {
+        match value {
+            Some(v) if v > MAX_VOLUME => self.bad(
                 line,
                 "volume",
                 "a volume of at most 1000000000 contacts per row",
                 raw,
-            )),
+            ),
             _ => {
                 let hint = if !self.parser.decimal_comma && raw.contains(&b',')
                 {
@@ -973,7 +997,7 @@ impl<'p> Work<'p> {
                 } else {
                     "a non-negative number"
                 };
-                Err(self.bad(line, "volume", hint, raw))
+                self.bad(line, "volume", hint, raw)
             }
         }
     }
@@ -1819,7 +1843,9 @@ fn parse_number(s: &[u8], decimal_comma: bool) -> Option<f64> {
                 1e12, 1e13, 1e14, 1e15,
             ];
             let decimals = point.map_or(0, |p| s.len() - 1 - p);
-            return Some(mantissa as f64 / SCALE[decimals]);
+            // Through i64, which converts in one instruction: exact both
+            // ways below 10^15.
+            return Some(mantissa as i64 as f64 / SCALE[decimals]);
         }
     }
     parse_other_number(s, decimal_comma)
