@@ -1894,13 +1894,15 @@ struct Zone {
     day: i64,
     /// `Some(local − utc, offset)` when `day` has a single offset.
     fixed: Option<(i64, TzOffset)>,
+    /// The instants of `day`, when `fixed`: where `fixed` holds.
+    span: (i64, i64),
     /// The last day [`Zone::naive`] gave, as (days since the epoch, date).
     date: Option<(i64, NaiveDate)>,
 }
 
 impl Zone {
     fn new(tz: Tz) -> Zone {
-        Zone { tz, day: i64::MIN, fixed: None, date: None }
+        Zone { tz, day: i64::MIN, fixed: None, span: (0, 0), date: None }
     }
 
     /// [`naive`], keeping the date of the last day: the slots of a day
@@ -1937,13 +1939,17 @@ impl Zone {
             let start = single(day * 86_400);
             let end = single(day * 86_400 + 86_399);
             self.fixed = start.filter(|s| Some(s.0) == end.map(|e| e.0));
+            if let Some((offset, _)) = self.fixed {
+                self.span =
+                    (day * 86_400 - offset, (day + 1) * 86_400 - offset);
+            }
         }
         self.fixed
     }
 
     /// The cached offset, when `utc` falls on the cached local day.
     fn cached(&self, utc: i64) -> Option<(i64, TzOffset)> {
-        self.fixed.filter(|(o, _)| (utc + o).div_euclid(86_400) == self.day)
+        self.fixed.filter(|_| (self.span.0..self.span.1).contains(&utc))
     }
 
     /// The instant(s) of a naive local time.

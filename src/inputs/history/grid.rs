@@ -162,12 +162,16 @@ impl Grid {
         for (number, i) in order {
             let chunk = &self.chunks[i as usize];
             let first = number * CHUNK as i64;
-            for at in 0..CHUNK {
-                if let Some(volume) = chunk.volume.get(at) {
+            // Decoded a chunk at a time: one look at the layout, not one
+            // per cell.
+            let (volumes, ahts) = (chunk.volume.all(), chunk.aht.all());
+            for (at, (&volume, &aht)) in volumes.iter().zip(&ahts).enumerate()
+            {
+                if !volume.is_nan() {
                     f(Cell {
                         utc: (first + at as i64) * self.step + self.phase,
                         volume,
-                        aht: chunk.aht.get(at),
+                        aht: (!aht.is_nan()).then_some(aht),
                         line: chunk.line(at),
                     });
                 }
@@ -243,6 +247,20 @@ impl Values {
             Values::Small { m, .. } => m[at] != NONE16,
             Values::Scaled { m, .. } => m[at] != NONE,
             Values::Wide(v) => !v[at].is_nan(),
+        }
+    }
+
+    /// Every cell's value as [`get`](Values::get) gives it, NaN for none.
+    fn all(&self) -> [f64; CHUNK] {
+        let decode = |m: u32, none: u32, scale: usize| {
+            if m == none { f64::NAN } else { f64::from(m) / POW10[scale] }
+        };
+        match self {
+            Values::Small { scale, m } => {
+                m.map(|x| decode(x.into(), NONE16.into(), *scale))
+            }
+            Values::Scaled { scale, m } => m.map(|x| decode(x, NONE, *scale)),
+            Values::Wide(v) => **v,
         }
     }
 
