@@ -448,10 +448,11 @@ impl<'o> Reader<'o> {
         if threads > 1 {
             self.blocks_in_parallel(&parser, &splitter, threads)?;
         } else {
-            let mut work = Work::new(&parser);
+            let (mut work, mut rows) = (Work::new(&parser), vec![]);
             while let Next::Block(block) = self.csv.next_block()? {
-                let parsed = work.parse(&splitter, &block);
-                self.merge(parsed)?;
+                let parsed = work.parse(&splitter, &block, rows);
+                rows = self.merge(parsed)?;
+                self.csv.recycle(block.bytes);
             }
         }
         // The rest of a file holding quotes, row by row.
@@ -493,9 +494,11 @@ impl<'o> Reader<'o> {
         // Blocks read ahead of the one being stored: enough to keep every
         // worker busy, few enough to bound the memory.
         let ahead = 2 * workers + 2;
+        // Each block goes with a vector for its rows, and both come back
+        // to be used again: fresh memory for every block cost page faults.
         let (to_workers, work_queue) =
-            mpsc::sync_channel::<(u64, Block)>(ahead);
-        let (to_main, results) = mpsc::channel::<(u64, Parsed)>();
+            mpsc::sync_channel::<(u64, Block, Vec<ParsedRow>)>(ahead);
+        let (to_main, results) = mpsc::channel::<(u64, Parsed, Vec<u8>)>();
         let work_queue = Mutex::new(work_queue);
         std::thread::scope(|scope| {
             for _ in 0..workers {
@@ -505,9 +508,9 @@ impl<'o> Reader<'o> {
                     let mut work = Work::new(parser);
                     loop {
                         let next = work_queue.lock().map(|q| q.recv());
-                        let Ok(Ok((i, block))) = next else { break };
-                        let parsed = work.parse(splitter, &block);
-                        if to_main.send((i, parsed)).is_err() {
+                        let Ok(Ok((i, block, rows))) = next else { break };
+                        let parsed = work.parse(splitter, &block, rows);
+                        if to_main.send((i, parsed, block.bytes)).is_err() {
                             break;
                         }
                     }
@@ -515,7 +518,8 @@ impl<'o> Reader<'o> {
             }
             drop(to_main);
             let (mut sent, mut stored) = (0u64, 0u64);
-            let mut done: BTreeMap<u64, Parsed> = BTreeMap::new();
+            let mut done: BTreeMap<u64, (Parsed, Vec<u8>)> = BTreeMap::new();
+            let mut spare_rows: Vec<Vec<ParsedRow>> = vec![];
             let mut reading = true;
             // A reading error waits for the rows before it.
             let mut failed = None;
@@ -523,7 +527,8 @@ impl<'o> Reader<'o> {
                 while reading && sent - stored < ahead as u64 {
                     match self.csv.next_block() {
                         Ok(Next::Block(block)) => {
-                            if to_workers.send((sent, block)).is_err() {
+                            let rows = spare_rows.pop().unwrap_or_default();
+                            if to_workers.send((sent, block, rows)).is_err() {
                                 reading = false;
                             }
                             sent += 1;
@@ -538,18 +543,19 @@ impl<'o> Reader<'o> {
                 if stored == sent {
                     break;
                 }
-                let parsed = match done.remove(&stored) {
-                    Some(parsed) => parsed,
+                let (parsed, bytes) = match done.remove(&stored) {
+                    Some(done) => done,
                     None => match results.recv() {
-                        Ok((i, parsed)) => {
-                            done.insert(i, parsed);
+                        Ok((i, parsed, bytes)) => {
+                            done.insert(i, (parsed, bytes));
                             continue;
                         }
                         Err(_) => break,
                     },
                 };
                 stored += 1;
-                self.merge(parsed)?;
+                spare_rows.push(self.merge(parsed)?);
+                self.csv.recycle(bytes);
             }
             drop(to_workers);
             failed.map_or(Ok(()), Err)
@@ -557,12 +563,13 @@ impl<'o> Reader<'o> {
     }
 
     /// Stores the rows of one parsed block, in order, then returns its
-    /// error if parsing stopped at one.
-    fn merge(&mut self, parsed: Parsed) -> Result<()> {
+    /// error if parsing stopped at one, or its vector of rows to use
+    /// again.
+    fn merge(&mut self, parsed: Parsed) -> Result<Vec<ParsedRow>> {
         let ids: Vec<u32> =
             parsed.queues.iter().map(|raw| self.queues.id(raw)).collect();
         self.store_rows(&parsed, &ids);
-        parsed.error.map_or(Ok(()), Err)
+        parsed.error.map_or(Ok(parsed.rows), Err)
     }
 
     /// Stores parsed rows; `ids` are the reader's numbers of the queues
@@ -821,13 +828,18 @@ impl<'p> Work<'p> {
         }
     }
 
-    /// Parses every row of `block`, up to the first error.
-    fn parse(&mut self, splitter: &Splitter, block: &Block) -> Parsed {
-        let mut parsed = Parsed {
-            // About 40 bytes a row.
-            rows: Vec::with_capacity(block.bytes.len() / 32),
-            ..Parsed::default()
-        };
+    /// Parses every row of `block`, up to the first error, into `rows`
+    /// (emptied first).
+    fn parse(
+        &mut self,
+        splitter: &Splitter,
+        block: &Block,
+        mut rows: Vec<ParsedRow>,
+    ) -> Parsed {
+        rows.clear();
+        // About 40 bytes a row.
+        rows.reserve(block.bytes.len() / 32);
+        let mut parsed = Parsed { rows, ..Parsed::default() };
         let mut ends = std::mem::take(&mut self.ends);
         let result = splitter.rows(block, &mut ends, |line, fields| {
             self.row(&fields, line, &mut parsed)

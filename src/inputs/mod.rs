@@ -413,6 +413,8 @@ struct Lines {
     /// line from before them when the input ends inside its quote, so it
     /// takes over from before them.
     empty: u64,
+    /// Buffers of blocks handed out and given back, for the next blocks.
+    spare: Vec<Vec<u8>>,
 }
 
 /// The size of the blocks [`CsvReader::next_block`] reads (a block ends at
@@ -558,6 +560,7 @@ impl CsvReader {
                 appended: false,
                 block: BLOCK_BYTES,
                 empty: 0,
+                spare: vec![],
             };
             return Ok(Some(reader(names, Engine::Lines(lines))));
         }
@@ -669,6 +672,14 @@ impl CsvReader {
                 self.hand_over(Some(block));
                 Ok(Next::Records)
             }
+        }
+    }
+
+    /// Gives back the bytes of a block from [`next_block`](Self::next_block)
+    /// once done with, for a next block to reuse their memory.
+    pub(crate) fn recycle(&mut self, bytes: Vec<u8>) {
+        if let Engine::Lines(lines) = &mut self.inner {
+            lines.spare.push(bytes);
         }
     }
 
@@ -846,7 +857,9 @@ impl Lines {
 
     /// Hands out `buf[..at]`, keeping the rest.
     fn cut(&mut self, at: usize) -> Block {
-        let mut rest = Vec::with_capacity(self.buf.capacity());
+        let mut rest = self.spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.reserve(self.buf.capacity());
         rest.extend_from_slice(&self.buf[at..]);
         self.buf.truncate(at);
         let bytes = std::mem::replace(&mut self.buf, rest);
