@@ -30,7 +30,8 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::{
-    DateTime, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone,
 };
 use chrono_tz::{Tz, TzOffset};
 
@@ -313,17 +314,32 @@ struct Queues {
     raw: Vec<Box<[u8]>>,
     ids: HashMap<Box<[u8]>, u32>,
     last: usize,
+    /// 1 when the last guess that hit was the queue after the previous
+    /// row's, 0 when it was the same queue.
+    stride: usize,
 }
 
 impl Queues {
     fn id(&mut self, raw: &[u8]) -> u32 {
         // Exports list queues in the same order at every interval: the
-        // queue is usually the previous row's, or the one after it.
-        for guess in [self.last, self.last + 1] {
-            if self.raw.get(guess).is_some_and(|r| **r == *raw) {
-                self.last = guess;
-                return guess as u32;
-            }
+        // queue is usually the previous row's, or the one after it; the
+        // one that was right last time is tried first.
+        let guess = self.last + self.stride;
+        if self.raw.get(guess).is_some_and(|r| same(r, raw)) {
+            self.last = guess;
+            return guess as u32;
+        }
+        self.id_otherwise(raw)
+    }
+
+    /// [`id`](Queues::id) when the first guess missed.
+    #[inline(never)]
+    fn id_otherwise(&mut self, raw: &[u8]) -> u32 {
+        let stride = 1 - self.stride;
+        let guess = self.last + stride;
+        if self.raw.get(guess).is_some_and(|r| same(r, raw)) {
+            (self.last, self.stride) = (guess, stride);
+            return guess as u32;
         }
         let id = match self.ids.get(raw) {
             Some(&id) => id,
@@ -432,10 +448,11 @@ impl<'o> Reader<'o> {
         if threads > 1 {
             self.blocks_in_parallel(&parser, &splitter, threads)?;
         } else {
-            let mut work = Work::new(&parser);
+            let (mut work, mut rows) = (Work::new(&parser), vec![]);
             while let Next::Block(block) = self.csv.next_block()? {
-                let parsed = work.parse(&splitter, &block);
-                self.merge(parsed)?;
+                let parsed = work.parse(&splitter, &block, rows);
+                rows = self.merge(parsed)?;
+                self.csv.recycle(block.bytes);
             }
         }
         // The rest of a file holding quotes, row by row.
@@ -477,9 +494,11 @@ impl<'o> Reader<'o> {
         // Blocks read ahead of the one being stored: enough to keep every
         // worker busy, few enough to bound the memory.
         let ahead = 2 * workers + 2;
+        // Each block goes with a vector for its rows, and both come back
+        // to be used again: fresh memory for every block cost page faults.
         let (to_workers, work_queue) =
-            mpsc::sync_channel::<(u64, Block)>(ahead);
-        let (to_main, results) = mpsc::channel::<(u64, Parsed)>();
+            mpsc::sync_channel::<(u64, Block, Vec<ParsedRow>)>(ahead);
+        let (to_main, results) = mpsc::channel::<(u64, Parsed, Vec<u8>)>();
         let work_queue = Mutex::new(work_queue);
         std::thread::scope(|scope| {
             for _ in 0..workers {
@@ -489,9 +508,9 @@ impl<'o> Reader<'o> {
                     let mut work = Work::new(parser);
                     loop {
                         let next = work_queue.lock().map(|q| q.recv());
-                        let Ok(Ok((i, block))) = next else { break };
-                        let parsed = work.parse(splitter, &block);
-                        if to_main.send((i, parsed)).is_err() {
+                        let Ok(Ok((i, block, rows))) = next else { break };
+                        let parsed = work.parse(splitter, &block, rows);
+                        if to_main.send((i, parsed, block.bytes)).is_err() {
                             break;
                         }
                     }
@@ -499,7 +518,8 @@ impl<'o> Reader<'o> {
             }
             drop(to_main);
             let (mut sent, mut stored) = (0u64, 0u64);
-            let mut done: BTreeMap<u64, Parsed> = BTreeMap::new();
+            let mut done: BTreeMap<u64, (Parsed, Vec<u8>)> = BTreeMap::new();
+            let mut spare_rows: Vec<Vec<ParsedRow>> = vec![];
             let mut reading = true;
             // A reading error waits for the rows before it.
             let mut failed = None;
@@ -507,7 +527,8 @@ impl<'o> Reader<'o> {
                 while reading && sent - stored < ahead as u64 {
                     match self.csv.next_block() {
                         Ok(Next::Block(block)) => {
-                            if to_workers.send((sent, block)).is_err() {
+                            let rows = spare_rows.pop().unwrap_or_default();
+                            if to_workers.send((sent, block, rows)).is_err() {
                                 reading = false;
                             }
                             sent += 1;
@@ -522,18 +543,19 @@ impl<'o> Reader<'o> {
                 if stored == sent {
                     break;
                 }
-                let parsed = match done.remove(&stored) {
-                    Some(parsed) => parsed,
+                let (parsed, bytes) = match done.remove(&stored) {
+                    Some(done) => done,
                     None => match results.recv() {
-                        Ok((i, parsed)) => {
-                            done.insert(i, parsed);
+                        Ok((i, parsed, bytes)) => {
+                            done.insert(i, (parsed, bytes));
                             continue;
                         }
                         Err(_) => break,
                     },
                 };
                 stored += 1;
-                self.merge(parsed)?;
+                spare_rows.push(self.merge(parsed)?);
+                self.csv.recycle(bytes);
             }
             drop(to_workers);
             failed.map_or(Ok(()), Err)
@@ -541,12 +563,13 @@ impl<'o> Reader<'o> {
     }
 
     /// Stores the rows of one parsed block, in order, then returns its
-    /// error if parsing stopped at one.
-    fn merge(&mut self, parsed: Parsed) -> Result<()> {
+    /// error if parsing stopped at one, or its vector of rows to use
+    /// again.
+    fn merge(&mut self, parsed: Parsed) -> Result<Vec<ParsedRow>> {
         let ids: Vec<u32> =
             parsed.queues.iter().map(|raw| self.queues.id(raw)).collect();
         self.store_rows(&parsed, &ids);
-        parsed.error.map_or(Ok(()), Err)
+        parsed.error.map_or(Ok(parsed.rows), Err)
     }
 
     /// Stores parsed rows; `ids` are the reader's numbers of the queues
@@ -704,7 +727,12 @@ impl Record for csv::ByteRecord {
 
 impl Record for Fields<'_> {
     fn field(&self, i: usize) -> &[u8] {
-        trim(self.get(i).unwrap_or_default())
+        let field = self.get(i).unwrap_or_default();
+        // Most fields have nothing to trim: two bytes tell.
+        match (field.first(), field.last()) {
+            (Some(&a), Some(&z)) if a > b' ' && z > b' ' => field,
+            _ => trim(field),
+        }
     }
 }
 
@@ -735,6 +763,7 @@ struct ParsedRow {
 }
 
 /// A row's instant, as far as its own fields tell.
+#[derive(Clone, Copy)]
 enum Instant {
     Utc(i64),
     /// (local time as written, earlier instant, later instant).
@@ -759,6 +788,33 @@ struct Work<'p> {
     zone: Zone,
     queues: Queues,
     ends: Vec<usize>,
+    last_when: LastWhen,
+}
+
+/// The timestamp fields of the last row whose instant was read, and that
+/// instant: the next row's, when its fields are the same bytes.
+#[derive(Default)]
+struct LastWhen {
+    /// The fields one after the other.
+    bytes: Vec<u8>,
+    /// The length of the first.
+    split: usize,
+    instant: Option<Instant>,
+}
+
+impl LastWhen {
+    fn get(&self, first: &[u8], second: &[u8]) -> Option<Instant> {
+        let (a, b) = self.bytes.split_at_checked(self.split)?;
+        (same(a, first) && same(b, second)).then_some(self.instant?)
+    }
+
+    fn set(&mut self, first: &[u8], second: &[u8], instant: Instant) {
+        self.bytes.clear();
+        self.bytes.extend_from_slice(first);
+        self.bytes.extend_from_slice(second);
+        self.split = first.len();
+        self.instant = Some(instant);
+    }
 }
 
 impl<'p> Work<'p> {
@@ -768,16 +824,22 @@ impl<'p> Work<'p> {
             zone: Zone::new(parser.tz),
             queues: Queues::default(),
             ends: vec![],
+            last_when: LastWhen::default(),
         }
     }
 
-    /// Parses every row of `block`, up to the first error.
-    fn parse(&mut self, splitter: &Splitter, block: &Block) -> Parsed {
-        let mut parsed = Parsed {
-            // About 40 bytes a row.
-            rows: Vec::with_capacity(block.bytes.len() / 32),
-            ..Parsed::default()
-        };
+    /// Parses every row of `block`, up to the first error, into `rows`
+    /// (emptied first).
+    fn parse(
+        &mut self,
+        splitter: &Splitter,
+        block: &Block,
+        mut rows: Vec<ParsedRow>,
+    ) -> Parsed {
+        rows.clear();
+        // About 40 bytes a row.
+        rows.reserve(block.bytes.len() / 32);
+        let mut parsed = Parsed { rows, ..Parsed::default() };
         let mut ends = std::mem::take(&mut self.ends);
         let result = splitter.rows(block, &mut ends, |line, fields| {
             self.row(&fields, line, &mut parsed)
@@ -788,6 +850,7 @@ impl<'p> Work<'p> {
         parsed
     }
 
+    #[cold]
     fn bad(
         &self,
         line: u64,
@@ -838,12 +901,35 @@ impl<'p> Work<'p> {
         });
         Ok(())
     }
-    /// The row's instant.
+    /// The row's instant: the previous row's when its fields are the
+    /// same bytes (exports write one timestamp for every queue in turn).
     fn when(&mut self, record: &impl Record, line: u64) -> Result<Instant> {
+        let (first, second) = match self.parser.cols.when {
+            When::Stamp(i) => (record.field(i), &[][..]),
+            When::Split { date, time } => {
+                (record.field(date), record.field(time))
+            }
+        };
+        if let Some(instant) = self.last_when.get(first, second) {
+            return Ok(instant);
+        }
+        let instant = self.read_when(first, second, line)?;
+        self.last_when.set(first, second, instant);
+        Ok(instant)
+    }
+
+    /// The instant of a row's `interval_start` field (`first`), or of its
+    /// `date` and `time` fields.
+    fn read_when(
+        &mut self,
+        first: &[u8],
+        second: &[u8],
+        line: u64,
+    ) -> Result<Instant> {
         let (written, offset, shown): (i64, Option<i64>, &[u8]) =
             match self.parser.cols.when {
-                When::Stamp(i) => {
-                    let raw = record.field(i);
+                When::Stamp(_) => {
+                    let raw = first;
                     let stamp = parse_stamp(raw).ok_or_else(|| {
                         self.bad(
                             line,
@@ -855,8 +941,8 @@ impl<'p> Work<'p> {
                     })?;
                     (stamp.local, stamp.offset, raw)
                 }
-                When::Split { date, time } => {
-                    let raw_date = record.field(date);
+                When::Split { .. } => {
+                    let raw_date = first;
                     let day = parse_date(raw_date).ok_or_else(|| {
                         self.bad(
                             line,
@@ -865,7 +951,7 @@ impl<'p> Work<'p> {
                             raw_date,
                         )
                     })?;
-                    let raw_time = record.field(time);
+                    let raw_time = second;
                     let secs = parse_time(raw_time).ok_or_else(|| {
                         self.bad(
                             line,
@@ -898,15 +984,23 @@ impl<'p> Work<'p> {
     }
 
     fn volume(&self, raw: &[u8], line: u64) -> Result<f64> {
-        let value = parse_number(raw, self.parser.decimal_comma);
-        match value {
+        match parse_number(raw, self.parser.decimal_comma) {
             Some(v) if (0.0..=MAX_VOLUME).contains(&v) => Ok(v + 0.0),
-            Some(v) if v > MAX_VOLUME => Err(self.bad(
+            value => Err(self.bad_volume(raw, value, line)),
+        }
+    }
+
+    /// The error of a volume field that is not one (out of line: the
+    /// check is inlined in every row).
+    #[cold]
+    fn bad_volume(&self, raw: &[u8], value: Option<f64>, line: u64) -> Error {
+        match value {
+            Some(v) if v > MAX_VOLUME => self.bad(
                 line,
                 "volume",
                 "a volume of at most 1000000000 contacts per row",
                 raw,
-            )),
+            ),
             _ => {
                 let hint = if !self.parser.decimal_comma && raw.contains(&b',')
                 {
@@ -915,7 +1009,7 @@ impl<'p> Work<'p> {
                 } else {
                     "a non-negative number"
                 };
-                Err(self.bad(line, "volume", hint, raw))
+                self.bad(line, "volume", hint, raw)
             }
         }
     }
@@ -938,6 +1032,16 @@ impl<'p> Work<'p> {
             )),
         }
     }
+}
+
+/// Whether `a` and `b` are the same bytes, compared eight at a time: the
+/// fields compared on every row are short, and a call to `memcmp` cost
+/// more than the comparison.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let ((a8, a1), (b8, b1)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    a.len() == b.len()
+        && a8.iter().zip(b8).all(|(x, y)| x == y)
+        && a1.iter().zip(b1).all(|(x, y)| x == y)
 }
 
 /// The row of a stored cell whose local time is `local`.
@@ -1094,7 +1198,8 @@ impl Pending {
         let mut zone = Zone::new(self.tz);
         let buckets = buckets(&self.store, self.interval, &mut zone);
         buckets.into_iter().map(move |(start, acc)| {
-            let local = naive(zone.local(start)).unwrap_or_default();
+            let local = zone.local(start);
+            let local = zone.naive(local).unwrap_or_default();
             (local, acc.volume, acc.aht())
         })
     }
@@ -1418,7 +1523,8 @@ fn buckets(
     zone: &mut Zone,
 ) -> Vec<(i64, Acc)> {
     let len = i64::from(interval.minutes()) * 60;
-    let mut buckets: Vec<(i64, Acc)> = vec![];
+    // At most a bucket per row: one allocation instead of a dozen.
+    let mut buckets: Vec<(i64, Acc)> = Vec::with_capacity(store.len());
     store.each_row(zone, |r| {
         let start = r.utc - r.local.rem_euclid(len);
         match buckets.last_mut() {
@@ -1724,41 +1830,45 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i64> {
 /// `decimal_comma`. Rejects words (`NaN`, `inf`), thousands separators and
 /// anything else that is not plainly a number; the caller checks the range.
 fn parse_number(s: &[u8], decimal_comma: bool) -> Option<f64> {
-    if s.is_empty() {
-        return None;
-    }
     // Fast path: up to 15 digits with at most one decimal separator. Both
     // the digits and the power of ten are exact in an f64, so one division
     // rounds correctly: the result equals `str::parse`'s.
-    let (mut mantissa, mut digits, mut decimals) = (0u64, 0u32, None);
-    let mut simple = s.len() <= 16;
-    for &b in s {
-        match b {
-            b'0'..=b'9' if simple => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                digits += 1;
-                if let Some(d) = decimals.as_mut() {
-                    *d += 1;
-                }
-            }
-            b'.' | b','
-                if decimals.is_none() && (b == b'.' || decimal_comma) =>
+    if !s.is_empty() && s.len() <= 16 {
+        let (mut mantissa, mut point, mut simple) = (0u64, None, true);
+        for (i, &b) in s.iter().enumerate() {
+            let digit = b.wrapping_sub(b'0');
+            if digit < 10 {
+                mantissa = mantissa * 10 + u64::from(digit);
+            } else if point.is_none()
+                && (b == b'.' || b == b',' && decimal_comma)
             {
-                decimals = Some(0);
-            }
-            _ => {
+                point = Some(i);
+            } else {
                 simple = false;
                 break;
             }
         }
+        let digits = s.len() - usize::from(point.is_some());
+        if simple && digits > 0 && digits <= 15 {
+            const SCALE: [f64; 16] = [
+                1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                1e12, 1e13, 1e14, 1e15,
+            ];
+            let decimals = point.map_or(0, |p| s.len() - 1 - p);
+            // Through i64, which converts in one instruction: exact both
+            // ways below 10^15.
+            return Some(mantissa as i64 as f64 / SCALE[decimals]);
+        }
     }
-    if simple && digits > 0 && digits <= 15 {
-        let scale = [
-            1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-            1e12, 1e13, 1e14, 1e15,
-        ];
-        let d = decimals.unwrap_or(0) as usize;
-        return Some(mantissa as f64 / scale[d]);
+    parse_other_number(s, decimal_comma)
+}
+
+/// [`parse_number`] for what its fast path does not read, through
+/// `str::parse`.
+#[inline(never)]
+fn parse_other_number(s: &[u8], decimal_comma: bool) -> Option<f64> {
+    if s.is_empty() {
+        return None;
     }
     let mut buf = [0u8; 64];
     if s.len() > buf.len() {
@@ -1796,11 +1906,34 @@ struct Zone {
     day: i64,
     /// `Some(local − utc, offset)` when `day` has a single offset.
     fixed: Option<(i64, TzOffset)>,
+    /// The instants of `day`, when `fixed`: where `fixed` holds.
+    span: (i64, i64),
+    /// The last day [`Zone::naive`] gave, as (days since the epoch, date).
+    date: Option<(i64, NaiveDate)>,
 }
 
 impl Zone {
     fn new(tz: Tz) -> Zone {
-        Zone { tz, day: i64::MIN, fixed: None }
+        Zone { tz, day: i64::MIN, fixed: None, span: (0, 0), date: None }
+    }
+
+    /// [`naive`], keeping the date of the last day: the slots of a day
+    /// follow each other, and the calendar's date arithmetic cost more
+    /// than the rest of laying a slot out.
+    fn naive(&mut self, secs: i64) -> Option<NaiveDateTime> {
+        let (day, second) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        if let Some((d, date)) = self.date
+            && d == day
+        {
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(
+                second as u32,
+                0,
+            );
+            return time.map(|t| date.and_time(t));
+        }
+        let t = naive(secs)?;
+        self.date = Some((day, t.date()));
+        Some(t)
     }
 
     /// The offset of local day `day` when it has only one.
@@ -1818,13 +1951,17 @@ impl Zone {
             let start = single(day * 86_400);
             let end = single(day * 86_400 + 86_399);
             self.fixed = start.filter(|s| Some(s.0) == end.map(|e| e.0));
+            if let Some((offset, _)) = self.fixed {
+                self.span =
+                    (day * 86_400 - offset, (day + 1) * 86_400 - offset);
+            }
         }
         self.fixed
     }
 
     /// The cached offset, when `utc` falls on the cached local day.
     fn cached(&self, utc: i64) -> Option<(i64, TzOffset)> {
-        self.fixed.filter(|(o, _)| (utc + o).div_euclid(86_400) == self.day)
+        self.fixed.filter(|_| (self.span.0..self.span.1).contains(&utc))
     }
 
     /// The instant(s) of a naive local time.
@@ -1863,7 +2000,8 @@ impl Zone {
     /// An instant as a date-time in the zone.
     fn datetime(&mut self, utc: i64) -> DateTime<Tz> {
         let (_, o) = self.offset(utc);
-        DateTime::from_naive_utc_and_offset(naive(utc).unwrap_or_default(), o)
+        let t = self.naive(utc).unwrap_or_default();
+        DateTime::from_naive_utc_and_offset(t, o)
     }
 }
 

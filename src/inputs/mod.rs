@@ -413,6 +413,8 @@ struct Lines {
     /// line from before them when the input ends inside its quote, so it
     /// takes over from before them.
     empty: u64,
+    /// Buffers of blocks handed out and given back, for the next blocks.
+    spare: Vec<Vec<u8>>,
 }
 
 /// The size of the blocks [`CsvReader::next_block`] reads (a block ends at
@@ -558,6 +560,7 @@ impl CsvReader {
                 appended: false,
                 block: BLOCK_BYTES,
                 empty: 0,
+                spare: vec![],
             };
             return Ok(Some(reader(names, Engine::Lines(lines))));
         }
@@ -669,6 +672,14 @@ impl CsvReader {
                 self.hand_over(Some(block));
                 Ok(Next::Records)
             }
+        }
+    }
+
+    /// Gives back the bytes of a block from [`next_block`](Self::next_block)
+    /// once done with, for a next block to reuse their memory.
+    pub(crate) fn recycle(&mut self, bytes: Vec<u8>) {
+        if let Engine::Lines(lines) = &mut self.inner {
+            lines.spare.push(bytes);
         }
     }
 
@@ -846,7 +857,9 @@ impl Lines {
 
     /// Hands out `buf[..at]`, keeping the rest.
     fn cut(&mut self, at: usize) -> Block {
-        let mut rest = Vec::with_capacity(self.buf.capacity());
+        let mut rest = self.spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.reserve(self.buf.capacity());
         rest.extend_from_slice(&self.buf[at..]);
         self.buf.truncate(at);
         let bytes = std::mem::replace(&mut self.buf, rest);
@@ -905,45 +918,93 @@ impl Splitter {
         ends: &mut Vec<usize>,
         mut f: impl FnMut(u64, Fields<'_>) -> Result<()>,
     ) -> Result<()> {
-        let d = self.delimiter;
-        let (mut next, mut start) = (block.line, 0);
-        for nl in memchr::memchr_iter(b'\n', &block.bytes) {
-            let row = &block.bytes[start..nl];
-            let line = next;
-            (next, start) = (next + 1, nl + 1);
-            if row.len() > MAX_LINE_BYTES {
-                return Err(InputError::new(
-                    Location::file(&self.name).line(line),
-                    overlong_line(),
-                )
-                .into());
+        // One pass over the block finds the newlines and the delimiters
+        // together, eight bytes at a time: searching each row for its few
+        // delimiters cost more than reading them.
+        let bytes = &block.bytes[..];
+        let (mut line, mut start) = (block.line, 0);
+        ends.clear();
+        let (words, tail) = bytes.as_chunks::<8>();
+        let (newlines, delimiters) = (
+            u64::from_ne_bytes([b'\n'; 8]),
+            u64::from_ne_bytes([self.delimiter; 8]),
+        );
+        for (k, word) in words.iter().enumerate() {
+            let x = u64::from_le_bytes(*word);
+            let nl = zero_bytes(x ^ newlines);
+            let mut hits = nl | zero_bytes(x ^ delimiters);
+            while hits != 0 {
+                let at = k * 8 + (hits.trailing_zeros() / 8) as usize;
+                let bit = hits & hits.wrapping_neg();
+                hits ^= bit;
+                if nl & bit == 0 {
+                    ends.push(at - start);
+                } else {
+                    self.row(&bytes[start..at], line, ends, &mut f)?;
+                    ends.clear();
+                    (line, start) = (line + 1, at + 1);
+                }
             }
-            // Rows that start with a value are not blank: only the others
-            // are looked at whole.
-            let blank = |b: &u8| b.is_ascii_whitespace() || *b == d;
-            if row.first().is_none_or(blank) && row.iter().all(blank) {
-                continue;
+        }
+        let at = bytes.len() - tail.len();
+        for (i, &b) in tail.iter().enumerate() {
+            if b == b'\n' {
+                self.row(&bytes[start..at + i], line, ends, &mut f)?;
+                ends.clear();
+                (line, start) = (line + 1, at + i + 1);
+            } else if b == self.delimiter {
+                ends.push(at + i - start);
             }
-            ends.clear();
-            ends.extend(memchr::memchr_iter(d, row));
-            ends.push(row.len());
-            let fields = Fields { row, ends };
-            let at = || Location::file(&self.name).line(line);
-            if row.len() > MAX_FIELD_BYTES
-                && let Some(i) = (0..fields.len()).find(|&i| {
-                    fields.get(i).is_some_and(|f| f.len() > MAX_FIELD_BYTES)
-                })
-            {
-                let field = fields.get(i).unwrap_or_default();
-                return Err(too_long_field(at(), self.names.get(i), field));
-            }
-            if !self.ragged && fields.len() != self.names.len() {
-                return Err(wrong_width(at(), self.names.len(), fields.len()));
-            }
-            f(line, fields)?;
         }
         Ok(())
     }
+
+    /// Checks one row, whose delimiters are at `ends`, and calls `f` with
+    /// its fields unless it is blank.
+    fn row(
+        &self,
+        row: &[u8],
+        line: u64,
+        ends: &mut Vec<usize>,
+        f: &mut impl FnMut(u64, Fields<'_>) -> Result<()>,
+    ) -> Result<()> {
+        if row.len() > MAX_LINE_BYTES {
+            return Err(InputError::new(
+                Location::file(&self.name).line(line),
+                overlong_line(),
+            )
+            .into());
+        }
+        // Rows that start with a value are not blank: only the others are
+        // looked at whole.
+        let d = self.delimiter;
+        let blank = |b: &u8| b.is_ascii_whitespace() || *b == d;
+        if row.first().is_none_or(blank) && row.iter().all(blank) {
+            return Ok(());
+        }
+        ends.push(row.len());
+        let fields = Fields { row, ends };
+        let at = || Location::file(&self.name).line(line);
+        if row.len() > MAX_FIELD_BYTES
+            && let Some(i) = (0..fields.len()).find(|&i| {
+                fields.get(i).is_some_and(|f| f.len() > MAX_FIELD_BYTES)
+            })
+        {
+            let field = fields.get(i).unwrap_or_default();
+            return Err(too_long_field(at(), self.names.get(i), field));
+        }
+        if !self.ragged && fields.len() != self.names.len() {
+            return Err(wrong_width(at(), self.names.len(), fields.len()));
+        }
+        f(line, fields)
+    }
+}
+
+/// The high bit of each byte of `x` that is zero, and no other bit (no
+/// carry crosses a byte: each sum stays below 0x100).
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 fn overlong_line() -> String {

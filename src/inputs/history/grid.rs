@@ -57,6 +57,8 @@ pub(super) struct Grid {
     numbers: Vec<i64>,
     /// The last chunk written, as (number, index): rows come in order.
     last: Option<(i64, u32)>,
+    /// The instant and number of the last cell written.
+    previous: Option<(i64, i64)>,
     cells: usize,
 }
 
@@ -69,6 +71,7 @@ impl Default for Grid {
             chunks: vec![],
             numbers: vec![],
             last: None,
+            previous: None,
             cells: 0,
         }
     }
@@ -84,26 +87,39 @@ impl Grid {
     /// row already in that cell.
     pub fn insert(&mut self, cell: Cell) -> Result<(), u64> {
         debug_assert_eq!(cell.utc.rem_euclid(60), 0);
-        if self.cells == 0 {
-            self.phase = cell.utc.rem_euclid(self.step);
-        }
-        let mut k = (cell.utc - self.phase).div_euclid(self.step);
-        let off = cell.utc - self.phase - k * self.step;
-        if off != 0 {
-            self.refine(gcd(self.step, off));
-            k = (cell.utc - self.phase).div_euclid(self.step);
-        }
+        // A queue's rows come in order, a step apart: the cell after the
+        // previous one, without a division.
+        let k = match self.previous {
+            Some((utc, k)) if cell.utc - utc == self.step => k + 1,
+            _ => self.place(cell.utc),
+        };
+        self.previous = Some((cell.utc, k));
         let (number, at) =
             (k.div_euclid(CHUNK as i64), k.rem_euclid(CHUNK as i64));
         let i = self.chunk(number);
         let chunk = &mut self.chunks[i];
         let at = at as usize;
-        if chunk.volume.get(at).is_some() {
+        if chunk.volume.has(at) {
             return Err(chunk.line(at));
         }
         chunk.put(at, &cell);
         self.cells += 1;
         Ok(())
+    }
+
+    /// The number of the cell of `utc`, on a finer step when it falls
+    /// between two cells.
+    fn place(&mut self, utc: i64) -> i64 {
+        if self.cells == 0 {
+            self.phase = utc.rem_euclid(self.step);
+        }
+        let k = (utc - self.phase).div_euclid(self.step);
+        let off = utc - self.phase - k * self.step;
+        if off == 0 {
+            return k;
+        }
+        self.refine(gcd(self.step, off));
+        (utc - self.phase).div_euclid(self.step)
     }
 
     /// The index of chunk `number`, created when new.
@@ -124,6 +140,7 @@ impl Grid {
     }
 
     /// Lays the cells out again on the finer step `step`.
+    #[cold]
     fn refine(&mut self, step: i64) {
         let old = std::mem::take(self);
         self.step = step;
@@ -145,12 +162,16 @@ impl Grid {
         for (number, i) in order {
             let chunk = &self.chunks[i as usize];
             let first = number * CHUNK as i64;
-            for at in 0..CHUNK {
-                if let Some(volume) = chunk.volume.get(at) {
+            // Decoded a chunk at a time: one look at the layout, not one
+            // per cell.
+            let (volumes, ahts) = (chunk.volume.all(), chunk.aht.all());
+            for (at, (&volume, &aht)) in volumes.iter().zip(&ahts).enumerate()
+            {
+                if !volume.is_nan() {
                     f(Cell {
                         utc: (first + at as i64) * self.step + self.phase,
                         volume,
-                        aht: chunk.aht.get(at),
+                        aht: (!aht.is_nan()).then_some(aht),
                         line: chunk.line(at),
                     });
                 }
@@ -220,6 +241,29 @@ impl Values {
         Values::Small { scale: 0, m: Box::new([NONE16; CHUNK]) }
     }
 
+    /// Whether cell `at` holds a value.
+    fn has(&self, at: usize) -> bool {
+        match self {
+            Values::Small { m, .. } => m[at] != NONE16,
+            Values::Scaled { m, .. } => m[at] != NONE,
+            Values::Wide(v) => !v[at].is_nan(),
+        }
+    }
+
+    /// Every cell's value as [`get`](Values::get) gives it, NaN for none.
+    fn all(&self) -> [f64; CHUNK] {
+        let decode = |m: u32, none: u32, scale: usize| {
+            if m == none { f64::NAN } else { f64::from(m) / POW10[scale] }
+        };
+        match self {
+            Values::Small { scale, m } => {
+                m.map(|x| decode(x.into(), NONE16.into(), *scale))
+            }
+            Values::Scaled { scale, m } => m.map(|x| decode(x, NONE, *scale)),
+            Values::Wide(v) => **v,
+        }
+    }
+
     fn get(&self, at: usize) -> Option<f64> {
         match self {
             Values::Small { scale, m } => {
@@ -232,7 +276,25 @@ impl Values {
         }
     }
 
+    /// Stores `v` in cell `at`: in place when it is exact at the chunk's
+    /// scale (the value `encode` would give first), else by
+    /// [`set_any`](Values::set_any).
     fn set(&mut self, at: usize, v: f64) {
+        if let Values::Small { scale, m } = self
+            && let Some(mv) = exact_at(v, *scale)
+            && let Ok(mv) = u16::try_from(mv)
+            && mv != NONE16
+        {
+            m[at] = mv;
+            return;
+        }
+        self.set_any(at, v);
+    }
+
+    /// Stores `v` in cell `at`, rescaling or widening the chunk's values
+    /// as needed (out of line: [`set`](Values::set) is inlined).
+    #[inline(never)]
+    fn set_any(&mut self, at: usize, v: f64) {
         match self {
             Values::Small { scale, m } => {
                 if let Some((k, mv)) = encode(v, *scale)
@@ -262,7 +324,7 @@ impl Values {
                 return;
             }
         }
-        self.set(at, v);
+        self.set_any(at, v);
     }
 
     fn widen(&mut self) {
@@ -280,18 +342,43 @@ impl Values {
 /// decodes to `v` itself, and that integer.
 fn encode(v: f64, from: usize) -> Option<(usize, u32)> {
     for (k, p) in POW10.iter().enumerate().skip(from) {
-        let m = (v * p).round();
-        if !(0.0..f64::from(NONE)).contains(&m) {
+        if !(0.0..f64::from(NONE)).contains(&round(v * p)) {
             return None;
         }
-        // At scale 0 the integer is the value itself: no division.
-        if (k == 0 && m.to_bits() == v.to_bits())
-            || (k > 0 && (m / p).to_bits() == v.to_bits())
-        {
-            return Some((k, m as u32));
+        if let Some(m) = exact_at(v, k) {
+            return Some((k, m));
         }
     }
     None
+}
+
+/// `v` as an integer at scale `k` (below [`NONE`]) when that decodes to
+/// `v` itself.
+fn exact_at(v: f64, k: usize) -> Option<u32> {
+    let p = POW10[k];
+    let m = round(v * p);
+    // At scale 0 the integer is the value itself: no division.
+    let exact = if k == 0 {
+        m.to_bits() == v.to_bits()
+    } else {
+        (m / p).to_bits() == v.to_bits()
+    };
+    (exact && (0.0..f64::from(NONE)).contains(&m)).then_some(m as u32)
+}
+
+/// `x.round()`, without the library call for the positive values below
+/// 2^52 that [`encode`] mostly sees (the baseline x86-64 has no rounding
+/// instruction): adding 2^52 rounds `x` to an integer, halves to even,
+/// and the difference `x - t` is exact, so a half rounded down is
+/// rounded up instead, away from zero as `round` does.
+fn round(x: f64) -> f64 {
+    const TWO52: f64 = 4_503_599_627_370_496.0;
+    if x > 0.0 && x < TWO52 {
+        let t = (x + TWO52) - TWO52;
+        if x - t == 0.5 { t + 1.0 } else { t }
+    } else {
+        x.round()
+    }
 }
 
 /// Multiplies every stored integer by `10^by`; false (nothing changed)
@@ -446,6 +533,29 @@ mod tests {
         v.set(0, 4294.9);
         v.set(1, 0.000_001);
         assert_eq!((v.get(0), v.get(1)), (Some(4294.9), Some(0.000_001)));
+    }
+
+    #[test]
+    fn round_rounds_as_std() {
+        let below = 4_503_599_627_370_496.0_f64;
+        for x in [
+            0.0,
+            -0.0,
+            0.25,
+            0.5,
+            0.49999999999999994,
+            1.5,
+            2.5,
+            4294.9 * 1e6,
+            below - 0.5,
+            below,
+            below * 3.0,
+            -1.5,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(round(x).to_bits(), x.round().to_bits(), "{x}");
+        }
     }
 
     #[test]
