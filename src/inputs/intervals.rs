@@ -297,7 +297,8 @@ impl Loads {
                 match self.csv.next_block()? {
                     Next::Block(block) => {
                         blocks.line = block.line;
-                        blocks.block = block;
+                        let done = std::mem::replace(&mut blocks.block, block);
+                        self.csv.recycle(done.bytes);
                         blocks.done = 0;
                     }
                     Next::Records | Next::End => self.blocks = None,
