@@ -115,9 +115,15 @@ def loads(count, seed):
 def timed(exe, path):
     """Wall time and CPU time (user + system, from the kernel's count for
     the child) of one whole run."""
+    return timed_argv([exe, *ARGS, path])
+
+
+def timed_argv(argv):
+    """`timed` for any command line."""
+    exe = argv[0]
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        child = subprocess.Popen([exe, *ARGS, path], stdout=null)
+        child = subprocess.Popen(argv, stdout=null)
         _, status, usage = os.wait4(child.pid, 0)
         wall_s = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -196,6 +202,9 @@ def main():
     (new_s, new_cpu), (base_s, base_cpu) = alternate((new, base), small,
                                                      RUNS_10K)
     load_after = open("/proc/loadavg").read().split()[0]
+    # What starting any process costs under this timer.
+    floor_s = statistics.median(timed_argv(["/bin/true"])[0]
+                                for _ in range(RUNS_10K))
     ours, theirs = agents_of(new, small), agents_of(base, small)
     same_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
     same_base = sum(a != b for a, b in zip(ours, theirs))
@@ -212,6 +221,8 @@ def main():
           f"{new_cpu * 1e3:8.1f} ms   {peer_s / new_s:6.0f}× pyworkforce, "
           f"{base_s / new_s:.2f}× the baseline "
           f"({base_cpu / new_cpu:.2f}× in CPU)")
+    print(f"  /bin/true               {floor_s * 1e3:9.1f} ms"
+          "               (the timer's floor: starting a process)")
     print(f"  agent counts differing: {same_peer} of {len(ours)} "
           f"against pyworkforce, {same_base} against the baseline")
 
