@@ -568,12 +568,26 @@ impl DailyModel {
 
     /// The design row of `date`, trend excluded.
     fn row(&self, date: NaiveDate, open: &Openness, events: &Schedule) -> Row {
-        let mut row: Row = vec![(0, 1.0)];
+        let mut ev: BTreeMap<usize, f64> = BTreeMap::new();
+        for (e, b) in hits(events, date, &self.separable) {
+            if let Some(&c) = self.kind_bins.get(&(e.event.kind, b)) {
+                *ev.entry(c).or_default() += 1.0;
+            }
+            if let Some(&c) = self.name_bins.get(&(e.key.clone(), b)) {
+                *ev.entry(c).or_default() += 1.0;
+            }
+        }
+        // Room for every column the row may take, the trend's too (added
+        // by `push_trend`): no reallocation on the way.
+        let (f0, k) = self.fourier;
+        let trend =
+            self.trend.as_ref().map_or(0, |(_, knots)| 1 + knots.len());
+        let mut row: Row = Vec::with_capacity(3 + 2 * k + ev.len() + trend);
+        row.push((0, 1.0));
         let wd = weekday(date);
         if wd > 0 {
             row.push((wd, 1.0));
         }
-        let (f0, k) = self.fourier;
         let phase = annual_phase(date);
         for i in 0..k {
             let a = phase * (i + 1) as f64;
@@ -584,15 +598,6 @@ impl DailyModel {
             && open.catch_up(date)
         {
             row.push((c, 1.0));
-        }
-        let mut ev: BTreeMap<usize, f64> = BTreeMap::new();
-        for (e, b) in hits(events, date, &self.separable) {
-            if let Some(&c) = self.kind_bins.get(&(e.event.kind, b)) {
-                *ev.entry(c).or_default() += 1.0;
-            }
-            if let Some(&c) = self.name_bins.get(&(e.key.clone(), b)) {
-                *ev.entry(c).or_default() += 1.0;
-            }
         }
         row.extend(ev);
         row
