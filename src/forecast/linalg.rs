@@ -59,10 +59,23 @@ impl Design {
             Vec::with_capacity(rows.len());
         let mut sorted: Row = vec![];
         start.push(0);
+        let mut stretches: Vec<(usize, usize)> = vec![];
         for row in rows {
+            // A row lists its columns as a few stretches of consecutive
+            // ones (the weekday, the annual terms, the trend): sorting the
+            // stretches by their first column sorts the row.
+            stretches.clear();
+            for (i, &(j, _)) in row.iter().enumerate() {
+                match stretches.last_mut() {
+                    Some((_, end)) if row[*end - 1].0 + 1 == j => *end = i + 1,
+                    _ => stretches.push((i, i + 1)),
+                }
+            }
+            stretches.sort_unstable_by_key(|&(from, _)| row[from].0);
             sorted.clear();
-            sorted.extend_from_slice(row);
-            sorted.sort_unstable_by_key(|&(j, _)| j);
+            for &(from, to) in &stretches {
+                sorted.extend_from_slice(&row[from..to]);
+            }
             let mut last: Option<usize> = None;
             for &(j, x) in &sorted {
                 match (last, runs.last_mut()) {
