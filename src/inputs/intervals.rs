@@ -204,8 +204,6 @@ struct Blocks {
     done: usize,
     /// The physical line at `done`.
     line: u64,
-    /// The lines of the next chunk, copied out of `block`.
-    piece: Block,
     /// Scratch space of [`Splitter::rows`].
     ends: Vec<usize>,
 }
@@ -264,7 +262,6 @@ impl Loads {
             block: Block::default(),
             done: 0,
             line: 0,
-            piece: Block::default(),
             ends: vec![],
         };
         Ok(Loads {
@@ -307,7 +304,8 @@ impl Loads {
             }
             // The next `left` lines (blank ones give no row: the loop
             // comes back for more).
-            let rest = &blocks.block.bytes[blocks.done..];
+            let Blocks { splitter, block, done, line, ends } = blocks;
+            let rest = &block.bytes[*done..];
             let (len, lines) = match memchr::memchr_iter(b'\n', rest)
                 .nth(left - 1)
             {
@@ -316,19 +314,11 @@ impl Loads {
                     (rest.len(), crate::inputs::count_newlines(rest) as u64)
                 }
             };
-            blocks.piece.bytes.clear();
-            blocks.piece.bytes.extend_from_slice(&rest[..len]);
-            blocks.piece.line = blocks.line;
-            (blocks.done, blocks.line) =
-                (blocks.done + len, blocks.line + lines);
             let (columns, csv) = (&self.columns, &self.csv);
-            blocks.splitter.rows(
-                &blocks.piece,
-                &mut blocks.ends,
-                |line, fields| {
-                    columns.row(csv, line, |c| fields.get(c), chunk)
-                },
-            )?;
+            splitter.lines(&rest[..len], *line, ends, |line, fields| {
+                columns.row(csv, line, |c| fields.get(c), chunk)
+            })?;
+            (*done, *line) = (*done + len, *line + lines);
         }
         // The rest of a file holding quotes, row by row.
         while chunk.len() < wanted {

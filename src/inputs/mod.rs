@@ -916,13 +916,28 @@ impl Splitter {
         &self,
         block: &Block,
         ends: &mut Vec<usize>,
+        f: impl FnMut(u64, Fields<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.lines(&block.bytes, block.line, ends, f)
+    }
+
+    /// [`rows`](Self::rows) for whole lines `bytes` of a block (each
+    /// ending in `\n`), the first being physical line `first`.
+    ///
+    /// # Errors
+    ///
+    /// As [`rows`](Self::rows).
+    pub fn lines(
+        &self,
+        bytes: &[u8],
+        first: u64,
+        ends: &mut Vec<usize>,
         mut f: impl FnMut(u64, Fields<'_>) -> Result<()>,
     ) -> Result<()> {
-        // One pass over the block finds the newlines and the delimiters
+        // One pass over the lines finds the newlines and the delimiters
         // together, eight bytes at a time: searching each row for its few
         // delimiters cost more than reading them.
-        let bytes = &block.bytes[..];
-        let (mut line, mut start) = (block.line, 0);
+        let (mut line, mut start) = (first, 0);
         ends.clear();
         let (words, tail) = bytes.as_chunks::<8>();
         let (newlines, delimiters) = (
