@@ -57,13 +57,14 @@ impl Design {
         let mut values = Vec::with_capacity(entries);
         let mut runs: Vec<(usize, usize, usize)> =
             Vec::with_capacity(rows.len());
-        let mut sorted: Row = vec![];
         start.push(0);
         let mut stretches: Vec<(usize, usize)> = vec![];
         for row in rows {
             // A row lists its columns as a few stretches of consecutive
             // ones (the weekday, the annual terms, the trend): sorting the
-            // stretches by their first column sorts the row.
+            // stretches by their first column sorts the row, and the
+            // sorted stretches are its runs, joined where one ends just
+            // before the next begins.
             stretches.clear();
             for (i, &(j, _)) in row.iter().enumerate() {
                 match stretches.last_mut() {
@@ -72,18 +73,15 @@ impl Design {
                 }
             }
             stretches.sort_unstable_by_key(|&(from, _)| row[from].0);
-            sorted.clear();
+            let first_run = runs.len();
             for &(from, to) in &stretches {
-                sorted.extend_from_slice(&row[from..to]);
-            }
-            let mut last: Option<usize> = None;
-            for &(j, x) in &sorted {
-                match (last, runs.last_mut()) {
-                    (Some(l), Some((_, _, to))) if j == l + 1 => *to += 1,
-                    _ => runs.push((j, values.len(), values.len() + 1)),
+                let first = row[from].0;
+                let len = to - from;
+                match runs[first_run..].last_mut() {
+                    Some((j, f, t)) if *j + (*t - *f) == first => *t += len,
+                    _ => runs.push((first, values.len(), values.len() + len)),
                 }
-                values.push(x);
-                last = Some(j);
+                values.extend(row[from..to].iter().map(|&(_, x)| x));
             }
             start.push(runs.len());
         }
