@@ -255,12 +255,9 @@ impl<'a> CsvBuf<'a> {
     /// The field's bytes, in quotes when it needs them.
     fn quoted(&mut self, field: &[u8]) {
         let delimiter = self.dialect.delimiter();
-        // Every byte looked at, without an early exit: the loop runs on
-        // vectors, and most fields need no quotes.
-        let special = field.iter().fold(false, |any, &b| {
-            any | (b == b'"') | (b == b'\r') | (b == b'\n') | (b == delimiter)
-        });
-        if !special {
+        let special =
+            |b: &u8| matches!(*b, b'"' | b'\r' | b'\n') || *b == delimiter;
+        if !field.iter().any(special) {
             self.out.extend_from_slice(field);
             return;
         }
