@@ -19,7 +19,7 @@
 //! first error are those of one pass; from the first block with a quote on,
 //! the `csv` crate reads row by row. Dates and numbers are parsed by hand
 //! (the common timestamp layouts at fixed places) and the zone's offset is
-//! cached per local day: about 360 MB of CSV per second on one core
+//! cached per local day: about 330 MB of CSV per second on one core
 //! (`cargo run --release --example parse_speed`).
 
 mod grid;
