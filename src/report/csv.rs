@@ -252,6 +252,18 @@ impl<'a> CsvBuf<'a> {
         self
     }
 
+    /// Appends a field of the program's own that never needs quotes (a
+    /// keyword such as `erlang_c` or `true`, or nothing), as [`Self::text`]
+    /// would but without looking for a byte to quote.
+    pub fn keyword(&mut self, field: &'static str) -> &mut Self {
+        debug_assert!(
+            field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        );
+        self.open();
+        self.out.extend_from_slice(field.as_bytes());
+        self
+    }
+
     /// The field's bytes, in quotes when it needs them.
     fn quoted(&mut self, field: &[u8]) {
         let delimiter = self.dialect.delimiter();
@@ -294,14 +306,14 @@ impl<'a> CsvBuf<'a> {
     ) -> &mut Self {
         match x {
             Some(x) => self.decimal(x, decimals),
-            None => self.text(""),
+            None => self.keyword(""),
         }
     }
 
     /// Appends a count.
     pub fn count(&mut self, n: u64) -> &mut Self {
         self.open();
-        push_digits(self.out, n, 0, false, false);
+        self.out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
         self
     }
 
@@ -315,125 +327,133 @@ impl<'a> CsvBuf<'a> {
 /// Exact powers of ten (every one up to `1e22` is a double).
 const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
-/// `x·10^decimals` rounded to an integer when the rounding is sure, with
-/// trailing zero decimals dropped: the digits, how many of them are
-/// decimals, and whether a minus sign leads.
-///
-/// `y = x·10^d` is rounded once (`10^d` is exact), so the exact
-/// `x·10^d` lies within half an ulp of `y`, and an ulp is at most
-/// `2^−52·|y|`. When `y` is farther than that from the midpoint between
-/// two integers, the exact value and `y` round to the same integer, which
-/// is what the exact decimal formatting prints. Otherwise (a near tie,
-/// `|y| ≥ 1e15`, more than 9 decimals, a non-finite `x`) the caller falls
-/// back to the exact formatting.
-fn rounded(x: f64, decimals: usize) -> Option<(u64, usize, bool)> {
-    let scale = *POW10.get(decimals)?;
-    let y = x * scale;
-    if !y.is_finite() || y.abs() >= 1e15 {
-        return None;
-    }
-    let (abs, margin) = (y.abs(), 2.0 * f64::EPSILON * y.abs());
-    // Truncation and the subtraction are exact below 2^53.
-    let whole = abs as u64;
-    let frac = abs - whole as f64;
-    if (frac - 0.5).abs() <= margin {
-        return None;
-    }
-    let mut v = whole + u64::from(frac > 0.5);
-    let negative = y < 0.0 && v != 0;
-    let mut width = decimals;
-    while width > 0 && v.is_multiple_of(10) {
-        v /= 10;
-        width -= 1;
-    }
-    Some((v, width, negative))
-}
-
-/// "00" to "99".
-const PAIRS: &[u8; 200] = b"\
-    0001020304050607080910111213141516171819\
-    2021222324252627282930313233343536373839\
-    4041424344454647484950515253545556575859\
-    6061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899";
+/// `10^k` as integers.
+const POW10_INT: [u64; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
 
 /// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
 /// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
-/// appended to `out`: `false` (nothing written) when [`rounded`] is not
+/// appended to `out`: `false` (nothing written) when the rounding is not
 /// sure.
+///
+/// A whole number (a volume, an AHT, a count of FTE) is its integer
+/// whatever the decimals. Otherwise `y = |x|·10^d` is rounded once (`10^d`
+/// is exact), so the exact `|x|·10^d` lies within half an ulp of `y`, and
+/// an ulp is at most `2^−52·y`. When `y` is farther than that from the
+/// midpoint between two integers, the exact value and `y` round to the
+/// same integer `v`, which is what the exact decimal formatting prints.
+/// Otherwise (a near tie, `y ≥ 1e15`, more than 9 decimals, a non-finite
+/// `x`) the caller falls back to the exact formatting.
+///
+/// The whole part of `v` is `⌊|x|⌋` or one more: rounding is monotonic
+/// and `⌊|x|⌋·10^d` is exact, so `⌊|x|⌋·10^d ≤ v ≤ (⌊|x|⌋ + 1)·10^d`. The
+/// two parts are then written apart, without dividing `v`.
 fn push_fixed(
     out: &mut Vec<u8>,
     x: f64,
     decimals: usize,
     comma: bool,
 ) -> bool {
-    // A whole number (a volume, an AHT, a count of FTE) is its integer
-    // whatever the decimals: no scaling, no trailing zero to strip. Below
-    // 1e15 the conversions are exact both ways, and NaN fails the bound.
-    if x.abs() < 1e15 && (x as i64) as f64 == x {
-        let v = x.abs() as u64;
-        push_digits(out, v, 0, x < 0.0 && v != 0, comma);
-        return true;
-    }
-    let Some((v, width, negative)) = rounded(x, decimals) else {
+    let abs = x.abs();
+    // Below the bound the conversions are exact.
+    if abs.is_nan() || abs >= 1e15 {
         return false;
+    }
+    let mut whole = abs as i64 as u64;
+    let (frac, negative) = if whole as f64 == abs {
+        (0, x < 0.0 && whole != 0)
+    } else {
+        let Some(&scale) = POW10.get(decimals) else {
+            return false;
+        };
+        let y = abs * scale;
+        if y >= 1e15 {
+            return false;
+        }
+        let truncated = y as i64 as u64;
+        let rest = y - truncated as f64;
+        if (rest - 0.5).abs() <= 2.0 * f64::EPSILON * y {
+            return false;
+        }
+        let v = truncated + u64::from(rest > 0.5);
+        let mut frac = v - whole * POW10_INT[decimals];
+        if frac == POW10_INT[decimals] {
+            (whole, frac) = (whole + 1, 0);
+        }
+        (frac, x < 0.0 && v != 0)
     };
-    push_digits(out, v, width, negative, comma);
+    // Pieces of eight digits are stored whole and the length cut back to
+    // the digits wanted: stores of known length are a few moves, not calls
+    // to `memcpy`.
+    let mut text = [0u8; 40];
+    text[0] = b'-';
+    let mut at = usize::from(negative);
+    let mut put = |word: u64, len: usize| {
+        text[at..at + 8].copy_from_slice(&word.to_le_bytes());
+        at += len;
+    };
+    // The whole part without its leading zeros, keeping its units digit.
+    if whole < 100_000_000 {
+        let word = eight_digits(whole as u32);
+        let lead = zeros(word, true).min(7);
+        put(word >> (8 * lead), 8 - lead);
+    } else {
+        // At most 1e15: the high half is below 10^8 and not zero.
+        let high = eight_digits((whole / 100_000_000) as u32);
+        let lead = zeros(high, true);
+        put(high >> (8 * lead), 8 - lead);
+        put(eight_digits((whole % 100_000_000) as u32), 8);
+    }
+    if frac != 0 {
+        put(u64::from(if comma { b',' } else { b'.' }), 1);
+        // The decimals, `decimals` wide, as eight digits (a ninth first).
+        let eight = if decimals == 9 {
+            put(u64::from(b'0' + (frac / 100_000_000) as u8), 1);
+            frac % 100_000_000
+        } else {
+            frac * POW10_INT[8 - decimals]
+        };
+        let word = eight_digits(eight as u32);
+        put(word, 8 - zeros(word, false));
+    }
+    let len = out.len() + at;
+    out.extend_from_slice(&text[..32]);
+    out.truncate(len);
     true
 }
 
-/// Appends `v` with its last `width` digits after the decimal separator,
-/// led by a minus sign when `negative`: two digits per division, written
-/// from the last into a scratch buffer whose tail of fixed length is
-/// copied whole (a copy of known length is a few moves, not a call to
-/// `memcpy`) and then cut back to the digits written.
-fn push_digits(
-    out: &mut Vec<u8>,
-    mut v: u64,
-    width: usize,
-    negative: bool,
-    comma: bool,
-) {
-    // At most 20 digits, a separator and a sign end at `END`; the bytes
-    // after it only make the copy's length fixed.
-    const END: usize = 24;
-    let mut buf = [0u8; 2 * END];
-    let mut k = END;
-    fn pair(buf: &mut [u8; 2 * END], v: &mut u64, k: &mut usize) {
-        let d = (*v % 100) as usize * 2;
-        *v /= 100;
-        *k -= 2;
-        buf[*k..*k + 2].copy_from_slice(&PAIRS[d..d + 2]);
-    }
-    fn single(buf: &mut [u8; 2 * END], v: &mut u64, k: &mut usize) {
-        *k -= 1;
-        buf[*k] = b'0' + (*v % 10) as u8;
-        *v /= 10;
-    }
-    for _ in 0..width / 2 {
-        pair(&mut buf, &mut v, &mut k);
-    }
-    if width % 2 == 1 {
-        single(&mut buf, &mut v, &mut k);
-    }
-    if width > 0 {
-        k -= 1;
-        buf[k] = if comma { b',' } else { b'.' };
-    }
-    let whole = k;
-    while v >= 10 {
-        pair(&mut buf, &mut v, &mut k);
-    }
-    if v > 0 || k == whole {
-        single(&mut buf, &mut v, &mut k);
-    }
-    if negative {
-        k -= 1;
-        buf[k] = b'-';
-    }
-    let len = out.len() + (END - k);
-    out.extend_from_slice(&buf[k..k + END]);
-    out.truncate(len);
+/// The eight decimal digits of `n < 10^8`, zero-padded, as ASCII bytes
+/// in the order they are written (`to_le_bytes`), found for all eight at
+/// once: the number is split into halves of four digits, each half into
+/// pairs, each pair into digits, every step on all its lanes by one
+/// multiplication (`⌊v·10486/2^20⌋ = ⌊v/100⌋` for `v < 10^4`, and
+/// `⌊v·103/2^10⌋ = ⌊v/10⌋` for `v < 100`; no product leaves its lane).
+fn eight_digits(n: u32) -> u64 {
+    debug_assert!(n < 100_000_000);
+    let x = u64::from(n / 10_000) | (u64::from(n % 10_000) << 32);
+    let hundreds = ((x * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let x = hundreds | ((x - hundreds * 100) << 16);
+    let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
+    let x = tens | ((x - tens * 10) << 8);
+    x | u64::from_ne_bytes([b'0'; 8])
+}
+
+/// How many of the 8 digits `word` ([`eight_digits`]) are `0`, from its
+/// first (`lead`) or from its last.
+fn zeros(word: u64, lead: bool) -> usize {
+    let diff = word ^ u64::from_ne_bytes([b'0'; 8]);
+    (if lead { diff.trailing_zeros() } else { diff.leading_zeros() } / 8)
+        as usize
 }
 
 #[cfg(test)]
@@ -555,6 +575,21 @@ mod tests {
                 let (slow, fast) = both(v, decimals, dialect);
                 proptest::prop_assert_eq!(slow, fast, "{} at {}", v, decimals);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The eight digits found at once are the zero-padded digits, and
+        /// their zeros are counted from either end.
+        #[test]
+        fn eight_digits_are_the_padded_digits(n in 0u32..100_000_000) {
+            let word = eight_digits(n);
+            let text = format!("{n:08}");
+            proptest::prop_assert_eq!(&word.to_le_bytes(), text.as_bytes());
+            let lead = text.len() - text.trim_start_matches('0').len();
+            let trail = text.len() - text.trim_end_matches('0').len();
+            proptest::prop_assert_eq!(zeros(word, true), lead);
+            proptest::prop_assert_eq!(zeros(word, false), trail);
         }
     }
 

@@ -96,7 +96,7 @@ impl<'a> ErlangRecord<'a> {
     /// Writes the fields after the leading `interval_start,queue,volume`
     /// of a batch, without ending the row.
     fn write_measures(&self, out: &mut CsvBuf<'_>) {
-        out.text(self.model)
+        out.keyword(self.model)
             .decimal(self.aht_s, 3)
             .decimal(self.traffic_erlangs, 6)
             .count(self.agents)
@@ -107,11 +107,11 @@ impl<'a> ErlangRecord<'a> {
             .maybe_decimal(self.asa_s, 6)
             .maybe_decimal(self.occupancy, 9)
             .maybe_decimal(self.p_abandon, 9)
-            .text(if self.stable { "true" } else { "false" })
-            .text(if self.meets_target { "true" } else { "false" });
+            .keyword(if self.stable { "true" } else { "false" })
+            .keyword(if self.meets_target { "true" } else { "false" });
         match self.sessions_per_agent {
             Some(k) => out.count(u64::from(k)),
-            None => out.text(""),
+            None => out.keyword(""),
         };
     }
 }
