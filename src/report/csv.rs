@@ -324,11 +324,8 @@ impl<'a> CsvBuf<'a> {
     }
 }
 
-/// Exact powers of ten (every one up to `1e22` is a double).
-const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-
-/// `10^k` as integers.
-const POW10_INT: [u64; 10] = [
+/// `10^k`, each also exact as a double.
+const POW10: [u64; 10] = [
     1,
     10,
     100,
@@ -376,7 +373,7 @@ fn push_fixed(
         let Some(&scale) = POW10.get(decimals) else {
             return false;
         };
-        let y = abs * scale;
+        let y = abs * scale as f64;
         if y >= 1e15 {
             return false;
         }
@@ -386,8 +383,8 @@ fn push_fixed(
             return false;
         }
         let v = truncated + u64::from(rest > 0.5);
-        let mut frac = v - whole * POW10_INT[decimals];
-        if frac == POW10_INT[decimals] {
+        let mut frac = v - whole * scale;
+        if frac == scale {
             (whole, frac) = (whole + 1, 0);
         }
         (frac, x < 0.0 && v != 0)
@@ -421,7 +418,7 @@ fn push_fixed(
             put(u64::from(b'0' + (frac / 100_000_000) as u8), 1);
             frac % 100_000_000
         } else {
-            frac * POW10_INT[8 - decimals]
+            frac * POW10[8 - decimals]
         };
         let word = eight_digits(eight as u32);
         put(word, 8 - zeros(word, false));
