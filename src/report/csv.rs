@@ -389,10 +389,14 @@ fn push_fixed(
         }
         (frac, x < 0.0 && v != 0)
     };
-    // Pieces of eight digits are stored whole and the length cut back to
-    // the digits wanted: stores of known length are a few moves, not calls
-    // to `memcpy`.
-    let mut text = [0u8; 40];
+    // Pieces of eight digits are stored whole, straight into `out`, and
+    // the length cut back to the digits wanted: stores of known length are
+    // a few moves, not calls to `memcpy`. (Stored first in a buffer of
+    // their own and then copied, they stalled the copy: a load spanning
+    // several just-made stores waits for all of them.)
+    let start = out.len();
+    out.extend_from_slice(&[0; 40]);
+    let text = &mut out[start..];
     text[0] = b'-';
     let mut at = usize::from(negative);
     let mut put = |word: u64, len: usize| {
@@ -423,9 +427,7 @@ fn push_fixed(
         let word = eight_digits(eight as u32);
         put(word, 8 - zeros(word, false));
     }
-    let len = out.len() + at;
-    out.extend_from_slice(&text[..32]);
-    out.truncate(len);
+    out.truncate(start + at);
     true
 }
 
