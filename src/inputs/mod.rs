@@ -846,7 +846,10 @@ impl Lines {
             // A line longer than a block: double the room (a few reads and
             // scans whatever its length).
             let want = if len < self.block { self.block - len } else { len };
-            // Appended without zeroing the room first.
+            // Appended without zeroing the room first, into room made
+            // once: grown by `read_to_end` itself, the buffer would be
+            // copied at each doubling, onto fresh pages each time.
+            self.buf.reserve(want);
             let n = (&mut self.source.inner)
                 .take(want as u64)
                 .read_to_end(&mut self.buf)?;
