@@ -183,8 +183,16 @@ def big_runs(new, base, path, where, *extra):
           f"{base_rss:7.1f} MB")
     print(f"  peakplan (this build)   {new_t:6.2f} s {new_cpu:6.2f} s "
           f"{new_rss:7.1f} MB   "
-          f"{base_t / new_t:.2f}× faster, {base_rss / new_rss:.2f}× less "
-          f"memory")
+          f"{compared(base_t, new_t, 'faster', 'slower')}, "
+          f"{compared(base_rss, new_rss, 'less memory', 'more memory')}")
+
+
+def compared(base, new, better, worse):
+    """`base` against `new` (smaller is better) as a ratio above 1: "1.19×
+    more memory" rather than "0.84× less memory"."""
+    if new <= base:
+        return f"{base / new:.2f}× {better}"
+    return f"{new / base:.2f}× {worse}"
 
 
 def main():
