@@ -214,8 +214,8 @@ def main():
     floor_s = statistics.median(timed_argv(["/bin/true"])[0]
                                 for _ in range(RUNS_10K))
     ours, theirs = agents_of(new, small), agents_of(base, small)
-    same_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
-    same_base = sum(a != b for a, b in zip(ours, theirs))
+    differ_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
+    differ_base = sum(a != b for a, b in zip(ours, theirs))
 
     print(f"\nerlang --input, 10,000 intervals to stdout "
           f"(median of {RUNS_10K} alternating runs; pyworkforce "
@@ -227,12 +227,13 @@ def main():
           f"{base_cpu * 1e3:8.1f} ms   {peer_s / base_s:6.0f}× pyworkforce")
     print(f"  peakplan (this build)   {new_s * 1e3:9.1f} ms "
           f"{new_cpu * 1e3:8.1f} ms   {peer_s / new_s:6.0f}× pyworkforce, "
-          f"{base_s / new_s:.2f}× the baseline "
-          f"({base_cpu / new_cpu:.2f}× in CPU)")
+          f"against the baseline "
+          f"{compared(base_s, new_s, 'faster', 'slower')}, "
+          f"{compared(base_cpu, new_cpu, 'less CPU', 'more CPU')}")
     print(f"  /bin/true               {floor_s * 1e3:9.1f} ms"
           "               (the timer's floor: starting a process)")
-    print(f"  agent counts differing: {same_peer} of {len(ours)} "
-          f"against pyworkforce, {same_base} against the baseline")
+    print(f"  agent counts differing: {differ_peer} of {len(ours)} "
+          f"against pyworkforce, {differ_base} against the baseline")
 
     big_runs(new, base, big, "stdout")
     out = os.path.join(WORK, "out.csv")
