@@ -222,7 +222,7 @@ pub(crate) fn read_aggregated(
 /// As [`read`].
 pub fn read_from(
     name: &str,
-    source: impl Read + 'static,
+    source: impl Read + Send + 'static,
     opts: &HistoryOptions,
 ) -> Result<(History, ReadReport)> {
     let csv = CsvReader::new(name, Box::new(source), None)?;

@@ -34,11 +34,11 @@ pub mod intervals;
 pub mod validate;
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono_tz::Tz;
 
@@ -164,7 +164,7 @@ struct Bounded<R> {
     /// Bytes delivered so far.
     delivered: u64,
     /// Where the last record the parser returned ended.
-    record_end: Rc<Cell<u64>>,
+    record_end: Arc<AtomicU64>,
 }
 
 /// Why [`Bounded`] stopped a read: too long a line or record, at `line`.
@@ -232,7 +232,8 @@ impl<R: Read> Read for Bounded<R> {
         self.delivered += n as u64;
         // The parser reads ahead by its buffer's size.
         let slack = 1 << 16;
-        if self.delivered - self.record_end.get().min(self.delivered)
+        if self.delivered
+            - self.record_end.load(Ordering::Relaxed).min(self.delivered)
             > MAX_RECORD_BYTES + slack
         {
             return Err(io::Error::other(Overlong {
@@ -335,8 +336,8 @@ impl CsvConfig {
     /// [`Error::Io`] when the file cannot be opened or read.
     pub fn open_maybe_empty(&self) -> Result<Option<CsvReader>> {
         let name = self.path.display().to_string();
-        let source: Box<dyn Read> = if self.path == Path::new("-") {
-            Box::new(io::stdin().lock())
+        let source: Box<dyn Read + Send> = if self.path == Path::new("-") {
+            Box::new(io::stdin())
         } else {
             Box::new(open_input(&self.path)?)
         };
@@ -366,7 +367,7 @@ pub struct CsvReader {
     skipped: u64,
     ragged: bool,
     /// Where the last record ended, for [`Bounded`].
-    record_end: Rc<Cell<u64>>,
+    record_end: Arc<AtomicU64>,
     /// Bytes before the header line (a BOM, blank lines).
     base: u64,
     /// Whether the columns looked up were checked for repeats.
@@ -382,7 +383,7 @@ pub struct CsvReader {
 /// What splits the rows.
 enum Engine {
     /// The `csv` crate, for any input.
-    Csv(csv::Reader<Box<dyn Read>>),
+    Csv(csv::Reader<Box<dyn Read + Send>>),
     /// Blocks of whole lines, split by hand while no quote is seen; the
     /// `csv` crate takes over from the first block holding a quote.
     Lines(Lines),
@@ -395,7 +396,7 @@ struct Lines {
     /// The source, whose counters are kept up to date by hand (its line
     /// checks are done on the blocks instead), for the `csv` crate to
     /// carry on with.
-    source: Bounded<Box<dyn Read>>,
+    source: Bounded<Box<dyn Read + Send>>,
     /// Bytes read and not handed out yet, from the start of a line.
     buf: Vec<u8>,
     /// The physical line of `buf[0]`.
@@ -406,8 +407,11 @@ struct Lines {
     eof: bool,
     /// Whether a newline was added after a last line without one.
     appended: bool,
-    /// The least a block holds (but for the last): [`BLOCK_BYTES`].
+    /// The least the next block holds (but for the last): from
+    /// [`FIRST_BLOCK_BYTES`], doubled at each block up to `most`.
     block: usize,
+    /// The least a block holds once grown: [`BLOCK_BYTES`].
+    most: usize,
     /// Empty lines at the end of what was handed out: the `csv` crate
     /// skips them while looking for a record, and counts a record's first
     /// line from before them when the input ends inside its quote, so it
@@ -421,6 +425,10 @@ struct Lines {
 /// the last newline in it, so it is a little shorter or, for a long line,
 /// longer).
 const BLOCK_BYTES: usize = 1 << 18;
+
+/// The size of the first block: small, so that the first rows are parsed
+/// (and, in a batch, staffed) without waiting for a whole block's read.
+const FIRST_BLOCK_BYTES: usize = 1 << 14;
 
 /// A run of whole lines of a CSV input holding no quote: each line is one
 /// row, split on the delimiter by [`Splitter::rows`].
@@ -466,7 +474,7 @@ impl CsvReader {
     /// empty.
     pub fn new(
         name: &str,
-        source: Box<dyn Read>,
+        source: Box<dyn Read + Send>,
         delimiter: Option<u8>,
     ) -> Result<CsvReader> {
         CsvReader::new_maybe_empty(name, source, delimiter)?
@@ -481,16 +489,16 @@ impl CsvReader {
     /// [`Error::Io`] when reading fails.
     pub fn new_maybe_empty(
         name: &str,
-        source: Box<dyn Read>,
+        source: Box<dyn Read + Send>,
         delimiter: Option<u8>,
     ) -> Result<Option<CsvReader>> {
-        let record_end = Rc::new(Cell::new(0));
+        let record_end = Arc::new(AtomicU64::new(0));
         let bounded = Bounded {
             inner: source,
             lines: 0,
             run: 0,
             delivered: 0,
-            record_end: Rc::clone(&record_end),
+            record_end: Arc::clone(&record_end),
         };
         let mut source = BufReader::with_capacity(1 << 16, bounded);
         let mut first = Vec::new();
@@ -521,7 +529,7 @@ impl CsvReader {
         }
         // The parser counts bytes from the header line on.
         let base = consumed - first.len() as u64;
-        record_end.set(base);
+        record_end.store(base, Ordering::Relaxed);
         let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(&first));
         let header_line = skipped + 1;
         let reader = |names: Vec<String>, inner: Engine| CsvReader {
@@ -534,7 +542,7 @@ impl CsvReader {
             },
             skipped,
             ragged: false,
-            record_end: Rc::clone(&record_end),
+            record_end: Arc::clone(&record_end),
             base,
             checked: false,
             shift: 0,
@@ -558,7 +566,8 @@ impl CsvReader {
                 offset: first.len() as u64,
                 eof: false,
                 appended: false,
-                block: BLOCK_BYTES,
+                block: FIRST_BLOCK_BYTES,
+                most: BLOCK_BYTES,
                 empty: 0,
                 spare: vec![],
             };
@@ -568,7 +577,7 @@ impl CsvReader {
         // and a final `\n` is always appended (an extra blank line is
         // skipped): so every record's newline is consumed with it, and its
         // first line is the parser's line count minus its own newlines.
-        let chained: Box<dyn Read> = Box::new(
+        let chained: Box<dyn Read + Send> = Box::new(
             io::Cursor::new(first)
                 .chain(source)
                 .chain(io::Cursor::new(b"\n".as_slice())),
@@ -687,7 +696,7 @@ impl CsvReader {
     #[cfg(test)]
     fn block_bytes(mut self, bytes: usize) -> CsvReader {
         if let Engine::Lines(lines) = &mut self.inner {
-            lines.block = bytes;
+            (lines.block, lines.most) = (bytes, bytes);
         }
         self
     }
@@ -734,12 +743,12 @@ impl CsvReader {
         self.shift = offset;
         self.line_shift = line - self.headers.line;
         let tail: &[u8] = if lines.appended { b"" } else { b"\n" };
-        let chained: Box<dyn Read> = Box::new(
+        let chained: Box<dyn Read + Send> = Box::new(
             io::Cursor::new(data)
                 .chain(lines.source)
                 .chain(io::Cursor::new(tail)),
         );
-        self.record_end.set(self.base + offset);
+        self.record_end.store(self.base + offset, Ordering::Relaxed);
         self.inner = Engine::Csv(csv_reader(self.delimiter, chained));
     }
 
@@ -785,8 +794,8 @@ impl CsvReader {
                 .saturating_sub(inner_newlines as u64 + 1)
                 .max(start)
                 + self.skipped;
-            self.record_end
-                .set(self.base + self.shift + inner.position().byte());
+            let end = self.base + self.shift + inner.position().byte();
+            self.record_end.store(end, Ordering::Relaxed);
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
@@ -815,7 +824,7 @@ impl CsvReader {
 }
 
 impl Lines {
-    /// The next block of whole lines, at least [`BLOCK_BYTES`] long unless
+    /// The next block of whole lines, at least `block` long unless
     /// the input ends first; `None` at the end.
     fn next(&mut self) -> io::Result<Option<Block>> {
         loop {
@@ -869,6 +878,7 @@ impl Lines {
         let line = self.line;
         self.line += count_newlines(&bytes) as u64;
         self.offset += bytes.len() as u64;
+        self.block = (2 * self.block).min(self.most);
         Block { bytes, line }
     }
 }
@@ -1053,8 +1063,8 @@ fn wrong_width(at: Location, header: usize, found: usize) -> Error {
 /// The `csv` crate's reader, set up as every input is read.
 fn csv_reader(
     delimiter: u8,
-    source: Box<dyn Read>,
-) -> csv::Reader<Box<dyn Read>> {
+    source: Box<dyn Read + Send>,
+) -> csv::Reader<Box<dyn Read + Send>> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)

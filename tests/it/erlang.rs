@@ -784,9 +784,9 @@ mod cli {
             .stdout
     }
 
-    /// A file of several read chunks, staffed in parallel parts: the same
-    /// bytes whatever the thread count, and every row the single-interval
-    /// answer.
+    /// A file of many pieces, read on one thread and staffed on the others:
+    /// the same bytes whatever the thread count, and every row the
+    /// single-interval answer.
     #[test]
     fn large_batches_are_the_same_for_any_thread_count() {
         let dir = tempfile::tempdir().unwrap();
@@ -799,7 +799,7 @@ mod cli {
             if format == "json" {
                 let v: Vec<Value> = serde_json::from_slice(&one).unwrap();
                 assert_eq!(v.len(), rows);
-                for i in [0, 1_023, 1_024, 16_383, 16_384, rows - 1] {
+                for i in [0, 255, 256, 1_024, 16_383, 16_384, rows - 1] {
                     let volume = v[i]["volume"].as_f64().unwrap();
                     let aht = v[i]["aht_s"].as_f64().unwrap();
                     assert_eq!(aht, if i % 5 == 4 { 240.0 } else { 300.0 });
@@ -844,6 +844,36 @@ mod cli {
         }
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// Of two bad rows, the first in the file is reported, whichever
+    /// thread finds its error first: here an AHT of 0, found when its
+    /// piece is staffed, before a volume that is not a number, found when
+    /// its piece is read.
+    #[test]
+    fn the_first_of_two_bad_rows_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = big_input(dir.path(), 30_000, Some(25_000));
+        let text = std::fs::read_to_string(&input).unwrap();
+        let at = text.find("\nt20000,").unwrap() + 1;
+        let end = at + text[at..].find('\n').unwrap();
+        let line = text[at..end].replace(",300", ",0");
+        std::fs::write(&input, [&text[..at], &line, &text[end..]].concat())
+            .unwrap();
+        for threads in ["1", "2", "3"] {
+            peakplan()
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["erlang", "--input"])
+                .arg(&input)
+                .args(["--interval", "30m", "--aht", "240", "--sl", "0.8"])
+                .args(["--target", "20s", "--format", "csv"])
+                .assert()
+                .code(2)
+                .stdout("")
+                .stderr(predicate::str::contains(
+                    "big.csv:20002: column \"aht_s\": expected an AHT",
+                ));
+        }
     }
 
     /// Past the 16 MB held in memory, `--out` is written in place (a

@@ -125,18 +125,20 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
     emit(args.out.as_deref(), &bytes)
 }
 
-/// Rows read, staffed and formatted per round: the memory of a batch.
-const CHUNK_ROWS: usize = 16_384;
+/// Rows read, then staffed and formatted, as one parallel task: small, so
+/// that the threads finish together at the end of the file.
+const PIECE_ROWS: usize = 256;
 
-/// Rows one parallel task staffs and formats.
-const TASK_ROWS: usize = 1_024;
+/// Pieces read and not yet handed to the spool, at most: the memory of a
+/// batch (rows and formatted bytes) whatever its size.
+const AHEAD: usize = 64;
 
 /// Output kept in memory before it goes to a temporary file.
 const SPOOL_BYTES: usize = 16 << 20;
 
-/// The `--input` batch as CSV or JSON, streamed: the file is read a chunk
-/// at a time, each chunk staffed and formatted in parallel parts whose
-/// bytes are joined in input order (the same bytes for any number of
+/// The `--input` batch as CSV or JSON, streamed: the file is read a piece
+/// at a time, each piece staffed and formatted as a parallel task, and the
+/// pieces' bytes joined in input order (the same bytes for any number of
 /// threads).
 ///
 /// The result is spooled (in memory, then in a temporary file once large)
@@ -157,96 +159,175 @@ fn stream(
     spool.push(head)?;
     let name = path.display().to_string();
     let mut loads = intervals::Loads::open(path, args.aht)?;
-    let mut rows = LoadChunk::with_capacity(CHUNK_ROWS);
-    let mut next = LoadChunk::with_capacity(CHUNK_ROWS);
-    // Short chunks first, one parallel task and then twice as many rows
-    // each round, so that staffing starts early and the rest of a small
-    // file is read meanwhile.
-    let mut size = TASK_ROWS;
-    let mut read = loads.next_rows(&mut rows, size);
-    let mut done = 0;
-    loop {
-        let more = matches!(read, Ok(true));
-        next.clear();
-        // The next chunk is read on this thread while rayon's threads
-        // staff this one.
-        let mut parts = Vec::new();
-        let next_read = if more {
-            rayon::in_place_scope(|scope| {
-                let (rows, parts, name) = (&rows, &mut parts, &name);
-                scope.spawn(move |_| {
-                    *parts = staff_chunk(args, target, name, out, done, rows)
-                });
-                size = (2 * size).min(CHUNK_ROWS);
-                loads.next_rows(&mut next, size)
-            })
-        } else {
-            // Nothing left to read meanwhile: a file of one short chunk
-            // is staffed here, without starting rayon's threads (about
-            // 0.3 ms of CPU for a handful of rows).
-            parts = staff_chunk(args, target, &name, out, done, &rows);
-            Ok(false)
-        };
-        // Rows before a bad one in the chunk were read: one of them may be
-        // the first error.
-        for bytes in parts {
-            spool.push(bytes?)?;
-        }
-        done += rows.len();
+    let mut rows = LoadChunk::with_capacity(PIECE_ROWS);
+    let read = loads.next_rows(&mut rows, PIECE_ROWS);
+    let done = if matches!(read, Ok(true)) {
+        let batch = Batch { args, target, name: &name, out };
+        rayon::scope(|scope| batch.run(scope, &mut loads, rows, &mut spool))?
+    } else {
+        // A file of one piece is staffed here, without starting rayon's
+        // threads (about 0.3 ms of CPU for a handful of rows). Its rows
+        // come before a bad row that ended the read.
+        spool.push(staff_piece(args, target, &name, out, 0, &rows)?)?;
         read?;
-        if !more {
-            break;
-        }
-        std::mem::swap(&mut rows, &mut next);
-        read = next_read;
-    }
+        rows.len()
+    };
     let mut tail = Vec::new();
     out.tail(done, &mut tail)?;
     spool.push(tail)?;
     spool.deliver()
 }
 
-/// The rows of one chunk staffed and formatted in parts, in order; the
-/// first row is number `first` of the batch, read from the file `name`.
-fn staff_chunk(
+/// What every piece of a streamed batch is staffed and formatted with.
+#[derive(Clone, Copy)]
+struct Batch<'a> {
+    args: &'a Args,
+    target: &'a Target,
+    /// The `--input` file, for errors.
+    name: &'a str,
+    out: BatchStream,
+}
+
+/// A piece staffed: its number, its formatted rows (or the first error
+/// among them, or a panic to pass on), and its rows' memory back.
+type Staffed = (usize, std::thread::Result<Result<Vec<u8>>>, LoadChunk);
+
+impl Batch<'_> {
+    /// Reads the rest of `loads` on this thread of rayon's, a piece at a
+    /// time after `rows`, while the other threads staff the pieces, and
+    /// hands the formatted pieces to `spool` in input order as they come;
+    /// this thread staffs too when it is ahead by [`AHEAD`] pieces or has
+    /// read everything. Returns the number of rows.
+    ///
+    /// Nothing is read past the first error; the first in file order is
+    /// returned, once every task started has ended.
+    fn run<'s>(
+        self,
+        scope: &rayon::Scope<'s>,
+        loads: &mut intervals::Loads,
+        mut rows: LoadChunk,
+        spool: &mut Spool<'_>,
+    ) -> Result<usize>
+    where
+        Self: 's,
+    {
+        let (sender, staffed) = std::sync::mpsc::channel::<Staffed>();
+        let mut order = InOrder::new(spool);
+        let (mut started, mut first) = (0, 0);
+        let mut spare = Vec::new();
+        let mut read = Ok(true);
+        while !rows.is_empty() {
+            let sender = sender.clone();
+            let (piece, len) = (started, rows.len());
+            scope.spawn(move |_| {
+                let bytes = std::panic::catch_unwind(|| {
+                    let Batch { args, target, name, out } = self;
+                    staff_piece(args, target, name, out, first, &rows)
+                });
+                // The reader waits for every piece it started.
+                let _ = sender.send((piece, bytes, rows));
+            });
+            (started, first) = (started + 1, first + len);
+            if !matches!(read, Ok(true)) || order.failed.is_some() {
+                break;
+            }
+            while started - order.next >= AHEAD {
+                spare.push(order.take(wait(&staffed)));
+            }
+            while let Ok(done) = staffed.try_recv() {
+                spare.push(order.take(done));
+            }
+            rows = spare
+                .pop()
+                .unwrap_or_else(|| LoadChunk::with_capacity(PIECE_ROWS));
+            rows.clear();
+            read = loads.next_rows(&mut rows, PIECE_ROWS);
+        }
+        while order.next < started {
+            order.take(wait(&staffed));
+        }
+        match order.failed {
+            Some(e) => Err(e),
+            None => read.map(|_| first),
+        }
+    }
+}
+
+/// A piece staffed: received, or staffed here while the others work.
+fn wait(staffed: &std::sync::mpsc::Receiver<Staffed>) -> Staffed {
+    loop {
+        if let Ok(done) = staffed.try_recv() {
+            return done;
+        }
+        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+            // Every piece left is being staffed on another thread, each
+            // of which sends one (the reader holds a sender itself).
+            return staffed.recv().expect("a sender is alive");
+        }
+    }
+}
+
+/// Pieces handed to a spool in input order, whatever order they come in.
+struct InOrder<'s, 'a> {
+    spool: &'s mut Spool<'a>,
+    /// Pieces come before their turn, by number.
+    early: std::collections::BTreeMap<usize, Result<Vec<u8>>>,
+    /// The number of the next piece for the spool.
+    next: usize,
+    /// The first error in input order (a bad row, or the spool's).
+    failed: Option<Error>,
+}
+
+impl<'s, 'a> InOrder<'s, 'a> {
+    fn new(spool: &'s mut Spool<'a>) -> InOrder<'s, 'a> {
+        InOrder { spool, early: Default::default(), next: 0, failed: None }
+    }
+
+    /// Takes a piece staffed, hands over those now in turn, and gives back
+    /// its rows' memory. A panic in a task is passed on here.
+    fn take(&mut self, (piece, bytes, rows): Staffed) -> LoadChunk {
+        let bytes = bytes.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        self.early.insert(piece, bytes);
+        while let Some(bytes) = self.early.remove(&self.next) {
+            self.next += 1;
+            if self.failed.is_none() {
+                self.failed = bytes.and_then(|b| self.spool.push(b)).err();
+            }
+        }
+        rows
+    }
+}
+
+/// The rows of one piece staffed and formatted; the first row is number
+/// `first` of the batch, read from the file `name`.
+fn staff_piece(
     args: &Args,
     target: &Target,
     name: &str,
     out: BatchStream,
     first: usize,
     rows: &LoadChunk,
-) -> Vec<Result<Vec<u8>>> {
-    use rayon::prelude::*;
+) -> Result<Vec<u8>> {
     // Each record is formatted as soon as it is staffed: none is kept.
-    let part = |from: usize| {
-        let to = rows.len().min(from + TASK_ROWS);
-        let mut bytes = Vec::with_capacity((to - from) * 160);
-        if plain_erlang_c(args) {
-            // The loads first (the first bad one ends the part), then
-            // staffed together, which is faster and gives the same
-            // results.
-            let loads = (from..to)
-                .map(|i| row_params(args, name, rows.get(i)))
-                .collect::<Result<Vec<_>>>()?;
-            let staffed = erlang::required_agents_each(&loads, target);
-            for (i, s) in (from..to).zip(&staffed) {
-                let record = row_record(args, target, rows.get(i), s);
-                out.record(first + i, &record, &mut bytes)?;
-            }
-            return Ok(bytes);
-        }
-        for i in from..to {
-            let record = staff_row(args, target, name, rows.get(i))?;
+    let mut bytes = Vec::with_capacity(rows.len() * 160);
+    if plain_erlang_c(args) {
+        // The loads first (the first bad one ends the piece), then staffed
+        // together, which is faster and gives the same results.
+        let loads = (0..rows.len())
+            .map(|i| row_params(args, name, rows.get(i)))
+            .collect::<Result<Vec<_>>>()?;
+        let staffed = erlang::required_agents_each(&loads, target);
+        for (i, s) in staffed.iter().enumerate() {
+            let record = row_record(args, target, rows.get(i), s);
             out.record(first + i, &record, &mut bytes)?;
         }
-        Ok(bytes)
-    };
-    if rows.len() > TASK_ROWS {
-        let starts: Vec<usize> = (0..rows.len()).step_by(TASK_ROWS).collect();
-        starts.into_par_iter().map(part).collect()
-    } else {
-        vec![part(0)]
+        return Ok(bytes);
     }
+    for i in 0..rows.len() {
+        let record = staff_row(args, target, name, rows.get(i))?;
+        out.record(first + i, &record, &mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// The formatted parts of a batch, held in order until every row is
