@@ -284,21 +284,35 @@ impl<'a> CsvBuf<'a> {
     }
 
     /// [`CsvWriter::decimal`].
+    ///
+    /// Inlined, so that a row's fields are written with their decimals
+    /// and place in the row known.
+    #[inline(always)]
     pub fn decimal(&mut self, x: f64, decimals: usize) -> &mut Self {
         let comma = self.dialect == Dialect::Fr;
-        self.open();
-        if !push_fixed(self.out, x, decimals, comma) {
-            let mut s = String::new();
-            super::fixed_into(&mut s, x, decimals);
-            if comma {
-                s = s.replacen('.', ",", 1);
-            }
-            self.quoted(s.as_bytes());
+        let delimiter = (!self.fresh).then(|| self.dialect.delimiter());
+        if !push_fixed(self.out, delimiter, x, decimals, comma) {
+            self.exact(x, decimals);
         }
+        self.fresh = false;
         self
     }
 
+    /// [`Self::decimal`] through the exact formatting.
+    #[cold]
+    #[inline(never)]
+    fn exact(&mut self, x: f64, decimals: usize) {
+        self.open();
+        let mut s = String::new();
+        super::fixed_into(&mut s, x, decimals);
+        if self.dialect == Dialect::Fr {
+            s = s.replacen('.', ",", 1);
+        }
+        self.quoted(s.as_bytes());
+    }
+
     /// [`Self::decimal`], or an empty field for `None`.
+    #[inline(always)]
     pub fn maybe_decimal(
         &mut self,
         x: Option<f64>,
@@ -324,7 +338,7 @@ impl<'a> CsvBuf<'a> {
     }
 }
 
-/// `10^k`, each also exact as a double.
+/// `10^k`.
 const POW10: [u64; 10] = [
     1,
     10,
@@ -338,10 +352,15 @@ const POW10: [u64; 10] = [
     1_000_000_000,
 ];
 
+/// [`POW10`] as doubles (exact): a `u64` would be converted at each use,
+/// which takes several instructions without AVX-512.
+const POW10_F64: [f64; 10] =
+    [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
 /// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
 /// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
-/// appended to `out`: `false` (nothing written) when the rounding is not
-/// sure.
+/// appended to `out` after `delimiter` if any: `false` (nothing written)
+/// when the rounding is not sure.
 ///
 /// A whole number (a volume, an AHT, a count of FTE) is its integer
 /// whatever the decimals. Otherwise `y = |x|·10^d` is rounded once (`10^d`
@@ -355,34 +374,39 @@ const POW10: [u64; 10] = [
 /// The whole part of `v` is `⌊|x|⌋` or one more: rounding is monotonic
 /// and `⌊|x|⌋·10^d` is exact, so `⌊|x|⌋·10^d ≤ v ≤ (⌊|x|⌋ + 1)·10^d`. The
 /// two parts are then written apart, without dividing `v`.
+#[inline(always)]
 fn push_fixed(
     out: &mut Vec<u8>,
+    delimiter: Option<u8>,
     x: f64,
     decimals: usize,
     comma: bool,
 ) -> bool {
     let abs = x.abs();
-    // Below the bound the conversions are exact.
+    // Below the bound the conversions are exact. (Through `i64`, as one
+    // instruction each way.)
     if abs.is_nan() || abs >= 1e15 {
         return false;
     }
     let mut whole = abs as i64 as u64;
-    let (frac, negative) = if whole as f64 == abs {
+    let (frac, negative) = if whole as i64 as f64 == abs {
         (0, x < 0.0 && whole != 0)
     } else {
-        let Some(&scale) = POW10.get(decimals) else {
+        let (Some(&scale), Some(&scale_f64)) =
+            (POW10.get(decimals), POW10_F64.get(decimals))
+        else {
             return false;
         };
-        let y = abs * scale as f64;
+        let y = abs * scale_f64;
         if y >= 1e15 {
             return false;
         }
-        let truncated = y as i64 as u64;
+        let truncated = y as i64;
         let rest = y - truncated as f64;
         if (rest - 0.5).abs() <= 2.0 * f64::EPSILON * y {
             return false;
         }
-        let v = truncated + u64::from(rest > 0.5);
+        let v = truncated as u64 + u64::from(rest > 0.5);
         let mut frac = v - whole * scale;
         if frac == scale {
             (whole, frac) = (whole + 1, 0);
@@ -397,14 +421,20 @@ fn push_fixed(
     let start = out.len();
     out.extend_from_slice(&[0; 40]);
     let text = &mut out[start..];
-    text[0] = b'-';
-    let mut at = usize::from(negative);
+    let mut at = 0;
     let mut put = |word: u64, len: usize| {
         text[at..at + 8].copy_from_slice(&word.to_le_bytes());
         at += len;
     };
-    // The whole part without its leading zeros, keeping its units digit.
-    if whole < 100_000_000 {
+    if let Some(delimiter) = delimiter {
+        put(u64::from(delimiter), 1);
+    }
+    put(u64::from(b'-'), usize::from(negative));
+    // The whole part without its leading zeros, keeping its units digit
+    // (alone for a share, a probability, an occupancy).
+    if whole < 10 {
+        put(u64::from(b'0' + whole as u8), 1);
+    } else if whole < 100_000_000 {
         let word = eight_digits(whole as u32);
         let lead = zeros(word, true).min(7);
         put(word >> (8 * lead), 8 - lead);
@@ -437,6 +467,7 @@ fn push_fixed(
 /// pairs, each pair into digits, every step on all its lanes by one
 /// multiplication (`⌊v·10486/2^20⌋ = ⌊v/100⌋` for `v < 10^4`, and
 /// `⌊v·103/2^10⌋ = ⌊v/10⌋` for `v < 100`; no product leaves its lane).
+#[inline(always)]
 fn eight_digits(n: u32) -> u64 {
     debug_assert!(n < 100_000_000);
     let x = u64::from(n / 10_000) | (u64::from(n % 10_000) << 32);
@@ -449,6 +480,7 @@ fn eight_digits(n: u32) -> u64 {
 
 /// How many of the 8 digits `word` ([`eight_digits`]) are `0`, from its
 /// first (`lead`) or from its last.
+#[inline(always)]
 fn zeros(word: u64, lead: bool) -> usize {
     let diff = word ^ u64::from_ne_bytes([b'0'; 8]);
     (if lead { diff.trailing_zeros() } else { diff.leading_zeros() } / 8)
@@ -541,11 +573,15 @@ mod tests {
 
     fn both(x: f64, decimals: usize, dialect: Dialect) -> (Vec<u8>, Vec<u8>) {
         // A second field, because the csv crate quotes a row of one empty
-        // field (a non-finite `x`) where `CsvBuf` leaves it empty.
+        // field (a non-finite `x`) where `CsvBuf` leaves it empty; then
+        // `x` after a field, behind its delimiter.
         let mut slow = CsvWriter::rows(Vec::new(), dialect);
         slow.number(x, decimals).unwrap().text("").unwrap().end().unwrap();
+        slow.text("a").unwrap().number(x, decimals).unwrap().end().unwrap();
         let mut fast = Vec::new();
-        CsvBuf::new(&mut fast, dialect).decimal(x, decimals).text("").end();
+        let mut buf = CsvBuf::new(&mut fast, dialect);
+        buf.decimal(x, decimals).text("").end();
+        buf.text("a").decimal(x, decimals).end();
         (slow.finish().unwrap(), fast)
     }
 
