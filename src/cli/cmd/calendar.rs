@@ -97,7 +97,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 mod tests {
     use clap::Parser;
 
-    use crate::cli::{Cli, Command};
+    use crate::cli::{Cli, Command, Lazy};
 
     fn parse(argv: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(["peakplan", "calendar"].iter().chain(argv))
@@ -109,7 +109,9 @@ mod tests {
             "--year", "2026", "--events", "a.csv", "--events", "b.csv",
         ])
         .unwrap();
-        let Command::Calendar(args) = cli.command else { panic!("calendar") };
+        let Command::Calendar(Lazy(args)) = cli.command else {
+            panic!("calendar")
+        };
         assert_eq!(
             (args.year, args.to_year, args.events.len()),
             (2026, None, 2)

@@ -151,7 +151,7 @@ pub fn run(args: Args, global: &Global) -> Result<()> {
 mod tests {
     use clap::Parser;
 
-    use crate::cli::{Cli, Command};
+    use crate::cli::{Cli, Command, Lazy};
 
     #[test]
     fn parses_flags() {
@@ -174,7 +174,7 @@ mod tests {
             "json",
         ])
         .unwrap();
-        let Command::Validate(args) = cli.command else { panic!() };
+        let Command::Validate(Lazy(args)) = cli.command else { panic!() };
         assert_eq!(args.events.len(), 2);
         assert_eq!(args.tz, Some(chrono_tz::America::New_York));
         assert_eq!(args.interval.map(|i| i.minutes()), Some(30));
