@@ -315,8 +315,10 @@ impl Loads {
                 }
             };
             let (columns, csv) = (&self.columns, &self.csv);
+            // Checked as UTF-8 once for all its fields (most files are).
+            let lines_text = std::str::from_utf8(&rest[..len]).ok();
             splitter.lines(&rest[..len], *line, ends, |line, fields| {
-                columns.row(csv, line, |c| fields.get(c), chunk)
+                columns.row(csv, line, |c| fields.get(c), lines_text, chunk)
             })?;
             (*done, *line) = (*done + len, *line + lines);
         }
@@ -326,7 +328,8 @@ impl Loads {
                 return Ok(false);
             };
             let record = &self.record;
-            self.columns.row(&self.csv, line, |c| record.get(c), chunk)?;
+            let get = |c| record.get(c);
+            self.columns.row(&self.csv, line, get, None, chunk)?;
         }
         Ok(true)
     }
@@ -340,10 +343,22 @@ impl Columns {
         csv: &CsvReader,
         line: u64,
         get: impl Fn(usize) -> Option<&'r [u8]>,
+        lines_text: Option<&'r str>,
         chunk: &mut LoadChunk,
     ) -> Result<()> {
         let at = |col: usize| csv.at(line).column(&self.headers.names()[col]);
-        let raw = |col: usize| match get(col).map(text) {
+        // A field of `lines_text` (the lines it was split from, when they
+        // are UTF-8) is taken from it, already checked; any other field is
+        // decoded on its own.
+        let decoded = |field: &'r [u8]| {
+            let from = (field.as_ptr() as usize)
+                .wrapping_sub(lines_text?.as_ptr() as usize);
+            lines_text?.get(from..from.checked_add(field.len())?)
+        };
+        let raw = |col: usize| match get(col).map(|f| match decoded(f) {
+            Some(f) => Cow::Borrowed(f),
+            None => text(f),
+        }) {
             Some(Cow::Borrowed(f)) => Cow::Borrowed(f.trim()),
             Some(Cow::Owned(f)) => Cow::Owned(f.trim().to_string()),
             None => Cow::Borrowed(""),
@@ -473,11 +488,11 @@ mod tests {
     /// Every row of `text`, `max` at a time, read in blocks of `block`
     /// bytes (the default when `None`), and the error that ended them.
     fn read_all(
-        text: &str,
+        text: impl AsRef<[u8]>,
         max: usize,
         block: Option<usize>,
     ) -> (Vec<IntervalLoad>, Option<String>) {
-        let source = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        let source = Box::new(std::io::Cursor::new(text.as_ref().to_vec()));
         let mut csv = CsvReader::new("f.csv", source, None).unwrap();
         if let Some(bytes) = block {
             csv = csv.block_bytes(bytes);
@@ -520,6 +535,28 @@ mod tests {
                     let got = read_all(&plain, max, block);
                     assert_eq!(got, want, "{body:?}, blocks {block:?}, {max}");
                 }
+            }
+        }
+    }
+
+    /// Lines of UTF-8 are decoded once for all their fields; a line of
+    /// Windows-1252 in the same block, field by field: the same text as
+    /// through the csv crate.
+    #[test]
+    fn fields_are_utf8_or_windows_1252_in_blocks_too() {
+        let body: &[u8] =
+            b"a,Caf\xc3\xa9,1,1\nb,Caf\xe9,2,2\nc,\xe2\x82\xac,3,3\n";
+        let quoted =
+            [b"\"interval_start\",queue,volume,aht_s\n", body].concat();
+        let plain = [b"interval_start,queue,volume,aht_s\n", body].concat();
+        let (want, error) = read_all(&quoted, usize::MAX, None);
+        assert_eq!(error, None);
+        let queues: Vec<_> = want.iter().map(|r| r.queue.as_str()).collect();
+        assert_eq!(queues, ["Café", "Café", "€"]);
+        for block in [Some(8), Some(20), None] {
+            for max in [1, 2, usize::MAX] {
+                let (got, error) = read_all(&plain, max, block);
+                assert_eq!((&got, error), (&want, None), "{block:?}, {max}");
             }
         }
     }
