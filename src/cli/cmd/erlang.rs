@@ -131,7 +131,7 @@ const PIECE_ROWS: usize = 256;
 
 /// Pieces read and not yet handed to the spool, at most: the memory of a
 /// batch (rows and formatted bytes) whatever its size.
-const AHEAD: usize = 64;
+const AHEAD: usize = 8;
 
 /// Output kept in memory before it goes to a temporary file.
 const SPOOL_BYTES: usize = 16 << 20;
