@@ -223,10 +223,11 @@ def main():
           f"{load_before} → {load_after})\n")
     print("                          wall time    CPU time")
     print(f"  pyworkforce             {peer_s * 1e3:9.1f} ms")
-    print(f"  peakplan (baseline)     {base_s * 1e3:9.1f} ms "
-          f"{base_cpu * 1e3:8.1f} ms   {peer_s / base_s:6.0f}× pyworkforce")
-    print(f"  peakplan (this build)   {new_s * 1e3:9.1f} ms "
-          f"{new_cpu * 1e3:8.1f} ms   {peer_s / new_s:6.0f}× pyworkforce, "
+    # One decimal on the ratios: 199.6× is not 200×.
+    print(f"  peakplan (baseline)     {base_s * 1e3:9.2f} ms "
+          f"{base_cpu * 1e3:8.2f} ms   {peer_s / base_s:6.1f}× pyworkforce")
+    print(f"  peakplan (this build)   {new_s * 1e3:9.2f} ms "
+          f"{new_cpu * 1e3:8.2f} ms   {peer_s / new_s:6.1f}× pyworkforce, "
           f"against the baseline "
           f"{compared(base_s, new_s, 'faster', 'slower')}, "
           f"{compared(base_cpu, new_cpu, 'less CPU', 'more CPU')}")
