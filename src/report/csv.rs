@@ -456,6 +456,13 @@ fn push_fixed(
     // (alone for a share, a probability, an occupancy).
     if whole < 10 {
         put(u64::from(b'0' + whole as u8), 1);
+    } else if whole < 10_000 {
+        // A volume, an AHT, a traffic: four digits are enough.
+        // (Its high bytes are zero, not `0`: at most its two leading
+        // zeros are counted.)
+        let word = u64::from(four_digits(whole as u32));
+        let lead = zeros(word, true);
+        put(word >> (8 * lead), 4 - lead);
     } else if whole < 100_000_000 {
         let word = eight_digits(whole as u32);
         let lead = zeros(word, true).min(7);
@@ -498,6 +505,19 @@ fn eight_digits(n: u32) -> u64 {
     let tens = ((x * 103) >> 10) & 0x000f_000f_000f_000f;
     let x = tens | ((x - tens * 10) << 8);
     x | u64::from_ne_bytes([b'0'; 8])
+}
+
+/// The four decimal digits of `n < 10^4`, zero-padded, as ASCII bytes in
+/// the order they are written, as [`eight_digits`] finds them for each
+/// half.
+#[inline(always)]
+fn four_digits(n: u32) -> u32 {
+    debug_assert!(n < 10_000);
+    let hundreds = (n * 5_243) >> 19;
+    let x = hundreds | ((n - hundreds * 100) << 16);
+    let tens = ((x * 103) >> 10) & 0x000f_000f;
+    let x = tens | ((x - tens * 10) << 8);
+    x | u32::from_ne_bytes([b'0'; 4])
 }
 
 /// How many of the 8 digits `word` ([`eight_digits`]) are `0`, from its
@@ -632,6 +652,14 @@ mod tests {
                 let (slow, fast) = both(v, decimals, dialect);
                 proptest::prop_assert_eq!(slow, fast, "{} at {}", v, decimals);
             }
+        }
+    }
+
+    #[test]
+    fn four_digits_are_the_padded_digits() {
+        for n in 0..10_000 {
+            let text = format!("{n:04}");
+            assert_eq!(&four_digits(n).to_le_bytes(), text.as_bytes());
         }
     }
 
