@@ -426,8 +426,11 @@ struct Lines {
 /// longer).
 const BLOCK_BYTES: usize = 1 << 18;
 
-/// The size of the first block: small, so that the first rows are parsed
-/// (and, in a batch, staffed) without waiting for a whole block's read.
+/// The least the first block holds, doubled for each next one up to
+/// [`BLOCK_BYTES`]: small, so that the first rows are parsed (and, in a
+/// batch, staffed) without waiting for a whole block's read. The header's
+/// read has usually brought in more (up to 64 KB): those lines are the
+/// first block, handed out without another read.
 const FIRST_BLOCK_BYTES: usize = 1 << 14;
 
 /// A run of whole lines of a CSV input holding no quote: each line is one
