@@ -1033,7 +1033,7 @@ impl Splitter {
 
 /// The high bit of each byte of `x` that is zero, and no other bit (no
 /// carry crosses a byte: each sum stays below 0x100).
-fn zero_bytes(x: u64) -> u64 {
+pub(crate) fn zero_bytes(x: u64) -> u64 {
     const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
     !(((x & LOW7) + LOW7) | x | LOW7)
 }

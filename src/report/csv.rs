@@ -336,28 +336,20 @@ impl<'a> CsvBuf<'a> {
 }
 
 /// Whether `field` holds a quote, a line break or `delimiter`, looked for
-/// eight bytes at a time: a byte of the word equal to `c` is a zero byte
-/// of `word ^ c·0x0101…`, and `(x − 0x0101…) & !x & 0x8080…` is not zero
-/// exactly when `x` has a zero byte.
+/// eight bytes at a time (a byte equal to `c` is a zero byte of the word
+/// XOR `c` in every byte), as the input reader looks for its delimiters.
 fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let special = |word: u64| {
-        let zero = |c: u8| {
-            let x = word ^ (ONES * u64::from(c));
-            x.wrapping_sub(ONES) & !x & HIGH
-        };
+    use crate::inputs::zero_bytes;
+    let special = |word: [u8; 8]| {
+        let x = u64::from_ne_bytes(word);
+        let zero = |c: u8| zero_bytes(x ^ u64::from_ne_bytes([c; 8]));
         zero(b'"') | zero(b'\r') | zero(b'\n') | zero(delimiter) != 0
     };
-    let mut words = field.chunks_exact(8);
-    let whole = words.by_ref().any(|w| {
-        special(u64::from_ne_bytes(w.try_into().expect("eight bytes")))
-    });
+    let (words, rest) = field.as_chunks::<8>();
     // The last bytes padded with zeros, which are none of the four.
-    let rest = words.remainder();
     let mut last = [0; 8];
     last[..rest.len()].copy_from_slice(rest);
-    whole || special(u64::from_ne_bytes(last))
+    words.iter().any(|&w| special(w)) || special(last)
 }
 
 /// `10^k`.
