@@ -161,14 +161,14 @@ fn stream(
     let mut loads = intervals::Loads::open(path, args.aht)?;
     let mut rows = LoadChunk::with_capacity(PIECE_ROWS);
     let read = loads.next_rows(&mut rows, PIECE_ROWS);
+    let batch = Batch { args, target, name: &name, out };
     let done = if matches!(read, Ok(true)) {
-        let batch = Batch { args, target, name: &name, out };
         rayon::scope(|scope| batch.run(scope, &mut loads, rows, &mut spool))?
     } else {
         // A file of one piece is staffed here, without starting rayon's
         // threads (about 0.3 ms of CPU for a handful of rows). Its rows
         // come before a bad row that ended the read.
-        spool.push(staff_piece(args, target, &name, out, 0, &rows)?)?;
+        spool.push(batch.staff_piece(0, &rows)?)?;
         read?;
         rows.len()
     };
@@ -221,8 +221,7 @@ impl Batch<'_> {
             let (piece, len) = (started, rows.len());
             scope.spawn(move |_| {
                 let bytes = std::panic::catch_unwind(|| {
-                    let Batch { args, target, name, out } = self;
-                    staff_piece(args, target, name, out, first, &rows)
+                    self.staff_piece(first, &rows)
                 });
                 // The reader waits for every piece it started.
                 let _ = sender.send((piece, bytes, rows));
@@ -250,6 +249,33 @@ impl Batch<'_> {
             Some(e) => Err(e),
             None => read.map(|_| first),
         }
+    }
+
+    /// The rows of one piece staffed and formatted; the first row is
+    /// number `first` of the batch.
+    fn staff_piece(self, first: usize, rows: &LoadChunk) -> Result<Vec<u8>> {
+        let Batch { args, target, name, out } = self;
+        // Each record is formatted as soon as it is staffed: none is kept.
+        let mut bytes = Vec::with_capacity(rows.len() * 160);
+        if plain_erlang_c(args) {
+            // The loads first (the first bad one ends the piece), then
+            // staffed together, which is faster and gives the same
+            // results.
+            let loads = (0..rows.len())
+                .map(|i| row_params(args, name, rows.get(i)))
+                .collect::<Result<Vec<_>>>()?;
+            let staffed = erlang::required_agents_each(&loads, target);
+            for (i, s) in staffed.iter().enumerate() {
+                let record = row_record(args, target, rows.get(i), s);
+                out.record(first + i, &record, &mut bytes)?;
+            }
+            return Ok(bytes);
+        }
+        for i in 0..rows.len() {
+            let record = staff_row(args, target, name, rows.get(i))?;
+            out.record(first + i, &record, &mut bytes)?;
+        }
+        Ok(bytes)
     }
 }
 
@@ -296,38 +322,6 @@ impl<'s, 'a> InOrder<'s, 'a> {
         }
         rows
     }
-}
-
-/// The rows of one piece staffed and formatted; the first row is number
-/// `first` of the batch, read from the file `name`.
-fn staff_piece(
-    args: &Args,
-    target: &Target,
-    name: &str,
-    out: BatchStream,
-    first: usize,
-    rows: &LoadChunk,
-) -> Result<Vec<u8>> {
-    // Each record is formatted as soon as it is staffed: none is kept.
-    let mut bytes = Vec::with_capacity(rows.len() * 160);
-    if plain_erlang_c(args) {
-        // The loads first (the first bad one ends the piece), then staffed
-        // together, which is faster and gives the same results.
-        let loads = (0..rows.len())
-            .map(|i| row_params(args, name, rows.get(i)))
-            .collect::<Result<Vec<_>>>()?;
-        let staffed = erlang::required_agents_each(&loads, target);
-        for (i, s) in staffed.iter().enumerate() {
-            let record = row_record(args, target, rows.get(i), s);
-            out.record(first + i, &record, &mut bytes)?;
-        }
-        return Ok(bytes);
-    }
-    for i in 0..rows.len() {
-        let record = staff_row(args, target, name, rows.get(i))?;
-        out.record(first + i, &record, &mut bytes)?;
-    }
-    Ok(bytes)
 }
 
 /// The formatted parts of a batch, held in order until every row is
