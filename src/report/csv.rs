@@ -366,11 +366,6 @@ const POW10: [u64; 10] = [
     1_000_000_000,
 ];
 
-/// [`POW10`] as doubles (exact): a `u64` would be converted at each use,
-/// which takes several instructions without AVX-512.
-const POW10_F64: [f64; 10] =
-    [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-
 /// `x` with at most `decimals` decimals, trailing zeros trimmed and `-0`
 /// written `0` (as [`super::fixed`], with a decimal comma when `comma`),
 /// appended to `out` after `delimiter` if any: `false` (nothing written)
@@ -406,12 +401,10 @@ fn push_fixed(
     let (frac, negative) = if whole as i64 as f64 == abs {
         (0, x < 0.0 && whole != 0)
     } else {
-        let (Some(&scale), Some(&scale_f64)) =
-            (POW10.get(decimals), POW10_F64.get(decimals))
-        else {
+        let Some(&scale) = POW10.get(decimals) else {
             return false;
         };
-        let y = abs * scale_f64;
+        let y = abs * scale as i64 as f64;
         if y >= 1e15 {
             return false;
         }
