@@ -10,8 +10,11 @@
 //! 2. a guess `G ≥ L`: for Erlang C, the first `N` at which a
 //!    division-free form of the targets holds, checked at each step of the
 //!    Erlang B recursion as it runs up from `L` (usually the answer or one
-//!    off); for Erlang A, Erlang C's own answer (usually just above it);
-//! 3. steps of 1, 2, 4, … from `G`, up while the targets fail, down while
+//!    off); for Erlang A, Erlang C's own answer (usually just above it).
+//!    An Erlang C guess is the answer when its exact measures meet the
+//!    targets and the rough form fails one agent below by more than its
+//!    rounding (nearly always): one exact probe;
+//! 3. otherwise, steps of 1, 2, 4, … from `G`, up while the targets fail, down while
 //!    they hold, until a failing and a meeting count are known;
 //! 4. regula falsi on the slack of the tightest target inside that bracket,
 //!    falling back to bisection whenever the bracket does not halve.
@@ -89,8 +92,8 @@ pub(crate) fn measures(
 /// The smallest number of agents meeting every target of `target` on
 /// `params`, with the measures it achieves and its scheduled FTE.
 ///
-/// Cost: about `12·√A` Erlang B steps plus, for Erlang C, usually two
-/// `O(1)` probes (Erlang A: a few dozen quadratures); 1–300-Erlang
+/// Cost: about `12·√A` Erlang B steps plus, for Erlang C, usually one
+/// `O(1)` probe (Erlang A: a few dozen quadratures); 1–300-Erlang
 /// intervals take about half a microsecond each with Erlang C.
 ///
 /// # Example
@@ -222,9 +225,10 @@ fn staffing_with(
 /// accurate from `L`, and never rebuilt: every measure is read from the
 /// same values whichever candidates were probed. The recursion runs up from
 /// `L`, checking at each step a multiplication-only form of the targets
-/// ([`Rough`]); where it first holds, the exact measures there and one
-/// agent below usually settle the answer, else the bracketing walk of
-/// [`walk`] takes over from that guess.
+/// ([`Rough`]); where it first holds, the exact measures there usually
+/// settle the answer (one agent below, the rough form fails by far more
+/// than its rounding: [`Rough::surely_fails`]), else the bracketing walk
+/// of [`walk`] takes over from that guess.
 fn search_c(
     params: &Params,
     target: &Target,
@@ -256,17 +260,32 @@ fn search_c_on(
     // Far enough for any realistic target (SL 80/20 needs about √A above
     // A); a target that needs more is left to the walk.
     let reach = lower + 4 * (a.sqrt() as u64) + 64;
+    let mut rough = rough;
     let guess = if rough.holds(lower as f64, table.inv_b(lower)) {
-        lower
+        Some(lower)
     } else {
-        let mut rough = rough;
-        table
-            .extend_while(reach, |n, r| {
-                rough.step();
-                !rough.holds(n, r)
-            })
-            .unwrap_or(reach)
+        table.extend_while(reach, |n, r| {
+            rough.step();
+            !rough.holds(n, r)
+        })
     };
+    // Whether the targets surely fail one agent below the guess (the
+    // decay there is one step back, a rounding or two from the running
+    // product's).
+    let fails_below = guess.is_some_and(|g| {
+        g > lower && {
+            rough.decay /= rough.ratio;
+            rough.surely_fails((g - 1) as f64, table.inv_b(g - 1))
+        }
+    });
+    let guess = guess.unwrap_or(reach);
+    if fails_below {
+        // The usual case: only the guess needs its exact measures.
+        let m = measures(params, target.within_s, table, guess);
+        if target.is_met_by(&m) {
+            return (guess, m);
+        }
+    }
     let mut at_answer = None;
     let n = walk(params, target, table, lower, guess, &mut at_answer);
     match at_answer {
@@ -329,6 +348,35 @@ impl Rough {
         self.miss.is_none_or(|miss| n * self.decay <= miss * den)
             && self.asa.is_none_or(|asa| n <= asa * gap * den)
             && self.occupancy.is_none_or(|occ| self.a <= occ * n)
+    }
+
+    /// Whether a target fails at `n` agents by so much that the exact
+    /// measures fail it too, `r = 1/B(n)`.
+    ///
+    /// The running decay and the products here carry a relative error
+    /// below `1e−12` (a few thousand roundings at most), the exact
+    /// measures one of a few ulps. So a miss `C·e^{−(n−A)τ}` above the
+    /// allowed one by `1e−9` (the service level is within `1e−15` of
+    /// `1 − C·e^{−(n−A)τ}`), or an ASA or occupancy above its cap by a
+    /// relative `1e−9`, fails exactly too. A subnormal decay or a huge `R`
+    /// is left to the exact probe.
+    fn surely_fails(&self, n: f64, r: super::b_c::Scaled) -> bool {
+        const MARGIN: f64 = 1e-9;
+        let gap = n - self.a;
+        if gap <= 0.0 || r.e != 0 {
+            return false;
+        }
+        let den = gap * r.m + self.a;
+        let sl = self.miss.is_some_and(|miss| {
+            self.decay >= f64::MIN_POSITIVE
+                && n * self.decay > (miss + MARGIN) * den
+        });
+        let asa =
+            self.asa.is_some_and(|asa| n > asa * gap * den * (1.0 + MARGIN));
+        let occupancy = self
+            .occupancy
+            .is_some_and(|occ| self.a > occ * n * (1.0 + MARGIN));
+        sl || asa || occupancy
     }
 }
 
@@ -550,6 +598,43 @@ mod tests {
                 format!("{:?}", s.measures),
                 format!("{m:?}")
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// What the rough check calls a sure failure fails exactly, at
+        /// every count from the lower bound to past the answer.
+        #[test]
+        fn a_sure_failure_is_a_failure(
+            traffic in 0.01f64..3_000.0,
+            aht in 20.0f64..1_200.0,
+            sl in 0.05f64..0.999_999,
+            within in 0.0f64..300.0,
+            asa in proptest::option::of(0.5f64..600.0),
+            occ in proptest::option::of(0.3f64..0.99),
+        ) {
+            let p = Params::from_traffic(traffic, aht).unwrap();
+            let mut t = Target::service_level(sl, within).unwrap();
+            if let Some(asa) = asa {
+                t = t.and_asa(asa).unwrap();
+            }
+            if let Some(occ) = occ {
+                t = t.with_max_occupancy(occ).unwrap();
+            }
+            let (answer, _) = brute_force(&p, &t);
+            let lower = lower_bound(&p, &t);
+            let mut table = InvB::new(traffic, lower);
+            let mut rough = Rough::new(&p, &t, lower, step_decay(&p, &t));
+            for n in lower..=answer + 2 {
+                let m = measures(&p, t.within_s, &mut table, n);
+                if rough.surely_fails(n as f64, table.inv_b(n)) {
+                    proptest::prop_assert!(!t.is_met_by(&m), "n = {n}");
+                }
+                if n < answer {
+                    proptest::prop_assert!(!t.is_met_by(&m));
+                }
+                rough.step();
+            }
         }
     }
 
