@@ -25,7 +25,7 @@
 //! Erlang A.
 
 use super::a::erlang_a;
-use super::b_c::{Chain, InvB, erlang_c, run_chains};
+use super::b_c::{InvB, erlang_c, run_chains};
 use super::{Measures, Params, Staffing, Target};
 
 /// The measures at `n` agents, reading `table` for Erlang B.
@@ -151,18 +151,28 @@ pub fn required_agents_each(
     loads: &[Params],
     target: &Target,
 ) -> Vec<Staffing> {
+    TABLE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut table) => each_with(loads, target, &mut table),
+        Err(_) => each_with(loads, target, &mut InvB::empty()),
+    })
+}
+
+/// [`required_agents_each`], reading and resetting `table`.
+fn each_with(
+    loads: &[Params],
+    target: &Target,
+    table: &mut InvB,
+) -> Vec<Staffing> {
     let chained = |p: &Params| p.patience_s.is_none() && p.traffic > 0.0;
-    let (lowers, mut chains): (Vec<u64>, Vec<Chain>) = loads
-        .iter()
-        .filter(|p| chained(p))
-        .map(|p| {
-            let lower = lower_bound(p, target);
-            (lower, InvB::chain(p.traffic, lower))
-        })
-        .unzip();
+    let (mut lowers, mut chains) =
+        (Vec::with_capacity(loads.len()), Vec::with_capacity(loads.len()));
+    for p in loads.iter().filter(|p| chained(p)) {
+        let lower = lower_bound(p, target);
+        lowers.push(lower);
+        chains.push(InvB::chain(p.traffic, lower));
+    }
     run_chains(&mut chains);
     let mut chains = chains.iter().zip(lowers);
-    let mut table = InvB::empty();
     // `e^{−τ}` of the last AHT seen: most rows of a batch share one AHT,
     // and the same argument gives the same bits.
     let mut ratio = (f64::NAN, f64::NAN);
@@ -175,14 +185,14 @@ pub fn required_agents_each(
                     ratio = (p.aht_s, step_decay(p, target));
                 }
                 let (n, measures) =
-                    search_c_on(p, target, &mut table, lower, ratio.1);
+                    search_c_on(p, target, table, lower, ratio.1);
                 Staffing {
                     agents: n,
                     scheduled_fte: target.scheduled_fte(n as f64),
                     measures,
                 }
             }
-            None => required_agents(p, target),
+            None => staffing_with(p, target, table),
         })
         .collect()
 }

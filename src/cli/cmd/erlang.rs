@@ -261,9 +261,10 @@ impl Batch<'_> {
             // The loads first (the first bad one ends the piece), then
             // staffed together, which is faster and gives the same
             // results.
-            let loads = (0..rows.len())
-                .map(|i| row_params(args, name, rows.get(i)))
-                .collect::<Result<Vec<_>>>()?;
+            let mut loads = Vec::with_capacity(rows.len());
+            for i in 0..rows.len() {
+                loads.push(row_params(args, name, rows.get(i))?);
+            }
             let staffed = erlang::required_agents_each(&loads, target);
             for (i, s) in staffed.iter().enumerate() {
                 let record = row_record(args, target, rows.get(i), s);
