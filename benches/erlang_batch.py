@@ -18,7 +18,10 @@ writes the load files with benches/make_loads.py and prints:
   whole process, this build and the baseline run in turn, against
   pyworkforce's in-process time for the same intervals (interpreter start
   and import not counted), and whether the three agree on every agent
-  count;
+  count. The runs come in rounds (ROUNDS, 7 by default): one pass of
+  pyworkforce, then RUNS runs (3 by default) of each build in turn, so
+  that all three see the machine as it is at that moment; the ratio
+  against pyworkforce is also given round by round, lowest to highest;
 - 1,000,000 intervals, to stdout and to `--out FILE`: wall time and
   maximum resident size (`/usr/bin/time -v`), best of 3 runs of this
   build and of the baseline, run in turn.
@@ -27,6 +30,7 @@ Figures depend on the machine and on what else runs on it; the ratios are
 what the README quotes.
 """
 
+import json
 import os
 import statistics
 import subprocess
@@ -38,7 +42,8 @@ WORK = os.path.join(ROOT, "target", "erl-bench")
 VENV = os.path.join(ROOT, "benches", "peers", ".venv")
 ARGS = ["--no-config", "erlang", "--interval", "30m", "--aht", "300",
         "--sl", "0.8", "--target", "20s", "--format", "csv", "--input"]
-RUNS_10K = int(os.environ.get("RUNS", "21"))
+ROUNDS = int(os.environ.get("ROUNDS", "7"))
+RUNS_PER_ROUND = int(os.environ.get("RUNS", "3"))
 
 PEER_CODE = r"""
 import csv, json, sys, time
@@ -133,14 +138,38 @@ def timed_argv(argv):
 
 
 def alternate(exes, path, runs):
-    """Median wall and CPU time of each of `exes`, run in turn (A B A B
-    ...) so that both see the same load."""
+    """Wall and CPU times of each of `exes`, run in turn (A B A B ...) so
+    that both see the same load."""
     times = {exe: [] for exe in exes}
     for _ in range(runs):
         for exe in exes:
             times[exe].append(timed(exe, path))
-    return [(statistics.median(w for w, _ in times[exe]),
-             statistics.median(c for _, c in times[exe])) for exe in exes]
+    return times
+
+
+def medians(times):
+    """Median wall time and median CPU time of `times`."""
+    return (statistics.median(w for w, _ in times),
+            statistics.median(c for _, c in times))
+
+
+def rounds(py, new, base, path):
+    """`ROUNDS` rounds of one pyworkforce pass then `RUNS_PER_ROUND` runs
+    of each build in turn: the peer's result and times, each build's
+    times, and the ratio pyworkforce / this build of each round."""
+    peer, times, ratios = None, {new: [], base: []}, []
+    for _ in range(ROUNDS):
+        result = json.loads(run([py, "-c", PEER_CODE, path, "1"],
+                                capture_output=True, text=True).stdout)
+        if peer is None:
+            peer = result
+        else:
+            peer["times"] += result["times"]
+        round_times = alternate((new, base), path, RUNS_PER_ROUND)
+        for exe in (new, base):
+            times[exe] += round_times[exe]
+        ratios.append(result["times"][0] / medians(round_times[new])[0])
+    return peer, times, sorted(ratios)
 
 
 def agents_of(exe, path):
@@ -201,26 +230,25 @@ def main():
     py = ensure_venv()
     small, big = loads(10_000, 2025), loads(1_000_000, 2025)
 
-    import json
-    peer = json.loads(run([py, "-c", PEER_CODE, small, "3"],
-                          capture_output=True, text=True).stdout)
-    peer_s = statistics.median(peer["times"])
     load_before = open("/proc/loadavg").read().split()[0]
     alternate((new, base), small, 3)  # warm the page cache
-    (new_s, new_cpu), (base_s, base_cpu) = alternate((new, base), small,
-                                                     RUNS_10K)
+    peer, times, ratios = rounds(py, new, base, small)
+    peer_s = statistics.median(peer["times"])
+    (new_s, new_cpu), (base_s, base_cpu) = medians(times[new]), medians(
+        times[base])
     load_after = open("/proc/loadavg").read().split()[0]
+    runs_10k = ROUNDS * RUNS_PER_ROUND
     # What starting any process costs under this timer.
     floor_s = statistics.median(timed_argv(["/bin/true"])[0]
-                                for _ in range(RUNS_10K))
+                                for _ in range(runs_10k))
     ours, theirs = agents_of(new, small), agents_of(base, small)
     differ_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
     differ_base = sum(a != b for a, b in zip(ours, theirs))
 
     print(f"\nerlang --input, 10,000 intervals to stdout "
-          f"(median of {RUNS_10K} alternating runs; pyworkforce "
-          f"{peer['version']} in-process, median of 3; load average "
-          f"{load_before} → {load_after})\n")
+          f"(median of {runs_10k} alternating runs; pyworkforce "
+          f"{peer['version']} in-process, median of {ROUNDS}; in "
+          f"{ROUNDS} rounds; load average {load_before} → {load_after})\n")
     print("                          wall time    CPU time")
     print(f"  pyworkforce             {peer_s * 1e3:9.1f} ms")
     # One decimal on the ratios: 199.6× is not 200×.
@@ -231,6 +259,8 @@ def main():
           f"against the baseline "
           f"{compared(base_s, new_s, 'faster', 'slower')}, "
           f"{compared(base_cpu, new_cpu, 'less CPU', 'more CPU')}")
+    print(f"  this build against pyworkforce, round by round: "
+          + ", ".join(f"{r:.1f}×" for r in ratios))
     print(f"  /bin/true               {floor_s * 1e3:9.1f} ms"
           "               (the timer's floor: starting a process)")
     print(f"  agent counts differing: {differ_peer} of {len(ours)} "
