@@ -472,8 +472,19 @@ mod tests {
     #[test]
     fn the_trim_shortcut_trims_as_str_trim() {
         for field in [
-            "", " ", "a", " a", "a ", "\u{a0}a", "a\u{3000}", "\ta b\r",
-            "2025-01-01T00:00:00", "é", "sav\u{2003}", "\u{85}x", "x\u{85}",
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "\ta b\r",
+            "2025-01-01T00:00:00",
+            "é",
+            "sav\u{2003}",
+            "\u{85}x",
+            "x\u{85}",
         ] {
             assert_eq!(trim(field), field.trim(), "{field:?}");
         }
