@@ -218,6 +218,12 @@ impl InvB {
     /// start if `n` lies below the accurate window (rare: the solver walks
     /// upward).
     pub fn inv_b(&mut self, n: u64) -> Scaled {
+        // Most reads are of an entry already made.
+        if n >= self.valid_from
+            && let Some(&value) = self.v.get((n - self.start) as usize)
+        {
+            return value;
+        }
         if n < self.valid_from {
             // Go twice as far down as asked so that a walk downward does
             // not rebuild at every step.
