@@ -261,13 +261,18 @@ impl Batch<'_> {
             // The loads first (the first bad one ends the piece), then
             // staffed together, which is faster and gives the same
             // results.
-            let mut loads = Vec::with_capacity(rows.len());
+            let (mut refs, mut loads) = (
+                Vec::with_capacity(rows.len()),
+                Vec::with_capacity(rows.len()),
+            );
             for i in 0..rows.len() {
-                loads.push(row_params(args, name, rows.get(i))?);
+                let row = rows.get(i);
+                loads.push(row_params(args, name, row)?);
+                refs.push(row);
             }
             let staffed = erlang::required_agents_each(&loads, target);
-            for (i, s) in staffed.iter().enumerate() {
-                let record = row_record(args, target, rows.get(i), s);
+            for (i, (s, row)) in staffed.iter().zip(refs).enumerate() {
+                let record = row_record(args, target, row, s);
                 out.record(first + i, &record, &mut bytes)?;
             }
             return Ok(bytes);
