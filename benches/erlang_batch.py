@@ -156,24 +156,21 @@ def medians(times):
 
 def rounds(py, new, base, path):
     """`ROUNDS` rounds of a pyworkforce time then `RUNS_PER_ROUND` runs
-    of each build in turn: the peer's result and times, each build's
-    times, and the ratio pyworkforce / this build of each round."""
-    peer, times, ratios = None, {new: [], base: []}, []
+    of each build in turn: the peer's last result (version, agents), its
+    time of each round, each build's times, and the ratio pyworkforce /
+    this build of each round."""
+    peer_times, times, ratios = [], {new: [], base: []}, []
     for _ in range(ROUNDS):
         # Two passes, the faster kept: a first pass in a fresh interpreter
         # may pay for warming up, which is not the peer's speed.
-        result = json.loads(run([py, "-c", PEER_CODE, path, "2"],
-                                capture_output=True, text=True).stdout)
-        result["times"] = [min(result["times"])]
-        if peer is None:
-            peer = result
-        else:
-            peer["times"] += result["times"]
+        peer = json.loads(run([py, "-c", PEER_CODE, path, "2"],
+                              capture_output=True, text=True).stdout)
+        peer_times.append(min(peer["times"]))
         round_times = alternate((new, base), path, RUNS_PER_ROUND)
         for exe in (new, base):
             times[exe] += round_times[exe]
-        ratios.append(result["times"][0] / medians(round_times[new])[0])
-    return peer, times, sorted(ratios)
+        ratios.append(peer_times[-1] / medians(round_times[new])[0])
+    return peer, peer_times, times, sorted(ratios)
 
 
 def agents_of(exe, path):
@@ -236,8 +233,8 @@ def main():
 
     load_before = open("/proc/loadavg").read().split()[0]
     alternate((new, base), small, 3)  # warm the page cache
-    peer, times, ratios = rounds(py, new, base, small)
-    peer_s = statistics.median(peer["times"])
+    peer, peer_times, times, ratios = rounds(py, new, base, small)
+    peer_s = statistics.median(peer_times)
     (new_s, new_cpu), (base_s, base_cpu) = medians(times[new]), medians(
         times[base])
     load_after = open("/proc/loadavg").read().split()[0]
@@ -250,9 +247,9 @@ def main():
     differ_base = sum(a != b for a, b in zip(ours, theirs))
 
     print(f"\nerlang --input, 10,000 intervals to stdout "
-          f"(median of {runs_10k} alternating runs; pyworkforce "
-          f"{peer['version']} in-process, median of {ROUNDS}; in "
-          f"{ROUNDS} rounds; load average {load_before} → {load_after})\n")
+          f"(median of {runs_10k} alternating runs in {ROUNDS} rounds; "
+          f"pyworkforce {peer['version']} in-process, median of the "
+          f"rounds; load average {load_before} → {load_after})\n")
     print("                          wall time    CPU time")
     print(f"  pyworkforce             {peer_s * 1e3:9.1f} ms")
     # One decimal on the ratios: 199.6× is not 200×.
@@ -263,7 +260,7 @@ def main():
           f"against the baseline "
           f"{compared(base_s, new_s, 'faster', 'slower')}, "
           f"{compared(base_cpu, new_cpu, 'less CPU', 'more CPU')}")
-    print(f"  this build against pyworkforce, round by round: "
+    print("  this build against pyworkforce, round by round: "
           + ", ".join(f"{r:.1f}×" for r in ratios))
     print(f"  /bin/true               {floor_s * 1e3:9.1f} ms"
           "               (the timer's floor: starting a process)")
