@@ -561,7 +561,12 @@ impl CsvReader {
                 .split(|&b| b == delimiter)
                 .map(|f| text(f).trim().to_string())
                 .collect();
-            let buf = source.buffer().to_vec();
+            // Room for the largest block from the start: grown block by
+            // block, the buffer was copied at each step, all of its room
+            // read (which maps the zero page over the untouched part, to
+            // be faulted in again once written).
+            let mut buf = Vec::with_capacity(BLOCK_BYTES);
+            buf.extend_from_slice(source.buffer());
             let lines = Lines {
                 source: source.into_inner(),
                 buf,
