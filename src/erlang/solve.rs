@@ -146,19 +146,29 @@ pub fn required_agents_each(
     loads: &[Params],
     target: &Target,
 ) -> Vec<Staffing> {
-    with_table(|table| each_with(loads, target, table))
+    with_table(|table| {
+        SEEN.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut seen) => each_with(loads, target, table, &mut seen),
+            Err(_) => each_with(loads, target, table, &mut Seen::new()),
+        })
+    })
 }
 
-/// [`required_agents_each`], reading and resetting `table`.
+/// [`required_agents_each`], reading and resetting `table`, and reading
+/// and filling `seen`.
 fn each_with(
     loads: &[Params],
     target: &Target,
     table: &mut InvB,
+    seen: &mut Seen,
 ) -> Vec<Staffing> {
     let chained = |p: &Params| p.patience_s.is_none() && p.traffic > 0.0;
+    seen.aim(target);
+    // `seen` is read only until every load is staffed, then filled: a
+    // load found here is found again below.
     let (mut lowers, mut chains) =
         (Vec::with_capacity(loads.len()), Vec::with_capacity(loads.len()));
-    for p in loads.iter().filter(|p| chained(p)) {
+    for p in loads.iter().filter(|p| chained(p) && !seen.holds(p)) {
         let lower = lower_bound(p, target);
         lowers.push(lower);
         chains.push(InvB::chain(p.traffic, lower));
@@ -168,25 +178,127 @@ fn each_with(
     // `e^{−τ}` of the last AHT seen: most rows of a batch share one AHT,
     // and the same argument gives the same bits.
     let mut ratio = (f64::NAN, f64::NAN);
-    loads
+    let staffed = loads
         .iter()
-        .map(|p| match chained(p).then(|| chains.next()).flatten() {
-            Some((chain, lower)) => {
-                table.set_from(p.traffic, lower, chain);
-                if ratio.0.to_bits() != p.aht_s.to_bits() {
-                    ratio = (p.aht_s, step_decay(p, target));
-                }
-                let (n, measures) =
-                    search_c_on(p, target, table, lower, ratio.1);
-                Staffing {
-                    agents: n,
-                    scheduled_fte: target.scheduled_fte(n as f64),
-                    measures,
-                }
+        .map(|p| {
+            if !chained(p) {
+                return staffing_with(p, target, table);
             }
-            None => staffing_with(p, target, table),
+            if let Some(s) = seen.get(p, target) {
+                return s;
+            }
+            let (chain, lower) = chains.next().expect("a chain per load");
+            table.set_from(p.traffic, lower, chain);
+            if ratio.0.to_bits() != p.aht_s.to_bits() {
+                ratio = (p.aht_s, step_decay(p, target));
+            }
+            let (n, measures) = search_c_on(p, target, table, lower, ratio.1);
+            Staffing {
+                agents: n,
+                scheduled_fte: target.scheduled_fte(n as f64),
+                measures,
+            }
         })
-        .collect()
+        .collect::<Vec<_>>();
+    for (p, s) in loads.iter().zip(&staffed).filter(|(p, _)| chained(p)) {
+        seen.put(p, s, target);
+    }
+    staffed
+}
+
+/// Erlang C loads staffed by this thread's batches, for a load seen again:
+/// interval loads repeat (whole calls, one AHT per queue), and an answer
+/// depends on its load and target alone, so it is the same found here or
+/// solved again. A cache of [`Seen::SLOTS`] slots, each load in the slot
+/// its bits hash to, the last one kept; emptied when the target changes.
+struct Seen {
+    target: Option<Target>,
+    slots: Vec<Slot>,
+}
+
+/// A load's traffic and AHT bits (empty while the traffic's are 0: a
+/// chained load's traffic is above 0), and what its answer does not share
+/// with every answer of the target.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    traffic: u64,
+    aht: u64,
+    agents: u64,
+    service_level: f64,
+    p_wait: f64,
+    asa_s: f64,
+    occupancy: f64,
+}
+
+impl Seen {
+    /// Slots: a batch's distinct loads are often a few thousand (one per
+    /// whole number of calls), and 2,048 slots take 112 KB.
+    const SLOTS: usize = 1 << 11;
+
+    const fn new() -> Seen {
+        Seen { target: None, slots: Vec::new() }
+    }
+
+    /// Loads staffed for `target` from now on: the slots are emptied if
+    /// they held another target's.
+    fn aim(&mut self, target: &Target) {
+        if self.target != Some(*target) {
+            self.slots.clear();
+            self.target = Some(*target);
+        }
+    }
+
+    /// The slot of `p`, if it holds `p`, and where `p` goes.
+    fn find(&self, p: &Params) -> (Option<&Slot>, usize) {
+        let (t, a) = (p.traffic.to_bits(), p.aht_s.to_bits());
+        let h = (t ^ a.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let i = (h >> (64 - Self::SLOTS.trailing_zeros())) as usize;
+        let slot = self.slots.get(i).filter(|s| s.traffic == t && s.aht == a);
+        (slot, i)
+    }
+
+    fn holds(&self, p: &Params) -> bool {
+        self.find(p).0.is_some()
+    }
+
+    /// The answer for `p`, if held, as [`search_c_on`] gives it: at or
+    /// above the lower bound an Erlang C queue is stable.
+    fn get(&self, p: &Params, target: &Target) -> Option<Staffing> {
+        let s = self.find(p).0?;
+        Some(Staffing {
+            agents: s.agents,
+            scheduled_fte: target.scheduled_fte(s.agents as f64),
+            measures: Measures {
+                agents: s.agents,
+                traffic_erlangs: p.traffic,
+                service_level: s.service_level,
+                within_s: target.within_s,
+                p_wait: s.p_wait,
+                asa_s: s.asa_s,
+                occupancy: s.occupancy,
+                p_abandon: None,
+                stable: true,
+            },
+        })
+    }
+
+    fn put(&mut self, p: &Params, s: &Staffing, target: &Target) {
+        let i = self.find(p).1;
+        if self.slots.is_empty() {
+            self.slots.resize(Self::SLOTS, Slot::default());
+        }
+        let m = &s.measures;
+        self.slots[i] = Slot {
+            traffic: p.traffic.to_bits(),
+            aht: p.aht_s.to_bits(),
+            agents: s.agents,
+            service_level: m.service_level,
+            p_wait: m.p_wait,
+            asa_s: m.asa_s,
+            occupancy: m.occupancy,
+        };
+        debug_assert_eq!(self.get(p, target), Some(*s), "rebuilt as solved");
+    }
 }
 
 std::thread_local! {
@@ -194,6 +306,9 @@ std::thread_local! {
     /// grown to the largest interval seen, a solve allocates nothing.
     static TABLE: std::cell::RefCell<InvB> =
         const { std::cell::RefCell::new(InvB::empty()) };
+    /// The loads this thread's batches have staffed.
+    static SEEN: std::cell::RefCell<Seen> =
+        const { std::cell::RefCell::new(Seen::new()) };
 }
 
 /// `f` on this thread's [`TABLE`], which it resets before reading.
@@ -684,13 +799,32 @@ mod tests {
                     }
                 })
                 .collect();
-            let each = required_agents_each(&params, &t);
-            proptest::prop_assert_eq!(each.len(), params.len());
-            for (s, p) in each.iter().zip(&params) {
-                proptest::prop_assert_eq!(
-                    format!("{s:?}"),
-                    format!("{:?}", required_agents(p, &t))
-                );
+            // The second time, each Erlang C load is one this thread's
+            // batches have staffed.
+            for _ in 0..2 {
+                let each = required_agents_each(&params, &t);
+                proptest::prop_assert_eq!(each.len(), params.len());
+                for (s, p) in each.iter().zip(&params) {
+                    proptest::prop_assert_eq!(
+                        format!("{s:?}"),
+                        format!("{:?}", required_agents(p, &t))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_load_seen_under_another_target_is_solved_again() {
+        let loads: Vec<_> = [10.0, 55.5, 10.0, 300.0]
+            .map(|a| Params::from_traffic(a, 180.0).unwrap())
+            .to_vec();
+        let sl = Target::service_level(0.8, 20.0).unwrap();
+        let asa = Target::asa(15.0).unwrap();
+        for t in [sl, asa, sl, sl.with_shrinkage(0.3).unwrap()] {
+            let each = required_agents_each(&loads, &t);
+            for (s, p) in each.iter().zip(&loads) {
+                assert_eq!(*s, required_agents(p, &t));
             }
         }
     }
