@@ -778,7 +778,13 @@ impl CsvReader {
             self.headers.repeated_wanted(&self.name)?;
             self.checked = true;
         }
-        if matches!(self.inner, Engine::Lines(_)) {
+        if let Engine::Lines(lines) = &self.inner {
+            // Blocks read to the end leave nothing for the `csv` crate:
+            // its reader (a 64 KB buffer and its tables, more work than a
+            // small file's rows) is not built.
+            if lines.eof && lines.buf.is_empty() {
+                return Ok(None);
+            }
             self.hand_over(None);
         }
         let Engine::Csv(inner) = &mut self.inner else {
