@@ -346,10 +346,14 @@ fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
         zero(b'"') | zero(b'\r') | zero(b'\n') | zero(delimiter) != 0
     };
     let (words, rest) = field.as_chunks::<8>();
-    // The last bytes padded with zeros, which are none of the four.
-    let mut last = [0; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    words.iter().any(|&w| special(w)) || special(last)
+    match field.last_chunk::<8>() {
+        // The last eight bytes, overlapping the last whole word, without
+        // copying them out.
+        Some(&last) => words.iter().any(|&w| special(w)) || special(last),
+        None => rest
+            .iter()
+            .any(|&b| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter),
+    }
 }
 
 /// `10^k`.
