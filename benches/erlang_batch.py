@@ -14,7 +14,10 @@ installs pyworkforce into the throwaway virtualenv benches/peers/.venv,
 writes the load files with benches/make_loads.py and prints:
 
 - 10,000 intervals (1–300 Erlangs, AHT 300 s, 80 % in 20 s, 30 minutes)
-  to stdout: the median wall time and CPU time (user + system) of the
+  to stdout, twice: volumes in whole calls (as history is, so loads
+  repeat), then the same volumes each with a different fraction of a
+  call added (no load repeats, as in most forecasts): the median wall
+  time and CPU time (user + system) of the
   whole process, this build and the baseline run in turn, against
   pyworkforce's in-process time for the same intervals (interpreter start
   and import not counted), and whether the three agree on every agent
@@ -110,11 +113,12 @@ def ensure_venv():
     return py
 
 
-def loads(count, seed):
-    path = os.path.join(WORK, f"loads_{count}_{seed}.csv")
+def loads(count, seed, *kind):
+    name = "_".join([f"loads_{count}_{seed}", *kind])
+    path = os.path.join(WORK, f"{name}.csv")
     if not os.path.exists(path):
         run([sys.executable, os.path.join(ROOT, "benches", "make_loads.py"),
-             str(count), str(seed), path])
+             str(count), str(seed), path, *kind])
     return path
 
 
@@ -225,15 +229,11 @@ def compared(base, new, better, worse):
     return f"{new / base:.2f}× {worse}"
 
 
-def main():
-    os.makedirs(WORK, exist_ok=True)
-    new, base = build_current(), build_base()
-    py = ensure_venv()
-    small, big = loads(10_000, 2025), loads(1_000_000, 2025)
-
+def ten_thousand(py, new, base, path, what):
+    """Prints the 10,000-interval comparison on the load file `path`."""
     load_before = open("/proc/loadavg").read().split()[0]
-    alternate((new, base), small, 3)  # warm the page cache
-    peer, peer_times, times, ratios = rounds(py, new, base, small)
+    alternate((new, base), path, 3)  # warm the page cache
+    peer, peer_times, times, ratios = rounds(py, new, base, path)
     peer_s = statistics.median(peer_times)
     (new_s, new_cpu), (base_s, base_cpu) = medians(times[new]), medians(
         times[base])
@@ -242,11 +242,11 @@ def main():
     # What starting any process costs under this timer.
     floor_s = statistics.median(timed_argv(["/bin/true"])[0]
                                 for _ in range(runs_10k))
-    ours, theirs = agents_of(new, small), agents_of(base, small)
+    ours, theirs = agents_of(new, path), agents_of(base, path)
     differ_peer = sum(a != b for a, b in zip(ours, peer["agents"]))
     differ_base = sum(a != b for a, b in zip(ours, theirs))
 
-    print(f"\nerlang --input, 10,000 intervals to stdout "
+    print(f"\nerlang --input, {what} to stdout "
           f"(median of {runs_10k} alternating runs in {ROUNDS} rounds; "
           f"pyworkforce {peer['version']} in-process, median of the "
           f"rounds; load average {load_before} → {load_after})\n")
@@ -266,6 +266,17 @@ def main():
           "               (the timer's floor: starting a process)")
     print(f"  agent counts differing: {differ_peer} of {len(ours)} "
           f"against pyworkforce, {differ_base} against the baseline")
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    new, base = build_current(), build_base()
+    py = ensure_venv()
+    small, big = loads(10_000, 2025), loads(1_000_000, 2025)
+
+    ten_thousand(py, new, base, small, "10,000 intervals")
+    ten_thousand(py, new, base, loads(10_000, 2025, "distinct"),
+                 "10,000 intervals, no load repeated")
 
     big_runs(new, base, big, "stdout")
     out = os.path.join(WORK, "out.csv")
