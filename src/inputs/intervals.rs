@@ -216,7 +216,9 @@ impl Loads {
     ///
     /// As [`read`], for the header.
     pub fn open(path: &Path, default_aht: Option<f64>) -> Result<Loads> {
-        Loads::new(CsvConfig::new(path).open()?, default_aht)
+        let mut csv = CsvConfig::new(path).open()?;
+        csv.small_blocks();
+        Loads::new(csv, default_aht)
     }
 
     /// The rows of an open CSV input, its header checked.

@@ -426,6 +426,9 @@ struct Lines {
 /// longer).
 const BLOCK_BYTES: usize = 1 << 18;
 
+/// The blocks of [`CsvReader::small_blocks`].
+const SMALL_BLOCK_BYTES: usize = 1 << 16;
+
 /// The least the first block holds, doubled for each next one up to
 /// [`BLOCK_BYTES`]: small, so that the first rows are parsed (and, in a
 /// batch, staffed) without waiting for a whole block's read. The header's
@@ -697,6 +700,19 @@ impl CsvReader {
     pub(crate) fn recycle(&mut self, bytes: Vec<u8>) {
         if let Engine::Lines(lines) = &mut self.inner {
             lines.spare.push(bytes);
+        }
+    }
+
+    /// Blocks of at most [`SMALL_BLOCK_BYTES`] (but for a longer line),
+    /// for a reader that splits them on its own thread, as they come:
+    /// large blocks only pay for parallel parsing, and their buffers (two
+    /// or three) would be mapped and unmapped apart from the heap, an
+    /// unmapping interrupting every core running the process.
+    pub(crate) fn small_blocks(&mut self) {
+        if let Engine::Lines(lines) = &mut self.inner {
+            lines.most = SMALL_BLOCK_BYTES;
+            lines.block = lines.block.min(SMALL_BLOCK_BYTES);
+            lines.buf.shrink_to(SMALL_BLOCK_BYTES);
         }
     }
 
