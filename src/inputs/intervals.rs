@@ -216,9 +216,7 @@ impl Loads {
     ///
     /// As [`read`], for the header.
     pub fn open(path: &Path, default_aht: Option<f64>) -> Result<Loads> {
-        let mut csv = CsvConfig::new(path).open()?;
-        csv.small_blocks();
-        Loads::new(csv, default_aht)
+        Loads::new(CsvConfig::new(path).small_blocks().open()?, default_aht)
     }
 
     /// The rows of an open CSV input, its header checked.

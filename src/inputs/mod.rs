@@ -296,12 +296,19 @@ pub struct CsvConfig {
     path: PathBuf,
     delimiter: Option<u8>,
     ragged: bool,
+    /// The most a block holds once grown (but for a longer line).
+    block_bytes: usize,
 }
 
 impl CsvConfig {
     /// A reader of `path`; `-` means standard input.
     pub fn new(path: &Path) -> CsvConfig {
-        CsvConfig { path: path.to_path_buf(), delimiter: None, ragged: false }
+        CsvConfig {
+            path: path.to_path_buf(),
+            delimiter: None,
+            ragged: false,
+            block_bytes: BLOCK_BYTES,
+        }
     }
 
     /// Forces the delimiter instead of detecting it from the header line.
@@ -314,6 +321,16 @@ impl CsvConfig {
     /// (see [`CsvReader::ragged`]).
     pub fn ragged(mut self) -> CsvConfig {
         self.ragged = true;
+        self
+    }
+
+    /// Blocks of at most [`SMALL_BLOCK_BYTES`] (but for a longer line),
+    /// for a reader that splits them on its own thread as they come:
+    /// large blocks only pay for parallel parsing, and their buffers (two
+    /// or three) are mapped and unmapped apart from the heap, an
+    /// unmapping interrupting every core running the process.
+    pub(crate) fn small_blocks(mut self) -> CsvConfig {
+        self.block_bytes = SMALL_BLOCK_BYTES;
         self
     }
 
@@ -341,8 +358,13 @@ impl CsvConfig {
         } else {
             Box::new(open_input(&self.path)?)
         };
-        let csv = CsvReader::new_maybe_empty(&name, source, self.delimiter)
-            .map_err(|e| self.retag(e))?;
+        let csv = CsvReader::with_blocks(
+            &name,
+            source,
+            self.delimiter,
+            self.block_bytes,
+        )
+        .map_err(|e| self.retag(e))?;
         Ok(csv.map(|csv| if self.ragged { csv.ragged() } else { csv }))
     }
 
@@ -410,7 +432,8 @@ struct Lines {
     /// The least the next block holds (but for the last): from
     /// [`FIRST_BLOCK_BYTES`], doubled at each block up to `most`.
     block: usize,
-    /// The least a block holds once grown: [`BLOCK_BYTES`].
+    /// The least a block holds once grown: [`BLOCK_BYTES`], or for a
+    /// reader of [`CsvConfig::small_blocks`] [`SMALL_BLOCK_BYTES`].
     most: usize,
     /// Empty lines at the end of what was handed out: the `csv` crate
     /// skips them while looking for a record, and counts a record's first
@@ -426,7 +449,7 @@ struct Lines {
 /// longer).
 const BLOCK_BYTES: usize = 1 << 18;
 
-/// The blocks of [`CsvReader::small_blocks`].
+/// The blocks of [`CsvConfig::small_blocks`].
 const SMALL_BLOCK_BYTES: usize = 1 << 16;
 
 /// The least the first block holds, doubled for each next one up to
@@ -498,6 +521,17 @@ impl CsvReader {
         source: Box<dyn Read + Send>,
         delimiter: Option<u8>,
     ) -> Result<Option<CsvReader>> {
+        CsvReader::with_blocks(name, source, delimiter, BLOCK_BYTES)
+    }
+
+    /// [`new_maybe_empty`](CsvReader::new_maybe_empty), with blocks of at
+    /// most `most` bytes once grown.
+    fn with_blocks(
+        name: &str,
+        source: Box<dyn Read + Send>,
+        delimiter: Option<u8>,
+        most: usize,
+    ) -> Result<Option<CsvReader>> {
         let record_end = Arc::new(AtomicU64::new(0));
         let bounded = Bounded {
             inner: source,
@@ -568,7 +602,7 @@ impl CsvReader {
             // block, the buffer was copied at each step, all of its room
             // read (which maps the zero page over the untouched part, to
             // be faulted in again once written).
-            let mut buf = Vec::with_capacity(BLOCK_BYTES);
+            let mut buf = Vec::with_capacity(most);
             buf.extend_from_slice(source.buffer());
             let lines = Lines {
                 source: source.into_inner(),
@@ -577,8 +611,8 @@ impl CsvReader {
                 offset: first.len() as u64,
                 eof: false,
                 appended: false,
-                block: FIRST_BLOCK_BYTES,
-                most: BLOCK_BYTES,
+                block: FIRST_BLOCK_BYTES.min(most),
+                most,
                 empty: 0,
                 spare: vec![],
             };
@@ -703,19 +737,6 @@ impl CsvReader {
         }
     }
 
-    /// Blocks of at most [`SMALL_BLOCK_BYTES`] (but for a longer line),
-    /// for a reader that splits them on its own thread, as they come:
-    /// large blocks only pay for parallel parsing, and their buffers (two
-    /// or three) would be mapped and unmapped apart from the heap, an
-    /// unmapping interrupting every core running the process.
-    pub(crate) fn small_blocks(&mut self) {
-        if let Engine::Lines(lines) = &mut self.inner {
-            lines.most = SMALL_BLOCK_BYTES;
-            lines.block = lines.block.min(SMALL_BLOCK_BYTES);
-            lines.buf.shrink_to(SMALL_BLOCK_BYTES);
-        }
-    }
-
     /// Blocks of at least `bytes` (tests cut small inputs in many).
     #[cfg(test)]
     fn block_bytes(mut self, bytes: usize) -> CsvReader {
@@ -798,7 +819,7 @@ impl CsvReader {
             // Blocks read to the end leave nothing for the `csv` crate:
             // its reader (a 64 KB buffer and its tables, more work than a
             // small file's rows) is not built.
-            if lines.eof && lines.buf.is_empty() {
+            if lines.exhausted() {
                 return Ok(None);
             }
             self.hand_over(None);
@@ -854,6 +875,11 @@ impl CsvReader {
 }
 
 impl Lines {
+    /// Whether every line has been handed out.
+    fn exhausted(&self) -> bool {
+        self.eof && self.buf.is_empty()
+    }
+
     /// The next block of whole lines, at least `block` long unless
     /// the input ends first; `None` at the end.
     fn next(&mut self) -> io::Result<Option<Block>> {
@@ -861,9 +887,7 @@ impl Lines {
             if self.buf.len() >= self.block || self.eof {
                 match memchr::memrchr(b'\n', &self.buf) {
                     Some(last) => return Ok(Some(self.cut(last + 1))),
-                    None if self.eof && self.buf.is_empty() => {
-                        return Ok(None);
-                    }
+                    None if self.exhausted() => return Ok(None),
                     // The last line, without its newline.
                     None if self.eof => {
                         self.buf.push(b'\n');
