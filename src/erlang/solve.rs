@@ -164,11 +164,16 @@ fn each_with(
 ) -> Vec<Staffing> {
     let chained = |p: &Params| p.patience_s.is_none() && p.traffic > 0.0;
     seen.aim(target);
-    // `seen` is read only until every load is staffed, then filled: a
-    // load found here is found again below.
+    // Whether each load is an Erlang C load seen before. `seen` is filled
+    // only once every load is staffed, so that one found here is still
+    // there below. (A flag, not the answer: a second copy of the answers,
+    // 104 bytes a load, is fresh memory to fault in for every batch.)
+    let known: Vec<bool> =
+        loads.iter().map(|p| chained(p) && seen.holds(p)).collect();
     let (mut lowers, mut chains) =
         (Vec::with_capacity(loads.len()), Vec::with_capacity(loads.len()));
-    for p in loads.iter().filter(|p| chained(p) && !seen.holds(p)) {
+    let unknown = loads.iter().zip(&known).filter(|&(p, &k)| !k && chained(p));
+    for (p, _) in unknown {
         let lower = lower_bound(p, target);
         lowers.push(lower);
         chains.push(InvB::chain(p.traffic, lower));
@@ -180,12 +185,13 @@ fn each_with(
     let mut ratio = (f64::NAN, f64::NAN);
     let staffed = loads
         .iter()
-        .map(|p| {
+        .zip(&known)
+        .map(|(p, &known)| {
+            if let Some(s) = known.then(|| seen.get(p, target)).flatten() {
+                return s;
+            }
             if !chained(p) {
                 return staffing_with(p, target, table);
-            }
-            if let Some(s) = seen.get(p, target) {
-                return s;
             }
             let (chain, lower) = chains.next().expect("a chain per load");
             table.set_from(p.traffic, lower, chain);
@@ -200,7 +206,8 @@ fn each_with(
             }
         })
         .collect::<Vec<_>>();
-    for (p, s) in loads.iter().zip(&staffed).filter(|(p, _)| chained(p)) {
+    let solved = loads.iter().zip(&staffed).zip(known);
+    for ((p, s), _) in solved.filter(|&((p, _), k)| !k && chained(p)) {
         seen.put(p, s, target);
     }
     staffed
@@ -248,23 +255,28 @@ impl Seen {
         }
     }
 
-    /// The slot of `p`, if it holds `p`, and where `p` goes.
-    fn find(&self, p: &Params) -> (Option<&Slot>, usize) {
+    /// The slot `p` goes in.
+    fn index(p: &Params) -> usize {
         let (t, a) = (p.traffic.to_bits(), p.aht_s.to_bits());
         let h = (t ^ a.rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let i = (h >> (64 - Self::SLOTS.trailing_zeros())) as usize;
-        let slot = self.slots.get(i).filter(|s| s.traffic == t && s.aht == a);
-        (slot, i)
+        (h >> (64 - Self::SLOTS.trailing_zeros())) as usize
+    }
+
+    /// The slot holding `p`, if one does.
+    fn find(&self, p: &Params) -> Option<&Slot> {
+        let (t, a) = (p.traffic.to_bits(), p.aht_s.to_bits());
+        let s = self.slots.get(Self::index(p))?;
+        (s.traffic == t && s.aht == a).then_some(s)
     }
 
     fn holds(&self, p: &Params) -> bool {
-        self.find(p).0.is_some()
+        self.find(p).is_some()
     }
 
     /// The answer for `p`, if held, as [`search_c_on`] gives it: at or
     /// above the lower bound an Erlang C queue is stable.
     fn get(&self, p: &Params, target: &Target) -> Option<Staffing> {
-        let s = self.find(p).0?;
+        let s = self.find(p)?;
         Some(Staffing {
             agents: s.agents,
             scheduled_fte: target.scheduled_fte(s.agents as f64),
@@ -283,7 +295,7 @@ impl Seen {
     }
 
     fn put(&mut self, p: &Params, s: &Staffing, target: &Target) {
-        let i = self.find(p).1;
+        let i = Self::index(p);
         if self.slots.is_empty() {
             self.slots.resize(Self::SLOTS, Slot::default());
         }
